@@ -1,0 +1,206 @@
+"""Small neural networks (multi-layer perceptrons) trained with torch, in scikit-learn's vocabulary.
+
+    model = MLPClassifier(hidden_layers=[16], epochs=200).fit(X, y)
+    model.predict(X_new), model.predict_proba(X_new), model.history_["loss"]
+
+The training loop is the whole story in a few lines: forward, loss, backward, step, record. `fit` takes an
+`on_epoch(epoch, logs)` callback (the sketches draw their live curves from it) and a `should_stop()` check (the
+Stop button). torch is imported inside the methods, so importing this module is instant.
+"""
+
+import math
+import threading
+
+import numpy as np
+
+from .scaling import MinMaxScaler
+
+
+def split_validation(labels, fraction, rng, stratify=True):
+    """Indices (train, validation): `fraction` of each class held out, never a class's last training sample."""
+    labels = np.asarray(labels)
+    count = len(labels)
+    if fraction <= 0 or count < 5:
+        return np.arange(count), np.arange(0)
+    groups = [np.flatnonzero(labels == value) for value in np.unique(labels)] if stratify else [np.arange(count)]
+    held = []
+    for members in groups:
+        take = min(int(round(len(members) * fraction)), len(members) - 1)
+        held.extend(rng.permutation(members)[:take])
+    held = np.sort(np.array(held, dtype=int))
+    return np.setdiff1d(np.arange(count), held), held
+
+
+class _MLP:
+    """What the classifier and the regressor share: the network, the loop, the history."""
+
+    def __init__(self, hidden_layers=(16,), learning_rate=0.01, epochs=200, batch_size=32, validation_split=0.0,
+                 normalize_inputs=True, input_bounds=None, seed=None, device="cpu"):
+        self.hidden_layers = list(hidden_layers)
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.normalize_inputs = normalize_inputs
+        self.input_bounds = input_bounds
+        self.seed = seed
+        self.device = device
+        self._lock = threading.Lock()  # predictions from the draw loop never see half an optimiser step
+
+    # -- what the two tasks do differently -------------------------------------------------------------------
+    def _outputs(self):
+        raise NotImplementedError
+
+    def _prepare_targets(self, y):
+        raise NotImplementedError
+
+    def _loss(self, output, target):
+        raise NotImplementedError
+
+    def _metrics(self, output, target):
+        raise NotImplementedError
+
+    # -- the network ------------------------------------------------------------------------------------------
+    def _build(self, inputs):
+        import torch
+
+        generator = torch.Generator().manual_seed(self._seed)
+        layers, width = [], inputs
+        for units in self.hidden_layers:
+            layers += [torch.nn.Linear(width, units), torch.nn.ReLU()]
+            width = units
+        layers.append(torch.nn.Linear(width, self._outputs()))
+        network = torch.nn.Sequential(*layers)
+        for layer in network:
+            if isinstance(layer, torch.nn.Linear):  # torch's default initialisation, drawn from our generator
+                bound = 1 / math.sqrt(layer.in_features)
+                torch.nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
+                torch.nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+        return network.to(self.device)
+
+    def _inputs(self, X):
+        import torch
+
+        X = np.asarray(X, dtype=np.float64)
+        if self.normalize_inputs:
+            X = self.input_scaler_.transform(X)
+        return torch.as_tensor(X, dtype=torch.float32, device=self.device)
+
+    def fit(self, X, y, on_epoch=None, should_stop=None):
+        """Train a fresh network on X (n_samples × n_features) and y; returns self."""
+        import torch
+
+        X = np.asarray(X, dtype=np.float64)
+        self._seed = self.seed if self.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
+        rng = np.random.default_rng(self._seed)
+        bounds = X if self.input_bounds is None else np.asarray(self.input_bounds, dtype=np.float64)
+        self.input_scaler_ = MinMaxScaler().fit(bounds) if self.normalize_inputs else None
+        targets = self._prepare_targets(y)
+        train, held = split_validation(np.asarray(y), self.validation_split, rng, self._stratify)
+        inputs = self._inputs(X)
+        self.network_ = self._build(X.shape[1])
+        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
+        self.history_ = {}
+        for epoch in range(1, self.epochs + 1):
+            self.network_.train()
+            order = rng.permutation(train)
+            for start in range(0, len(order), self.batch_size):
+                batch = torch.as_tensor(order[start:start + self.batch_size], device=self.device)
+                with self._lock:
+                    optimizer.zero_grad()
+                    loss = self._loss(self.network_(inputs[batch]), targets[batch])
+                    loss.backward()
+                    optimizer.step()
+            logs = self._evaluate(inputs, targets, train, "")
+            if len(held):
+                logs.update(self._evaluate(inputs, targets, held, "val_"))
+            for key, value in logs.items():
+                self.history_.setdefault(key, []).append(value)
+            self.epochs_done_ = epoch
+            if on_epoch is not None:
+                on_epoch(epoch, logs)
+            if should_stop is not None and should_stop():
+                break
+        self.network_.eval()
+        return self
+
+    def _evaluate(self, inputs, targets, rows, prefix):
+        import torch
+
+        with torch.no_grad(), self._lock:
+            self.network_.eval()
+            output = self.network_(inputs[rows])
+            logs = {"loss": float(self._loss(output, targets[rows]))}
+            logs.update(self._metrics(output, targets[rows]))
+        return {prefix + key: value for key, value in logs.items()}
+
+    def _forward(self, X):
+        import torch
+
+        with torch.no_grad(), self._lock:
+            return self.network_(self._inputs(X))
+
+
+class MLPClassifier(_MLP):
+    """Softmax over the classes seen in `fit`; cross-entropy loss; Adam."""
+
+    _stratify = True
+
+    def _outputs(self):
+        return len(self.classes_)
+
+    def _prepare_targets(self, y):
+        import torch
+
+        self.classes_ = sorted(set(y))
+        index = {label: i for i, label in enumerate(self.classes_)}
+        return torch.as_tensor([index[label] for label in y], device=self.device)
+
+    def _loss(self, output, target):
+        import torch
+
+        return torch.nn.functional.cross_entropy(output, target)
+
+    def _metrics(self, output, target):
+        return {"accuracy": float((output.argmax(1) == target).float().mean())}
+
+    def predict_proba(self, X):
+        """Probability of each class in `classes_` order, one row per sample."""
+        import torch
+
+        return torch.softmax(self._forward(X), dim=1).cpu().numpy()
+
+    def predict(self, X):
+        """The most likely class of each sample."""
+        return [self.classes_[i] for i in self.predict_proba(X).argmax(axis=1)]
+
+
+class MLPRegressor(_MLP):
+    """One continuous output; targets normalised min–max for training, predictions in the targets' units."""
+
+    _stratify = False
+
+    def _outputs(self):
+        return 1
+
+    def _prepare_targets(self, y):
+        import torch
+
+        y = np.asarray(y, dtype=np.float64)
+        self.target_scaler_ = MinMaxScaler().fit(y)
+        return torch.as_tensor(self.target_scaler_.transform(y)[:, None], dtype=torch.float32, device=self.device)
+
+    def _loss(self, output, target):
+        import torch
+
+        return torch.nn.functional.mse_loss(output, target)
+
+    def _metrics(self, output, target):
+        # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
+        scale = float(self.target_scaler_.range_[0])
+        return {"mean_error": float((output - target).abs().mean()) * scale}
+
+    def predict(self, X):
+        """The predicted target of each sample, in the units of the y given to `fit`."""
+        scaled = self._forward(X).cpu().numpy()[:, 0]
+        return self.target_scaler_.inverse_transform(scaled)

@@ -1,0 +1,437 @@
+"""A small p5-like runtime on Pygame: a sketch is a module with `setup()`, `draw(screen)` and event hooks.
+
+    from mlcore.runtime import run
+
+    WIDTH, HEIGHT = 960, 600
+
+    def draw(screen):
+        screen.fill("white")
+
+    def mouse_pressed(x, y, button):
+        print("click at", x, y)
+
+    if __name__ == "__main__":
+        run()
+
+Hooks are found by name and given only the arguments they ask for:
+
+    setup(args)                      once, before the first frame (args: the parsed command line)
+    draw(screen)                     every frame; screen is the canvas, WIDTH × HEIGHT, whatever the window's size
+    update(dt)                       every frame before draw; dt in seconds
+    key_pressed(key, unicode, mod)   key is pygame.key.name's name: "a", "space", "backspace"…
+    key_released(key)
+    mouse_pressed(x, y, button)      canvas coordinates; 1 left, 2 middle, 3 right
+    mouse_released(x, y, button)
+    mouse_moved(x, y, buttons)
+    mouse_wheel(x, y, dy)
+    file_dropped(path)
+    state()                          a dict for --state-json and for replay's "wait" action
+    quitting()                       once, when the window closes (save what must not be lost)
+    arguments(parser)                add the sketch's own command-line options to an argparse parser
+
+Live values are read from stable objects: `mouse.x`, `mouse.y`, `mouse.pressed`, `keyboard.held` (a set of key
+names) and `frames.count`. The runtime's `step()` handles events, updates and draws exactly one frame; `run()` is
+`step()` in a loop. The common command line (`--headless`, `--replay`, `--record`, `--screenshot`, …) is described
+in README.md.
+"""
+
+import argparse
+import difflib
+import inspect
+import json
+import os
+import sys
+import time
+import traceback
+
+STARTED = time.perf_counter()  # first_frame_s counts from the moment the runtime is imported
+
+HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
+         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "arguments"]
+DEFAULT_SIZE = (960, 600)
+FPS = 60
+
+
+class Mouse:
+    """Where the mouse is on the canvas, and which buttons are down."""
+
+    def __init__(self):
+        self.x, self.y, self.buttons = 0, 0, set()
+
+    @property
+    def pressed(self):
+        return bool(self.buttons)
+
+
+class Keyboard:
+    """The names of the keys held down right now."""
+
+    def __init__(self):
+        self.held = set()
+
+
+class Frames:
+    """How many frames have been drawn, and the time since the sketch started."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+
+mouse, keyboard, frames = Mouse(), Keyboard(), Frames()
+
+
+def common_arguments(parser):
+    """The options every sketch understands."""
+    parser.add_argument("--headless", action="store_true", help="no window and no sound device (for tests and scripts)")
+    parser.add_argument("--replay", metavar="FILE", help="play the actions of a JSON Lines file, one per line")
+    parser.add_argument("--record", metavar="FILE", help="write what you do to a JSON Lines file that --replay plays")
+    parser.add_argument("--screenshot", metavar="PNG", help="save the last frame as a PNG image on exit")
+    parser.add_argument("--state-json", metavar="FILE", help="write the sketch's state as JSON on exit")
+    parser.add_argument("--quit-after-replay", action="store_true", help="exit a few frames after the replay ends")
+    parser.add_argument("--max-frames", type=int, metavar="N", help="exit after N frames")
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (for a projector)")
+    parser.add_argument("--scale", type=float, default=1.0, metavar="F", help="window size as a multiple of the canvas")
+    parser.add_argument("--seed", type=int, metavar="N", help="the same random start every time")
+    parser.add_argument("--load", metavar="FILE", help="start with the data saved in FILE")
+
+
+def hook_arguments(function, available):
+    """Call `function` with just the arguments it names (Pygame Zero's prepare_handler)."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return function(**available)
+    return function(**{name: available[name] for name in parameters if name in available})
+
+
+def misspelt_hooks(namespace):
+    """Messages for functions whose names look like a hook but are not one (`mouse_presed`)."""
+    messages = []
+    for name, value in namespace.items():
+        if callable(value) and not name.startswith("_") and name not in HOOKS and inspect.isfunction(value):
+            if getattr(value, "__module__", None) != namespace.get("__name__"):
+                continue  # imported from elsewhere, not written in the sketch
+            close = difflib.get_close_matches(name, HOOKS, n=1, cutoff=0.8)
+            if close:
+                messages.append(f"'{name}' is never called: did you mean '{close[0]}'?")
+    return messages
+
+
+class Replay:
+    """Feeds the actions of a JSON Lines file into pygame's event queue, frame by frame."""
+
+    def __init__(self, path):
+        self.actions = []
+        with open(path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    try:
+                        self.actions.append(json.loads(line))
+                    except json.JSONDecodeError as error:
+                        raise SystemExit(f"{path}:{number}: not JSON ({error.msg})")
+        self.index = 0
+        self.countdown = self.actions[0].get("after", 1) if self.actions else 0
+        self.waiting_since = None
+        self.finished_at_frame = None if self.actions else 0
+
+    def feed(self, runner):
+        """Post the events due this frame; returns an error message if a wait timed out."""
+        while self.index < len(self.actions):
+            action = self.actions[self.index]
+            if self.countdown > 0:
+                self.countdown -= 1
+                return None
+            if action.get("type") == "wait":
+                if self.waiting_since is None:
+                    self.waiting_since = time.perf_counter()
+                if not runner.state_matches(action.get("until", {})):
+                    if time.perf_counter() - self.waiting_since > action.get("timeout_s", 60):
+                        return f"replay line {self.index + 1}: timed out waiting for {action.get('until')}"
+                    return None
+                self.waiting_since = None
+            else:
+                runner.post(action)
+            self.index += 1
+            if self.index < len(self.actions):
+                self.countdown = self.actions[self.index].get("after", 1)
+        if self.finished_at_frame is None:
+            self.finished_at_frame = frames.count
+        return None
+
+
+class Runner:
+    """Opens the window, routes events to the sketch's hooks, and draws frames one `step()` at a time."""
+
+    def __init__(self, module, argv=None):
+        self.module = module
+        self.namespace = vars(module)
+        parser = argparse.ArgumentParser(prog=_program_name(module), description=(module.__doc__ or "").split("\n")[0])
+        common_arguments(parser)
+        if "arguments" in self.namespace:
+            self.namespace["arguments"](parser)
+        self.args = parser.parse_args(argv)
+        if self.args.headless:
+            os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+            os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame
+
+        self.pygame = pygame
+        pygame.display.init()
+        pygame.font.init()
+        self.size = (int(self.namespace.get("WIDTH", DEFAULT_SIZE[0])), int(self.namespace.get("HEIGHT", DEFAULT_SIZE[1])))
+        title = self.namespace.get("TITLE") or _program_name(module)
+        pygame.display.set_caption(title)
+        self._open_window()
+        self.canvas = pygame.Surface(self.size).convert()
+        self.clock = pygame.time.Clock()
+        self.running = True
+        self.exit_status = 0
+        self.errors = []
+        self.banner = misspelt_hooks(self.namespace)
+        for message in self.banner:
+            print(message, file=sys.stderr)
+        self.replay = Replay(self.args.replay) if self.args.replay else None
+        self.record = open(self.args.record, "w", encoding="utf-8") if self.args.record else None
+        self.frames_since_record = 0
+        self.first_frame_s = None
+        self.frame_ms_while_busy = []
+        self.last_frame_start = None
+        self.call("setup", args=self.args)
+
+    # -- the window ---------------------------------------------------------------------------------------------
+    def _open_window(self):
+        pygame = self.pygame
+        if self.args.fullscreen:
+            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            scaled = (round(self.size[0] * self.args.scale), round(self.size[1] * self.args.scale))
+            self.window = pygame.display.set_mode(scaled, pygame.RESIZABLE)
+        self._fit()
+
+    def _fit(self):
+        """Scale the canvas to the window, keeping its shape (black bars where the shapes differ)."""
+        width, height = self.window.get_size()
+        self.scale = min(width / self.size[0], height / self.size[1])
+        self.offset = ((width - self.size[0] * self.scale) / 2, (height - self.size[1] * self.scale) / 2)
+
+    def to_canvas(self, pos):
+        return ((pos[0] - self.offset[0]) / self.scale, (pos[1] - self.offset[1]) / self.scale)
+
+    def to_window(self, x, y):
+        return (round(x * self.scale + self.offset[0]), round(y * self.scale + self.offset[1]))
+
+    def on_canvas(self, x, y):
+        return 0 <= x < self.size[0] and 0 <= y < self.size[1]
+
+    # -- hooks -------------------------------------------------------------------------------------------------
+    def call(self, name, **available):
+        function = self.namespace.get(name)
+        if function is None:
+            return None
+        try:
+            return hook_arguments(function, available)
+        except Exception as error:
+            if self.args.headless:
+                raise  # tests and scripts must see the failure
+            line = f"{name}(): {type(error).__name__}: {error}"
+            traceback.print_exc()
+            if line not in self.errors:
+                self.errors.append(line)
+            return None
+
+    def state(self):
+        state = dict(self.call("state") or {})
+        state.setdefault("timing", {}).update(self.timing())
+        if self.errors or self.banner:
+            state["runtime_messages"] = self.banner + self.errors
+        return state
+
+    def state_matches(self, until):
+        state = self.call("state") or {}
+        for field, wanted in until.items():
+            value = state
+            for part in field.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value != wanted:
+                return False
+        return True
+
+    def timing(self):
+        busy = sorted(self.frame_ms_while_busy)
+        percentile = busy[min(len(busy) - 1, int(0.95 * len(busy)))] if busy else None
+        return {"first_frame_s": self.first_frame_s, "frames": frames.count,
+                "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
+                "frame_ms_p95_while_training": percentile}
+
+    # -- events --------------------------------------------------------------------------------------------------
+    def post(self, action):
+        """Turn one replay action into the pygame event a person's hand would have made."""
+        pygame = self.pygame
+        kind = action.get("type")
+        if kind in ("key_down", "key_up"):
+            name = action["key"]
+            code = pygame.key.key_code(name)
+            event_type = pygame.KEYDOWN if kind == "key_down" else pygame.KEYUP
+            unicode = name if len(name) == 1 else ""
+            pygame.event.post(pygame.event.Event(event_type, key=code, mod=0, unicode=unicode, scancode=0))
+        elif kind in ("mouse_down", "mouse_up", "mouse_move"):
+            pos = self.to_window(action.get("x", mouse.x), action.get("y", mouse.y))
+            if kind == "mouse_move":
+                pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+            else:
+                event_type = pygame.MOUSEBUTTONDOWN if kind == "mouse_down" else pygame.MOUSEBUTTONUP
+                pygame.event.post(pygame.event.Event(event_type, pos=pos, button=action.get("button", 1)))
+        elif kind == "drop_file":
+            pygame.event.post(pygame.event.Event(pygame.DROPFILE, file=action["path"]))
+        else:
+            print(f"replay: unknown action {action!r} ignored", file=sys.stderr)
+
+    def _record(self, action):
+        if self.record:
+            action = {"after": self.frames_since_record, **action}
+            self.record.write(json.dumps(action) + "\n")
+            self.record.flush()
+            self.frames_since_record = 0
+
+    def handle(self, event):
+        pygame = self.pygame
+        if event.type == pygame.QUIT:
+            self.running = False
+        elif event.type == pygame.VIDEORESIZE or event.type == getattr(pygame, "WINDOWSIZECHANGED", -1):
+            self.window = pygame.display.get_surface()
+            self._fit()
+        elif event.type == pygame.KEYDOWN:
+            name = pygame.key.name(event.key)
+            if name == "escape":
+                self.running = False
+                return
+            self._record({"type": "key_down", "key": name})
+            if name in keyboard.held:
+                return  # a held key's repeats are not new presses
+            keyboard.held.add(name)
+            self.call("key_pressed", key=name, unicode=getattr(event, "unicode", ""), mod=getattr(event, "mod", 0))
+        elif event.type == pygame.KEYUP:
+            name = pygame.key.name(event.key)
+            self._record({"type": "key_up", "key": name})
+            keyboard.held.discard(name)
+            self.call("key_released", key=name)
+        elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+            x, y = self.to_canvas(event.pos)
+            mouse.x, mouse.y = x, y
+            inside = self.on_canvas(x, y)
+            if event.type == pygame.MOUSEMOTION:
+                self._record({"type": "mouse_move", "x": round(x), "y": round(y)})
+                if inside:
+                    self.call("mouse_moved", x=x, y=y, buttons=set(mouse.buttons))
+            elif event.button in (4, 5):
+                return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
+            elif event.type == pygame.MOUSEBUTTONDOWN:
+                self._record({"type": "mouse_down", "x": round(x), "y": round(y), "button": event.button})
+                if inside:
+                    mouse.buttons.add(event.button)
+                    self.call("mouse_pressed", x=x, y=y, button=event.button)
+            else:
+                self._record({"type": "mouse_up", "x": round(x), "y": round(y), "button": event.button})
+                if event.button in mouse.buttons:
+                    mouse.buttons.discard(event.button)
+                    self.call("mouse_released", x=x, y=y, button=event.button)
+        elif event.type == pygame.MOUSEWHEEL:
+            self.call("mouse_wheel", x=mouse.x, y=mouse.y, dy=event.y)
+        elif event.type == pygame.DROPFILE:
+            self._record({"type": "drop_file", "path": event.file})
+            self.call("file_dropped", path=event.file)
+
+    # -- one frame -------------------------------------------------------------------------------------------------
+    def step(self):
+        """Handle events, update and draw exactly one frame."""
+        from . import worker
+
+        start = time.perf_counter()
+        if self.last_frame_start is not None and worker.busy():
+            self.frame_ms_while_busy.append((start - self.last_frame_start) * 1000)
+        dt = 0.0 if self.last_frame_start is None else start - self.last_frame_start
+        self.last_frame_start = start
+        if self.replay:
+            problem = self.replay.feed(self)
+            if problem:
+                print(problem, file=sys.stderr)
+                self.exit_status, self.running = 1, False
+        for event in self.pygame.event.get():
+            self.handle(event)
+        self.call("update", dt=dt)
+        self.call("draw", screen=self.canvas)
+        self._draw_messages()
+        self._present()
+        frames.count += 1
+        frames.seconds += dt
+        self.frames_since_record += 1
+        if self.first_frame_s is None:
+            self.first_frame_s = time.perf_counter() - STARTED
+        if self.args.max_frames and frames.count >= self.args.max_frames:
+            self.running = False
+        if (self.args.quit_after_replay and self.replay and self.replay.finished_at_frame is not None
+                and frames.count >= self.replay.finished_at_frame + 5):
+            self.running = False
+
+    def _draw_messages(self):
+        """Spelling hints and hook errors, in red along the bottom, so a student sees them."""
+        lines = self.banner + self.errors
+        if not lines:
+            return
+        from . import ui
+
+        for index, line in enumerate(lines[-3:]):
+            ui.label(self.canvas, line, (8, self.size[1] - 8 - 26 * (len(lines[-3:]) - index - 1)), size=22,
+                     colour=(255, 255, 255), background=(180, 20, 20), anchor="bottomleft")
+
+    def _present(self):
+        pygame = self.pygame
+        if self.scale == 1 and self.offset == (0, 0):
+            self.window.blit(self.canvas, (0, 0))
+        else:
+            self.window.fill((0, 0, 0))
+            size = (round(self.size[0] * self.scale), round(self.size[1] * self.scale))
+            self.window.blit(pygame.transform.smoothscale(self.canvas, size), (round(self.offset[0]), round(self.offset[1])))
+        pygame.display.flip()
+
+    def finish(self):
+        """Tell the sketch, save what was asked for, and close."""
+        self.call("quitting")
+        if self.args.screenshot:
+            self.pygame.image.save(self.window, self.args.screenshot)
+        if self.args.state_json:
+            with open(self.args.state_json, "w", encoding="utf-8") as out:
+                json.dump(self.state(), out, indent=1, default=_jsonable)
+        if self.record:
+            self.record.close()
+        self.pygame.quit()
+
+    def loop(self):
+        while self.running:
+            self.step()
+            self.clock.tick(FPS)
+        self.finish()
+        return self.exit_status
+
+
+def _jsonable(value):
+    """numpy numbers and arrays in a state dict become plain JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _program_name(module):
+    name = getattr(module, "__spec__", None) and module.__spec__.name
+    if name and name != "__main__":
+        return f"python -m {name}"
+    return os.path.basename(getattr(module, "__file__", "sketch"))
+
+
+def run(module=None, argv=None):
+    """Run the calling sketch until its window closes; exits the process with the runtime's status."""
+    if module is None:
+        caller = sys._getframe(1).f_globals["__name__"]
+        module = sys.modules[caller]
+    sys.exit(Runner(module, argv).loop())

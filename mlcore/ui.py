@@ -1,0 +1,124 @@
+"""Drawing helpers shared by the sketches: text, panels, progress bars, line charts and buttons.
+
+Text is large and high-contrast by default, because sketches are often shown on a washed-out projector.
+"""
+
+import pygame
+
+INK = (20, 20, 28)
+PAPER = (246, 246, 242)
+DIM = (110, 110, 120)
+PANEL = (32, 34, 44)
+PANEL_TEXT = (240, 240, 240)
+ACCENT = (0, 114, 178)  # the blue of predictions (Okabe–Ito blue)
+ERROR = (190, 30, 30)
+# Curves: training solid, validation in a second colour; both stay apart for colour-blind viewers.
+SERIES_COLOURS = [(86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167)]
+
+_fonts = {}
+
+
+def font(size, bold=False):
+    """pygame's bundled font at `size` pixels, created once."""
+    key = (size, bold)
+    if key not in _fonts:
+        _fonts[key] = pygame.font.Font(None, size)
+        _fonts[key].set_bold(bold)
+    return _fonts[key]
+
+
+def label(surface, text, pos, size=28, colour=INK, background=None, anchor="topleft", bold=False, padding=4):
+    """Draw one line of text; `anchor` names the point of its box that lands on `pos`. Returns the box."""
+    image = font(size, bold).render(str(text), True, colour)
+    box = image.get_rect(**{anchor: pos})
+    if background is not None:
+        pygame.draw.rect(surface, background, box.inflate(2 * padding, 2 * padding), border_radius=4)
+    surface.blit(image, box)
+    return box
+
+
+def text_width(text, size=28, bold=False):
+    return font(size, bold).size(str(text))[0]
+
+
+def panel(surface, rect, colour=PANEL, alpha=235, radius=10):
+    """A rounded, nearly opaque panel."""
+    rect = pygame.Rect(rect)
+    layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+    pygame.draw.rect(layer, (*colour, alpha), layer.get_rect(), border_radius=radius)
+    surface.blit(layer, rect)
+    return rect
+
+
+def progress_bar(surface, rect, fraction, colour=ACCENT, back=(80, 80, 92)):
+    rect = pygame.Rect(rect)
+    pygame.draw.rect(surface, back, rect, border_radius=rect.height // 2)
+    filled = rect.copy()
+    filled.width = round(rect.width * max(0.0, min(1.0, fraction)))
+    if filled.width:
+        pygame.draw.rect(surface, colour, filled, border_radius=rect.height // 2)
+
+
+def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=PANEL_TEXT, grid=(70, 72, 84)):
+    """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1)."""
+    rect = pygame.Rect(rect)
+    label(surface, title, (rect.x, rect.y), size=22, colour=text)
+    plot = pygame.Rect(rect.x + 44, rect.y + 22, rect.width - 48, rect.height - 44)
+    pygame.draw.rect(surface, grid, plot, 1)
+    values = [v for points, _ in series.values() for v in points if v == v]  # v == v drops NaN
+    if y_range is None:
+        low, high = (min(values), max(values)) if values else (0.0, 1.0)
+        if high - low < 1e-9:
+            low, high = low - 0.5, high + 0.5
+        low = min(low, 0.0) if low >= 0 else low
+    else:
+        low, high = y_range
+    longest = max([len(points) for points, _ in series.values()] + [2])
+    x_max = max(x_max or 0, longest)
+    for fraction in (0.0, 0.5, 1.0):
+        y = plot.bottom - fraction * plot.height
+        pygame.draw.line(surface, grid, (plot.left, y), (plot.right, y))
+        label(surface, _short(low + fraction * (high - low)), (plot.left - 4, y), size=18, colour=text, anchor="midright")
+    legend_x = plot.left
+    for name, (points, colour) in series.items():
+        if len(points) >= 2:
+            xy = [(plot.left + i / max(1, x_max - 1) * plot.width,
+                   plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height)
+                  for i, v in enumerate(points)]
+            pygame.draw.lines(surface, colour, False, xy, 2)
+        box = label(surface, f"— {name}", (legend_x, plot.bottom + 4), size=18, colour=colour)
+        legend_x = box.right + 12
+
+
+def _short(value):
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+class Button:
+    """A clickable box with a caption."""
+
+    def __init__(self, rect, caption, action=None, size=24):
+        self.rect = pygame.Rect(rect)
+        self.caption = caption
+        self.action = action
+        self.size = size
+        self.enabled = True
+        self.selected = False
+
+    def draw(self, surface):
+        if self.selected:
+            back, fore = ACCENT, (255, 255, 255)
+        elif self.enabled:
+            back, fore = (225, 228, 235), INK
+        else:
+            back, fore = (235, 235, 235), (160, 160, 160)
+        pygame.draw.rect(surface, back, self.rect, border_radius=6)
+        pygame.draw.rect(surface, (120, 124, 135), self.rect, 1, border_radius=6)
+        label(surface, self.caption, self.rect.center, size=self.size, colour=fore, anchor="center")
+
+    def hit(self, x, y):
+        return self.enabled and self.rect.collidepoint(x, y)

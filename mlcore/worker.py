@@ -1,0 +1,114 @@
+"""Background work with an explicit status, so that the draw loop never waits.
+
+A `Job` runs a function on a thread. The function receives the job itself and reports through it
+(`job.report(done, total, message)`) and checks `job.cancelled`. The draw loop only reads the job's fields:
+`status` is one of idle, running, done, failed, cancelled (as Marcelle's `$training` stream says), and an error
+raised in the function is kept as `job.error` (a one-line message) for the screen, never lost on the thread.
+"""
+
+import threading
+import time
+import traceback
+
+IDLE, RUNNING, DONE, FAILED, CANCELLED = "idle", "running", "done", "failed", "cancelled"
+
+_running_jobs = set()
+_running_lock = threading.Lock()
+
+
+def busy():
+    """True while any job is running (the runtime uses it to time the frames drawn during work)."""
+    with _running_lock:
+        return bool(_running_jobs)
+
+
+class Cancelled(Exception):
+    """Raised inside a job's function to stop early when the job was cancelled."""
+
+
+class Job:
+    """One piece of background work: status, progress, result or error."""
+
+    def __init__(self, name, function, *args, **kwargs):
+        self.name = name
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+        self.status = IDLE
+        self.done = 0
+        self.total = 0
+        self.message = ""
+        self.result = None
+        self.error = ""
+        self.started_at = None
+        self.finished_at = None
+        self._cancel = threading.Event()
+        self._thread = None
+
+    def start(self):
+        """Start the work on a daemon thread and return the job."""
+        self.status = RUNNING
+        self.started_at = time.perf_counter()
+        with _running_lock:
+            _running_jobs.add(self)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        try:
+            self.result = self.function(self, *self.args, **self.kwargs)
+            self.status = CANCELLED if self._cancel.is_set() else DONE
+        except Cancelled:
+            self.status = CANCELLED
+        except Exception as error:  # shown on screen by whoever owns the job
+            self.error = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            self.details = traceback.format_exc()
+            self.status = FAILED
+        finally:
+            self.finished_at = time.perf_counter()
+            with _running_lock:
+                _running_jobs.discard(self)
+
+    def report(self, done, total=None, message=None):
+        """Called by the work itself: how far it has come."""
+        self.done = done
+        if total is not None:
+            self.total = total
+        if message is not None:
+            self.message = message
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def cancel(self):
+        """Ask the work to stop at its next report."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self):
+        return self._cancel.is_set()
+
+    @property
+    def running(self):
+        return self.status == RUNNING
+
+    @property
+    def fraction(self):
+        """Progress from 0 to 1 (0 while the total is unknown)."""
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+    def wait(self, timeout=None):
+        """Block until the work ends (for tests and scripts; never call it from a draw loop)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.status
+
+
+def preload_torch():
+    """Import torch on a background thread, so that it is ready by the time a student presses T.
+
+    A plain thread, not a Job: it is not work a student asked for, so `busy()` does not count it.
+    """
+    thread = threading.Thread(target=lambda: __import__("torch"), name="import torch", daemon=True)
+    thread.start()
+    return thread

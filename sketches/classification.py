@@ -1,0 +1,89 @@
+"""Notes classifier: teach a small neural network which musical note belongs to each place on the canvas.
+
+Step 1: hold a key A–G to choose a note (the last one stays chosen).
+Step 2: click to place samples of that note; each click plays it.
+Step 3: press T to train the network (a popup shows the loss and accuracy as it learns).
+Step 4: click anywhere: the network predicts a note (blue circle, with its confidence) and plays it.
+
+Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R reset the network
+(the samples stay) · U or Backspace undo · S save the samples · Esc quit.
+Run: python -m sketches.classification [--load FILE] [--seed N] [--fullscreen] [--scale 1.5]
+"""
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
+
+from mlcore.note_board import NoteBoard
+from mlcore.runtime import run
+
+# The knobs: change them and run the sketch again.
+EPOCHS = 200
+HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8], [32, 16]…
+LEARNING_RATE = 0.05
+BATCH_SIZE = 16
+VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
+OCTAVE = 4                    # C4 = 261.63 Hz … B4 = 493.88 Hz
+WIDTH, HEIGHT = 960, 600
+TITLE = "Notes classifier"
+NOTE_KEYS = ["a", "b", "c", "d", "e", "f", "g"]
+
+board = NoteBoard("classification", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
+                  learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
+                  octave=OCTAVE)
+
+
+def setup(args):
+    board.start(args)
+
+
+def update():
+    board.update()
+
+
+def draw(screen):
+    board.draw(screen)
+
+
+def key_pressed(key):
+    if key in NOTE_KEYS:
+        board.select(key)                       # Step 1: choose a note
+    elif key == "t":
+        board.train()                           # Step 3: train (in the background: the canvas stays alive)
+    elif key == "r":
+        board.reset()
+    elif key == "p":
+        board.toggle_popup()
+    elif key == "v":
+        board.toggle_map()
+    elif key in ("u", "backspace"):
+        board.undo()
+    elif key == "s":
+        board.save()
+
+
+def mouse_pressed(x, y, button):
+    if button != 1 or not board.inside(x, y):
+        return
+    if board.mode in ("collecting", "training"):
+        # Step 2: collect. One sample is a place (x, y) and the note held down; hear it.
+        board.add_sample(x, y, board.note)
+        board.play(board.note)
+    else:
+        # Step 4: predict. The network answers with every note's confidence; the first is its best guess.
+        label, confidence = board.network.classify([x, y])[0]
+        board.show_prediction(x, y, label=label, confidence=round(confidence, 4))
+        board.play(label)
+
+
+def state():
+    return board.state()
+
+
+def quitting():
+    board.autosave()
+
+
+if __name__ == "__main__":
+    run()
