@@ -179,6 +179,9 @@ class Runner:
         self.pygame = pygame
         pygame.display.init()
         pygame.font.init()
+        from . import ui
+
+        ui.forget_fonts()  # fonts made before an earlier pygame.quit() are dead
         self.size = (int(self.namespace.get("WIDTH", DEFAULT_SIZE[0])), int(self.namespace.get("HEIGHT", DEFAULT_SIZE[1])))
         title = self.namespace.get("TITLE") or _program_name(module)
         pygame.display.set_caption(title)
@@ -288,7 +291,7 @@ class Runner:
             print(f"replay: unknown action {action!r} ignored", file=sys.stderr)
 
     def _record(self, action):
-        if self.record:
+        if self.record is not None:
             action = {"after": self.frames_since_record, **action}
             self.record.write(json.dumps(action) + "\n")
             self.record.flush()
@@ -405,13 +408,16 @@ class Runner:
                 json.dump(self.state(), out, indent=1, default=_jsonable)
         if self.record:
             self.record.close()
-        self.pygame.quit()
+        # pygame closes the window when the process ends; quitting and starting pygame again in one process
+        # (as tests do) corrupts the events posted afterwards in pygame 2.6.1.
 
     def loop(self):
-        while self.running:
-            self.step()
-            self.clock.tick(FPS)
-        self.finish()
+        try:
+            while self.running:
+                self.step()
+                self.clock.tick(FPS)
+        finally:  # even after a crash, the sketch's quitting() saves what a student collected
+            self.finish()
         return self.exit_status
 
 

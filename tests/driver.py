@@ -1,0 +1,72 @@
+"""Drive sketches headless through replay files, as a person's events would, and read what they left."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def shared_datasets():
+    """../shared/datasets beside the project, or a skip: a user's clone has none."""
+    folder = SHARED / "datasets"
+    if not folder.is_dir():
+        pytest.skip("../shared/datasets is absent (it is only beside the project on the course's machines)")
+    return folder
+
+
+def click(x, y, after=1, button=1):
+    return [{"type": "mouse_down", "x": x, "y": y, "button": button, "after": after},
+            {"type": "mouse_up", "x": x, "y": y, "button": button}]
+
+
+def key(name, after=1):
+    return [{"type": "key_down", "key": name, "after": after}, {"type": "key_up", "key": name}]
+
+
+def cluster(note, points):
+    """Hold a note key and click each point, as a student collecting samples does."""
+    actions = [{"type": "key_down", "key": note}]
+    for x, y in points:
+        actions += click(x, y)
+    return actions + [{"type": "key_up", "key": note}]
+
+
+class SketchRun:
+    """The outcome of one headless run: exit status, output, state JSON and screenshot."""
+
+    def __init__(self, process, folder):
+        self.returncode = process.returncode
+        self.output = process.stdout + process.stderr
+        self.folder = folder
+        state_file = folder / "state.json"
+        self.state = json.loads(state_file.read_text()) if state_file.exists() else None
+        self.screenshot = folder / "screen.png"
+
+    def pixel(self, x, y):
+        import pygame
+
+        return tuple(pygame.image.load(str(self.screenshot)).get_at((int(x), int(y))))[:3]
+
+
+def run_sketch(name, actions, folder, *args, env=None, timeout=180):
+    """Run `python -m sketches.NAME --headless` with a replay of `actions`, in `folder` as working directory."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    replay = folder / "replay.jsonl"
+    replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
+    command = [sys.executable, "-m", f"sketches.{name}", "--headless", "--replay", str(replay),
+               "--quit-after-replay", "--state-json", str(folder / "state.json"),
+               "--screenshot", str(folder / "screen.png"), *map(str, args)]
+    environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
+    return SketchRun(process, folder)
