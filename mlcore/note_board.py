@@ -48,12 +48,12 @@ class NoteBoard:
         self.network_options = dict(hidden_layers=hidden_layers, learning_rate=learning_rate, batch_size=batch_size,
                                     validation_split=validation_split, input_bounds=[(0, 0), (width, height)])
         self.samples = []        # {"x", "y", "label"} (+ "target" in Hz for regression)
-        self.predictions = []    # what clicks in predicting mode gave
+        self.predictions = []    # what clicks in predicting mode gave, all session long
+        self.shown_from = 0      # the canvas shows the predictions of the current network only
         self.sounds = []         # every tone started, in order
         self.note = "C"
         self.trained = False
         self.show_popup = False
-        self.popup_hide_at = None
         self.show_map = False
         self.map_surface = None
         self.map_version = None
@@ -145,14 +145,15 @@ class NoteBoard:
             self.network.add_data([s["x"], s["y"]], s["label"] if self.task == "classification" else s["target"])
         self.network.train(self.epochs)
         self.trained = False
-        self.show_popup, self.popup_hide_at = True, None
+        self.shown_from = len(self.predictions)
+        self.show_popup = True
 
     def reset(self):
         """Back to collecting: the samples stay, the network starts again from scratch."""
         self.network.reset()
         self.network = NeuralNetwork(self.task, seed=self.seed, **self.network_options)
         self.trained = False
-        self.predictions.clear()
+        self.shown_from = len(self.predictions)
         self.map_surface = None
         self.say("network reset: collecting (your samples are kept)")
 
@@ -168,14 +169,11 @@ class NoteBoard:
             job.reported = True
         if self.network.finish_training():
             self.trained = True
-            self.popup_hide_at = time.monotonic() + 2.5
+            self.show_popup = False  # the whole canvas is for predictions now; P brings the curves back
             self.say("trained: click to hear what the network predicts (P shows the curves)")
-        if self.popup_hide_at and time.monotonic() > self.popup_hide_at:
-            self.show_popup, self.popup_hide_at = False, None
 
     def toggle_popup(self):
         self.show_popup = not self.show_popup
-        self.popup_hide_at = None
 
     def toggle_map(self):
         self.show_map = not self.show_map
@@ -266,7 +264,7 @@ class NoteBoard:
             screen.blit(self.decision_map(), (0, 0))
         for s in self.samples:
             self._draw_circle(screen, s["x"], s["y"], self.colours[s["label"]], s["label"])
-        for p in self.predictions:
+        for p in self.predictions[self.shown_from:]:
             self._draw_prediction(screen, p)
         self._draw_bars(screen)
         if self.show_popup:

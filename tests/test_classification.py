@@ -1,0 +1,164 @@
+"""The notes classifier end to end, driven the way a student uses it: keys held, clicks, T, clicks again."""
+
+import json
+
+import numpy as np
+import pytest
+
+from driver import click, cluster, key, run_sketch
+
+C_POINTS = [(150, 150), (170, 160), (140, 175), (160, 135), (180, 150), (135, 150), (155, 170), (165, 145)]
+E_POINTS = [(x + 630, y + 60) for x, y in C_POINTS]
+G_POINTS = [(x + 300, y + 300) for x, y in C_POINTS]
+COLLECT = cluster("c", C_POINTS) + cluster("e", E_POINTS) + cluster("g", G_POINTS)
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+
+
+def test_collect_train_predict_reset(tmp_path):
+    actions = (COLLECT + TRAIN + key("v") + click(157, 152) + click(787, 212) + click(457, 452)
+               + key("r") + [{"type": "wait", "until": {"mode": "collecting"}, "timeout_s": 5}])
+    run = run_sketch("classification", actions, tmp_path, "--seed", "1")
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["sketch"] == "classification"
+    assert len(state["samples"]) == 24
+    assert [s["label"] for s in state["samples"]] == ["C"] * 8 + ["E"] * 8 + ["G"] * 8
+    assert state["samples"][0] == {"x": 150, "y": 150, "label": "C"}
+    # Step 4: each cluster's centre is predicted as its own note, confidently, and that note is played.
+    assert [p["label"] for p in state["predictions"]] == ["C", "E", "G"]
+    assert min(p["confidence"] for p in state["predictions"]) > 0.5
+    assert [s["note"] for s in state["sounds"]] == ["C"] * 8 + ["E"] * 8 + ["G"] * 8 + ["C", "E", "G"]
+    assert state["sounds"][0]["frequency"] == pytest.approx(261.63)
+    # R: back to collecting, samples kept, no network.
+    assert state["mode"] == "collecting"
+    training = state["training"]
+    assert training["status"] == "idle" and training["epochs"] == 200
+    assert "network reset: collecting (your samples are kept)" in state["messages"]
+
+
+def test_training_history_and_screen(tmp_path):
+    actions = COLLECT + TRAIN + key("v") + key("p", after=2) + click(157, 152) + click(457, 452, after=2)
+    run = run_sketch("classification", actions, tmp_path, "--seed", "2")
+    assert run.returncode == 0, run.output
+    training = run.state["training"]
+    assert training["status"] == "done" and training["epochs_done"] == 200
+    assert len(training["loss"]) == 200 and len(training["val_loss"]) == 200
+    assert training["loss"][-1] < training["loss"][0] / 4
+    assert training["accuracy"][-1] == 1.0
+    # Pixels: samples in their notes' colours, the prediction in blue, the map tinting empty space.
+    assert run.pixel(135 - 12, 150) == (213, 94, 0)      # the C sample at (135, 150): vermilion
+    assert run.pixel(157 + 13, 152 + 6) == (0, 114, 178)  # the blue prediction circle, beside its letter
+    paper = np.array((246, 246, 242))
+    far = np.array(run.pixel(60, 560))                   # no sample near: tinted, not plain paper
+    assert np.abs(far - paper).sum() > 20
+    assert run.state["map"]["visible"] and run.state["map"]["ms"] is not None
+
+
+def test_t_with_one_note_only_says_why(tmp_path):
+    run = run_sketch("classification", cluster("c", C_POINTS[:3]) + key("t") + key("t", after=3), tmp_path)
+    assert run.returncode == 0, run.output
+    assert run.state["mode"] == "collecting" and run.state["training"]["status"] == "idle"
+    assert "add samples of at least two different notes before training" in run.state["messages"]
+
+
+def test_t_while_training_is_ignored_with_a_message(tmp_path):
+    actions = COLLECT + key("t") + key("t", after=1) + [{"type": "wait", "until": {"mode": "predicting"},
+                                                          "timeout_s": 120}]
+    run = run_sketch("classification", actions, tmp_path)
+    assert run.returncode == 0, run.output
+    assert "already training: wait for it to finish (R stops it)" in run.state["messages"]
+    assert run.state["training"]["epochs_done"] == 200
+
+
+def test_undo_save_and_load_round_trip(tmp_path):
+    actions = cluster("d", [(100, 100), (200, 200), (300, 300)]) + key("u") + key("s")
+    run = run_sketch("classification", actions, tmp_path / "a")
+    assert run.returncode == 0, run.output
+    saved = list((tmp_path / "a").glob("classification-data-*.json"))
+    assert len(saved) == 1
+    data = json.loads(saved[0].read_text())
+    assert data == {"data": [{"xs": {"x": 100, "y": 100}, "ys": {"label": "D"}},
+                             {"xs": {"x": 200, "y": 200}, "ys": {"label": "D"}}]}
+    assert not (tmp_path / "a" / "classification-autosave.json").exists()  # saved: nothing to autosave
+
+    again = run_sketch("classification", key("a"), tmp_path / "b", "--load", saved[0])
+    assert [(s["x"], s["y"], s["label"]) for s in again.state["samples"]] == [(100, 100, "D"), (200, 200, "D")]
+
+
+def test_unsaved_samples_are_autosaved_on_quit_and_load_back(tmp_path):
+    run = run_sketch("classification", cluster("f", [(400, 300), (420, 310)]), tmp_path)
+    autosave = tmp_path / "classification-autosave.json"
+    assert run.returncode == 0 and autosave.exists()
+    again = run_sketch("classification", key("a"), tmp_path / "next", "--load", autosave)
+    assert [s["label"] for s in again.state["samples"]] == ["F", "F"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"data": 3}', '["a"]', ""])
+def test_a_malformed_load_file_gives_one_line_and_starts_empty(tmp_path, content):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    run = run_sketch("classification", key("a"), tmp_path, "--load", bad)
+    assert run.returncode == 0, run.output
+    assert run.state["samples"] == []
+    assert any(m.startswith(f"could not load {bad}") and m.endswith("starting empty") for m in run.state["messages"])
+
+
+def test_entries_that_are_not_notes_are_skipped(tmp_path):
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"data": [{"xs": {"x": 10, "y": 60}, "ys": {"label": "C"}},
+                                          {"xs": {"x": 10, "y": 60}, "ys": {"label": "H"}},
+                                          {"xs": {"x": 5000, "y": 60}, "ys": {"label": "C"}},
+                                          {"xs": {"y": 60}, "ys": {"label": "C"}}]}))
+    run = run_sketch("classification", key("a"), tmp_path, "--load", mixed)
+    assert len(run.state["samples"]) == 1
+    assert any("3 entries skipped" in m for m in run.state["messages"])
+
+
+def test_no_audio_device_runs_silently_with_a_notice(tmp_path):
+    run = run_sketch("classification", cluster("a", [(300, 300)]), tmp_path,
+                     env={"SDL_AUDIODRIVER": "no-such-driver"})
+    assert run.returncode == 0, run.output
+    assert run.state["audio"]["available"] is False
+    assert run.state["audio"]["notice"].startswith("no sound:")
+    assert run.state["sounds"] == [{"note": "A", "frequency": 440.0}]  # the tone was asked for, silently
+    assert len(run.state["samples"]) == 1
+
+
+def test_clicks_outside_the_canvas_and_unknown_keys_are_harmless(tmp_path):
+    actions = (key("z") + key("f1") + key("space") + click(-5, 300) + click(5000, 300) + click(480, 10)
+               + click(480, 590) + click(300, 300, button=3))
+    run = run_sketch("classification", actions, tmp_path, "--scale", "1.5")
+    assert run.returncode == 0, run.output
+    assert run.state["samples"] == []  # bars, outside, and right clicks add nothing
+
+
+def test_scaled_window_keeps_canvas_coordinates(tmp_path):
+    run = run_sketch("classification", cluster("e", [(300, 200)]), tmp_path, "--scale", "1.5")
+    assert run.state["samples"] == [{"x": 300, "y": 200, "label": "E"}]
+    # E's yellow, drawn at the scaled place (smooth scaling may round a channel by one)
+    assert np.abs(np.array(run.pixel(300 * 1.5 + 20, 200 * 1.5)) - (240, 228, 66)).max() <= 3
+
+
+def test_hundreds_of_random_events_do_not_crash_or_freeze(tmp_path):
+    rng = np.random.default_rng(5)
+    keys = list("abcdefgtrpvusxz") + ["backspace", "space", "return", "left", "1"]
+    actions = []
+    for _ in range(400):
+        kind = rng.choice(["key", "click", "move", "drag"])
+        if kind == "key":
+            name = str(rng.choice(keys))
+            actions.append({"type": "key_down", "key": name, "after": int(rng.integers(0, 3))})
+            if rng.random() < 0.8:
+                actions.append({"type": "key_up", "key": name, "after": int(rng.integers(0, 3))})
+        else:
+            x, y = int(rng.integers(-50, 1010)), int(rng.integers(-50, 650))
+            if kind == "move":
+                actions.append({"type": "mouse_move", "x": x, "y": y, "after": 0})
+            else:
+                actions += click(x, y, after=int(rng.integers(0, 3)), button=int(rng.choice([1, 1, 1, 3])))
+    actions.append({"type": "key_down", "key": "space", "after": 30})
+    run = run_sketch("classification", actions, tmp_path, "--seed", "0")
+    assert run.returncode == 0, run.output
+    # The loop kept drawing to the end: every action's frames were stepped through.
+    assert run.state["timing"]["frames"] >= sum(a.get("after", 1) for a in actions)
+    assert run.state["mode"] in ("collecting", "training", "predicting")
