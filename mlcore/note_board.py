@@ -267,6 +267,8 @@ class NoteBoard:
         for p in self.predictions[self.shown_from:]:
             self._draw_prediction(screen, p)
         self._draw_bars(screen)
+        if self.show_map and self.network.model is not None and self.task == "regression":
+            self.draw_pitch_legend(screen)
         if self.show_popup:
             self.draw_popup(screen)
         self._draw_messages(screen)

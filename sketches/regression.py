@@ -1,0 +1,92 @@
+"""Notes regression: the same canvas, but the network predicts a frequency, not one of seven notes.
+
+Step 1: hold a key A–G to choose a note (the last one stays chosen).
+Step 2: click to place samples of that note; each click plays it. The network learns (x, y) → frequency in Hz.
+Step 3: press T to train (a popup shows the loss and the mean error in Hz as it learns).
+Step 4: click anywhere: the network predicts a frequency and plays exactly that pitch. Between two trained regions
+it glides through pitches that are on no keyboard: what do you hear?
+
+Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R reset the network
+(the samples stay) · U or Backspace undo · S save the samples · Esc quit.
+Run: python -m sketches.regression [--load FILE] [--seed N] [--fullscreen] [--scale 1.5]
+"""
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
+
+from mlcore.note_board import NoteBoard
+from mlcore.notes import nearest_note
+from mlcore.runtime import run
+
+# The knobs: change them and run the sketch again.
+EPOCHS = 200
+HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8], [32, 16]…
+LEARNING_RATE = 0.05
+BATCH_SIZE = 16
+VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
+OCTAVE = 4                    # the targets: C4 = 261.63 Hz … B4 = 493.88 Hz
+WIDTH, HEIGHT = 960, 600
+TITLE = "Notes regression"
+NOTE_KEYS = ["a", "b", "c", "d", "e", "f", "g"]
+
+board = NoteBoard("regression", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
+                  learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
+                  octave=OCTAVE)
+
+
+def setup(args):
+    board.start(args)
+
+
+def update():
+    board.update()
+
+
+def draw(screen):
+    board.draw(screen)
+
+
+def key_pressed(key):
+    if key in NOTE_KEYS:
+        board.select(key)                       # Step 1: choose a note
+    elif key == "t":
+        board.train()                           # Step 3: train (in the background: the canvas stays alive)
+    elif key == "r":
+        board.reset()
+    elif key == "p":
+        board.toggle_popup()
+    elif key == "v":
+        board.toggle_map()
+    elif key in ("u", "backspace"):
+        board.undo()
+    elif key == "s":
+        board.save()
+
+
+def mouse_pressed(x, y, button):
+    if button != 1 or not board.inside(x, y):
+        return
+    if board.mode in ("collecting", "training"):
+        # Step 2: collect. The target is the note's frequency in Hz; hear it.
+        board.add_sample(x, y, board.note)
+        board.play(board.note)
+    else:
+        # Step 4: predict a frequency, name the nearest note and how far off it is (in cents), play it exactly.
+        hz = board.network.predict([x, y])
+        name, octave, cents = nearest_note(hz)
+        board.show_prediction(x, y, frequency=round(hz, 2), nearest_note=f"{name}{octave}", cents=round(cents, 1))
+        board.play_frequency(hz)
+
+
+def state():
+    return board.state()
+
+
+def quitting():
+    board.autosave()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,100 @@
+"""The notes regression sketch end to end: collect notes, train, hear the frequencies in between."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from driver import click, cluster, key, run_sketch
+from mlcore.audio import peak_frequency
+
+LEFT = [(150, 300), (170, 315), (140, 285), (160, 310), (135, 300), (165, 290), (150, 320), (145, 295)]
+RIGHT = [(x + 650, y) for x, y in LEFT]
+COLLECT = cluster("c", LEFT) + cluster("b", RIGHT)
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_collect_train_predict_glide_reset(tmp_path):
+    actions = COLLECT + TRAIN + key("v") + click(151, 302) + click(801, 302) + click(475, 302)
+    run = run_sketch("regression", actions, tmp_path, "--seed", "3")
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["sketch"] == "regression"
+    assert state["samples"][0] == {"x": 150, "y": 300, "label": "C", "target": 261.63}
+    assert state["samples"][-1]["target"] == 493.88
+    left, right, middle = state["predictions"]
+    assert left["frequency"] == pytest.approx(261.63, rel=0.03) and left["nearest_note"] in ("C4", "C#4", "B3")
+    assert right["frequency"] == pytest.approx(493.88, rel=0.03)
+    assert 261.63 < middle["frequency"] < 493.88
+    assert -50 <= middle["cents"] <= 50
+    # It plays exactly the predicted frequency, not the nearest note.
+    assert [s["frequency"] for s in state["sounds"][-3:]] == [p["frequency"] for p in (left, right, middle)]
+    assert len(state["training"]["mean_error"]) == 200 and len(state["training"]["val_mean_error"]) == 200
+    assert state["training"]["mean_error"][-1] < 20  # Hz
+
+
+def test_pitch_map_shows_a_slope_with_a_legend(tmp_path):
+    run = run_sketch("regression", COLLECT + TRAIN + key("v"), tmp_path, "--seed", "4")
+    assert run.returncode == 0, run.output
+    low, mid, high = (np.array(run.pixel(x, 450)) for x in (60, 480, 900))
+    assert not np.array_equal(low, high)
+    assert np.abs(mid - low).sum() > 30 and np.abs(mid - high).sum() > 30  # a glide, not two flat halves
+    assert run.pixel(17, 72) != run.pixel(274, 72)  # the colour bar of the legend
+
+
+def test_reset_keeps_the_samples_and_forgets_the_network(tmp_path):
+    run = run_sketch("regression", COLLECT + TRAIN + key("r") + click(475, 302), tmp_path)
+    assert run.returncode == 0, run.output
+    assert run.state["mode"] == "collecting" and len(run.state["samples"]) == 17  # the click collected again
+    assert run.state["training"]["status"] == "idle"
+
+
+def test_one_note_only_trains_and_predicts_that_note(tmp_path):
+    run = run_sketch("regression", cluster("g", LEFT[:4]) + TRAIN + click(700, 400), tmp_path)
+    assert run.returncode == 0, run.output
+    assert run.state["predictions"][0]["frequency"] == pytest.approx(392.0, abs=0.5)
+    assert run.state["predictions"][0]["nearest_note"] == "G4"
+
+
+def test_fewer_than_two_samples_says_why(tmp_path):
+    run = run_sketch("regression", cluster("g", LEFT[:1]) + key("t"), tmp_path)
+    assert run.state["mode"] == "collecting"
+    assert "add at least two samples before training" in run.state["messages"]
+
+
+def test_save_and_load_keep_the_frequencies(tmp_path):
+    run = run_sketch("regression", cluster("e", [(300, 200), (320, 220)]) + key("s"), tmp_path / "a")
+    saved = next((tmp_path / "a").glob("regression-data-*.json"))
+    assert json.loads(saved.read_text())["data"][0] == {"xs": {"x": 300, "y": 200},
+                                                        "ys": {"label": "E", "frequency": 329.63}}
+    again = run_sketch("regression", key("a"), tmp_path / "b", "--load", saved)
+    assert [s["target"] for s in again.state["samples"]] == [329.63, 329.63]
+
+
+def test_a_malformed_load_file_starts_empty(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"data": [')
+    run = run_sketch("regression", key("a"), tmp_path, "--load", bad)
+    assert run.returncode == 0 and run.state["samples"] == []
+    assert any(m.startswith(f"could not load {bad}") for m in run.state["messages"])
+
+
+def test_no_audio_device_runs_silently(tmp_path):
+    run = run_sketch("regression", cluster("a", [(300, 300)]), tmp_path, env={"SDL_AUDIODRIVER": "no-such-driver"})
+    assert run.returncode == 0 and run.state["audio"]["available"] is False
+
+
+def test_a_predicted_347_hz_tone_sounds_at_347_hz(tmp_path):
+    raw = tmp_path / "out.raw"
+    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0",
+               PYTHONPATH=ROOT)
+    code = ("import time; from mlcore.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
+            "s.play(347.0); time.sleep(1.0)")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+    samples = np.frombuffer(raw.read_bytes(), dtype=np.int16).reshape(-1, 2)
+    sounding = np.flatnonzero(np.abs(samples[:, 0]) > 500)
+    assert peak_frequency(samples[sounding[0]:sounding[-1]]) == pytest.approx(347.0, abs=1.0)
