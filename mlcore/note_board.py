@@ -21,7 +21,7 @@ from .worker import preload_torch
 
 TOP_BAR = 48
 BOTTOM_BAR = 34
-MAP_CELLS = (120, 75)  # the decision map's resolution: one cell per 8 × 8 canvas pixels
+MAP_CELLS = (160, 100)  # the decision map's resolution: one cell per 6 × 6 canvas pixels
 SAMPLE_RADIUS = 16
 
 
@@ -325,7 +325,7 @@ class NoteBoard:
 
     def draw_popup(self, screen):
         """The training visor: epoch counter, progress bar, live loss and accuracy (or error in Hz) curves."""
-        rect = ui.panel(screen, self.popup_rect())
+        rect = ui.panel(screen, self.popup_rect(), alpha=255)
         job, history = self.network.job, self.network.history
         x, y = rect.x + 16, rect.y + 12
         ui.label(screen, "Training", (x, y), size=30, colour=ui.PANEL_TEXT, bold=True)

@@ -177,6 +177,9 @@ class Runner:
         import pygame
 
         self.pygame = pygame
+        # Background work (training, feature extraction) hands the interpreter back to the draw loop more often:
+        # frames stay smooth at a small cost in throughput.
+        sys.setswitchinterval(0.001)
         pygame.display.init()
         pygame.font.init()
         from . import ui

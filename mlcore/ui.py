@@ -85,12 +85,13 @@ def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=P
         pygame.draw.line(surface, grid, (plot.left, y), (plot.right, y))
         label(surface, _short(low + fraction * (high - low)), (plot.left - 4, y), size=18, colour=text, anchor="midright")
     legend_x = plot.left
-    for name, (points, colour) in series.items():
+    for name, (points, colour) in reversed(series.items()):  # the first series is drawn last, on top
         if len(points) >= 2:
             xy = [(plot.left + i / max(1, x_max - 1) * plot.width,
                    plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height)
                   for i, v in enumerate(points)]
             pygame.draw.lines(surface, colour, False, xy, 2)
+    for name, (points, colour) in series.items():
         box = label(surface, f"— {name}", (legend_x, plot.bottom + 4), size=18, colour=colour)
         legend_x = box.right + 12
 

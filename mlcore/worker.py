@@ -104,11 +104,21 @@ class Job:
         return self.status
 
 
+def _warm_up_torch():
+    import numpy as np
+
+    from .models import MLPClassifier
+
+    # One tiny training loads everything the first real one would (the optimiser, autograd, thread pools), so
+    # that a student's first T does not stall the frames with imports.
+    MLPClassifier(hidden_layers=[4], epochs=2, batch_size=2, seed=0).fit(np.array([[0.0, 0.0], [1.0, 1.0]]), ["a", "b"])
+
+
 def preload_torch():
-    """Import torch on a background thread, so that it is ready by the time a student presses T.
+    """Import torch and warm it up on a background thread, so that it is ready by the time a student presses T.
 
     A plain thread, not a Job: it is not work a student asked for, so `busy()` does not count it.
     """
-    thread = threading.Thread(target=lambda: __import__("torch"), name="import torch", daemon=True)
+    thread = threading.Thread(target=_warm_up_torch, name="import torch", daemon=True)
     thread.start()
     return thread
