@@ -402,7 +402,9 @@ class Runner:
         pygame.display.flip()
 
     def finish(self):
-        """Tell the sketch, save what was asked for, and close."""
+        """Tell the sketch, save what was asked for, stop the background work, and close."""
+        from . import worker
+
         self.call("quitting")
         if self.args.screenshot:
             self.pygame.image.save(self.window, self.args.screenshot)
@@ -411,6 +413,7 @@ class Runner:
                 json.dump(self.state(), out, indent=1, default=_jsonable)
         if self.record:
             self.record.close()
+        worker.shutdown()
         # pygame closes the window when the process ends; quitting and starting pygame again in one process
         # (as tests do) corrupts the events posted afterwards in pygame 2.6.1.
 

@@ -14,6 +14,7 @@ IDLE, RUNNING, DONE, FAILED, CANCELLED = "idle", "running", "done", "failed", "c
 
 _running_jobs = set()
 _running_lock = threading.Lock()
+_helper_threads = []  # background threads that are not jobs (the torch warm-up)
 
 
 def busy():
@@ -121,4 +122,20 @@ def preload_torch():
     """
     thread = threading.Thread(target=_warm_up_torch, name="import torch", daemon=True)
     thread.start()
+    _helper_threads.append(thread)
     return thread
+
+
+def shutdown(timeout=15.0):
+    """Cancel every running job and wait for the threads to end.
+
+    torch aborts the whole process if it is still working on a thread when Python exits, so the runtime calls
+    this before the process ends.
+    """
+    with _running_lock:
+        jobs = list(_running_jobs)
+    for job in jobs:
+        job.cancel()
+    threads = [job._thread for job in jobs if job._thread is not None] + _helper_threads
+    for thread in threads:
+        thread.join(timeout)

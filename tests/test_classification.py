@@ -162,3 +162,12 @@ def test_hundreds_of_random_events_do_not_crash_or_freeze(tmp_path):
     # The loop kept drawing to the end: every action's frames were stepped through.
     assert run.state["timing"]["frames"] >= sum(a.get("after", 1) for a in actions)
     assert run.state["mode"] in ("collecting", "training", "predicting")
+
+
+def test_quitting_in_the_middle_of_training_exits_cleanly(tmp_path):
+    # Right after T, while torch may still be loading or training: the process must not abort on exit.
+    for after in (1, 40):
+        run = run_sketch("classification", COLLECT + key("t") + [{"type": "key_down", "key": "a", "after": after}],
+                         tmp_path / str(after))
+        assert run.returncode == 0, run.output
+        assert run.state["training"]["status"] in ("running", "cancelled", "done")
