@@ -21,7 +21,7 @@ from .worker import preload_torch
 
 TOP_BAR = 48
 BOTTOM_BAR = 34
-MAP_CELLS = (160, 100)  # the decision map's resolution: one cell per 6 × 6 canvas pixels
+MAP_CELLS = (120, 75)  # the decision map's resolution: one cell per 8 × 8 canvas pixels
 SAMPLE_RADIUS = 16
 
 

@@ -63,7 +63,9 @@ class Job:
         except Cancelled:
             self.status = CANCELLED
         except Exception as error:  # shown on screen by whoever owns the job
-            self.error = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            # The project's own errors are written for students: show them as they are. Others get their type.
+            own = type(error).__module__.startswith("mlcore") and str(error)
+            self.error = str(error) if own else (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
             self.details = traceback.format_exc()
             self.status = FAILED
         finally:
