@@ -1,0 +1,204 @@
+"""Thumbnails of a dataset's images: small pygame pictures made once, a browsable grid of them, an enlarged view.
+
+The grid shows a list of (split, index) items, a page at a time: the mouse wheel moves it a row, the two arrow
+buttons in its header a page. Under each picture a strip in its class's colour names the class, so a student can
+read the classes from across the room. Pictures are shrunk with OpenCV on first sight and kept, and at most
+`MAKE_PER_FRAME` new ones are made in a frame, so that opening a page of a large dataset never stalls the window.
+"""
+
+import cv2
+import numpy as np
+import pygame
+
+from . import ui
+
+# Okabe–Ito colours, which stay apart for colour-blind viewers, then a few more for datasets with many classes.
+CLASS_COLOURS = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),
+                 (240, 228, 66), (90, 90, 90), (150, 90, 40), (120, 60, 160)]
+MAKE_PER_FRAME = 40
+ARROW = 34  # the side of a page button
+
+
+def class_colour(index):
+    """The colour of the class at `index` in the dataset's sorted class list."""
+    return CLASS_COLOURS[index % len(CLASS_COLOURS)]
+
+
+def text_colour(background):
+    """Black or white, whichever reads better on `background`."""
+    red, green, blue = background[:3]
+    return ui.INK if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else (255, 255, 255)
+
+
+def image_surface(image, size):
+    """An RGB uint8 image (H x W x 3) as a pygame Surface `size` pixels square."""
+    image = np.ascontiguousarray(np.asarray(image, dtype=np.uint8)[:, :, :3])
+    if image.shape[:2] != (size, size):
+        shrinking = image.shape[0] > size or image.shape[1] > size
+        image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    return pygame.image.frombuffer(np.ascontiguousarray(image).tobytes(), (size, size), "RGB").copy()
+
+
+class Thumbnails:
+    """Pictures of one dataset's samples at the sizes asked for, made on demand and kept until the data changes."""
+
+    def __init__(self):
+        self.dataset = None
+        self._surfaces = {}
+        self._made_this_frame = 0
+
+    def new_frame(self):
+        self._made_this_frame = 0
+
+    def use(self, dataset):
+        """Forget the pictures of the previous dataset."""
+        if dataset is not self.dataset:
+            self.dataset, self._surfaces = dataset, {}
+
+    def sample(self, split, index):
+        samples = self.dataset.train if split == "train" else self.dataset.test
+        return samples[index]
+
+    def get(self, split, index, size, wait=False):
+        """The picture of sample `index` of `split`, or None while it is not made yet (`wait` makes it now)."""
+        key = (split, index, size)
+        surface = self._surfaces.get(key)
+        if surface is None and self.dataset is not None and (wait or self._made_this_frame < MAKE_PER_FRAME):
+            self._made_this_frame += 1
+            surface = self._surfaces[key] = image_surface(self.sample(split, index).image, size)
+        return surface
+
+
+def draw_arrow(surface, rect, up, enabled=True):
+    """A page button: a box with a triangle pointing up or down (the bundled font has no arrow glyphs)."""
+    rect = pygame.Rect(rect)
+    pygame.draw.rect(surface, (225, 228, 235) if enabled else (238, 238, 238), rect, border_radius=6)
+    pygame.draw.rect(surface, (120, 124, 135), rect, 1, border_radius=6)
+    cx, cy, half = rect.centerx, rect.centery, rect.width // 4
+    tip, base = (cy - half, cy + half) if up else (cy + half, cy - half)
+    colour = ui.INK if enabled else (170, 170, 170)
+    pygame.draw.polygon(surface, colour, [(cx, tip), (cx - half - 2, base), (cx + half + 2, base)])
+
+
+class ThumbnailGrid:
+    """A page of thumbnails with class captions, browsed with the wheel (a row) or the arrow buttons (a page)."""
+
+    def __init__(self, rect, title, size=76, caption=20, gap=8, header=40):
+        self.rect = pygame.Rect(rect)
+        self.title = title
+        self.size, self.caption, self.gap, self.header = size, caption, gap, header
+        self.items = []  # (split, index) pairs
+        self.first_row = 0
+        self.columns = max(1, (self.rect.width + gap) // (size + gap))
+        self.rows = max(1, (self.rect.height - header + gap) // (size + caption + gap))
+        self.up_button = pygame.Rect(self.rect.right - 2 * ARROW - 6, self.rect.y, ARROW, ARROW)
+        self.down_button = pygame.Rect(self.rect.right - ARROW, self.rect.y, ARROW, ARROW)
+
+    def set_items(self, items):
+        """Show these (split, index) pairs; back to the first page when they change."""
+        items = list(items)
+        if items != self.items:
+            self.items, self.first_row = items, 0
+
+    @property
+    def total_rows(self):
+        return -(-len(self.items) // self.columns)
+
+    def scroll(self, rows):
+        """Move by `rows` rows (negative: back), staying within the items."""
+        last = max(0, self.total_rows - self.rows)
+        self.first_row = max(0, min(last, self.first_row + rows))
+
+    def visible(self):
+        """(position on the page, item) for every item shown now."""
+        start = self.first_row * self.columns
+        return list(enumerate(self.items[start:start + self.columns * self.rows]))
+
+    def cell_rect(self, position):
+        """Where the picture at `position` on the page lies (caption excluded)."""
+        row, column = divmod(position, self.columns)
+        return pygame.Rect(self.rect.x + column * (self.size + self.gap),
+                           self.rect.y + self.header + row * (self.size + self.caption + self.gap),
+                           self.size, self.size)
+
+    def item_center(self, item_number):
+        """The centre of the `item_number`-th item, as it lies on the first page (for scripted clicks)."""
+        return self.cell_rect(item_number).center
+
+    def click(self, x, y):
+        """The item under (x, y), "page" when an arrow button was pressed, or None."""
+        if self.up_button.collidepoint(x, y):
+            self.scroll(-self.rows)
+            return "page"
+        if self.down_button.collidepoint(x, y):
+            self.scroll(self.rows)
+            return "page"
+        for position, item in self.visible():
+            if self.cell_rect(position).inflate(0, self.caption).move(0, self.caption // 2).collidepoint(x, y):
+                return item
+        return None
+
+    def draw(self, surface, thumbnails, classes, highlight=None):
+        """Draw the header, the visible pictures with their captions, and `highlight` (an item) outlined."""
+        ui.label(surface, self.title, (self.rect.x, self.rect.y + 2), size=30, bold=True)
+        if self.total_rows > self.rows:
+            last = min(len(self.items), (self.first_row + self.rows) * self.columns)
+            shown = f"{self.first_row * self.columns + 1}–{last} of {len(self.items)}"
+        else:
+            shown = f"{len(self.items)} image{'s' if len(self.items) != 1 else ''}"
+        ui.label(surface, shown, (self.up_button.x - 12, self.rect.y + 6), size=24, colour=ui.DIM, anchor="topright")
+        draw_arrow(surface, self.up_button, up=True, enabled=self.first_row > 0)
+        draw_arrow(surface, self.down_button, up=False, enabled=self.first_row + self.rows < self.total_rows)
+        if not self.items:
+            ui.label(surface, "no images", (self.rect.x, self.rect.y + self.header + 8), size=26, colour=ui.DIM)
+            return
+        index_of = {name: i for i, name in enumerate(classes)}
+        for position, (split, index) in self.visible():
+            cell = self.cell_rect(position)
+            picture = thumbnails.get(split, index, self.size)
+            if picture is not None:
+                surface.blit(picture, cell)
+            else:
+                pygame.draw.rect(surface, (210, 210, 214), cell)
+            name = thumbnails.sample(split, index).label
+            colour = class_colour(index_of.get(name, 0))
+            strip = pygame.Rect(cell.x, cell.bottom, cell.width, self.caption)
+            pygame.draw.rect(surface, colour, strip)
+            ui.label(surface, _fit(name, cell.width - 4, 19), strip.center, size=19, colour=text_colour(colour),
+                     anchor="center", bold=True, padding=0)
+            if highlight == (split, index):
+                pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
+
+
+def _fit(text, width, size):
+    """`text`, cut with an ellipsis to fit `width` pixels."""
+    text = str(text)
+    if ui.text_width(text, size, bold=True) <= width:
+        return text
+    while text and ui.text_width(text + "…", size, bold=True) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_enlarged(surface, thumbnails, item, classes, caption=""):
+    """One sample shown large in the middle of the canvas, with its class and where it comes from."""
+    split, index = item
+    sample = thumbnails.sample(split, index)
+    width, height = surface.get_size()
+    side = min(360, height - 200)
+    shade = pygame.Surface((width, height), pygame.SRCALPHA)
+    shade.fill((0, 0, 0, 150))
+    surface.blit(shade, (0, 0))
+    box = pygame.Rect(0, 0, side + 40, side + 120)
+    box.center = (width // 2, height // 2)
+    pygame.draw.rect(surface, (255, 255, 255), box, border_radius=10)
+    picture = thumbnails.get(split, index, side, wait=True)
+    surface.blit(picture, (box.x + 20, box.y + 20))
+    colour = class_colour(classes.index(sample.label) if sample.label in classes else 0)
+    strip = pygame.Rect(box.x + 20, box.y + 20 + side, side, 36)
+    pygame.draw.rect(surface, colour, strip)
+    ui.label(surface, sample.label, strip.center, size=32, colour=text_colour(colour), anchor="center", bold=True)
+    where = f"{'training' if split == 'train' else 'test'} image {index + 1}"
+    ui.label(surface, caption or where, (box.centerx, strip.bottom + 10), size=24, anchor="midtop")
+    ui.label(surface, "click to close", (box.centerx, box.bottom - 8), size=20, colour=ui.DIM, anchor="midbottom")
+    return box

@@ -1,0 +1,342 @@
+"""The image classifier end to end: batch runs from the command line, and replays that click through the pages.
+
+Every run is a separate process with its own feature cache (ML_SKETCHES_CACHE in a temporary folder), and none
+reaches the network: the course dataset that is clicked is put in the cache beforehand, and the one download
+that is tried goes to a proxy on a closed local port.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from driver import ROOT, SketchRun, click, key, run_sketch, shared_datasets
+from mlcore.builtin_dataset import render
+from mlcore.datasets import Sample, save_marcelle
+from mlcore.image_pages import CORRECT, MISTAKE, parse_param, show_param, step_param
+from mlcore.thumbnails import class_colour
+from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
+
+PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
+TAB = {name: LAYOUT.tabs[i].rect.center for i, name in enumerate(PAGES)}
+DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
+
+
+def env_for(folder, **extra):
+    return {"ML_SKETCHES_CACHE": str(Path(folder) / "cache"), **extra}
+
+
+def wait(until, timeout_s=120, after=1):
+    return [{"type": "wait", "until": until, "timeout_s": timeout_s, "after": after}]
+
+
+def at(point, after=1):
+    return click(*point, after=after)
+
+
+def typed(text):
+    actions = []
+    for character in text:
+        actions += key(character)
+    return actions
+
+
+def run_batch(folder, *args, env=None, timeout=300):
+    """The sketch from the command line with no replay: it must end by itself (--quit-when-idle)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--quit-when-idle",
+               "--state-json", str(folder / "state.json"), "--screenshot", str(folder / "screen.png"),
+               *map(str, args)]
+    environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or env_for(folder)))
+    process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
+    return SketchRun(process, folder)
+
+
+def shade(hue, share):
+    return np.array([255 + (channel - 255) * share for channel in hue])
+
+
+def write_png(path, label="banana", seed=7):
+    image = render(label, np.random.default_rng(seed))
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    return path
+
+
+def assert_consistent(state, epochs):
+    """Counts, matrices and curves that agree with one another."""
+    counts = state["counts"]
+    for split, matrix in (("train", state["confusion_train"]), ("test", state["confusion_test"])):
+        matrix = np.array(matrix)
+        assert matrix.shape == (len(state["classes"]),) * 2
+        assert matrix.sum() == sum(counts[split].values())
+        assert matrix.sum(axis=1).tolist() == [counts[split][name] for name in state["classes"]]
+    for split in ("train", "test"):
+        matrix = np.array(state[f"confusion_{split}"])
+        assert state[f"{split}_accuracy"] == pytest.approx(np.trace(matrix) / matrix.sum())
+    training = state["training"]
+    assert training["status"] == "done" and training["epochs_done"] == epochs
+    for curve in ("loss", "val_loss", "accuracy", "val_accuracy"):
+        assert len(training[curve]) == epochs, curve
+    assert all(0 <= value <= 1 for value in training["accuracy"] + training["val_accuracy"])
+
+
+# ------------------------------------------------------------------------------------------------ batch runs
+
+
+def test_batch_run_on_the_builtin_dataset_with_colour_histograms(tmp_path):
+    run = run_batch(tmp_path, "--dataset", "builtin", "--features", "color_histogram", "--train", "--epochs", "12",
+                    "--layers", "32", "--seed", "3")
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["sketch"] == "image_classifier" and state["dataset"] == "builtin"
+    assert state["classes"] == ["apple", "banana", "lemon", "orange"]
+    assert state["counts"]["train"] == {"apple": 30, "banana": 30, "lemon": 30, "orange": 30}
+    assert state["counts"]["test"] == {"apple": 20, "banana": 20, "lemon": 20, "orange": 20}
+    assert state["features"]["name"] == "color_histogram" and state["features"]["dim"] == 512
+    assert state["params"]["hidden_layers"] == [32] and state["params"]["seed"] == 3
+    assert_consistent(state, epochs=12)
+    assert state["train_accuracy"] > 0.25  # colours alone tell some fruit apart
+    assert state["idle"] and state["queue"] == [] and state["problem_messages"] == []
+    assert state["messages"][-1].startswith("trained 12 epochs")
+    assert state["timing"]["frames"] > 5
+
+
+def test_batch_run_with_efficientnet_then_from_the_cache(tmp_path):
+    env = env_for(tmp_path)
+    run = run_batch(tmp_path / "first", "--dataset", "builtin", "--features", "efficientnet_lite0", "--train",
+                    env=env, timeout=400)
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["features"] == {"name": "efficientnet_lite0", "dim": 1280, "device": "cpu", "ready": True,
+                                 "cache_hits": 0}
+    assert_consistent(state, epochs=15)
+    # A network trained on photographs tells the fruit shapes apart: far above guessing (25%).
+    assert state["test_accuracy"] >= 0.85 and state["train_accuracy"] >= 0.9
+    again = run_batch(tmp_path / "again", "--dataset", "builtin", "--features", "efficientnet_lite0", "--page",
+                      "Features", env=env)
+    assert again.returncode == 0, again.output
+    assert again.state["features"]["cache_hits"] == 200 and again.state["training"]["status"] == "idle"
+    assert again.state["page"] == "Features"
+
+
+def test_predict_a_png_from_the_command_line(tmp_path):
+    png = write_png(tmp_path / "banana.png")
+    run = run_batch(tmp_path, "--features", "color_histogram", "--predict", png, "--epochs", "5")
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["page"] == "Deployment" and state["training"]["epochs_done"] == 5
+    [prediction] = state["predictions"]
+    assert prediction["source"] == str(png) and prediction["image"] == ["file", str(png)]
+    assert set(prediction["probabilities"]) == set(state["classes"])
+    assert sum(prediction["probabilities"].values()) == pytest.approx(1, abs=0.01)
+    assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
+    # The top bar is drawn in the colour of the class it names.
+    bar = DEPLOYMENT.bar_rect(0, len(state["classes"]))
+    expected = class_colour(state["classes"].index(prediction["label"]))
+    assert run.pixel(bar.x + 3, bar.centery) == expected
+
+
+def test_bad_command_line_values_are_refused(tmp_path):
+    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--layers", "64,x"]
+    done = subprocess.run(command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "whole numbers separated by commas" in done.stderr
+
+
+# ------------------------------------------------------------------------------------------------ clicking through
+
+
+def test_click_through_every_page(tmp_path):
+    test_grid = DEPLOYMENT.test_grid
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        # Step 1: the builtin button loads it again; the down arrow browses the training images.
+        + at(TAB["Data"]) + at(DATA.button_center("builtin")) + wait({"dataset": "builtin", "idle": True})
+        + at(DATA.train_grid.down_button.center)
+        # A picture is enlarged by a click, and closed by another.
+        + at(DATA.test_grid.item_center(2)) + wait({"enlarged": ["test", 2]}, timeout_s=5) + at((600, 300))
+        # Step 2: colour histograms, extracted in the background.
+        + at(TAB["Features"]) + at(FEATURES.button_center("color_histogram")) + at(FEATURES.button_center("Extract"))
+        + wait({"features.ready": True, "idle": True})
+        # Step 3: a bad value is refused, a good one kept; then train.
+        + at(TAB["Training"]) + at(TRAINING.field("epochs").box.center) + typed("0") + key("return")
+        + at(TRAINING.field("epochs").box.center) + typed("8") + key("return")
+        + at(TRAINING.field("batch_size").plus.rect.center)
+        + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
+        # Step 5: a test picture, classified.
+        + at(TAB["Deployment"]) + at(test_grid.item_center(0))
+        # Step 4: the diagonal cell of the first class in the test matrix lists its images.
+        + at(TAB["Testing"]) + at(TESTING.views[1].cell_rect(4, 0, 0).center)
+    )
+    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["page"] == "Testing" and state["browse"]["train"] == DATA.train_grid.columns * DATA.train_grid.rows
+    assert state["features"]["name"] == "color_histogram"
+    assert state["params"]["epochs"] == 8 and state["params"]["batch_size"] == 16
+    assert "epochs: a whole number from 1 to 10000 (not 0); kept 15" in state["problem_messages"]
+    assert_consistent(state, epochs=8)
+    [prediction] = state["predictions"]
+    assert prediction["source"] == "test image 1" and prediction["true"] == "apple"
+    assert prediction["image"] == ["test", 0]
+    cell = state["selected_cell"]
+    assert cell["split"] == "test" and cell["true"] == "apple" and cell["predicted"] == "apple"
+    assert len(cell["members"]) == state["confusion_test"][0][0]
+    assert all(0 <= index < 20 for index in cell["members"])  # the test set's apples come first
+    # The shading: each cell's colour is the share of its row, blue on the diagonal, vermilion elsewhere.
+    matrix = np.array(state["confusion_test"])
+    for row, col in ((1, 1), (2, 2), (1, 0), (0, 3)):
+        share = matrix[row, col] / matrix[row].sum()
+        expected = shade(CORRECT if row == col else MISTAKE, share)
+        corner = TESTING.views[1].cell_rect(4, row, col).move(6, 6).topleft
+        assert np.abs(np.array(run.pixel(*corner)) - expected).max() <= 2, (row, col)
+
+
+def test_dropping_files_on_the_window(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a picture")
+    png = write_png(tmp_path / "lemon.png", "lemon")
+    actions = (wait({"training.status": "done", "idle": True})
+               + [{"type": "drop_file", "path": str(tmp_path / "notes.txt"), "after": 2}] + wait({"idle": True})
+               + [{"type": "drop_file", "path": str(png), "after": 2}] + wait({"idle": True}))
+    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--train", "--epochs",
+                     "3", env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert "notes.txt: not an image that can be decoded (use a JPEG or PNG file)" in state["problem_messages"]
+    [prediction] = state["predictions"]  # the text file gave none, the picture one
+    assert prediction["source"] == str(png) and state["page"] == "Deployment"
+
+
+def test_dropping_an_image_before_training_says_what_to_do(tmp_path):
+    png = write_png(tmp_path / "apple.png", "apple")
+    actions = wait({"idle": True}) + [{"type": "drop_file", "path": str(png)}]
+    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    assert run.state["predictions"] == []
+    assert "no model yet: train one on page 3, then drop the image again" in run.state["problem_messages"]
+
+
+# ------------------------------------------------------------------------------------------------ bad data
+
+
+def test_a_corrupt_dataset_folder_leaves_the_sketch_running(tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "fruit_train.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": [{"x": [1, 2')
+    (folder / "fruit_test.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": []}')
+    actions = (wait({"job.status": "failed", "idle": True}) + at(TAB["Data"])
+               + at(DATA.button_center("builtin")) + wait({"dataset": "builtin", "idle": True}))
+    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", folder, "--train",
+                     env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    problems = run.state["problem_messages"]
+    assert any("fruit_train.json: not valid JSON, the file may be truncated or corrupt" in p for p in problems)
+    assert "not done, since loading did not finish: training" in problems
+    assert run.state["dataset"] == "builtin" and run.state["training"]["status"] == "idle"
+
+
+def test_bad_instances_are_skipped_with_a_message_each(tmp_path):
+    rng = np.random.default_rng(0)
+
+    def sample(label, index, length=16):
+        painted = "lemon" if label == "kiwi" else label  # the builtin painter has no kiwi; a lemon stands in
+        return Sample(image=render(painted, np.random.default_rng([5, index])), label=label,
+                      x=rng.random(length).astype(np.float32), id=f"{label}{index}")
+
+    train = [sample(label, i) for label in ("apple", "banana") for i in range(6)] + [sample("apple", 99, length=3)]
+    test = [sample(label, 50 + i) for label in ("apple", "banana", "kiwi") for i in range(3)]
+    folder = tmp_path / "odd"
+    save_marcelle(train, folder / "odd_train.json", "trainingSet")
+    save_marcelle(test, folder / "odd_test.json", "testSet")
+    document = json.loads((folder / "odd_train.json").read_text())
+    document["instances"][2]["thumbnail"] = "data:image/jpeg;base64,AAAA"  # bytes that do not decode
+    (folder / "odd_train.json").write_text(json.dumps(document))
+
+    run = run_batch(tmp_path, "--dataset", folder, "--features", "color_histogram", "--train", "--epochs", "4")
+    assert run.returncode == 0, run.output
+    state = run.state
+    problems = state["problem_messages"]
+    assert "odd_train.json: instance 3: thumbnail does not decode, skipped" in problems
+    assert "odd_train.json: instance 13: x has 3 numbers where the others have 16, skipped" in problems
+    assert "class 'kiwi' has no training images" in problems
+    assert state["counts"]["train"] == {"apple": 5, "banana": 6, "kiwi": 0}
+    assert_consistent(state, epochs=4)  # the good images still train and test
+
+
+def test_a_cache_that_cannot_be_written_is_reported(tmp_path):
+    folder = tmp_path / "tiny"
+    for split, count in (("train", 4), ("test", 2)):
+        for label in ("banana", "orange"):
+            (folder / split / label).mkdir(parents=True)
+            for i in range(count):
+                write_png(folder / split / label / f"{i}.png", label, seed=i + (100 if split == "test" else 0))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache cannot be a folder inside a file")
+    run = run_batch(tmp_path, "--dataset", folder, "--features", "efficientnet_lite0", "--train", "--epochs", "2",
+                    env={"ML_SKETCHES_CACHE": str(blocked / "cache")})
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert any(p.startswith("feature cache is read-only") for p in state["problem_messages"])
+    assert state["training"]["status"] == "done" and state["counts"]["test"] == {"banana": 2, "orange": 2}
+
+
+def test_no_network_gives_a_message_and_the_other_datasets_still_work(tmp_path):
+    closed = "http://127.0.0.1:9"  # nothing listens there: the download fails at once, offline or not
+    env = env_for(tmp_path, https_proxy=closed, HTTPS_PROXY=closed, http_proxy=closed, HTTP_PROXY=closed,
+                  no_proxy="", NO_PROXY="")
+    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniMASK"))
+               + wait({"job.status": "failed", "idle": True}) + at(TAB["Features"])
+               + at(FEATURES.button_center("pixels")) + at(FEATURES.button_center("Extract"))
+               + wait({"features.ready": True, "idle": True}))
+    run = run_sketch("image_classifier", actions, tmp_path, env=env)
+    assert run.returncode == 0, run.output
+    problems = run.state["problem_messages"]
+    assert any(p.startswith("could not download miniMASK (train): no network or server unreachable")
+               for p in problems), problems
+    assert run.state["features"]["name"] == "pixels" and run.state["features"]["dim"] == 768
+    assert not (tmp_path / "cache" / "datasets" / "miniMASK" / "miniMASK_train.json").exists()
+
+
+def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors(tmp_path):
+    shared = shared_datasets()
+    cached = tmp_path / "cache" / "datasets" / "miniFRUIT"
+    cached.mkdir(parents=True)
+    for split in ("train", "test"):
+        shutil.copy(shared / f"miniFRUIT_{split}.json", cached)
+    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniFRUIT"))
+               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Training"])
+               + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
+               + at(TAB["Features"]))
+    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["classes"] == ["banane", "pomme"]
+    assert state["features"]["name"] == "stored" and state["features"]["dim"] == 1024
+    assert_consistent(state, epochs=15)
+    assert state["test_accuracy"] >= 0.9
+
+
+# ------------------------------------------------------------------------------------------------ the settings
+
+
+def test_settings_parse_show_and_step():
+    assert parse_param("hidden_layers", "64, 32") == [64, 32]
+    assert parse_param("hidden_layers", "none") == [] and show_param("hidden_layers", []) == "none"
+    assert parse_param("learning_rate", "0,01") == 0.01 and show_param("learning_rate", 0.001) == "0.001"
+    for setting, text in (("epochs", "0"), ("epochs", "1.5"), ("batch_size", ""), ("learning_rate", "0"),
+                          ("validation_split", "1"), ("hidden_layers", "64 x"), ("hidden_layers", "0"),
+                          ("seed", "-1")):
+        with pytest.raises(ValueError):
+            parse_param(setting, text)
+    assert step_param("epochs", 15, up=True) == 20 and step_param("epochs", 1, up=False) == 1
+    assert step_param("batch_size", 8, up=False) == 4 and step_param("learning_rate", 0.001, up=True) == 0.003
+    assert step_param("validation_split", 0.9, up=True) == 0.9
+    assert step_param("hidden_layers", [64, 32], up=True) == [64, 32, 16]
+    assert step_param("hidden_layers", [64], up=False) == []
