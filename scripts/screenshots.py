@@ -36,23 +36,45 @@ def notes_demo(predictions):
     return actions
 
 
+IMAGES = ["--dataset", "builtin", "--features", "efficientnet_lite0", "--train", "--quit-when-idle"]
 SHOTS = {
     "classification": ("classification", notes_demo([(300, 300), (640, 330), (560, 130)]), []),
     "classification-training": ("classification", notes_demo([]) + key("p"), []),
     "regression": ("regression", notes_demo([(330, 330), (620, 300), (480, 160)]), []),
+    "image-data": ("image_classifier", None, IMAGES + ["--page", "Data"]),
+    "image-training": ("image_classifier", None, IMAGES + ["--page", "Training"]),
+    "image-testing": ("image_classifier", None, IMAGES + ["--page", "Testing"]),
+    "image-deployment": ("image_classifier", None, IMAGES + ["--page", "Deployment", "--predict", "{banana}"]),
 }
+
+
+def banana_photo(folder):
+    """A new picture for the Deployment page: a generated banana the model never saw."""
+    import cv2
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT))
+    from mlcore.builtin_dataset import render
+
+    path = Path(folder, "banana.png")
+    cv2.imwrite(str(path), cv2.cvtColor(render("banana", np.random.default_rng(2024)), cv2.COLOR_RGB2BGR))
+    return str(path)
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    cache = tempfile.mkdtemp()  # features computed once, for all the image classifier's pictures
     for name, (sketch, actions, extra) in SHOTS.items():
         with tempfile.TemporaryDirectory() as folder:
-            replay = Path(folder, "replay.jsonl")
-            replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
-            command = [sys.executable, "-m", f"sketches.{sketch}", "--headless", "--seed", "1", "--replay",
-                       str(replay), "--quit-after-replay", "--screenshot", str(OUT / f"{name}.png"), *extra]
-            subprocess.run(command, cwd=folder, env=env, check=True)
+            command = [sys.executable, "-m", f"sketches.{sketch}", "--headless", "--seed", "1",
+                       "--screenshot", str(OUT / f"{name}.png")]
+            if actions:
+                replay = Path(folder, "replay.jsonl")
+                replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
+                command += ["--replay", str(replay), "--quit-after-replay"]
+            extra = [argument.replace("{banana}", banana_photo(folder)) for argument in extra]
+            subprocess.run(command + extra, cwd=folder, env=dict(env, ML_SKETCHES_CACHE=cache), check=True)
         print("wrote", OUT / f"{name}.png")
 
 
