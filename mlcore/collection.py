@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,6 +35,7 @@ import cv2
 import numpy as np
 
 from mlcore.datasets import IMAGE_EXTENSIONS, IMAGE_SIZE, Dataset, Sample, save_marcelle
+from mlcore.files import write_atomically
 
 METADATA = "collection.json"
 DEFAULT_NAME = "my_classes"
@@ -131,19 +131,6 @@ def _encode_png(image: np.ndarray) -> bytes:
     if not ok:
         raise ValueError("the image could not be encoded as PNG")
     return png.tobytes()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file beside `path`, so that a crash never leaves half an image behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 def _read_image(file: Path) -> np.ndarray | None:
@@ -393,7 +380,7 @@ class Collection:
                 for label in dataset.classes:
                     (target / label).mkdir(exist_ok=True)
                 for sample in samples:
-                    _write_atomic(target / sample.label / f"{sample.id}.png", _encode_png(sample.image))
+                    write_atomically(target / sample.label / f"{sample.id}.png", _encode_png(sample.image))
         except OSError as err:
             raise CollectionError(f"cannot write {root} ({_os_reason(err)})") from None
         return root
@@ -528,7 +515,7 @@ class Collection:
             target = self.folder / sample.label / f"{sample_id}.png"
             saved = self._saved.get(sample_id)
             if saved is None:
-                _write_atomic(target, _encode_png(sample.image))
+                write_atomically(target, _encode_png(sample.image))
             elif saved.parent != target.parent:  # its class was renamed
                 target = target.with_name(saved.name)
                 os.replace(saved, target)
@@ -549,5 +536,5 @@ class Collection:
             self._made_folders.discard(label)
         if meta != self._meta_written:
             document = {"name": meta[0], "classes": list(meta[1])}
-            _write_atomic(self.folder / METADATA, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
+            write_atomically(self.folder / METADATA, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
             self._meta_written = meta

@@ -38,6 +38,8 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from mlcore.files import write_atomically
+
 COURSE_DATASETS = ["miniMASK", "miniROAD", "miniTRASH", "miniRETINA", "miniSKIN", "miniFRUIT"]
 COURSE_URL = (
     "https://raw.githubusercontent.com/aica-wavelab/aica-assignments/main/"
@@ -294,21 +296,6 @@ def read_marcelle(path: str | os.PathLike, vector_length: int | None = None) -> 
     return parse_marcelle(data, str(path), vector_length=vector_length)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file beside `path`, so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-
-
 def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: str) -> Path:
     """Write samples as a Marcelle dataset export, readable by `parse_marcelle` and by the course's Marcelle app.
 
@@ -332,7 +319,7 @@ def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: 
         instances.append(instance)
     document = {"marcelleMeta": {"type": "dataset"}, "instances": instances}
     path = Path(path)
-    _atomic_write(path, json.dumps(document).encode("utf-8"))
+    write_atomically(path, json.dumps(document).encode("utf-8"))
     return path
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlcore.files import write_atomically
 from mlcore.worker import Cancelled as _JobCancelled
 
 EXTRACTORS = ["stored", "efficientnet_lite0", "mobilenet_v3_small", "color_histogram", "pixels"]
@@ -221,15 +222,7 @@ class FeatureCache:
             return
         target = self.path(name, key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{key}.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    np.save(file, np.asarray(vector, dtype=np.float32))
-                os.replace(temporary, target)
-            except BaseException:
-                _remove_quietly(temporary)
-                raise
+            write_atomically(target, lambda file: np.save(file, np.asarray(vector, dtype=np.float32)))
         except OSError as error:
             self._writable = False
             state = "full" if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) else "read-only"

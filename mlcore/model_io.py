@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from mlcore.files import write_atomically
 from mlcore.models import MLPClassifier
 from mlcore.scaling import MinMaxScaler
 
@@ -123,21 +123,9 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
     }
     path = Path(path).expanduser()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        write_atomically(path, lambda out: torch.save(document, out))
     except OSError as err:
         raise ModelFileError(f"cannot write {path} ({err.strerror or err})") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            torch.save(document, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as err:
-        raise ModelFileError(f"cannot write {path} ({err.strerror or err})") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
     return path
 
 

@@ -15,6 +15,7 @@ import pygame
 
 from . import notes, ui
 from .audio import Speaker
+from .files import write_atomically
 from .neural_network import NeuralNetwork
 from .runtime import frames
 from .worker import preload_torch
@@ -89,6 +90,23 @@ class NoteBoard:
         self.messages.append((text, time.monotonic() + seconds, error))
         self.messages = self.messages[-3:]
         self.message_log.append(text)
+
+    def key_pressed(self, key):
+        """The keys both note sketches share."""
+        if key.upper() in notes.NAMES and len(key) == 1:
+            self.select(key)
+        elif key == "t":
+            self.train()
+        elif key == "r":
+            self.reset()
+        elif key == "p":
+            self.toggle_popup()
+        elif key == "v":
+            self.toggle_map()
+        elif key in ("u", "backspace"):
+            self.undo()
+        elif key == "s":
+            self.save()
 
     # -- step 1 and 2: choose a note, collect ----------------------------------------------------------------------
     def select(self, note):
@@ -199,7 +217,7 @@ class NoteBoard:
         """Write the samples as JSON; returns the path, or None (with a message) when the disk says no."""
         path = Path(path or f"{self.sketch}-data-{time.strftime('%Y%m%d-%H%M%S')}.json")
         try:
-            _write_atomically(path, json.dumps(self.to_json(), indent=1))
+            write_atomically(path, json.dumps(self.to_json(), indent=1))
         except OSError as error:
             self.say(f"could not save to {path}: {error.strerror or error} (your samples are still here)",
                      seconds=8, error=True)
@@ -247,7 +265,7 @@ class NoteBoard:
         for folder in (Path.cwd(), _user_data_dir()):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                _write_atomically(folder / name, json.dumps(self.to_json(), indent=1))
+                write_atomically(folder / name, json.dumps(self.to_json(), indent=1))
             except OSError:
                 continue
             print(f"{len(self.samples)} unsaved samples written to {folder / name} (load them with --load)",
@@ -417,19 +435,6 @@ class NoteBoard:
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
                 "messages": list(self.message_log), "unsaved": self.unsaved}
-
-
-def _write_atomically(path, text):
-    """Write to a temporary file beside `path`, then rename: a full disk never leaves half a file."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 def _user_data_dir():

@@ -27,7 +27,6 @@ VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the net
 OCTAVE = 4                    # C4 = 261.63 Hz … B4 = 493.88 Hz
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
-NOTE_KEYS = ["a", "b", "c", "d", "e", "f", "g"]
 
 board = NoteBoard("classification", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
                   learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
@@ -47,20 +46,9 @@ def draw(screen):
 
 
 def key_pressed(key):
-    if key in NOTE_KEYS:
-        board.select(key)                       # Step 1: choose a note
-    elif key == "t":
-        board.train()                           # Step 3: train (in the background: the canvas stays alive)
-    elif key == "r":
-        board.reset()
-    elif key == "p":
-        board.toggle_popup()
-    elif key == "v":
-        board.toggle_map()
-    elif key in ("u", "backspace"):
-        board.undo()
-    elif key == "s":
-        board.save()
+    # A–G: Step 1, choose a note. T: Step 3, train (in the background: the canvas stays alive).
+    # P popup, V map, R reset, U or Backspace undo, S save.
+    board.key_pressed(key)
 
 
 def mouse_pressed(x, y, button):

@@ -68,6 +68,7 @@ def test_fewer_than_two_samples_says_why(tmp_path):
 
 def test_save_and_load_keep_the_frequencies(tmp_path):
     run = run_sketch("regression", cluster("e", [(300, 200), (320, 220)]) + key("s"), tmp_path / "a")
+    assert run.returncode == 0, run.output
     saved = next((tmp_path / "a").glob("regression-data-*.json"))
     assert json.loads(saved.read_text())["data"][0] == {"xs": {"x": 300, "y": 200},
                                                         "ys": {"label": "E", "frequency": 329.63}}

@@ -7,7 +7,6 @@ import sys
 import types
 
 import pygame
-import pytest
 
 from mlcore import runtime
 
