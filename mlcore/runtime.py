@@ -202,6 +202,7 @@ class Runner:
         self.frames_since_record = 0
         self.first_frame_s = None
         self.frame_ms_while_busy = []
+        self.frame_ms_max = 0.0
         self.last_frame_start = None
         self.call("setup", args=self.args)
 
@@ -268,7 +269,7 @@ class Runner:
         percentile = busy[min(len(busy) - 1, int(0.95 * len(busy)))] if busy else None
         return {"first_frame_s": self.first_frame_s, "frames": frames.count,
                 "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
-                "frame_ms_p95_while_training": percentile}
+                "frame_ms_p95_while_training": percentile, "frame_ms_max": self.frame_ms_max}
 
     # -- events --------------------------------------------------------------------------------------------------
     def post(self, action):
@@ -354,8 +355,11 @@ class Runner:
         from . import worker
 
         start = time.perf_counter()
-        if self.last_frame_start is not None and worker.busy():
-            self.frame_ms_while_busy.append((start - self.last_frame_start) * 1000)
+        if self.last_frame_start is not None:
+            interval = (start - self.last_frame_start) * 1000
+            self.frame_ms_max = max(self.frame_ms_max, interval)
+            if worker.busy():
+                self.frame_ms_while_busy.append(interval)
         dt = 0.0 if self.last_frame_start is None else start - self.last_frame_start
         self.last_frame_start = start
         if self.replay:
