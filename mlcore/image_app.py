@@ -2,11 +2,14 @@
 
 `sketches/image_classifier.py` keeps the lesson's steps and its knobs; this module holds the machinery: the tabs,
 the message bar, the command line, the queue of steps that a batch run goes through, and the state JSON. The
-pages themselves are in `mlcore.image_pages`, the thumbnails in `mlcore.thumbnails`.
+pages themselves are in `mlcore.image_pages`, the thumbnails in `mlcore.thumbnails`, the New dataset view and
+the camera in `mlcore.webcam_page`.
 
 The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of the
 pipeline, one at a time; steps asked for while one runs wait in `queue` and start, in order, when it ends. A
 step that fails or is stopped drops the steps that needed it, and says why on the message bar.
+
+The camera opens only while the New dataset view or Live mode shows; Live runs while the Deployment page does.
 """
 
 import argparse
@@ -14,18 +17,24 @@ from pathlib import Path
 
 import pygame
 
-from . import image_pages, ui
+from . import image_pages, ui, webcam_page
+from .collection import CollectionError
 from .features import EXTRACTORS
-from .image_pipeline import DEFAULTS, ImagePipeline, read_image
+from .image_pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline, read_image
+from .live import LivePredictor
+from .model_io import ModelFileError, save_model
 from .runtime import frames
 from .thumbnails import Thumbnails
+from .webcam_page import CameraFeed, CollectionView, camera_source_kind
 from .worker import Job, preload_torch
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
 TAB_HEIGHT = 56
 MESSAGE_HEIGHT = 44
 MARGIN = 16
-STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "training", "predict": "predicting"}
+STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "training", "predict": "predicting",
+              "collection": "using your dataset", "load_model": "loading the model",
+              "save_dataset": "saving the dataset"}
 
 
 # ------------------------------------------------------------------------------------------------ command line
@@ -60,6 +69,14 @@ def add_arguments(parser):
     parser.add_argument("--quit-when-idle", action="store_true",
                         help="exit once nothing is running and nothing more is queued")
     parser.add_argument("--page", type=str.capitalize, choices=PAGES, help="the page to start on")
+    parser.add_argument("--camera", metavar="N|PATH",
+                        help="the webcam number (0: the first), or a video file or a folder of images to play as one")
+    parser.add_argument("--collection", metavar="NAME|DIR",
+                        help="record your own classes into this collection (a name under the cache, or a folder)")
+    parser.add_argument("--save-dataset", metavar="DIR", help="where Save dataset writes (default ./NAME-dataset)")
+    parser.add_argument("--save-model", metavar="PATH", help="where Save model writes (default ./NAME.model.pt)")
+    parser.add_argument("--load-model", metavar="PATH", help="start with this saved model")
+    parser.add_argument("--live", action="store_true", help="classify the camera live once a model is ready")
 
 
 # ------------------------------------------------------------------------------------------------ the app
@@ -68,10 +85,22 @@ def add_arguments(parser):
 class ImageApp:
     """Tabs, pages, messages and the queue of steps, over one ImagePipeline."""
 
-    def __init__(self, width, height, dataset="builtin", features=None, **params):
+    def __init__(self, width, height, dataset="builtin", features=None, camera=0, record_rate=8.0,
+                 test_fraction=0.2, **params):
         self.width, self.height = width, height
         self.dataset_spec = dataset
         self.features = features
+        self.test_fraction = test_fraction  # the share of a recorded class held out for testing
+        self.camera = CameraFeed(camera)  # opened only when a view needs it
+        self.collection = None  # your own classes (mlcore.collection.Collection), once New dataset is used
+        self.collection_used = None  # what the collection held when it last became the dataset
+        self.live = None  # the LivePredictor while Live runs
+        self.live_wanted = False
+        self.live_extractor = None
+        self.saved = {}  # the paths written by Save dataset and Save model
+        self.save_dataset_to = None
+        self.save_model_to = None
+        self.model_file = None  # the last model file asked for
         self.params = {**DEFAULTS, **params}
         self.pipeline = None
         self.thumbnails = Thumbnails()
@@ -93,6 +122,8 @@ class ImageApp:
         self.message_bar = pygame.Rect(0, height - MESSAGE_HEIGHT, width, MESSAGE_HEIGHT)
         self.pages = [page(self, self.content) for page in image_pages.PAGE_CLASSES]
         self.settings = self.pages[PAGES.index("Training")]  # the page whose boxes take typed values
+        self.data_page = self.pages[PAGES.index("Data")]
+        self.collector = self.data_page.collector = CollectionView(self, self.data_page.collection_area, record_rate)
 
     # -- starting ---------------------------------------------------------------------------------------------
     def start(self, args):
@@ -111,12 +142,31 @@ class ImageApp:
         self.quit_when_idle = getattr(args, "quit_when_idle", False)
         if getattr(args, "page", None):
             self.page = PAGES.index(args.page)
-        self.queue.append(("load", getattr(args, "dataset", None) or self.dataset_spec))
+        if getattr(args, "camera", None) is not None:
+            self.camera = CameraFeed(args.camera)
+        self.save_dataset_to = getattr(args, "save_dataset", None)
+        self.save_model_to = getattr(args, "save_model", None)
+        self.model_file = getattr(args, "load_model", None)
+        dataset = getattr(args, "dataset", None)
+        if getattr(args, "collection", None):
+            # A batch run trains on the recordings and never needs the New dataset view, nor its camera.
+            batch = any(getattr(args, option, None) for option in ("train", "predict", "quit_when_idle"))
+            self.open_collection(args.collection, page=not getattr(args, "page", None), show=not batch)
+            if self.collection is not None and len(self.collection) and not dataset:
+                self.queue.append(("collection", None))
+        if dataset or not self.queue:
+            self.queue.append(("load", dataset or self.dataset_spec))
         predict = getattr(args, "predict", None)
-        if getattr(args, "train", False) or predict:
+        if getattr(args, "train", False) or (predict and not self.model_file):
             self.queue.append(("train", None))  # extracts first when the features are not there yet
         elif getattr(args, "features", None):
             self.queue.append(("extract", args.features))
+        if self.model_file:
+            self.queue.append(("load_model", self.model_file))
+        if getattr(args, "live", False):
+            self.live_wanted = True
+            if not getattr(args, "page", None):
+                self.page = PAGES.index("Deployment")
         if predict:
             self.queue.append(("predict", predict))
             self.start_preview(predict)
@@ -180,6 +230,16 @@ class ImageApp:
             job = pipeline.extract(argument)
         elif step == "train":
             job = pipeline.train()
+        elif step == "collection":
+            self.collection_used = self._collection_snapshot()
+            job = pipeline.use_collection(self.collection, self.test_fraction,
+                                                   pipeline.params.get("seed") or 0)
+        elif step == "load_model":
+            job = pipeline.load_model_file(argument)
+        elif step == "save_dataset":
+            folder, extractor = argument
+            job = pipeline.save_collection(self.collection, folder, extractor, self.test_fraction,
+                                                 pipeline.params.get("seed") or 0)
         else:
             job = pipeline.predict_image(argument)
         self.current = (step, argument, job)
@@ -201,6 +261,13 @@ class ImageApp:
             return
         if step == "predict":
             self.add_prediction(job.result, source=str(argument), image=("file", str(argument)))
+        elif step == "save_dataset":
+            result = job.result
+            self.saved.update(dataset=result["folder"], marcelle=result["marcelle"], images=result["images"])
+            self.say(f"saved {result['count']} images to {result['folder']}: Marcelle files and image folders")
+            self.say("Marcelle files: " + webcam_page.MARCELLE_NOTE.format(**result))
+        elif step == "load_model":
+            self.saved["loaded_model"] = job.result["path"]
 
     def update(self):
         """Once a frame: start torch loading after the first frame, move the queue on, quit when asked and idle."""
@@ -216,6 +283,7 @@ class ImageApp:
             self.predictions.clear()  # they were answers about the images of the data that is gone
         for page in self.pages:
             page.update()
+        self._update_camera()
         if self.quit_when_idle and self.idle and self.current is None and not self.quit_posted and frames.count > 1:
             self.quit_posted = True
             pygame.event.post(pygame.event.Event(pygame.QUIT))
@@ -223,13 +291,16 @@ class ImageApp:
     # -- what the pages ask for ---------------------------------------------------------------------------------
     def load(self, spec):
         """Load another dataset, stopping whatever runs now (its results belong to the old data)."""
+        self.collector.stop_recording()
+        self.data_page.collecting = False
         if self.busy:
             self.pipeline.stop()
             self.current = None  # stopped on purpose: its end must not cancel the load queued after it
         self.queue = [("load", spec)]
 
     def extract(self, name=None):
-        if self.pipeline.dataset is None and not any(step == "load" for step, _ in self.queue):
+        self._use_new_recordings()
+        if self.pipeline.dataset is None and not any(step in ("load", "collection") for step, _ in self.queue):
             self.say("load a dataset first (page 1)", problem=True)
             return
         self.ask("extract", name or self.pipeline.features_name)
@@ -238,7 +309,8 @@ class ImageApp:
         if self.busy and self.job.name == "train":
             self.say("already training: press Stop to stop it", problem=True)
             return
-        if self.pipeline.dataset is None and not any(step == "load" for step, _ in self.queue):
+        self._use_new_recordings()
+        if self.pipeline.dataset is None and not any(step in ("load", "collection") for step, _ in self.queue):
             self.say("load a dataset first (page 1)", problem=True)
             return
         self.ask("train")
@@ -259,6 +331,10 @@ class ImageApp:
             training = self.busy and self.job.name == "train"
             self.say("training: wait for it to finish, then click an image" if training else
                      "no model yet: train one on page 3, then click an image", problem=True)
+            return
+        if not self.pipeline.state()["features"]["ready"]:
+            self.say(f"this model needs the dataset's {self.pipeline.features_name} features: extract them "
+                     f"(page 2, E), then click an image", problem=True)
             return
         ranked = self.pipeline.predict_sample(split, index)
         if ranked:
@@ -290,19 +366,232 @@ class ImageApp:
         self.say(f"{Path(source).name}: {best} ({confidence:.0%})")
 
     def show_page(self, page):
-        """Go to a page, by number (0–4) or name."""
+        """Go to a page, by number (0–4) or name. Live runs only while the Deployment page shows."""
         self.page = PAGES.index(page) if isinstance(page, str) else page % len(PAGES)
         self.show_log = False
+        self.collector.editing = False
+        if self.page != PAGES.index("Deployment") and self.live_wanted:
+            self.stop_live()
+
+    # -- your own classes ---------------------------------------------------------------------------------------
+    def open_collection(self, spec=None, page=True, show=True):
+        """Show the New dataset view on the Data page, opening (or creating) the collection and the camera."""
+        if self.collection is None or spec is not None:
+            try:
+                collection = webcam_page.open_collection(spec)
+            except CollectionError as error:
+                self.say(f"no collection: {error}", problem=True)
+                return
+            if self.collection is not None:
+                self.collection.close()
+            self.collection, self.collection_used = collection, None
+            self.collector.selected = collection.classes[0] if collection.classes else None
+            for problem in collection.problems:
+                self.say(problem, problem=True)
+            what = f"{len(collection)} images in {len(collection.classes)} classes" if len(collection) else "empty"
+            self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
+        if not show:
+            return
+        self.data_page.collecting = True
+        if page:
+            self.show_page("Data")
+        self.camera.open()
+
+    def collection_in_use(self):
+        """True when the pipeline's dataset is the collection (split into training and test images)."""
+        dataset = self.pipeline.dataset if self.pipeline else None
+        return self.collection is not None and dataset is not None and self.collection_used is not None and (
+            dataset.name == self.collection.name)
+
+    def _collection_snapshot(self):
+        collection = self.collection
+        return (tuple(collection.classes), tuple(collection.counts().items()), len(collection))
+
+    def use_collection(self):
+        """Split the recordings into training and test images and make them the dataset of every page."""
+        if self.collection is None or not len(self.collection):
+            self.say("record some images first: New dataset on page 1", problem=True)
+            return
+        self.collector.stop_recording()
+        self.data_page.collecting = False
+        if self.busy:
+            self.pipeline.stop()
+            self.current = None
+        self.queue = [("collection", None)]
+
+    def _use_new_recordings(self):
+        """Before extracting or training: images recorded since the collection became the dataset join it."""
+        if self.collection is None or not len(self.collection):
+            return
+        if not (self.data_page.collecting or self.collection_in_use()):
+            return
+        if self._collection_snapshot() != self.collection_used and ("collection", None) not in self.queue:
+            self.collector.stop_recording()
+            self.ask("collection")
+
+    def dataset_folder(self):
+        """Where Save dataset writes: --save-dataset, else ./<name>-dataset."""
+        if self.save_dataset_to:
+            return Path(self.save_dataset_to)
+        name = self.collection.name if self.collection is not None else "my_classes"
+        return Path(f"{webcam_page.safe_file_name(name)}-dataset")
+
+    def save_dataset(self):
+        """Write the collection as Marcelle files (with feature vectors) and image folders, in the background."""
+        if self.collection is None or not len(self.collection):
+            self.say("nothing to save: record your own classes first (New dataset on page 1)", problem=True)
+            return
+        extractor = self.pipeline.trained_extractor or self.pipeline.features_name
+        if extractor == "stored":
+            extractor = "efficientnet_lite0"
+        self.collector.stop_recording()
+        self.ask("save_dataset", (str(self.dataset_folder()), extractor))
+
+    def save_model(self):
+        """Write the model with its classes, extractor and settings: --save-model, else ./<dataset>.model.pt."""
+        model = self.pipeline.model
+        if model is None:
+            self.say("no model to save yet: train one on page 3", problem=True)
+            return
+        dataset = self.pipeline.dataset
+        name = dataset.name if dataset is not None else "model"
+        path = Path(self.save_model_to or f"{webcam_page.safe_file_name(name)}.model.pt")
+        try:
+            save_model(path, model, model.classes_, self.pipeline.trained_extractor, params=None)
+        except ModelFileError as error:
+            self.say(f"model not saved: {error}", problem=True)
+            return
+        self.saved["model"] = str(path)
+        self.say(f"model saved to {path} (classes {', '.join(model.classes_)}); load it with --load-model "
+                 f"or drop the file on the window")
+
+    def load_model(self, path=None):
+        """Load a saved model in the background: `path`, else --load-model, else where Save model writes."""
+        if path is None:
+            dataset = self.pipeline.dataset
+            path = self.model_file or self.save_model_to or (
+                f"{webcam_page.safe_file_name(dataset.name)}.model.pt" if dataset is not None else None)
+        if path is None:
+            self.say("no model file named: use --load-model PATH or drop a .pt file on the window", problem=True)
+            return
+        if self.busy and self.job.name == "train":
+            self.say("training: wait for it to finish, or stop it, then load the model", problem=True)
+            return
+        self.model_file = str(path)
+        self.ask("load_model", str(path))
+
+    # -- recording and live ---------------------------------------------------------------------------------
+    def record(self, start=True):
+        """Hold to record (R, Space, the Record button): frames go to the chosen class at a steady rate."""
+        if not start:
+            self.collector.stop_recording()
+            return
+        if not (self.page == PAGES.index("Data") and self.data_page.collecting):
+            self.say("to record, open New dataset on page 1, pick a class, then hold R", problem=True)
+            return
+        self.collector.start_recording()
+
+    def release(self, x, y, button=1):
+        """A mouse button let go: the Record button stops recording."""
+        if button == 1:
+            self.collector.stop_recording()
+
+    def toggle_live(self):
+        """Live on the Deployment page: the camera classified continuously, the bars moving."""
+        if self.live_wanted:
+            self.stop_live()
+            self.say("live stopped")
+            return
+        model = self.pipeline.model
+        if model is None:
+            self.say("no model yet: train one (page 3) or load one, then press Live", problem=True)
+            return
+        if self.pipeline.trained_extractor == "stored":
+            self.say(STORED_CANNOT_PREDICT, problem=True)
+            return
+        self.show_page("Deployment")
+        self.live_wanted = True
+
+    def stop_live(self):
+        self.live_wanted = False
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def _update_camera(self):
+        """Once a frame: record, start or restart Live for the current model, close the camera nobody needs."""
+        collecting = self.data_page.collecting and self.page == PAGES.index("Data")
+        if not collecting:
+            self.collector.stop_recording()
+        elif self.camera.camera is None:
+            self.camera.open()  # back on the New dataset view: its camera was closed while away
+        news = self.camera.news()  # the camera failed, or a video ended: said once
+        if news:
+            if self.collector.recording:
+                self.collector.stop_recording(news)
+            else:
+                self.say(news, problem=True)
+            if self.live_wanted and self.camera.camera.status == "failed":
+                self.stop_live()
+        self.collector.update()
+        model, extractor = self.pipeline.model, self.pipeline.trained_extractor
+        live = self.live
+        if self.live_wanted and live is not None and (live.model is not model
+                                                      or live.camera.camera is not self.camera.camera):
+            # Trained again, another model loaded, no model while training, another camera: the answers are stale.
+            live.stop()
+            self.live = live = None
+        if live is not None and live.error:
+            self.say(live.error, problem=True)
+            self.stop_live()
+            live = None
+        if self.live_wanted and live is None and model is not None:
+            if extractor == "stored":
+                self.say(STORED_CANNOT_PREDICT, problem=True)
+                self.stop_live()
+            else:
+                self.camera.open(loop=True)  # a video or a folder plays on and on for a demo
+                self.live = LivePredictor(self.camera.squared(), model, extractor,
+                                          device=self.pipeline.device).start()
+                self.live_extractor = extractor
+        if not collecting and not self.live_wanted and self.camera.camera is not None:
+            self.camera.close()
+
+    def drop(self, path):
+        """A file dropped on the window: a model file loads, a video or folder becomes the camera, an image is
+        classified."""
+        source = Path(path)
+        if source.suffix.lower() in webcam_page.MODEL_EXTENSIONS:
+            self.load_model(path)
+        elif camera_source_kind(source):
+            self.camera.use(source)
+            self.say(f"camera: {source.name} (a {camera_source_kind(source)} played as the camera)")
+        else:
+            self.predict_file(path)
+
+    def quit(self):
+        """When the window closes: stop recording and Live, release the camera, write the last recordings."""
+        self.collector.stop_recording()
+        # Stopped, not forgotten: the state JSON written after this still tells what Live and the camera did.
+        if self.live is not None:
+            self.live.stop()
+        if self.camera.camera is not None:
+            self.camera.camera.stop(timeout=0.5)
+        if self.collection is not None and not self.collection.close(timeout=10):
+            print(f"not every recording could be saved: {self.collection.save_error}")
 
     # -- events -----------------------------------------------------------------------------------------------
     @property
     def editing(self):
-        """True while a parameter field has the keyboard."""
-        return self.settings.editing is not None
+        """True while a setting's box, or the class name box of New dataset, has the keyboard."""
+        return self.settings.editing is not None or (self.collector.editing and self.data_page.collecting)
 
     def type_key(self, key, unicode):
-        """A key for the setting being typed (digits, Backspace, Enter, Tab)."""
-        self.settings.type_key(key, unicode)
+        """A key for the box being typed in (digits, letters, Backspace, Enter, Tab)."""
+        if self.collector.editing:
+            self.collector.type_key(key, unicode)
+        else:
+            self.settings.type_key(key, unicode)
 
     def click(self, x, y, button=1):
         if button != 1:
@@ -312,6 +601,7 @@ class ImageApp:
             return
         if self.pages[self.page].click_overlay(x, y):
             return
+        self.collector.editing = False
         for index, tab in enumerate(self.tabs):
             if tab.hit(x, y):
                 self.settings.commit()
@@ -362,7 +652,7 @@ class ImageApp:
         bar = self.message_bar
         if not self.log:
             pygame.draw.rect(screen, ui.PANEL, bar)
-            ui.label(screen, "1–5 pages   T train   S stop   wheel: browse   drop an image: predict   Esc quit",
+            ui.label(screen, "1–5 pages   T train   S stop   N new dataset   L live   wheel: browse   Esc quit",
                      (bar.centerx, bar.centery), size=24, colour=ui.PANEL_TEXT, anchor="center")
             return
         text, problem = self.log[-1]
@@ -406,6 +696,17 @@ class ImageApp:
         state["enlarged"] = list(self.pages[self.page].enlarged) if self.pages[self.page].enlarged else None
         for page in self.pages:
             state.update(page.state())
+        live = self.live
+        state.update(
+            collection=self.collector.state(),
+            camera=self.camera.state(),
+            live={"running": bool(live and live.running), "wanted": self.live_wanted,
+                  "rate": round(live.rate, 1) if live else 0.0, "count": live.count if live else 0,
+                  "ready": bool(live and live.result),
+                  "result": [[label, round(p, 4)] for label, p in live.result] if live else [],
+                  "extractor": self.live_extractor if live else None, "error": live.error if live else ""},
+            saved=dict(self.saved),
+        )
         return state
 
 

@@ -19,7 +19,8 @@ from .features import EXTRACTORS
 from .runtime import mouse
 from .thumbnails import ThumbnailGrid, class_colour, draw_enlarged, image_surface, text_colour
 
-DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS
+NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.webcam_page)
+DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
 DESCRIPTIONS = {
     "stored": "The numbers the course's Marcelle app stored with each image (1024 from MobileNet v1). "
               "Nothing to compute, but only Marcelle files have them, and new images cannot use them.",
@@ -254,7 +255,7 @@ class Page:
 
 
 class DataPage(Page):
-    """Step 1: choose a dataset; browse its training and test images."""
+    """Step 1: choose a dataset, or record your own with "New dataset"; browse its training and test images."""
 
     def __init__(self, app, rect):
         super().__init__(app, rect)
@@ -266,12 +267,15 @@ class DataPage(Page):
         height = self.rect.bottom - top
         self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=68)
         self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
+        self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
+        self.collector = None  # the New dataset view (mlcore.webcam_page.CollectionView), set by the app
+        self.collecting = False  # True while the New dataset view replaces the grids
 
     def button_center(self, name):
         return self.buttons[DATASET_BUTTONS.index(name)].rect.center
 
     def grids(self):
-        return [self.train_grid, self.test_grid]
+        return [] if self.collecting else [self.train_grid, self.test_grid]
 
     def update(self):
         super().update()
@@ -282,8 +286,14 @@ class DataPage(Page):
     def click(self, x, y):
         for button in self.buttons:
             if button.hit(x, y):
-                self.app.load(button.caption)
+                if button.caption == NEW_DATASET:
+                    self.app.open_collection()
+                else:
+                    self.app.load(button.caption)
                 return
+        if self.collecting:
+            self.collector.click(x, y)
+            return
         for grid in self.grids():
             item = grid.click(x, y)
             if item not in (None, "page"):
@@ -292,16 +302,26 @@ class DataPage(Page):
     def state(self):
         """The first image shown in each grid (browsing moves it)."""
         return {"browse": {"train": self.train_grid.first_row * self.train_grid.columns,
-                           "test": self.test_grid.first_row * self.test_grid.columns}}
+                           "test": self.test_grid.first_row * self.test_grid.columns},
+                "collecting": self.collecting}
 
     def draw(self, screen):
         dataset = self.pipeline.dataset
         job = self.app.job
         loading = job.name if job is not None and job.running and job.name in ("load", "run_all") else None
+        mine = self.app.collection_in_use()
         for button in self.buttons:
-            button.selected = dataset is not None and dataset.name == button.caption and not loading
+            if button.caption == NEW_DATASET:
+                button.selected = self.collecting or (mine and not loading)
+            else:
+                button.selected = (dataset is not None and dataset.name == button.caption and not loading
+                                   and not self.collecting and not mine)
             button.draw(screen)
         status = pygame.Rect(self.rect.x, self.rect.y + 56, self.rect.width, 40)
+        if self.collecting:
+            self._draw_collection_status(screen, status)
+            self.collector.draw(screen)
+            return
         if loading:
             job_bar(screen, (status.x, status.y + 12, 360, 16), job)
             text = job.message or "loading"
@@ -318,8 +338,8 @@ class DataPage(Page):
             if problems:
                 ui.label(screen, problems, (box.right + 16, status.y + 6), size=28, colour=ui.ERROR, bold=True)
         else:
-            ui.label(screen, "Choose a dataset: builtin works offline; the others are downloaded once.",
-                     (status.x, status.y + 6), size=28)
+            hint = "Choose a dataset (builtin works offline, the others download once), or record your own: New dataset"
+            ui.label(screen, cut(hint, status.width, 28), (status.x, status.y + 6), size=28)
         if dataset is None:
             return
         counts = dataset.counts()
@@ -327,6 +347,20 @@ class DataPage(Page):
             grid.draw(screen, self.app.thumbnails, dataset.classes)
             chips = [(name, counts[split][name], class_colour(i)) for i, name in enumerate(dataset.classes)]
             draw_chips(screen, grid.rect.x, grid.rect.y + 40, chips, grid.rect.right)
+
+    def _draw_collection_status(self, screen, status):
+        collection = self.app.collection
+        images = len(collection)
+        classes = len(collection.classes)
+        line = (f"{collection.name}: {classes} class{'es' if classes != 1 else ''}, {images} "
+                f"image{'s' if images != 1 else ''}")
+        box = ui.label(screen, line, (status.x, status.y + 6), size=28, bold=True)
+        if collection.save_error:
+            text, colour = collection.save_error, ui.ERROR
+        else:
+            text, colour = f"autosaved in {collection.folder}", ui.DIM
+        ui.label(screen, cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
+                 colour=colour)
 
 
 class FeaturesPage(Page):
@@ -452,6 +486,63 @@ def image_surface_rect(rgb, size):
     return pygame.image.frombuffer(np.ascontiguousarray(rgb).tobytes(), (width, height), "RGB").copy()
 
 
+class TextEdit:
+    """Text typed into a box: the first key after a click replaces it all, Backspace erases, Enter and Tab end it.
+
+    The Training page's settings and the New dataset view's class name both type through one of these.
+    """
+
+    def __init__(self, allowed=None, limit=40):
+        self.allowed = allowed  # the characters it takes (None: any printable one)
+        self.limit = limit
+        self.text = ""
+        self.fresh = True  # just clicked: the first key typed replaces the whole value
+
+    def set(self, text):
+        self.text, self.fresh = str(text), True
+
+    def type(self, key, unicode):
+        """Take one key; returns "enter" or "tab" when the key ends the typing, else None."""
+        if key in ("return", "enter", "keypad enter"):
+            return "enter"
+        if key == "tab":
+            return "tab"
+        if key == "backspace":
+            self.text = "" if self.fresh else self.text[:-1]
+            self.fresh = False
+            return None
+        character = " " if key == "space" else unicode
+        if not character or len(character) != 1 or not character.isprintable() or len(self.text) >= self.limit:
+            return None
+        if self.allowed is not None and not (character.isdigit() or character in self.allowed):
+            return None
+        self.text = character if self.fresh else self.text + character
+        self.fresh = False
+        return None
+
+    def draw(self, screen, box, editing, shown=None, placeholder="", size=30):
+        """The box; `shown` is the value displayed while not editing (default: the text typed)."""
+        box = pygame.Rect(box)
+        pygame.draw.rect(screen, (255, 255, 255), box, border_radius=6)
+        pygame.draw.rect(screen, ui.ACCENT if editing else (120, 124, 135), box, 3 if editing else 1,
+                         border_radius=6)
+        text = self.text if editing or shown is None else shown
+        position = (box.x + 10, box.centery)
+        if not text and not editing and placeholder:
+            ui.label(screen, cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM,
+                     anchor="midleft")
+            return
+        text = cut(text, box.width - 20, size)
+        if editing and self.fresh and text:
+            drawn = ui.label(screen, text, position, size=size, colour=(255, 255, 255), background=ui.ACCENT,
+                             anchor="midleft", padding=2)
+        else:
+            drawn = ui.label(screen, text, position, size=size, anchor="midleft")
+        if editing and (pygame.time.get_ticks() // 500) % 2 == 0:
+            right = drawn.right + 3 if text else box.x + 12
+            pygame.draw.line(screen, ui.INK, (right, drawn.top), (right, drawn.bottom), 2)
+
+
 class Field:
     """One training setting: a caption, a box to type in, and - / + buttons."""
 
@@ -461,8 +552,7 @@ class Field:
         self.minus = ui.Button((x + 440, y, 44, 44), "-", size=34)
         self.plus = ui.Button((x + 492, y, 44, 44), "+", size=34)
         self.y = y
-        self.text = ""
-        self.fresh = True  # just clicked: the first key typed replaces the whole value
+        self.text = TextEdit(allowed=".,- e")
 
 
 class TrainingPage(Page):
@@ -492,35 +582,29 @@ class TrainingPage(Page):
     def edit(self, field):
         self.commit()
         self.editing = field
-        field.text = show_param(field.key, self.pipeline.params[field.key])
-        field.fresh = True
+        field.text.set(show_param(field.key, self.pipeline.params[field.key]))
 
     def type_key(self, key, unicode):
         """A key typed into the field being edited: Enter keeps the value, Backspace erases, Tab moves on."""
         field = self.editing
         if field is None:
             return
-        if key in ("return", "enter", "keypad enter"):
+        ending = field.text.type(key, unicode)
+        if ending == "enter":
             self.commit()
-        elif key == "tab":
+        elif ending == "tab":
             index = self.fields.index(field)
             self.commit()
             self.edit(self.fields[(index + 1) % len(self.fields)])
-        elif key == "backspace":
-            field.text = "" if field.fresh else field.text[:-1]
-            field.fresh = False
-        elif unicode and (unicode.isdigit() or unicode in ".,- e") and len(field.text) < 40:
-            field.text = (unicode if field.fresh else field.text + unicode)
-            field.fresh = False
 
     def commit(self):
         """Check the typed value: a good one becomes the setting, a bad one is explained and the old one kept."""
         field, self.editing = self.editing, None
-        if field is None or field.fresh:
+        if field is None or field.text.fresh:
             return
         old = self.pipeline.params[field.key]
         try:
-            value = parse_param(field.key, field.text)
+            value = parse_param(field.key, field.text.text)
         except ValueError as error:
             self.app.say(f"{field.caption}: {error}; kept {show_param(field.key, old)}", problem=True)
             return
@@ -570,20 +654,8 @@ class TrainingPage(Page):
 
     def _draw_field(self, screen, field):
         ui.label(screen, field.caption, (self.rect.x, field.y + field.box.height // 2), size=30, anchor="midleft")
-        editing = self.editing is field
-        pygame.draw.rect(screen, (255, 255, 255), field.box, border_radius=6)
-        pygame.draw.rect(screen, ui.ACCENT if editing else (120, 124, 135), field.box, 3 if editing else 1,
-                         border_radius=6)
-        text = field.text if editing else show_param(field.key, self.pipeline.params[field.key])
-        text = cut(text, field.box.width - 20, 30)
-        position = (field.box.x + 10, field.box.centery)
-        if editing and field.fresh:
-            box = ui.label(screen, text, position, size=30, colour=(255, 255, 255), background=ui.ACCENT,
-                           anchor="midleft", padding=2)
-        else:
-            box = ui.label(screen, text, position, size=30, anchor="midleft")
-        if editing and (pygame.time.get_ticks() // 500) % 2 == 0:
-            pygame.draw.line(screen, ui.INK, (box.right + 3, box.top), (box.right + 3, box.bottom), 2)
+        field.text.draw(screen, field.box, self.editing is field, shown=show_param(field.key,
+                                                                                  self.pipeline.params[field.key]))
         field.minus.draw(screen)
         field.plus.draw(screen)
 
@@ -761,7 +833,11 @@ class TestingPage(Page):
 
 
 class DeploymentPage(Page):
-    """Step 5: click any image, or drop an image file: the model's confidence for every class."""
+    """Step 5: click any image, drop an image file, or turn on Live: the model's confidence for every class."""
+
+    BUTTONS = ["Live", "Save model", "Load model"]
+    TOP = 58  # the row of buttons at the top of the panel
+    SIDE = 180  # the picture of the image that was classified
 
     def __init__(self, app, rect):
         super().__init__(app, rect)
@@ -771,7 +847,13 @@ class DeploymentPage(Page):
         self.test_grid = ThumbnailGrid((self.rect.x, self.rect.y + height + 20, width, height), "Test set", size=64)
         self.panel = pygame.Rect(self.rect.x + width + 24, self.rect.y, self.rect.right - self.rect.x - width - 24,
                                  self.rect.height)
+        room = (self.panel.width - 36 - 2 * 10) // 3
+        self.buttons = [ui.Button((self.panel.x + 18 + i * (room + 10), self.panel.y + 14, room, 44), name, size=27)
+                        for i, name in enumerate(self.BUTTONS)]
         self._picture = (None, None)
+
+    def button_center(self, name):
+        return self.buttons[self.BUTTONS.index(name)].rect.center
 
     def grids(self):
         return [self.train_grid, self.test_grid]
@@ -786,6 +868,11 @@ class DeploymentPage(Page):
         return False  # clicking an image predicts here; nothing is enlarged
 
     def click(self, x, y):
+        for button in self.buttons:
+            if button.hit(x, y):
+                {"Live": self.app.toggle_live, "Save model": self.app.save_model,
+                 "Load model": self.app.load_model}[button.caption]()
+                return
         for grid in self.grids():
             item = grid.click(x, y)
             if item not in (None, "page"):
@@ -805,16 +892,24 @@ class DeploymentPage(Page):
         panel = self.panel
         pygame.draw.rect(screen, (255, 255, 255), panel, border_radius=10)
         pygame.draw.rect(screen, (200, 200, 206), panel, 1, border_radius=10)
-        x, y = panel.x + 18, panel.y + 14
+        for button in self.buttons:
+            button.selected = button.caption == "Live" and self.app.live_wanted
+            button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
+                button.caption == "Live" and self.app.live_wanted)
+            button.draw(screen)
+        x, y = panel.x + 18, panel.y + 14 + self.TOP
+        if self.app.live_wanted:
+            self._draw_live(screen, x, y)
+            return
         job = self.app.job
         if job is not None and job.running and job.name == "predict":
             ui.label(screen, "predicting the new image…", (x, y), size=28, bold=True)
             return
         if latest is None:
-            ui.label(screen, "Click a picture, or drop", (x, y), size=30, bold=True)
-            ui.label(screen, "an image file on the window", (x, y + 34), size=30, bold=True)
+            ui.label(screen, "Click a picture, drop an image", (x, y), size=30, bold=True)
+            ui.label(screen, "file on the window, or press Live", (x, y + 34), size=30, bold=True)
             hint = ("the network's confidence for every class appears here" if self.pipeline.model is not None
-                    else "train a model first (page 3)")
+                    else "train a model first (page 3), or drop a saved model file (.pt) on the window")
             for i, line in enumerate(wrap(hint, panel.width - 36, 26)):
                 ui.label(screen, line, (x, y + 84 + 28 * i), size=26, colour=ui.DIM)
             return
@@ -835,12 +930,33 @@ class DeploymentPage(Page):
             ui.label(screen, line, (tx, y + 96 + 28 * i), size=24, colour=ui.DIM)
         self._draw_bars(screen, latest["probabilities"])
 
-    SIDE = 180  # the picture of the image that was classified
+    def _draw_live(self, screen, x, y):
+        """The camera as it is now, the model's answer for its newest frame, and how often it answers."""
+        side = self.SIDE
+        feed, live = self.app.camera, self.app.live
+        draw_feed(screen, (x, y, side, side), feed, waiting="opening…", square=True)
+        tx = x + side + 16
+        room = self.panel.right - tx - 12
+        result = live.result if live is not None else []
+        if result:
+            label, confidence = result[0]
+            ui.label(screen, cut(label, room, 44, True), (tx, y + 4), size=44, bold=True, colour=ui.ACCENT)
+            ui.label(screen, f"{confidence:.0%} sure", (tx, y + 48), size=32, bold=True)
+        elif live is None:
+            ui.label(screen, "waiting for a model", (tx, y + 4), size=30, bold=True)
+        else:
+            ui.label(screen, "starting…", (tx, y + 4), size=30, bold=True)
+        rate = f"live: {live.rate:.0f} predictions/s" if live is not None and live.rate else "live"
+        ui.label(screen, rate, (tx, y + 96), size=28, bold=True, colour=ui.INK)
+        ui.label(screen, cut(f"{feed.name}, {self.app.live_extractor or '–'}", room, 22), (tx, y + 130), size=22,
+                 colour=ui.DIM)
+        if result:
+            self._draw_bars(screen, dict(result))
 
     def bar_rect(self, row, rows):
         """Where the bar of the `row`-th class (likeliest first) lies when there are `rows` classes."""
-        area = pygame.Rect(self.panel.x + 18, self.panel.y + 14 + self.SIDE + 20, self.panel.width - 36,
-                           self.panel.bottom - self.panel.y - self.SIDE - 48)
+        top = self.panel.y + 14 + self.TOP + self.SIDE + 20
+        area = pygame.Rect(self.panel.x + 18, top, self.panel.width - 36, self.panel.bottom - top - 14)
         pitch = max(22, min(44, area.height // max(1, rows)))
         name_width = 130
         return pygame.Rect(area.x + name_width, area.y + row * pitch + 5, area.width - name_width - 70, pitch - 10)
@@ -880,6 +996,13 @@ class DeploymentPage(Page):
             picture = image_surface(preview.result, side)
         self._picture = (key, picture)
         return picture
+
+
+def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False):
+    """The camera's newest frame (see `mlcore.webcam_page.draw_feed`)."""
+    from .webcam_page import draw_feed as draw  # webcam_page builds on this module: imported when first drawn
+
+    draw(screen, rect, feed, waiting, square)
 
 
 PAGE_CLASSES = [DataPage, FeaturesPage, TrainingPage, TestingPage, DeploymentPage]

@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 
 from mlcore import datasets, features
+from mlcore.collection import CollectionError
 from mlcore.confusion import accuracy, cell_members, confusion_matrix, random_baseline
 from mlcore.datasets import Dataset, DatasetError, DownloadCancelled, load_dataset
 from mlcore.features import FeatureCache, FeatureError
+from mlcore.model_io import ModelFileError, load_model
 from mlcore.models import MLPClassifier
 from mlcore.worker import Cancelled, Job
 
@@ -384,6 +386,91 @@ class ImagePipeline:
             self._note(cache.warning)
         job.report(1, 1, "predicting")
         return _ranked(model, model.predict_proba(vector)[0])
+
+    # ------------------------------------------------------------------------ collections and model files
+
+    def use_collection(self, collection, test_fraction=0.2, seed=0) -> Job:
+        """Background: the collection, split into training and test images, becomes the dataset."""
+
+        def step(job):
+            job.report(0, None, f"splitting {collection.name}")
+            try:
+                dataset = collection.split(test_fraction=test_fraction, seed=seed)
+            except CollectionError as error:
+                raise PipelineError(str(error)) from None
+            self._set_dataset(dataset)
+            return dataset
+
+        return self._start("load", step)
+
+
+    def save_collection(self, collection, folder, extractor, test_fraction=0.2, seed=0) -> Job:
+        """Background: write the collection as Marcelle files (with `extractor`'s vectors as `x`) and image folders."""
+        folder = Path(folder)
+
+        def step(job):
+            samples = collection.samples
+            if not samples:
+                raise PipelineError("nothing to save: record some images first")
+            total = len(samples)
+            job.report(0, total, f"{extractor} features for the Marcelle file: 0/{total}")
+
+            def progress(done, count):
+                job.report(done, count, f"{extractor} features for the Marcelle file: {done}/{count}")
+
+            cache = features.FeatureCache(self.cache_folder / "features")
+            vectors = features.extract(extractor, [sample.image for sample in samples], progress=progress,
+                                       cancel=_StopFlag(job), cache=cache, device=self.device)
+            by_id = {sample.id: vector for sample, vector in zip(samples, vectors)}
+            job.report(total, total, f"writing {folder}")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                train, test = collection.save_marcelle(folder / collection.name, vectors=by_id,
+                                                       test_fraction=test_fraction, seed=seed)
+                images = collection.save_image_folders(folder / "images", test_fraction=test_fraction, seed=seed,
+                                                       overwrite=True)
+            except (CollectionError, OSError) as error:
+                raise PipelineError(f"dataset not saved: {error}") from None
+            return {"folder": str(folder), "marcelle": [str(train), str(test)], "images": str(images),
+                    "extractor": extractor, "dim": int(vectors.shape[1]), "count": total}
+
+        return self._start("save_dataset", step)
+
+
+    def load_model_file(self, path) -> Job:
+        """Background: a saved model becomes the current model (scored on the dataset where it fits)."""
+        path = Path(path)
+
+        def step(job):
+            job.report(0, None, f"loading {path.name}")
+            try:
+                model, info = load_model(path)
+            except ModelFileError as error:
+                raise PipelineError(str(error)) from None
+            extractor = info["extractor"]
+            if extractor not in features.EXTRACTORS:
+                raise PipelineError(f"{path.name}: refused: trained on {extractor!r} features, which this sketch "
+                                    f"cannot compute ({', '.join(features.EXTRACTORS)})")
+            self._clear_results()
+            self.features_name = extractor
+            dataset, vectors = self.dataset, self.train_features
+            fits = (dataset is not None and vectors is not None and self._extracted == extractor
+                    and vectors.shape[1] == info["feature_dim"] and set(model.classes_) <= set(dataset.classes))
+            if fits:
+                self._evaluate(model, dataset, extractor)  # fills the Testing page
+            else:
+                self.model, self._trained_on = model, extractor
+            self._note(f"loaded {path.name}: classes {', '.join(model.classes_)}, {extractor} features"
+                           + ("" if fits else "; Live (L) or drop an image to use it"))
+            return {"path": str(path), "classes": list(model.classes_), "extractor": extractor}
+
+        return self._start("load_model", step)
+
+
+    @property
+    def trained_extractor(self):
+        """The extractor the current model was trained on (new images must go through it), or None."""
+        return self._trained_on if self.model is not None else None
 
     # ---------------------------------------------------------------------------------------------- reading
 

@@ -1,16 +1,21 @@
 """Image classifier: teach a small neural network to tell pictures apart, as the course's Marcelle app does.
 
-Step 1, Data: choose a dataset (builtin works offline) and browse its training and test images.
+Step 1, Data: choose a dataset (builtin works offline) and browse its training and test images. Or press
+        New dataset: name your own classes, then hold R while the camera sees each one (Teachable Machine's way).
 Step 2, Features: choose a feature extractor and press Extract: every image becomes a list of numbers.
 Step 3, Training: set the network's knobs, press Train, and watch the loss and accuracy curves grow.
 Step 4, Testing: read the two confusion matrices. Does the model beat guessing? Click a cell to see its images.
-Step 5, Deployment: click any image, or drop an image file on the window: the network's confidence per class.
+Step 5, Deployment: click any image, drop an image file on the window, or press Live to classify the camera.
 
-Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit.
+Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
+      N new dataset · hold R or Space: record · D save dataset · L live · M save model.
 Clicks: the tabs and buttons; a picture (enlarge it; on page 5 classify it); a confusion cell (list its images);
-a setting's box (type a value, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
+a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
+Drop on the window: an image (classify it), a model file .pt (load it), a video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
      [--epochs 15] [--layers 64,32] [--predict photo.jpg] [--quit-when-idle] [--page Testing] [--fullscreen]
+     [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR] [--save-model fruit.pt]
+     [--load-model fruit.pt] [--live]
 """
 
 import pathlib
@@ -30,15 +35,19 @@ BATCH_SIZE = 8
 LEARNING_RATE = 0.001
 VALIDATION_SPLIT = 0.2         # the share of training images held out to watch for overfitting
 SEED = 0                       # the same seed gives the same network every time
+CAMERA = 0                     # 0 is the first webcam; or a video file or a folder of images ("clips/fruit.mp4")
+RECORD_RATE = 8                # pictures a second while R is held: more is not always better (near-twins)
+TEST_FRACTION = 0.2            # the share of each recorded class kept apart for testing
 WIDTH, HEIGHT = 1200, 660
 TITLE = "Image classifier"
 
 app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, epochs=EPOCHS,
-               batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, validation_split=VALIDATION_SPLIT, seed=SEED)
+               batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, validation_split=VALIDATION_SPLIT, seed=SEED,
+               camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION)
 
 
 def arguments(parser):
-    add_arguments(parser)      # --dataset, --features, --layers, --epochs, --train, --predict…
+    add_arguments(parser)      # --dataset, --features, --layers, --epochs, --train, --predict, --camera…
 
 
 def setup(args):
@@ -54,8 +63,10 @@ def draw(screen):
 
 
 def key_pressed(key, unicode):
-    if app.editing:                          # a setting's box has the keyboard: digits, Backspace, Enter
+    if app.editing:                          # a box has the keyboard: a setting, or a class name
         app.type_key(key, unicode)
+    elif key in ("r", "space"):
+        app.record()                         # Step 1: held down, the camera's frames go to the chosen class
     elif key in ("1", "2", "3", "4", "5"):
         app.show_page(int(key) - 1)
     elif key == "tab":
@@ -68,10 +79,27 @@ def key_pressed(key, unicode):
         app.stop()
     elif key in ("page up", "page down"):
         app.page_key(key)
+    elif key == "n":
+        app.open_collection()                # Step 1: your own classes, from the camera
+    elif key == "d":
+        app.save_dataset()                   # as the course's Marcelle files and as image folders
+    elif key == "l":
+        app.toggle_live()                    # Step 5: the camera, classified continuously
+    elif key == "m":
+        app.save_model()
+
+
+def key_released(key):
+    if key in ("r", "space"):
+        app.record(start=False)
 
 
 def mouse_pressed(x, y, button):
-    app.click(x, y, button)                  # tabs, buttons, pictures, confusion cells, setting boxes
+    app.click(x, y, button)                  # tabs, buttons, pictures, confusion cells, boxes, Record
+
+
+def mouse_released(x, y, button):
+    app.release(x, y, button)                # letting go of Record stops recording
 
 
 def mouse_wheel(x, y, dy):
@@ -79,11 +107,15 @@ def mouse_wheel(x, y, dy):
 
 
 def file_dropped(path):
-    app.predict_file(path)                   # Step 5: a new image, never seen in training
+    app.drop(path)                           # an image to classify, a model file, or a video for the camera
 
 
 def state():
     return app.state()
+
+
+def quitting():
+    app.quit()                               # the last recordings reach the disk before the window closes
 
 
 if __name__ == "__main__":
