@@ -40,7 +40,9 @@ import difflib
 import inspect
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -204,6 +206,9 @@ class Runner:
         self.frame_ms_while_busy = []
         self.frame_ms_max = 0.0
         self.last_frame_start = None
+        if threading.current_thread() is threading.main_thread():
+            # A terminal's kill (SIGTERM) ends the sketch like closing its window: quitting() still saves.
+            signal.signal(signal.SIGTERM, lambda number, frame: setattr(self, "running", False))
         self.call("setup", args=self.args)
 
     # -- the window ---------------------------------------------------------------------------------------------

@@ -171,3 +171,27 @@ def test_quitting_in_the_middle_of_training_exits_cleanly(tmp_path):
                          tmp_path / str(after))
         assert run.returncode == 0, run.output
         assert run.state["training"]["status"] in ("running", "cancelled", "done")
+
+
+def test_a_terminal_kill_still_autosaves(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from driver import ROOT
+
+    replay = tmp_path / "replay.jsonl"
+    replay.write_text("".join(json.dumps(a) + "\n" for a in cluster("d", [(300, 300), (320, 330)])))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    record = tmp_path / "seen.jsonl"  # what the sketch has handled so far
+    process = subprocess.Popen([sys.executable, "-m", "sketches.classification", "--headless", "--replay", str(replay),
+                                "--record", str(record)], cwd=tmp_path, env=env)
+    autosave = tmp_path / "classification-autosave.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (record.exists() and len(record.read_text().splitlines()) == 6):
+        time.sleep(0.1)  # both samples are in once all six events were handled
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    assert [entry["ys"]["label"] for entry in json.loads(autosave.read_text())["data"]] == ["D", "D"]
