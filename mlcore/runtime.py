@@ -176,6 +176,9 @@ class Runner:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        # A software framebuffer: with OpenGL behind the window, SDL loads Mesa and its LLVM, which clashes with
+        # the LLVM that torch's triton package loads on first training, and the process crashes.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
         import pygame
 
         self.pygame = pygame
