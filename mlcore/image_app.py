@@ -148,6 +148,11 @@ class ImageApp:
         self.save_model_to = getattr(args, "save_model", None)
         self.model_file = getattr(args, "load_model", None)
         dataset = getattr(args, "dataset", None)
+        saved = getattr(args, "load", None)  # the common --load: a saved model, or a saved dataset
+        if saved and str(saved).endswith(".pt"):
+            self.model_file = self.model_file or saved
+        elif saved:
+            dataset = dataset or saved
         if getattr(args, "collection", None):
             # A batch run trains on the recordings and never needs the New dataset view, nor its camera.
             batch = any(getattr(args, option, None) for option in ("train", "predict", "quit_when_idle"))
