@@ -25,12 +25,16 @@ LEARNING_RATE = 0.05
 BATCH_SIZE = 16
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
 OCTAVE = 4                    # C4 = 261.63 Hz … B4 = 493.88 Hz
+COLOURS = {                   # one colour per note (red, green, blue); these stay apart for colour-blind eyes
+    "C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
+    "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90),
+}
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
 
 board = NoteBoard("classification", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
                   learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
-                  octave=OCTAVE)
+                  octave=OCTAVE, colours=COLOURS)
 
 
 def setup(args):
