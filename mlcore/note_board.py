@@ -322,7 +322,9 @@ class NoteBoard:
             mode = f"training {job.done}/{job.total}" if job.done else job.message or "training"
         ui.label(screen, mode, (self.width - 16, TOP_BAR // 2), size=36, colour=(255, 255, 255), anchor="midright",
                  bold=True)
-        ui.label(screen, f"{len(self.samples)} samples", (self.width // 2, TOP_BAR // 2), size=28,
+        silent = "   (no sound)" if self.speaker and not self.speaker.available else ""
+        count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
+        ui.label(screen, f"{count}{silent}", (self.width // 2, TOP_BAR // 2), size=28,
                  colour=ui.PANEL_TEXT, anchor="center")
         pygame.draw.rect(screen, ui.PANEL, (0, self.height - BOTTOM_BAR, self.width, BOTTOM_BAR))
         keys = "hold A–G + click: add   T train   P curves   V map   R reset   U undo   S save   Esc quit"
