@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mlcore import features  # noqa: E402
+from mlcore.ml import features  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 

@@ -90,8 +90,8 @@ def training_and_maps(runs=7):
     import numpy as np
 
     from mlcore import runtime
-    from mlcore.models import MLPClassifier, MLPRegressor
-    from mlcore.note_board import MAP_CELLS, NoteBoard
+    from mlcore.ml.models import MLPClassifier, MLPRegressor
+    from mlcore.notes.canvas import MAP_CELLS, NoteBoard
 
     rng = np.random.default_rng(0)
     X = np.concatenate([rng.normal(centre, 25, size=(20, 2)) for centre in ((150, 150), (700, 200), (450, 450))])

@@ -54,7 +54,7 @@ def banana_photo(folder):
     import numpy as np
 
     sys.path.insert(0, str(ROOT))
-    from mlcore.builtin_dataset import render
+    from mlcore.data.builtin import render
 
     path = Path(folder, "banana.png")
     cv2.imwrite(str(path), cv2.cvtColor(render("banana", np.random.default_rng(2024)), cv2.COLOR_RGB2BGR))

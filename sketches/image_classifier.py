@@ -23,7 +23,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.image_app import ImageApp, add_arguments
+from mlcore.image_app.app import ImageApp, add_arguments
 from mlcore.runtime import run
 
 # The knobs: change them and run the sketch again (the command line and the Training page change them too).

@@ -16,8 +16,8 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.note_board import NoteBoard
-from mlcore.notes import nearest_note
+from mlcore.notes.canvas import NoteBoard
+from mlcore.notes.pitches import nearest_note
 from mlcore.runtime import run
 
 # The knobs: change them and run the sketch again.

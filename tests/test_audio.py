@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from mlcore import notes
-from mlcore.audio import SAMPLE_RATE, peak_frequency, synthesize
+from mlcore.notes import pitches as notes
+from mlcore.notes.audio import SAMPLE_RATE, peak_frequency, synthesize
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -50,7 +50,7 @@ def _capture(code, tmp_path):
 
 
 def test_speaker_plays_the_frequency_asked(tmp_path):
-    code = ("import time, pygame; from mlcore.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
+    code = ("import time, pygame; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
             "s.play(261.63); time.sleep(1.0)")
     samples = _capture(code, tmp_path)
     sounding = np.flatnonzero(np.abs(samples[:, 0]) > 500)
@@ -60,7 +60,7 @@ def test_speaker_plays_the_frequency_asked(tmp_path):
 
 
 def test_no_audio_device_is_silent_with_a_notice(monkeypatch):
-    code = ("from mlcore.audio import Speaker; s = Speaker(); print(s.available); print(s.notice); "
+    code = ("from mlcore.notes.audio import Speaker; s = Speaker(); print(s.available); print(s.notice); "
             "print(s.play(440.0))")
     env = dict(os.environ, SDL_AUDIODRIVER="no-such-driver", PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60).stdout

@@ -1,4 +1,4 @@
-"""Tests of mlcore.camera (webcam, video file, image folder feeds) and mlcore.collection (recorded classes).
+"""Tests of mlcore.data.camera (webcam, video file, image folder feeds) and mlcore.data.collection (recorded classes).
 
 No webcam is needed: videos and image folders are generated in tmp_path, and a webcam that stops half way is a
 stand-in capture object. Nothing asserts on timing; waits poll with a generous deadline.
@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 import pytest
 
-from mlcore import camera as camera_module
-from mlcore.camera import Camera, no_camera_message, parse_source
-from mlcore.collection import Collection, CollectionError, check_class_name, square_image
-from mlcore.datasets import IMAGE_SIZE, load_dataset
+from mlcore.data import camera as camera_module
+from mlcore.data.camera import Camera, no_camera_message, parse_source
+from mlcore.data.collection import Collection, CollectionError, check_class_name, square_image
+from mlcore.data.datasets import IMAGE_SIZE, load_dataset
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)  # RGB
 
@@ -177,7 +177,7 @@ def test_a_missing_webcam_fails_with_a_message_a_student_can_act_on():
 def test_opencv_says_nothing_about_a_missing_webcam(tmp_path):
     code = textwrap.dedent("""
         import time
-        from mlcore.camera import Camera
+        from mlcore.data.camera import Camera
         camera = Camera(7).start()
         while camera.status != "failed":
             time.sleep(0.01)
@@ -462,7 +462,7 @@ def test_a_crash_loses_at_most_the_last_moment(tmp_path):
     code = textwrap.dedent(f"""
         import os, time
         import numpy as np
-        from mlcore.collection import Collection
+        from mlcore.data.collection import Collection
         collection = Collection(folder={str(folder)!r})
         collection.add_class("a")
         for index in range(5):

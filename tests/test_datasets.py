@@ -1,4 +1,4 @@
-"""Tests of mlcore.datasets (Marcelle files, image folders, downloads, the cache) and mlcore.builtin_dataset.
+"""Tests of mlcore.data.datasets (Marcelle files, image folders, downloads, the cache) and mlcore.data.builtin.
 
 Downloads are tested against a real HTTP server on the loopback interface; nothing here reaches the internet.
 The course's own files are read from ../shared/datasets when it is there (a fresh clone has no such folder).
@@ -19,9 +19,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlcore.builtin_dataset import CLASSES as BUILTIN_CLASSES
-from mlcore.builtin_dataset import make_builtin
-from mlcore.datasets import (
+from mlcore.data.builtin import CLASSES as BUILTIN_CLASSES
+from mlcore.data.builtin import make_builtin
+from mlcore.data.datasets import (
     COURSE_DATASETS,
     Dataset,
     DatasetError,
@@ -49,7 +49,7 @@ def shared_datasets() -> Path:
 
 
 def test_importing_needs_neither_torch_nor_a_display():
-    code = ("import sys, mlcore.datasets, mlcore.builtin_dataset; "
+    code = ("import sys, mlcore.data.datasets, mlcore.data.builtin; "
             "print(sorted(m for m in ('torch', 'pygame', 'PIL') if m in sys.modules))")
     environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER")}
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=environment,

@@ -1,4 +1,4 @@
-"""Tests of mlcore.features: the extractors' vectors, the pretrained EfficientNet-Lite0, the cache, cancelling.
+"""Tests of mlcore.ml.features: the extractors' vectors, the pretrained EfficientNet-Lite0, the cache, cancelling.
 
 The tests on the course's miniFRUIT images read them from ../shared/datasets and skip where that folder is
 absent (a fresh clone). Nothing here reaches the network: the one download is answered by a fake `urlopen`.
@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
-from mlcore import features
-from mlcore.features import Cancelled, FeatureCache, FeatureError, extract
+from mlcore.ml import features
+from mlcore.ml.features import Cancelled, FeatureCache, FeatureError, extract
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 BANANA = 954  # ImageNet's "banana"
@@ -68,7 +68,7 @@ def generated_images(count, size=224, seed=0):
 
 
 def test_importing_the_module_loads_neither_torch_nor_opencv():
-    code = "import sys, mlcore.features; print(sorted({'torch', 'torchvision', 'cv2'} & set(sys.modules)))"
+    code = "import sys, mlcore.ml.features; print(sorted({'torch', 'torchvision', 'cv2'} & set(sys.modules)))"
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from driver import ROOT, SketchRun, click, key, run_sketch, shared_datasets
-from mlcore.builtin_dataset import render
-from mlcore.datasets import Sample, save_marcelle
-from mlcore.image_pages import CORRECT, MISTAKE, parse_param, show_param, step_param
-from mlcore.thumbnails import class_colour
+from mlcore.data.builtin import render
+from mlcore.data.datasets import Sample, save_marcelle
+from mlcore.image_app.pages import CORRECT, MISTAKE, parse_param, show_param, step_param
+from mlcore.widgets.thumbnails import class_colour
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]

@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlcore.confusion import accuracy, cell_members, confusion_matrix, per_class_accuracy, random_baseline
-from mlcore.datasets import Sample, save_marcelle
-from mlcore.image_pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline
+from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix, per_class_accuracy, random_baseline
+from mlcore.data.datasets import Sample, save_marcelle
+from mlcore.image_app.pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 COLOURS = {"red": (200, 40, 40), "green": (40, 180, 60), "blue": (40, 60, 200)}

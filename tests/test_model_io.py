@@ -1,4 +1,4 @@
-"""Tests of mlcore.model_io: a saved classifier predicts exactly as before, and foreign or altered files are refused.
+"""Tests of mlcore.ml.model_io: a saved classifier predicts exactly as before, and foreign or altered files are refused.
 
 Refused files must never run code: the pickled object below would create a marker file if it were unpickled,
 and the tests check both that it does so when loaded unsafely and that `load_model` leaves no marker.
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-from mlcore.model_io import FORMAT, ModelFileError, load_model, save_model
-from mlcore.models import MLPClassifier
+from mlcore.ml.model_io import FORMAT, ModelFileError, load_model, save_model
+from mlcore.ml.models import MLPClassifier
 
 PARAMS = dict(hidden_layers=[8, 6], learning_rate=0.01, epochs=5, batch_size=8, validation_split=0.2, seed=0)
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlcore.models import MLPClassifier, MLPRegressor, split_validation
-from mlcore.scaling import MinMaxScaler
+from mlcore.ml.models import MLPClassifier, MLPRegressor, split_validation
+from mlcore.ml.scaling import MinMaxScaler
 
 CANVAS = [(0, 0), (960, 600)]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from driver import click, cluster, key, run_sketch
-from mlcore.audio import peak_frequency
+from mlcore.notes.audio import peak_frequency
 
 LEFT = [(150, 300), (170, 315), (140, 285), (160, 310), (135, 300), (165, 290), (150, 320), (145, 295)]
 RIGHT = [(x + 650, y) for x, y in LEFT]
@@ -93,7 +93,7 @@ def test_a_predicted_347_hz_tone_sounds_at_347_hz(tmp_path):
     raw = tmp_path / "out.raw"
     env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0",
                PYTHONPATH=ROOT)
-    code = ("import time; from mlcore.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
+    code = ("import time; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
             "s.play(347.0); time.sleep(1.0)")
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
     samples = np.frombuffer(raw.read_bytes(), dtype=np.int16).reshape(-1, 2)

@@ -8,7 +8,7 @@ import types
 
 import pygame
 
-from mlcore import runtime
+from mlcore.runtime import hooks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -72,14 +72,14 @@ def run_tiny(tmp_path, actions=None, *args, source=SKETCH):
 
 def test_hooks_get_only_the_arguments_they_name():
     seen = []
-    runtime.hook_arguments(lambda y, x: seen.append((x, y)), {"x": 1, "y": 2, "button": 3})
-    runtime.hook_arguments(lambda: seen.append("none"), {"x": 1})
+    hooks.hook_arguments(lambda y, x: seen.append((x, y)), {"x": 1, "y": 2, "button": 3})
+    hooks.hook_arguments(lambda: seen.append("none"), {"x": 1})
     assert seen == [(1, 2), "none"]
 
 
 def test_a_misspelt_hook_gets_a_did_you_mean(tmp_path):
     module = make_sketch(tmp_path)
-    assert runtime.misspelt_hooks(vars(module)) == ["'mouse_presed' is never called: did you mean 'mouse_pressed'?"]
+    assert hooks.misspelt_hooks(vars(module)) == ["'mouse_presed' is never called: did you mean 'mouse_pressed'?"]
 
 
 def test_replay_events_reach_the_hooks_in_canvas_coordinates_at_any_scale(tmp_path):

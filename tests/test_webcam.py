@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from driver import ROOT, click, key, run_sketch
-from mlcore.collection import Collection
-from mlcore.datasets import load_dataset
+from mlcore.data.collection import Collection
+from mlcore.data.datasets import load_dataset
 from sketches.image_classifier import RECORD_RATE
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 

@@ -15,7 +15,7 @@ reads such a folder back; a folder of class folders filled by hand (`<class>/*.j
 
 When the folder cannot be written (read-only, full, gone) nothing is raised while recording: `save_error` says
 why in one line, `unsaved` counts the frames kept only in memory, and every later change tries again. The files
-written by `save_marcelle` and `save_image_folders` load back with `mlcore.datasets.load_dataset` with the same
+written by `save_marcelle` and `save_image_folders` load back with `mlcore.data.datasets.load_dataset` with the same
 labels and ids, and the same pixels (exactly from PNG, approximately from Marcelle's JPEG thumbnails).
 """
 
@@ -34,7 +34,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from mlcore.datasets import IMAGE_EXTENSIONS, IMAGE_SIZE, Dataset, Sample, save_marcelle
+from mlcore.data.datasets import IMAGE_EXTENSIONS, IMAGE_SIZE, Dataset, Sample, save_marcelle
 from mlcore.files import write_atomically
 
 METADATA = "collection.json"

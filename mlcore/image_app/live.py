@@ -12,7 +12,7 @@ skipped: the predictor always works on the newest one, so the bars follow the ca
 import threading
 import time
 
-from . import features
+from mlcore.ml import features
 
 
 class LivePredictor:

@@ -1,6 +1,6 @@
 """The five pages of the image classifier: Data, Features, Training, Testing and Deployment.
 
-Each page draws itself inside the content area that `mlcore.image_app.ImageApp` gives it, answers clicks, the
+Each page draws itself inside the content area that `mlcore.image_app.app.ImageApp` gives it, answers clicks, the
 wheel and Page Up / Page Down, and adds what it shows to the state JSON. The pages only read the pipeline's
 fields and ask the app for work (`app.load`, `app.extract`, `app.train`…); none of them waits on a job.
 Where a script or a test needs to click something, the page says where it is (`button_center`,
@@ -13,13 +13,13 @@ import cv2
 import numpy as np
 import pygame
 
-from . import ui
-from .datasets import COURSE_DATASETS
-from .features import EXTRACTORS
-from .runtime import mouse
-from .thumbnails import ThumbnailGrid, class_colour, draw_enlarged, image_surface, text_colour
+from mlcore.widgets import ui
+from mlcore.data.datasets import COURSE_DATASETS
+from mlcore.ml.features import EXTRACTORS
+from mlcore.runtime import mouse
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged, image_surface, text_colour
 
-NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.webcam_page)
+NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
 DESCRIPTIONS = {
     "stored": "The numbers the course's Marcelle app stored with each image (1024 from MobileNet v1). "
@@ -268,7 +268,7 @@ class DataPage(Page):
         self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=68)
         self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
-        self.collector = None  # the New dataset view (mlcore.webcam_page.CollectionView), set by the app
+        self.collector = None  # the New dataset view (mlcore.image_app.collection_view.CollectionView), set by the app
         self.collecting = False  # True while the New dataset view replaces the grids
 
     def button_center(self, name):
@@ -999,8 +999,8 @@ class DeploymentPage(Page):
 
 
 def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False):
-    """The camera's newest frame (see `mlcore.webcam_page.draw_feed`)."""
-    from .webcam_page import draw_feed as draw  # webcam_page builds on this module: imported when first drawn
+    """The camera's newest frame (see `mlcore.image_app.collection_view.draw_feed`)."""
+    from mlcore.image_app.collection_view import draw_feed as draw  # webcam_page builds on this module: imported when first drawn
 
     draw(screen, rect, feed, waiting, square)
 

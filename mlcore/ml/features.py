@@ -1,7 +1,7 @@
 """Feature extractors: turn each image into one vector that a small classifier can learn from.
 
-    >>> from mlcore.datasets import cache_dir
-    >>> from mlcore.features import extract, FeatureCache
+    >>> from mlcore.data.datasets import cache_dir
+    >>> from mlcore.ml.features import extract, FeatureCache
     >>> vectors = extract("efficientnet_lite0", images, cache=FeatureCache(cache_dir() / "features"))
     >>> vectors.shape, vectors.compute_device         # (N, 1280) float32, computed on "cpu" or "cuda"
 
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.files import write_atomically
-from mlcore.worker import Cancelled as _JobCancelled
+from mlcore.jobs import Cancelled as _JobCancelled
 
 EXTRACTORS = ["stored", "efficientnet_lite0", "mobilenet_v3_small", "color_histogram", "pixels"]
 

@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from .scaling import MinMaxScaler
+from mlcore.ml.scaling import MinMaxScaler
 
 
 def split_validation(labels, fraction, rng, stratify=True):

@@ -11,8 +11,8 @@ For regression (`task="regression"`) the output is a number and `predict([x, y])
 
 import numpy as np
 
-from .models import MLPClassifier, MLPRegressor
-from .worker import Job
+from mlcore.ml.models import MLPClassifier, MLPRegressor
+from mlcore.jobs import Job
 
 
 class NeuralNetwork:

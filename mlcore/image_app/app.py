@@ -2,8 +2,8 @@
 
 `sketches/image_classifier.py` keeps the lesson's steps and its knobs; this module holds the machinery: the tabs,
 the message bar, the command line, the queue of steps that a batch run goes through, and the state JSON. The
-pages themselves are in `mlcore.image_pages`, the thumbnails in `mlcore.thumbnails`, the New dataset view and
-the camera in `mlcore.webcam_page`.
+pages themselves are in `mlcore.image_app.pages`, the thumbnails in `mlcore.widgets.thumbnails`, the New dataset view and
+the camera in `mlcore.image_app.collection_view`.
 
 The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of the
 pipeline, one at a time; steps asked for while one runs wait in `queue` and start, in order, when it ends. A
@@ -17,16 +17,21 @@ from pathlib import Path
 
 import pygame
 
-from . import image_pages, ui, webcam_page
-from .collection import CollectionError
-from .features import EXTRACTORS
-from .image_pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline, read_image
-from .live import LivePredictor
-from .model_io import ModelFileError, save_model
-from .runtime import frames
-from .thumbnails import Thumbnails
-from .webcam_page import CameraFeed, CollectionView, camera_source_kind
-from .worker import Job, preload_torch
+from mlcore.image_app import pages as image_pages
+
+from mlcore.widgets import ui
+
+from mlcore.image_app import collection_view as webcam_page
+from mlcore.data.collection import CollectionError
+from mlcore.ml.features import EXTRACTORS
+from mlcore.image_app.pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline, read_image
+from mlcore.image_app.live import LivePredictor
+from mlcore.ml.model_io import ModelFileError, save_model
+from mlcore.runtime import frames
+from mlcore.widgets.thumbnails import Thumbnails
+from mlcore.image_app.collection_view import CameraFeed, CollectionView, camera_source_kind
+from mlcore.jobs import Job
+from mlcore.ml.warmup import preload_torch
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
 TAB_HEIGHT = 56
@@ -92,7 +97,7 @@ class ImageApp:
         self.features = features
         self.test_fraction = test_fraction  # the share of a recorded class held out for testing
         self.camera = CameraFeed(camera)  # opened only when a view needs it
-        self.collection = None  # your own classes (mlcore.collection.Collection), once New dataset is used
+        self.collection = None  # your own classes (mlcore.data.collection.Collection), once New dataset is used
         self.collection_used = None  # what the collection held when it last became the dataset
         self.live = None  # the LivePredictor while Live runs
         self.live_wanted = False

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.files import write_atomically
-from mlcore.models import MLPClassifier
-from mlcore.scaling import MinMaxScaler
+from mlcore.ml.models import MLPClassifier
+from mlcore.ml.scaling import MinMaxScaler
 
 FORMAT = "ml-sketches-model"
 VERSION = 1
@@ -84,7 +84,7 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
     """Write a fitted MLPClassifier and what it needs to be used again; returns the path.
 
     `classes` defaults to `model.classes_` and must equal it when given. `extractor` names the feature
-    extractor the model was trained on (see `mlcore.features.EXTRACTORS`). The settings are read from the
+    extractor the model was trained on (see `mlcore.ml.features.EXTRACTORS`). The settings are read from the
     model (`model_params`); `params` may add plain values (numbers, strings, lists) but not contradict the
     model, since the file must describe the network it holds (None, as for a seed left random, is no
     contradiction). The file is written through a temporary file, so a reader never sees half.

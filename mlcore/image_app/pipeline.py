@@ -8,7 +8,7 @@ well from a notebook or a test:
     >>> pipeline.test_accuracy, pipeline.confusion_test
     >>> pipeline.predict_image("my_banana.jpg").wait(), pipeline.job.result   # [("banane", 0.98), ...]
 
-Every slow step runs as a `mlcore.worker.Job`, one at a time, so the draw loop only ever reads fields:
+Every slow step runs as a `mlcore.jobs.Job`, one at a time, so the draw loop only ever reads fields:
 `dataset`, `train_features`, `test_features`, `model`, `confusion_train`, `confusion_test`, `train_accuracy`,
 `test_accuracy`, `history`, `job` and `messages`. Nothing raises into the caller: a job that fails keeps its
 one-line `job.error`, and every problem or notice (a skipped image, a cache that cannot be written, an error)
@@ -28,14 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore import datasets, features
-from mlcore.collection import CollectionError
-from mlcore.confusion import accuracy, cell_members, confusion_matrix, random_baseline
-from mlcore.datasets import Dataset, DatasetError, DownloadCancelled, load_dataset
-from mlcore.features import FeatureCache, FeatureError
-from mlcore.model_io import ModelFileError, load_model
-from mlcore.models import MLPClassifier
-from mlcore.worker import Cancelled, Job
+from mlcore.data import datasets
+
+from mlcore.ml import features
+from mlcore.data.collection import CollectionError
+from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix, random_baseline
+from mlcore.data.datasets import Dataset, DatasetError, DownloadCancelled, load_dataset
+from mlcore.ml.features import FeatureCache, FeatureError
+from mlcore.ml.model_io import ModelFileError, load_model
+from mlcore.ml.models import MLPClassifier
+from mlcore.jobs import Cancelled, Job
 
 # The course's settings for the Marcelle MLP: Adam at 0.001, 15 epochs, batches of 8, a fifth held out to watch.
 DEFAULTS = dict(hidden_layers=[64, 32], epochs=15, batch_size=8, learning_rate=0.001, validation_split=0.2, seed=0)

@@ -13,12 +13,14 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from . import notes, ui
-from .audio import Speaker
-from .files import write_atomically
-from .neural_network import NeuralNetwork
-from .runtime import frames
-from .worker import preload_torch
+from mlcore.notes import pitches
+
+from mlcore.widgets import ui
+from mlcore.notes.audio import Speaker
+from mlcore.files import write_atomically
+from mlcore.ml.neural_network import NeuralNetwork
+from mlcore.runtime import frames
+from mlcore.ml.warmup import preload_torch
 
 TOP_BAR = 48
 BOTTOM_BAR = 34
@@ -45,7 +47,7 @@ class NoteBoard:
         self.width, self.height = width, height
         self.epochs = epochs
         self.octave = octave
-        self.colours = dict(colours or notes.COLOURS)
+        self.colours = dict(colours or pitches.COLOURS)
         self.network_options = dict(hidden_layers=hidden_layers, learning_rate=learning_rate, batch_size=batch_size,
                                     validation_split=validation_split, input_bounds=[(0, 0), (width, height)])
         self.samples = []        # {"x", "y", "label"} (+ "target" in Hz for regression)
@@ -93,7 +95,7 @@ class NoteBoard:
 
     def key_pressed(self, key):
         """The keys both note sketches share."""
-        if key.upper() in notes.NAMES and len(key) == 1:
+        if key.upper() in pitches.NAMES and len(key) == 1:
             self.select(key)
         elif key == "t":
             self.train()
@@ -113,7 +115,7 @@ class NoteBoard:
         self.note = note.upper()
 
     def frequency(self, note):
-        return notes.frequency(note, self.octave)
+        return pitches.frequency(note, self.octave)
 
     def inside(self, x, y):
         """True on the drawing area (not on the bars, not under the popup)."""
@@ -141,7 +143,7 @@ class NoteBoard:
 
     def play_frequency(self, hz, note=None):
         if note is None:
-            name, octave, _ = notes.nearest_note(hz)
+            name, octave, _ = pitches.nearest_note(hz)
             note = f"{name}{octave}"
         self.sounds.append({"note": note, "frequency": round(float(hz), 2)})
         self.speaker.play(hz)
@@ -239,7 +241,7 @@ class NoteBoard:
                 except (KeyError, TypeError, ValueError):
                     skipped += 1
                     continue
-                if label not in notes.NAMES or not (0 <= x < self.width and 0 <= y < self.height):
+                if label not in pitches.NAMES or not (0 <= x < self.width and 0 <= y < self.height):
                     skipped += 1
                     continue
                 loaded.append((x, y, label))
@@ -294,7 +296,7 @@ class NoteBoard:
     def _draw_circle(self, screen, x, y, colour, text, radius=SAMPLE_RADIUS):
         pygame.draw.circle(screen, colour, (x, y), radius)
         pygame.draw.circle(screen, ui.INK, (x, y), radius, 2)
-        ui.label(screen, text, (x, y + 1), size=24, colour=notes.text_colour(colour), anchor="center", bold=True)
+        ui.label(screen, text, (x, y + 1), size=24, colour=pitches.text_colour(colour), anchor="center", bold=True)
 
     def _draw_prediction(self, screen, p):
         if self.task == "classification":
@@ -312,7 +314,7 @@ class NoteBoard:
         pygame.draw.rect(screen, ui.PANEL, (0, 0, self.width, TOP_BAR))
         colour = self.colours[self.note]
         pygame.draw.circle(screen, colour, (28, TOP_BAR // 2), 16)
-        ui.label(screen, self.note, (28, TOP_BAR // 2 + 1), size=26, colour=notes.text_colour(colour), anchor="center",
+        ui.label(screen, self.note, (28, TOP_BAR // 2 + 1), size=26, colour=pitches.text_colour(colour), anchor="center",
                  bold=True)
         ui.label(screen, f"note {self.note}  {self.frequency(self.note):.2f} Hz", (54, TOP_BAR // 2), size=32,
                  colour=ui.PANEL_TEXT, anchor="midleft")
@@ -420,7 +422,7 @@ class NoteBoard:
         screen.blit(pygame.surfarray.make_surface(bar), rect)
         pygame.draw.rect(screen, ui.INK, rect, 1)
         for value, anchor, pos in ((low, "topleft", rect.bottomleft), (high, "topright", rect.bottomright)):
-            name, octave, _ = notes.nearest_note(value)
+            name, octave, _ = pitches.nearest_note(value)
             ui.label(screen, f"{value:.0f} Hz ({name}{octave})", (pos[0], pos[1] + 2), size=20, anchor=anchor,
                      background=(255, 255, 255), padding=2)
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pygame
 
-from . import ui
+from mlcore.widgets import ui
 
 # Okabe–Ito colours, which stay apart for colour-blind viewers, then a few more for datasets with many classes.
 CLASS_COLOURS = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),

@@ -22,7 +22,7 @@ import math
 import cv2
 import numpy as np
 
-from mlcore.datasets import IMAGE_SIZE, Dataset, Sample
+from mlcore.data.datasets import IMAGE_SIZE, Dataset, Sample
 
 CLASSES = ["apple", "banana", "lemon", "orange"]
 SIZE = IMAGE_SIZE

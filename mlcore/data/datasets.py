@@ -2,7 +2,7 @@
 
 Everything here works without a display and without torch, so a notebook or a test can load data directly:
 
-    >>> from mlcore.datasets import load_dataset
+    >>> from mlcore.data.datasets import load_dataset
     >>> data = load_dataset("miniFRUIT")          # downloaded once into the cache, then read from disk
     >>> data.classes, data.counts()["train"]
 
@@ -15,7 +15,7 @@ Where data can come from (`load_dataset(spec)`):
 - a course dataset name (`COURSE_DATASETS`): downloaded from the course repository into `cache_dir()` once;
 - a folder holding `<name>_train.json` and `<name>_test.json` (Marcelle dataset exports);
 - a folder holding `train/<class>/*.jpg|png` and `test/<class>/*.jpg|png`;
-- `"builtin"`: generated images of fruit (`mlcore.builtin_dataset`), for working offline.
+- `"builtin"`: generated images of fruit (`mlcore.data.builtin`), for working offline.
 """
 
 from __future__ import annotations
@@ -543,7 +543,7 @@ def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
     """
     text = os.fspath(spec)
     if text.strip().lower() == "builtin":
-        from mlcore.builtin_dataset import make_builtin  # generated on demand; most runs never need it
+        from mlcore.data.builtin import make_builtin  # generated on demand; most runs never need it
 
         return make_builtin()
     known = _course_name(text.strip())

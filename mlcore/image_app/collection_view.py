@@ -2,7 +2,7 @@
 
 The view is Teachable Machine's recipe: type a class name and press Add, pick a class, hold R, Space or the
 Record button while the camera sees an example, and watch the count grow. Frames are taken at a steady rate
-(`rate` a second) from `Camera.latest()`, which never waits, and go into a `mlcore.collection.Collection` that
+(`rate` a second) from `Camera.latest()`, which never waits, and go into a `mlcore.data.collection.Collection` that
 autosaves them to its folder as they arrive.
 
 The camera opens only while a view needs it (this one, or Live mode on the Deployment page): a run that never
@@ -10,7 +10,7 @@ shows them never touches a webcam. `--camera PATH` plays a video or a folder of 
 same code, which is how a classroom without webcams and the tests record.
 
 The slow steps (using the collection as the dataset, saving it with feature vectors, loading a model file) are
-`ImagePipeline` methods that run as Jobs, started by `mlcore.image_app`'s queue like the pipeline's other steps.
+`ImagePipeline` methods that run as Jobs, started by `mlcore.image_app.app`'s queue like the pipeline's other steps.
 """
 
 import re
@@ -21,12 +21,12 @@ import cv2
 import numpy as np
 import pygame
 
-from . import ui
-from .camera import Camera, parse_source
-from .collection import Collection, CollectionError, check_class_name, square_image
-from .datasets import cache_dir
-from .image_pages import TextEdit, cut, wrap
-from .thumbnails import class_colour, image_surface
+from mlcore.widgets import ui
+from mlcore.data.camera import Camera, parse_source
+from mlcore.data.collection import Collection, CollectionError, check_class_name, square_image
+from mlcore.data.datasets import cache_dir
+from mlcore.image_app.pages import TextEdit, cut, wrap
+from mlcore.widgets.thumbnails import class_colour, image_surface
 
 CAMERA_FPS = 30  # how fast a video or a folder plays as a camera (a webcam keeps its own pace)
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")

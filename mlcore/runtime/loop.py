@@ -1,43 +1,6 @@
-"""A small p5-like runtime on Pygame: a sketch is a module with `setup()`, `draw(screen)` and event hooks.
-
-    from mlcore.runtime import run
-
-    WIDTH, HEIGHT = 960, 600
-
-    def draw(screen):
-        screen.fill("white")
-
-    def mouse_pressed(x, y, button):
-        print("click at", x, y)
-
-    if __name__ == "__main__":
-        run()
-
-Hooks are found by name and given only the arguments they ask for:
-
-    setup(args)                      once, before the first frame (args: the parsed command line)
-    draw(screen)                     every frame; screen is the canvas, WIDTH × HEIGHT, whatever the window's size
-    update(dt)                       every frame before draw; dt in seconds
-    key_pressed(key, unicode, mod)   key is pygame.key.name's name: "a", "space", "backspace"…
-    key_released(key)
-    mouse_pressed(x, y, button)      canvas coordinates; 1 left, 2 middle, 3 right
-    mouse_released(x, y, button)
-    mouse_moved(x, y, buttons)
-    mouse_wheel(x, y, dy)
-    file_dropped(path)
-    state()                          a dict for --state-json and for replay's "wait" action
-    quitting()                       once, when the window closes (save what must not be lost)
-    arguments(parser)                add the sketch's own command-line options to an argparse parser
-
-Live values are read from stable objects: `mouse.x`, `mouse.y`, `mouse.pressed`, `keyboard.held` (a set of key
-names) and `frames.count`. The runtime's `step()` handles events, updates and draws exactly one frame; `run()` is
-`step()` in a loop. The common command line (`--headless`, `--replay`, `--record`, `--screenshot`, …) is described
-in README.md.
-"""
+"""The frame loop: opens the window, routes events to the sketch's hooks, draws one frame per `step()`."""
 
 import argparse
-import difflib
-import inspect
 import json
 import os
 import signal
@@ -46,119 +9,15 @@ import threading
 import time
 import traceback
 
+from mlcore.runtime.arguments import common_arguments
+from mlcore.runtime.hooks import hook_arguments, misspelt_hooks
+from mlcore.runtime.inputs import frames, keyboard, mouse
+from mlcore.runtime.replay import Replay, post_action
+
 STARTED = time.perf_counter()  # first_frame_s counts from the moment the runtime is imported
 
-HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
-         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "arguments"]
 DEFAULT_SIZE = (960, 600)
 FPS = 60
-
-
-class Mouse:
-    """Where the mouse is on the canvas, and which buttons are down."""
-
-    def __init__(self):
-        self.x, self.y, self.buttons = 0, 0, set()
-
-    @property
-    def pressed(self):
-        return bool(self.buttons)
-
-
-class Keyboard:
-    """The names of the keys held down right now."""
-
-    def __init__(self):
-        self.held = set()
-
-
-class Frames:
-    """How many frames have been drawn, and the time since the sketch started."""
-
-    def __init__(self):
-        self.count = 0
-        self.seconds = 0.0
-
-
-mouse, keyboard, frames = Mouse(), Keyboard(), Frames()
-
-
-def common_arguments(parser):
-    """The options every sketch understands."""
-    parser.add_argument("--headless", action="store_true", help="no window and no sound device (for tests and scripts)")
-    parser.add_argument("--replay", metavar="FILE", help="play the actions of a JSON Lines file, one per line")
-    parser.add_argument("--record", metavar="FILE", help="write what you do to a JSON Lines file that --replay plays")
-    parser.add_argument("--screenshot", metavar="PNG", help="save the last frame as a PNG image on exit")
-    parser.add_argument("--state-json", metavar="FILE", help="write the sketch's state as JSON on exit")
-    parser.add_argument("--quit-after-replay", action="store_true", help="exit a few frames after the replay ends")
-    parser.add_argument("--max-frames", type=int, metavar="N", help="exit after N frames")
-    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (for a projector)")
-    parser.add_argument("--scale", type=float, default=1.0, metavar="F", help="window size as a multiple of the canvas")
-    parser.add_argument("--seed", type=int, metavar="N", help="the same random start every time")
-    parser.add_argument("--load", metavar="FILE", help="start with the data saved in FILE")
-
-
-def hook_arguments(function, available):
-    """Call `function` with just the arguments it names (Pygame Zero's prepare_handler)."""
-    parameters = inspect.signature(function).parameters
-    if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
-        return function(**available)
-    return function(**{name: available[name] for name in parameters if name in available})
-
-
-def misspelt_hooks(namespace):
-    """Messages for functions whose names look like a hook but are not one (`mouse_presed`)."""
-    messages = []
-    for name, value in namespace.items():
-        if callable(value) and not name.startswith("_") and name not in HOOKS and inspect.isfunction(value):
-            if getattr(value, "__module__", None) != namespace.get("__name__"):
-                continue  # imported from elsewhere, not written in the sketch
-            close = difflib.get_close_matches(name, HOOKS, n=1, cutoff=0.8)
-            if close:
-                messages.append(f"'{name}' is never called: did you mean '{close[0]}'?")
-    return messages
-
-
-class Replay:
-    """Feeds the actions of a JSON Lines file into pygame's event queue, frame by frame."""
-
-    def __init__(self, path):
-        self.actions = []
-        with open(path, encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    try:
-                        self.actions.append(json.loads(line))
-                    except json.JSONDecodeError as error:
-                        raise SystemExit(f"{path}:{number}: not JSON ({error.msg})")
-        self.index = 0
-        self.countdown = self.actions[0].get("after", 1) if self.actions else 0
-        self.waiting_since = None
-        self.finished_at_frame = None if self.actions else 0
-
-    def feed(self, runner):
-        """Post the events due this frame; returns an error message if a wait timed out."""
-        while self.index < len(self.actions):
-            action = self.actions[self.index]
-            if self.countdown > 0:
-                self.countdown -= 1
-                return None
-            if action.get("type") == "wait":
-                if self.waiting_since is None:
-                    self.waiting_since = time.perf_counter()
-                if not runner.state_matches(action.get("until", {})):
-                    if time.perf_counter() - self.waiting_since > action.get("timeout_s", 60):
-                        return f"replay line {self.index + 1}: timed out waiting for {action.get('until')}"
-                    return None
-                self.waiting_since = None
-            else:
-                runner.post(action)
-            self.index += 1
-            if self.index < len(self.actions):
-                self.countdown = self.actions[self.index].get("after", 1)
-        if self.finished_at_frame is None:
-            self.finished_at_frame = frames.count
-        return None
 
 
 class Runner:
@@ -187,7 +46,7 @@ class Runner:
         sys.setswitchinterval(0.001)
         pygame.display.init()
         pygame.font.init()
-        from . import ui
+        from mlcore.widgets import ui
 
         ui.forget_fonts()  # fonts made before an earlier pygame.quit() are dead
         self.size = (int(self.namespace.get("WIDTH", DEFAULT_SIZE[0])), int(self.namespace.get("HEIGHT", DEFAULT_SIZE[1])))
@@ -282,25 +141,7 @@ class Runner:
     # -- events --------------------------------------------------------------------------------------------------
     def post(self, action):
         """Turn one replay action into the pygame event a person's hand would have made."""
-        pygame = self.pygame
-        kind = action.get("type")
-        if kind in ("key_down", "key_up"):
-            name = action["key"]
-            code = pygame.key.key_code(name)
-            event_type = pygame.KEYDOWN if kind == "key_down" else pygame.KEYUP
-            unicode = name if len(name) == 1 else ""
-            pygame.event.post(pygame.event.Event(event_type, key=code, mod=0, unicode=unicode, scancode=0))
-        elif kind in ("mouse_down", "mouse_up", "mouse_move"):
-            pos = self.to_window(action.get("x", mouse.x), action.get("y", mouse.y))
-            if kind == "mouse_move":
-                pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
-            else:
-                event_type = pygame.MOUSEBUTTONDOWN if kind == "mouse_down" else pygame.MOUSEBUTTONUP
-                pygame.event.post(pygame.event.Event(event_type, pos=pos, button=action.get("button", 1)))
-        elif kind == "drop_file":
-            pygame.event.post(pygame.event.Event(pygame.DROPFILE, file=action["path"]))
-        else:
-            print(f"replay: unknown action {action!r} ignored", file=sys.stderr)
+        post_action(self.pygame, action, self.to_window)
 
     def _record(self, action):
         if self.record is not None:
@@ -360,13 +201,13 @@ class Runner:
     # -- one frame -------------------------------------------------------------------------------------------------
     def step(self):
         """Handle events, update and draw exactly one frame."""
-        from . import worker
+        from mlcore import jobs
 
         start = time.perf_counter()
         if self.last_frame_start is not None:
             interval = (start - self.last_frame_start) * 1000
             self.frame_ms_max = max(self.frame_ms_max, interval)
-            if worker.busy():
+            if jobs.busy():
                 self.frame_ms_while_busy.append(interval)
         dt = 0.0 if self.last_frame_start is None else start - self.last_frame_start
         self.last_frame_start = start
@@ -397,7 +238,7 @@ class Runner:
         lines = self.banner + self.errors
         if not lines:
             return
-        from . import ui
+        from mlcore.widgets import ui
 
         for index, line in enumerate(lines[-3:]):
             ui.label(self.canvas, line, (8, self.size[1] - 8 - 26 * (len(lines[-3:]) - index - 1)), size=22,
@@ -415,7 +256,7 @@ class Runner:
 
     def finish(self):
         """Tell the sketch, save what was asked for, stop the background work, and close."""
-        from . import worker
+        from mlcore import jobs
 
         self.call("quitting")
         if self.args.screenshot:
@@ -425,7 +266,7 @@ class Runner:
                 json.dump(self.state(), out, indent=1, default=_jsonable)
         if self.record:
             self.record.close()
-        worker.shutdown()
+        jobs.shutdown()
         # pygame closes the window when the process ends; quitting and starting pygame again in one process
         # (as tests do) corrupts the events posted afterwards in pygame 2.6.1.
 

@@ -14,7 +14,7 @@ IDLE, RUNNING, DONE, FAILED, CANCELLED = "idle", "running", "done", "failed", "c
 
 _running_jobs = set()
 _running_lock = threading.Lock()
-_helper_threads = []  # background threads that are not jobs (the torch warm-up)
+_helper_threads = []  # background threads that are not jobs (see `track`)
 
 
 def busy():
@@ -107,23 +107,8 @@ class Job:
         return self.status
 
 
-def _warm_up_torch():
-    import numpy as np
-
-    from .models import MLPClassifier
-
-    # One tiny training loads everything the first real one would (the optimiser, autograd, thread pools), so
-    # that a student's first T does not stall the frames with imports.
-    MLPClassifier(hidden_layers=[4], epochs=2, batch_size=2, seed=0).fit(np.array([[0.0, 0.0], [1.0, 1.0]]), ["a", "b"])
-
-
-def preload_torch():
-    """Import torch and warm it up on a background thread, so that it is ready by the time a student presses T.
-
-    A plain thread, not a Job: it is not work a student asked for, so `busy()` does not count it.
-    """
-    thread = threading.Thread(target=_warm_up_torch, name="import torch", daemon=True)
-    thread.start()
+def track(thread):
+    """Have `shutdown` wait for a plain background thread too (one that is not a Job, such as a warm-up)."""
     _helper_threads.append(thread)
     return thread
 

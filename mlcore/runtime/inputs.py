@@ -1,0 +1,30 @@
+"""Live values a sketch reads at any moment: the mouse, the keys held down, the frame count."""
+
+
+class Mouse:
+    """Where the mouse is on the canvas, and which buttons are down."""
+
+    def __init__(self):
+        self.x, self.y, self.buttons = 0, 0, set()
+
+    @property
+    def pressed(self):
+        return bool(self.buttons)
+
+
+class Keyboard:
+    """The names of the keys held down right now."""
+
+    def __init__(self):
+        self.held = set()
+
+
+class Frames:
+    """How many frames have been drawn, and the time since the sketch started."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+
+mouse, keyboard, frames = Mouse(), Keyboard(), Frames()

@@ -1,0 +1,1 @@
+"""Drawing on pygame surfaces: text, panels, buttons, charts and thumbnail grids. Widgets know nothing of ML."""
