@@ -650,12 +650,12 @@ class ImageApp:
         job = self.job
         if self.busy:
             text = job.message or STEP_NAMES.get(job.name, job.name)
-            ui.label(screen, _cut(text, status.width, 22), (status.x, status.y), size=22, colour=ui.PANEL_TEXT)
+            ui.label(screen, ui.cut(text, status.width, 22), (status.x, status.y), size=22, colour=ui.PANEL_TEXT)
             image_pages.job_bar(screen, (status.x, status.bottom - 12, status.width, 10), job)
         else:
             ready = "ready" if self.pipeline and self.pipeline.model is not None else "no model yet"
             text = f"{self.pipeline.dataset.name}: {ready}" if self.pipeline and self.pipeline.dataset else "no data"
-            ui.label(screen, _cut(text, status.width, 26), (status.x, status.centery), size=26,
+            ui.label(screen, ui.cut(text, status.width, 26), (status.x, status.centery), size=26,
                      colour=ui.PANEL_TEXT, anchor="midleft")
 
     def _draw_message_bar(self, screen):
@@ -669,7 +669,7 @@ class ImageApp:
         pygame.draw.rect(screen, ui.ERROR if problem else ui.PANEL, bar)
         more = f"all {len(self.log)} messages: click" if len(self.log) > 1 else ""
         right = ui.text_width(more, 20) + 24 if more else 0
-        ui.label(screen, _cut(text, bar.width - 24 - right, 27), (12, bar.centery), size=27,
+        ui.label(screen, ui.cut(text, bar.width - 24 - right, 27), (12, bar.centery), size=27,
                  colour=(255, 255, 255), anchor="midleft")
         if more:
             ui.label(screen, more, (bar.right - 12, bar.centery), size=20, colour=(235, 235, 235), anchor="midright")
@@ -683,7 +683,7 @@ class ImageApp:
         lines = (box.height - 60) // 28
         y = box.y + 50
         for text, problem in self.log[-lines:]:
-            ui.label(screen, _cut(text, box.width - 32, 24), (box.x + 16, y), size=24,
+            ui.label(screen, ui.cut(text, box.width - 32, 24), (box.x + 16, y), size=24,
                      colour=(255, 140, 140) if problem else ui.PANEL_TEXT)
             y += 28
 
@@ -718,14 +718,3 @@ class ImageApp:
             saved=dict(self.saved),
         )
         return state
-
-
-def _cut(text, width, size):
-    """`text` cut with an ellipsis so that it fits `width` pixels at `size`."""
-    text = str(text)
-    if ui.text_width(text, size) <= width:
-        return text
-    while text and ui.text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text + "…"
-

@@ -25,7 +25,7 @@ from mlcore.widgets import ui
 from mlcore.data.camera import Camera, parse_source
 from mlcore.data.collection import Collection, CollectionError, check_class_name, square_image
 from mlcore.data.datasets import cache_dir
-from mlcore.image_app.pages import TextEdit, cut, wrap
+from mlcore.image_app.pages import TextEdit
 from mlcore.widgets.thumbnails import class_colour, image_surface
 
 CAMERA_FPS = 30  # how fast a video or a folder plays as a camera (a webcam keeps its own pace)
@@ -164,7 +164,7 @@ def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False)
             pygame.draw.rect(screen, (255, 255, 255), kept, 2)
     camera = feed.camera
     if camera is not None and camera.status == "failed":
-        lines = ["no picture:"] + wrap(camera.error, rect.width - 24, 24) + [""] + wrap(
+        lines = ["no picture:"] + ui.wrap(camera.error, rect.width - 24, 24) + [""] + ui.wrap(
             "(or drop a video or a folder of images on the window)", rect.width - 24, 24)
     elif picture is None:
         lines = [waiting if camera is not None else "camera closed"]
@@ -395,12 +395,12 @@ class CollectionView:
                      bold=True)
         self.record_button.caption = (f"Recording {self.selected}…" if self.recording
                                       else f"Record {self.selected} (hold R)" if self.selected else "Record (hold R)")
-        self.record_button.caption = cut(self.record_button.caption, self.record_button.rect.width - 20, 30)
+        self.record_button.caption = ui.cut(self.record_button.caption, self.record_button.rect.width - 20, 30)
         self.record_button.selected = self.recording
         self.record_button.enabled = self.selected is not None
         self.record_button.draw(screen)
         hint = f"{self.rate:g} pictures a second while held (R, Space or this button)"
-        ui.label(screen, cut(hint, self.preview.width, 21), (self.preview.x, self.record_button.rect.bottom + 8),
+        ui.label(screen, ui.cut(hint, self.preview.width, 21), (self.preview.x, self.record_button.rect.bottom + 8),
                  size=21, colour=ui.DIM)
         self._draw_box(screen)
         for button in (self.add_button, self.rename_button, self.delete_button):
@@ -416,7 +416,7 @@ class CollectionView:
         self.use_button.draw(screen)
         self.save_button.draw(screen)
         target = self.app.dataset_folder()
-        ui.label(screen, cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
+        ui.label(screen, ui.cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
                  (self.save_button.rect.right + 12, self.save_button.rect.centery), size=21, colour=ui.DIM,
                  anchor="midleft")
 
@@ -447,7 +447,7 @@ class CollectionView:
             colour = class_colour(filled.index(name)) if name in filled else ui.DIM
             pygame.draw.rect(screen, colour, (row.x + 8, row.centery - 8, 16, 16), border_radius=3)
             size = 28 if row.height >= 34 else 24
-            ui.label(screen, cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen,
+            ui.label(screen, ui.cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen,
                      anchor="midleft")
             count = counts[name]
             ui.label(screen, f"{count} image{'s' if count != 1 else ''}", (row.x + 390, row.centery), size=size,
@@ -464,7 +464,7 @@ class CollectionView:
             return
         samples = [sample for sample in collection.samples if sample.label == self.selected]
         room = (self.strip.width + 8) // (self.THUMB + 8)
-        ui.label(screen, cut(f"Newest pictures of {self.selected}", self.strip.width, 24, True),
+        ui.label(screen, ui.cut(f"Newest pictures of {self.selected}", self.strip.width, 24, True),
                  self.strip.topleft, size=24, bold=True)
         if not samples:
             ui.label(screen, "none yet", (self.strip.x, self.strip.y + 30), size=24, colour=ui.DIM)

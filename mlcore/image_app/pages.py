@@ -13,11 +13,11 @@ import cv2
 import numpy as np
 import pygame
 
-from mlcore.widgets import ui
+from mlcore.widgets import charts, ui
 from mlcore.data.datasets import COURSE_DATASETS
 from mlcore.ml.features import EXTRACTORS
 from mlcore.runtime import mouse
-from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged, image_surface, text_colour
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged, image_surface
 
 NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
@@ -125,29 +125,6 @@ def step_param(key, value, up):
 # ------------------------------------------------------------------------------------------------ small helpers
 
 
-def wrap(text, width, size):
-    """`text` broken into lines that fit `width` pixels at `size`."""
-    lines, line = [], ""
-    for word in str(text).split():
-        candidate = f"{line} {word}".strip()
-        if line and ui.text_width(candidate, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return lines + [line] if line else lines
-
-
-def cut(text, width, size, bold=False):
-    """`text` cut with an ellipsis to fit `width` pixels."""
-    text = str(text)
-    if ui.text_width(text, size, bold) <= width:
-        return text
-    while text and ui.text_width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text + "…"
-
-
 def percent(value):
     return "–" if value is None else f"{value:.0%}"
 
@@ -190,7 +167,7 @@ def draw_job_progress(surface, rect, job, names):
         return False
     rect = pygame.Rect(rect)
     job_bar(surface, (rect.x, rect.y, rect.width, 16), job)
-    ui.label(surface, cut(job.message or job.name, rect.width, 26), (rect.x, rect.y + 22), size=26)
+    ui.label(surface, ui.cut(job.message or job.name, rect.width, 26), (rect.x, rect.y + 22), size=26)
     return True
 
 
@@ -327,19 +304,19 @@ class DataPage(Page):
             text = job.message or "loading"
             if job.total:
                 text += f": {job.done / 1e6:.1f} of {job.total / 1e6:.1f} MB"
-            ui.label(screen, cut(text, status.width - 380, 28), (status.x + 376, status.y + 6), size=28)
+            ui.label(screen, ui.cut(text, status.width - 380, 28), (status.x + 376, status.y + 6), size=28)
         elif dataset is not None:
             summary = (f"{dataset.name}: {len(dataset.classes)} classes, {len(dataset.train)} training images, "
                        f"{len(dataset.test)} test images")
             count = len(dataset.problems)
             problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
             room = status.width - (ui.text_width(problems, 28, True) + 16 if problems else 0)
-            box = ui.label(screen, cut(summary, room, 28, True), (status.x, status.y + 6), size=28, bold=True)
+            box = ui.label(screen, ui.cut(summary, room, 28, True), (status.x, status.y + 6), size=28, bold=True)
             if problems:
                 ui.label(screen, problems, (box.right + 16, status.y + 6), size=28, colour=ui.ERROR, bold=True)
         else:
             hint = "Choose a dataset (builtin works offline, the others download once), or record your own: New dataset"
-            ui.label(screen, cut(hint, status.width, 28), (status.x, status.y + 6), size=28)
+            ui.label(screen, ui.cut(hint, status.width, 28), (status.x, status.y + 6), size=28)
         if dataset is None:
             return
         counts = dataset.counts()
@@ -359,7 +336,7 @@ class DataPage(Page):
             text, colour = collection.save_error, ui.ERROR
         else:
             text, colour = f"autosaved in {collection.folder}", ui.DIM
-        ui.label(screen, cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
+        ui.label(screen, ui.cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
                  colour=colour)
 
 
@@ -421,7 +398,7 @@ class FeaturesPage(Page):
         x, y = panel.x + 20, panel.y + 14
         ui.label(screen, chosen, (x, y), size=32, bold=True)
         y += 40
-        for line in wrap(DESCRIPTIONS.get(chosen, ""), panel.width - 40, 26):
+        for line in ui.wrap(DESCRIPTIONS.get(chosen, ""), panel.width - 40, 26):
             ui.label(screen, line, (x, y), size=26)
             y += 28
         y += 12
@@ -529,10 +506,10 @@ class TextEdit:
         text = self.text if editing or shown is None else shown
         position = (box.x + 10, box.centery)
         if not text and not editing and placeholder:
-            ui.label(screen, cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM,
+            ui.label(screen, ui.cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM,
                      anchor="midleft")
             return
-        text = cut(text, box.width - 20, size)
+        text = ui.cut(text, box.width - 20, size)
         if editing and self.fresh and text:
             drawn = ui.label(screen, text, position, size=size, colour=(255, 255, 255), background=ui.ACCENT,
                              anchor="midleft", padding=2)
@@ -667,10 +644,10 @@ class TrainingPage(Page):
         half = (inner.height - 16) // 2
         loss = {"loss": (history["loss"], ui.SERIES_COLOURS[0]),
                 "validation loss": (history["val_loss"], ui.SERIES_COLOURS[1])}
-        ui.line_chart(screen, (inner.x, inner.y, inner.width, half), loss, "loss (lower is better)", x_max=epochs)
+        charts.line_chart(screen, (inner.x, inner.y, inner.width, half), loss, "loss (lower is better)", x_max=epochs)
         accuracy = {"accuracy": (history["accuracy"], ui.SERIES_COLOURS[0]),
                     "validation accuracy": (history["val_accuracy"], ui.SERIES_COLOURS[1])}
-        ui.line_chart(screen, (inner.x, inner.y + half + 16, inner.width, half), accuracy,
+        charts.line_chart(screen, (inner.x, inner.y + half + 16, inner.width, half), accuracy,
                       "accuracy (higher is better)", y_range=(0, 1), x_max=epochs)
         if not history["loss"]:
             ui.label(screen, "the curves grow here, one point per epoch", (inner.centerx, inner.y + half // 2),
@@ -728,13 +705,13 @@ class ConfusionView:
         for col, name in enumerate(classes):
             cell = self.cell_rect(k, 0, col)
             pygame.draw.rect(screen, class_colour(col), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
-            ui.label(screen, cut(name, size - 2, 20), (cell.centerx, cell.top - 10), size=20, anchor="midbottom")
+            ui.label(screen, ui.cut(name, size - 2, 20), (cell.centerx, cell.top - 10), size=20, anchor="midbottom")
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
             chip = min(14, size - 6)
             pygame.draw.rect(screen, class_colour(row), (self.rect.x, first.centery - chip // 2, chip, chip),
                              border_radius=3)
-            ui.label(screen, cut(name, self.LABEL_WIDTH - 30, 24), (self.rect.x + 20, first.centery), size=24,
+            ui.label(screen, ui.cut(name, self.LABEL_WIDTH - 30, 24), (self.rect.x + 20, first.centery), size=24,
                      anchor="midleft")
             for col in range(k):
                 cell = self.cell_rect(k, row, col)
@@ -745,7 +722,7 @@ class ConfusionView:
                 pygame.draw.rect(screen, colour, cell)
                 pygame.draw.rect(screen, (190, 190, 196), cell, 1)
                 ui.label(screen, count, cell.center, size=text_size, bold=True, anchor="center",
-                         colour=text_colour(colour))
+                         colour=ui.text_colour(colour))
             right = self.cell_rect(k, row, k - 1).right + 8
             share = matrix[row, row] / rows[row] if rows[row] else None
             ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
@@ -809,7 +786,7 @@ class TestingPage(Page):
             which = "test" if baseline["set"] == "test" else "training"
             line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
                     f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
-            ui.label(screen, cut(line, self.rect.width, 27), self.rect.topleft, size=27)
+            ui.label(screen, ui.cut(line, self.rect.width, 27), self.rect.topleft, size=27)
         for view in self.views:
             matrix = pipeline.confusion_train if view.split == "train" else pipeline.confusion_test
             chosen = self.selected[1:] if self.selected and self.selected[0] == view.split else None
@@ -910,7 +887,7 @@ class DeploymentPage(Page):
             ui.label(screen, "file on the window, or press Live", (x, y + 34), size=30, bold=True)
             hint = ("the network's confidence for every class appears here" if self.pipeline.model is not None
                     else "train a model first (page 3), or drop a saved model file (.pt) on the window")
-            for i, line in enumerate(wrap(hint, panel.width - 36, 26)):
+            for i, line in enumerate(ui.wrap(hint, panel.width - 36, 26)):
                 ui.label(screen, line, (x, y + 84 + 28 * i), size=26, colour=ui.DIM)
             return
         side = self.SIDE
@@ -919,10 +896,10 @@ class DeploymentPage(Page):
             screen.blit(picture, (x, y))
         pygame.draw.rect(screen, (200, 200, 206), (x, y, side, side), 1)
         tx = x + side + 16
-        ui.label(screen, cut(latest["label"], panel.right - tx - 12, 44, True), (tx, y + 4), size=44, bold=True,
+        ui.label(screen, ui.cut(latest["label"], panel.right - tx - 12, 44, True), (tx, y + 4), size=44, bold=True,
                  colour=ui.ACCENT)
         ui.label(screen, f"{latest['confidence']:.0%} sure", (tx, y + 48), size=32, bold=True)
-        lines = [cut(Path(latest["source"]).name, panel.right - tx - 12, 24)]
+        lines = [ui.cut(Path(latest["source"]).name, panel.right - tx - 12, 24)]
         if "true" in latest:
             right = "right" if latest["true"] == latest["label"] else "wrong"
             lines.append(f"true class: {latest['true']} ({right})")
@@ -940,7 +917,7 @@ class DeploymentPage(Page):
         result = live.result if live is not None else []
         if result:
             label, confidence = result[0]
-            ui.label(screen, cut(label, room, 44, True), (tx, y + 4), size=44, bold=True, colour=ui.ACCENT)
+            ui.label(screen, ui.cut(label, room, 44, True), (tx, y + 4), size=44, bold=True, colour=ui.ACCENT)
             ui.label(screen, f"{confidence:.0%} sure", (tx, y + 48), size=32, bold=True)
         elif live is None:
             ui.label(screen, "waiting for a model", (tx, y + 4), size=30, bold=True)
@@ -948,7 +925,7 @@ class DeploymentPage(Page):
             ui.label(screen, "starting…", (tx, y + 4), size=30, bold=True)
         rate = f"live: {live.rate:.0f} predictions/s" if live is not None and live.rate else "live"
         ui.label(screen, rate, (tx, y + 96), size=28, bold=True, colour=ui.INK)
-        ui.label(screen, cut(f"{feed.name}, {self.app.live_extractor or '–'}", room, 22), (tx, y + 130), size=22,
+        ui.label(screen, ui.cut(f"{feed.name}, {self.app.live_extractor or '–'}", room, 22), (tx, y + 130), size=22,
                  colour=ui.DIM)
         if result:
             self._draw_bars(screen, dict(result))
@@ -969,7 +946,7 @@ class DeploymentPage(Page):
             bar = self.bar_rect(i, len(rows))
             if bar.bottom > self.panel.bottom - 8:
                 break
-            ui.label(screen, cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
+            ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
                      bold=i == 0)
             pygame.draw.rect(screen, (232, 232, 236), bar)
             colour = class_colour(classes.index(name)) if name in classes else ui.ACCENT

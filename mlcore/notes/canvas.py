@@ -15,7 +15,7 @@ import pygame
 
 from mlcore.notes import pitches
 
-from mlcore.widgets import ui
+from mlcore.widgets import charts, ui
 from mlcore.notes.audio import Speaker
 from mlcore.files import write_atomically
 from mlcore.ml.neural_network import NeuralNetwork
@@ -296,7 +296,7 @@ class NoteBoard:
     def _draw_circle(self, screen, x, y, colour, text, radius=SAMPLE_RADIUS):
         pygame.draw.circle(screen, colour, (x, y), radius)
         pygame.draw.circle(screen, ui.INK, (x, y), radius, 2)
-        ui.label(screen, text, (x, y + 1), size=24, colour=pitches.text_colour(colour), anchor="center", bold=True)
+        ui.label(screen, text, (x, y + 1), size=24, colour=ui.text_colour(colour), anchor="center", bold=True)
 
     def _draw_prediction(self, screen, p):
         if self.task == "classification":
@@ -314,7 +314,7 @@ class NoteBoard:
         pygame.draw.rect(screen, ui.PANEL, (0, 0, self.width, TOP_BAR))
         colour = self.colours[self.note]
         pygame.draw.circle(screen, colour, (28, TOP_BAR // 2), 16)
-        ui.label(screen, self.note, (28, TOP_BAR // 2 + 1), size=26, colour=pitches.text_colour(colour), anchor="center",
+        ui.label(screen, self.note, (28, TOP_BAR // 2 + 1), size=26, colour=ui.text_colour(colour), anchor="center",
                  bold=True)
         ui.label(screen, f"note {self.note}  {self.frequency(self.note):.2f} Hz", (54, TOP_BAR // 2), size=32,
                  colour=ui.PANEL_TEXT, anchor="midleft")
@@ -363,16 +363,16 @@ class NoteBoard:
         chart_height = (rect.bottom - (y + 96) - 10) // 2
         series = {"loss": (history.get("loss", []), ui.SERIES_COLOURS[0]),
                   "validation": (history.get("val_loss", []), ui.SERIES_COLOURS[1])}
-        ui.line_chart(screen, (x, y + 96, rect.width - 32, chart_height), series, "loss", x_max=self.epochs)
+        charts.line_chart(screen, (x, y + 96, rect.width - 32, chart_height), series, "loss", x_max=self.epochs)
         if self.task == "classification":
             series = {"accuracy": (history.get("accuracy", []), ui.SERIES_COLOURS[0]),
                       "validation": (history.get("val_accuracy", []), ui.SERIES_COLOURS[1])}
-            ui.line_chart(screen, (x, y + 106 + chart_height, rect.width - 32, chart_height), series, "accuracy",
+            charts.line_chart(screen, (x, y + 106 + chart_height, rect.width - 32, chart_height), series, "accuracy",
                           y_range=(0, 1), x_max=self.epochs)
         else:
             series = {"mean error (Hz)": (history.get("mean_error", []), ui.SERIES_COLOURS[0]),
                       "validation": (history.get("val_mean_error", []), ui.SERIES_COLOURS[1])}
-            ui.line_chart(screen, (x, y + 106 + chart_height, rect.width - 32, chart_height), series,
+            charts.line_chart(screen, (x, y + 106 + chart_height, rect.width - 32, chart_height), series,
                           "mean error in Hz", x_max=self.epochs)
         if job.status == "failed":
             ui.label(screen, job.error[:60], (x, rect.bottom - 30), size=22, colour=(255, 150, 150))

@@ -32,9 +32,3 @@ def nearest_note(hz, a4=440.0):
     index = (nearest + 9) % 12  # 9 semitones from C up to A
     octave = 4 + (nearest + 9) // 12
     return _CHROMATIC[index], octave, cents
-
-
-def text_colour(background):
-    """Black or white, whichever reads better on `background`."""
-    r, g, b = background[:3]
-    return (0, 0, 0) if 0.299 * r + 0.587 * g + 0.114 * b > 140 else (255, 255, 255)

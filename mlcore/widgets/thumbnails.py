@@ -24,12 +24,6 @@ def class_colour(index):
     return CLASS_COLOURS[index % len(CLASS_COLOURS)]
 
 
-def text_colour(background):
-    """Black or white, whichever reads better on `background`."""
-    red, green, blue = background[:3]
-    return ui.INK if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else (255, 255, 255)
-
-
 def image_surface(image, size):
     """An RGB uint8 image (H x W x 3) as a pygame Surface `size` pixels square."""
     image = np.ascontiguousarray(np.asarray(image, dtype=np.uint8)[:, :, :3])
@@ -164,20 +158,10 @@ class ThumbnailGrid:
             colour = class_colour(index_of.get(name, 0))
             strip = pygame.Rect(cell.x, cell.bottom, cell.width, self.caption)
             pygame.draw.rect(surface, colour, strip)
-            ui.label(surface, _fit(name, cell.width - 4, 19), strip.center, size=19, colour=text_colour(colour),
+            ui.label(surface, ui.cut(name, cell.width - 4, 19, bold=True), strip.center, size=19, colour=ui.text_colour(colour),
                      anchor="center", bold=True, padding=0)
             if highlight == (split, index):
                 pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
-
-
-def _fit(text, width, size):
-    """`text`, cut with an ellipsis to fit `width` pixels."""
-    text = str(text)
-    if ui.text_width(text, size, bold=True) <= width:
-        return text
-    while text and ui.text_width(text + "…", size, bold=True) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def draw_enlarged(surface, thumbnails, item, classes, caption=""):
@@ -197,7 +181,7 @@ def draw_enlarged(surface, thumbnails, item, classes, caption=""):
     colour = class_colour(classes.index(sample.label) if sample.label in classes else 0)
     strip = pygame.Rect(box.x + 20, box.y + 20 + side, side, 36)
     pygame.draw.rect(surface, colour, strip)
-    ui.label(surface, sample.label, strip.center, size=32, colour=text_colour(colour), anchor="center", bold=True)
+    ui.label(surface, sample.label, strip.center, size=32, colour=ui.text_colour(colour), anchor="center", bold=True)
     where = f"{'training' if split == 'train' else 'test'} image {index + 1}"
     ui.label(surface, caption or where, (box.centerx, strip.bottom + 10), size=24, anchor="midtop")
     ui.label(surface, "click to close", (box.centerx, box.bottom - 8), size=20, colour=ui.DIM, anchor="midbottom")

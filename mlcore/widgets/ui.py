@@ -46,6 +46,35 @@ def text_width(text, size=28, bold=False):
     return font(size, bold).size(str(text))[0]
 
 
+def cut(text, width, size=28, bold=False):
+    """`text` cut with an ellipsis so that it fits `width` pixels at `size`."""
+    text = str(text)
+    if text_width(text, size, bold) <= width:
+        return text
+    while text and text_width(text + "…", size, bold) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def wrap(text, width, size=28):
+    """`text` broken into lines that fit `width` pixels at `size`."""
+    lines, line = [], ""
+    for word in str(text).split():
+        candidate = f"{line} {word}".strip()
+        if line and text_width(candidate, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines
+
+
+def text_colour(background):
+    """Dark ink or white, whichever reads better on `background`."""
+    red, green, blue = background[:3]
+    return INK if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else (255, 255, 255)
+
+
 def panel(surface, rect, colour=PANEL, alpha=235, radius=10):
     """A rounded, nearly opaque panel."""
     rect = pygame.Rect(rect)
@@ -62,46 +91,6 @@ def progress_bar(surface, rect, fraction, colour=ACCENT, back=(80, 80, 92)):
     filled.width = round(rect.width * max(0.0, min(1.0, fraction)))
     if filled.width:
         pygame.draw.rect(surface, colour, filled, border_radius=rect.height // 2)
-
-
-def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=PANEL_TEXT, grid=(70, 72, 84)):
-    """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1)."""
-    rect = pygame.Rect(rect)
-    label(surface, title, (rect.x, rect.y), size=22, colour=text)
-    plot = pygame.Rect(rect.x + 44, rect.y + 22, rect.width - 48, rect.height - 44)
-    pygame.draw.rect(surface, grid, plot, 1)
-    values = [v for points, _ in series.values() for v in points if v == v]  # v == v drops NaN
-    if y_range is None:
-        low, high = (min(values), max(values)) if values else (0.0, 1.0)
-        if high - low < 1e-9:
-            low, high = low - 0.5, high + 0.5
-        low = min(low, 0.0) if low >= 0 else low
-    else:
-        low, high = y_range
-    longest = max([len(points) for points, _ in series.values()] + [2])
-    x_max = max(x_max or 0, longest)
-    for fraction in (0.0, 0.5, 1.0):
-        y = plot.bottom - fraction * plot.height
-        pygame.draw.line(surface, grid, (plot.left, y), (plot.right, y))
-        label(surface, _short(low + fraction * (high - low)), (plot.left - 4, y), size=18, colour=text, anchor="midright")
-    legend_x = plot.left
-    for name, (points, colour) in reversed(series.items()):  # the first series is drawn last, on top
-        if len(points) >= 2:
-            xy = [(plot.left + i / max(1, x_max - 1) * plot.width,
-                   plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height)
-                  for i, v in enumerate(points)]
-            pygame.draw.lines(surface, colour, False, xy, 2)
-    for name, (points, colour) in series.items():
-        box = label(surface, f"— {name}", (legend_x, plot.bottom + 4), size=18, colour=colour)
-        legend_x = box.right + 12
-
-
-def _short(value):
-    if abs(value) >= 100:
-        return f"{value:.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 class Button:
