@@ -16,6 +16,9 @@ import numpy as np
 from mlcore.ml.scaling import MinMaxScaler
 
 
+ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
+
+
 def split_validation(labels, fraction, rng, stratify=True):
     """Indices (train, validation): `fraction` of each class held out, never a class's last training sample."""
     labels = np.asarray(labels)
@@ -34,9 +37,12 @@ def split_validation(labels, fraction, rng, stratify=True):
 class _MLP:
     """What the classifier and the regressor share: the network, the loop, the history."""
 
-    def __init__(self, hidden_layers=(16,), learning_rate=0.01, epochs=200, batch_size=32, validation_split=0.0,
-                 normalize_inputs=True, input_bounds=None, seed=None, device="cpu"):
+    def __init__(self, hidden_layers=(16,), activation="relu", learning_rate=0.01, epochs=200, batch_size=32,
+                 validation_split=0.0, normalize_inputs=True, input_bounds=None, seed=None, device="cpu"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
         self.hidden_layers = list(hidden_layers)
+        self.activation = activation
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -65,9 +71,10 @@ class _MLP:
         import torch
 
         generator = torch.Generator().manual_seed(self._seed)
+        activation = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}[self.activation]
         layers, width = [], inputs
         for units in self.hidden_layers:
-            layers += [torch.nn.Linear(width, units), torch.nn.ReLU()]
+            layers += [torch.nn.Linear(width, units), activation()]
             width = units
         layers.append(torch.nn.Linear(width, self._outputs()))
         network = torch.nn.Sequential(*layers)
