@@ -63,6 +63,26 @@ def test_a_saved_model_predicts_exactly_as_before(tmp_path, settings):
     assert info["params"]["normalize_inputs"] is settings.get("normalize_inputs", True)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_the_activation_is_saved_and_comes_back(tmp_path, activation):
+    X, y = blobs()
+    model = MLPClassifier(**PARAMS, activation=activation).fit(X, y)
+    path = save_model(tmp_path / "curvy.pt", model, extractor="pixels")
+    loaded, info = load_model(path)
+    assert info["params"]["activation"] == loaded.activation == activation
+    kinds = [type(layer).__name__ for layer in loaded.network_]
+    assert kinds == ["Linear", activation.capitalize(), "Linear", activation.capitalize(), "Linear"]
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_file_from_before_the_activation_loads_as_relu(tmp_path, trained):
+    model, X = trained
+    path = tampered(tmp_path, trained, lambda document: document["params"].pop("activation"))
+    loaded, info = load_model(path)
+    assert loaded.activation == "relu" and info["params"]["activation"] == "relu"
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
 def test_the_file_is_a_plain_dictionary(tmp_path, trained):
     model, _ = trained
     path = save_model(tmp_path / "m.pt", model, extractor="color_histogram", params={"note": "week 3"})
@@ -170,6 +190,7 @@ def tampered(tmp_path, trained, change) -> Path:
     (lambda d: d["classes"].append("durian"), "3 outputs but the file names 4 classes"),
     (lambda d: d["params"].__setitem__("hidden_layers", [8]), "do not fit a network with hidden layers"),
     (lambda d: d["params"].pop("seed"), "params has no 'seed'"),
+    (lambda d: d["params"].__setitem__("activation", "softmax"), "params\\['activation'\\] is 'softmax'"),
     (lambda d: d["state_dict"].__setitem__("2.bias", torch.full((6,), float("nan"))), "NaN"),
     (lambda d: d["state_dict"].__setitem__("2.bias", torch.zeros(6, dtype=torch.int64)), "not a tensor"),
     (lambda d: d["input_scaler"]["min"].__setitem__(0, 1e9), "minimum above its maximum"),

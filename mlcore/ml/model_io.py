@@ -8,14 +8,15 @@ A model file is a `torch.save` of a plain dictionary, so that nothing but tensor
 is ever read back:
 
     {"format": "ml-sketches-model", "version": 1,
-     "state_dict": the network's weights (torch.nn.Sequential of Linear and ReLU layers),
+     "state_dict": the network's weights (torch.nn.Sequential of Linear layers and their activations),
      "classes": [...], "extractor": "efficientnet_lite0", "feature_dim": D,
-     "params": {"hidden_layers", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
-                "normalize_inputs"},
+     "params": {"hidden_layers", "activation", "learning_rate", "epochs", "batch_size", "validation_split",
+                "seed", "normalize_inputs"},
      "input_scaler": {"min": tensor, "max": tensor} or None}
 
 `input_scaler` holds the per-feature minimum and maximum the model learned its input scaling from; without them
-a model trained with `normalize_inputs` would see differently scaled inputs and predict differently.
+a model trained with `normalize_inputs` would see differently scaled inputs and predict differently. Files
+written before the hidden layers could choose their activation have no "activation": they load as "relu".
 
 `load_model` reads with `torch.load(weights_only=True)`, which refuses any other kind of Python object instead
 of running it, then checks every key, type and tensor shape before building the network. A file it cannot use
@@ -31,13 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.files import write_atomically
-from mlcore.ml.models import MLPClassifier
+from mlcore.ml.models import ACTIVATIONS, MLPClassifier
 from mlcore.ml.scaling import MinMaxScaler
 
 FORMAT = "ml-sketches-model"
 VERSION = 1
 
-PARAM_NAMES = ("hidden_layers", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
+PARAM_NAMES = ("hidden_layers", "activation", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
                "normalize_inputs")
 
 
@@ -70,6 +71,7 @@ def model_params(model: MLPClassifier) -> dict:
     seed = model.seed if model.seed is not None else getattr(model, "_seed", None)
     return {
         "hidden_layers": [int(units) for units in model.hidden_layers],
+        "activation": str(model.activation),
         "learning_rate": float(model.learning_rate),
         "epochs": int(model.epochs),
         "batch_size": int(model.batch_size),
@@ -167,9 +169,11 @@ def _read(path: Path) -> object:
 def _check_params(name: str, params) -> dict:
     if not isinstance(params, dict):
         raise ModelFileError(f"{name}: tampered or damaged: 'params' is not a dictionary")
+    params = {"activation": "relu", **params}  # files from before the activation was a choice
     checks = {
         "hidden_layers": lambda v: isinstance(v, list) and all(isinstance(u, int) and not isinstance(u, bool)
                                                                and u > 0 for u in v),
+        "activation": lambda v: v in ACTIVATIONS,
         "learning_rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
         "epochs": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "batch_size": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -198,7 +202,7 @@ def _check_tensor(name: str, what: str, value, shape: tuple) -> None:
 
 
 def _layer_shapes(inputs: int, hidden_layers: list[int], outputs: int) -> dict[str, tuple]:
-    """The state_dict keys and shapes of the network `MLPClassifier._build` makes: Linear, ReLU, ..., Linear."""
+    """The state_dict keys and shapes of the network `MLPClassifier._build` makes: Linear, activation, ..., Linear."""
     shapes, width = {}, inputs
     for index, units in enumerate([*hidden_layers, outputs]):
         shapes[f"{2 * index}.weight"] = (units, width)
