@@ -1,7 +1,7 @@
 """Writing files so that a crash, a full disk or an interrupted write never leaves half a file behind."""
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -9,12 +9,13 @@ def write_atomically(path, content):
     """Write `content` to `path` through a temporary file beside it, then rename it into place.
 
     `content` is bytes, a str (written as UTF-8), or a function that writes to the open binary file (for
-    `np.save` or `torch.save`). An OSError (read-only folder, full disk) reaches the caller; no temporary file
-    stays behind either way.
+    `np.save` or `torch.save`). The file gets the permissions the user's umask gives a new file (0644 under the
+    usual umask 022), so a classmate or a web server can read a shared export. An OSError (read-only folder, full
+    disk) reaches the caller; no temporary file stays behind either way.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    handle, temporary = _create_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
             if callable(content):
@@ -27,3 +28,18 @@ def write_atomically(path, content):
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _create_beside(path):
+    """A new, empty temporary file in `path`'s folder: (descriptor, name).
+
+    Not `tempfile.mkstemp`, which always makes 0600 files: opened with mode 0666, the operating system applies the
+    umask itself, as it does for any file a program creates (reading the umask instead would race with threads).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(temporary, flags, 0o666), str(temporary)
+        except FileExistsError:
+            continue

@@ -20,7 +20,7 @@ def shared_datasets():
     """../shared/datasets beside the project, or a skip: a user's clone has none."""
     folder = SHARED / "datasets"
     if not folder.is_dir():
-        pytest.skip("../shared/datasets is absent (it is only beside the project on the course's machines)")
+        pytest.skip("no ../shared/datasets (the course's dataset files are not in this checkout)")
     return folder
 
 
@@ -58,8 +58,11 @@ class SketchRun:
         return tuple(pygame.image.load(str(self.screenshot)).get_at((int(x), int(y))))[:3]
 
 
-def run_sketch(name, actions, folder, *args, env=None, timeout=180):
-    """Run `python -m sketches.NAME --headless` with a replay of `actions`, in `folder` as working directory."""
+def run_sketch(name, actions, folder, *args, env=None, timeout=180, umask=None):
+    """Run `python -m sketches.NAME --headless` with a replay of `actions`, in `folder` as working directory.
+
+    `umask`: the file-creation mask the sketch runs under (as a user's shell would set it).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     replay = folder / "replay.jsonl"
@@ -68,5 +71,6 @@ def run_sketch(name, actions, folder, *args, env=None, timeout=180):
                "--quit-after-replay", "--state-json", str(folder / "state.json"),
                "--screenshot", str(folder / "screen.png"), *map(str, args)]
     environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
+    process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout,
+                             preexec_fn=None if umask is None else (lambda: os.umask(umask)))
     return SketchRun(process, folder)
