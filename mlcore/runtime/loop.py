@@ -1,6 +1,5 @@
 """The frame loop: opens the window, routes events to the sketch's hooks, draws one frame per `step()`."""
 
-import argparse
 import json
 import os
 import signal
@@ -9,15 +8,19 @@ import threading
 import time
 import traceback
 
-from mlcore.runtime.arguments import common_arguments
+from mlcore import jobs
+from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.hooks import hook_arguments, misspelt_hooks
 from mlcore.runtime.inputs import frames, keyboard, mouse
-from mlcore.runtime.replay import Replay, post_action
+from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
 
 STARTED = time.perf_counter()  # first_frame_s counts from the moment the runtime is imported
 
 DEFAULT_SIZE = (960, 600)
 FPS = 60
+# Seconds of sleep added to every frame: frames as a slower machine would draw them, to check that a recording
+# still replays there (README.md, "Headless automation").
+FRAME_DELAY_VARIABLE = "ML_SKETCHES_FRAME_DELAY"
 
 
 class Runner:
@@ -26,11 +29,12 @@ class Runner:
     def __init__(self, module, argv=None):
         self.module = module
         self.namespace = vars(module)
-        parser = argparse.ArgumentParser(prog=_program_name(module), description=(module.__doc__ or "").split("\n")[0])
+        parser = sketch_parser(_program_name(module), module.__doc__)
         common_arguments(parser)
         if "arguments" in self.namespace:
             self.namespace["arguments"](parser)
         self.args = parser.parse_args(argv)
+        driver_chosen = "SDL_VIDEODRIVER" in os.environ
         if self.args.headless:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -46,6 +50,13 @@ class Runner:
         sys.setswitchinterval(0.001)
         pygame.display.init()
         pygame.font.init()
+        if not (self.args.headless or driver_chosen) and pygame.display.get_driver() in ("offscreen", "dummy"):
+            print("no display: there is no screen here to open a window on, so the sketch runs unseen (from a "
+                  "desktop's terminal it shows; on a server use xvfb-run, or --headless for scripts)", file=sys.stderr)
+        try:  # a replay file is checked whole before the window opens: one line names what is wrong
+            actions = read_actions(self.args.replay, pygame.key.key_code) if self.args.replay else None
+        except ReplayError as error:
+            parser.exit(2, f"{parser.prog}: error: {error}\n")
         from mlcore.widgets import ui
 
         ui.forget_fonts()  # fonts made before an earlier pygame.quit() are dead
@@ -61,9 +72,9 @@ class Runner:
         self.banner = misspelt_hooks(self.namespace)
         for message in self.banner:
             print(message, file=sys.stderr)
-        self.replay = Replay(self.args.replay) if self.args.replay else None
-        self.record = open(self.args.record, "w", encoding="utf-8") if self.args.record else None
-        self.frames_since_record = 0
+        self.replay = Replay(actions) if actions is not None else None
+        self.record = Recorder(self.args.record) if self.args.record else None
+        self.frame_delay = _frame_delay()
         self.first_frame_s = None
         self.frame_ms_while_busy = []
         self.frame_ms_max = 0.0
@@ -145,12 +156,15 @@ class Runner:
 
     def _record(self, action):
         if self.record is not None:
-            action = {"after": self.frames_since_record, **action}
-            self.record.write(json.dumps(action) + "\n")
-            self.record.flush()
-            self.frames_since_record = 0
+            self.record.write(action)
 
     def handle(self, event):
+        """Route one pygame event to the sketch's hooks (and to the recording)."""
+        self._handle(event)
+        if self.record is not None:
+            self.record.watch(jobs.busy())  # work that this event started, however short, gets a wait
+
+    def _handle(self, event):
         pygame = self.pygame
         if event.type == pygame.QUIT:
             self.running = False
@@ -201,8 +215,6 @@ class Runner:
     # -- one frame -------------------------------------------------------------------------------------------------
     def step(self):
         """Handle events, update and draw exactly one frame."""
-        from mlcore import jobs
-
         start = time.perf_counter()
         if self.last_frame_start is not None:
             interval = (start - self.last_frame_start) * 1000
@@ -211,6 +223,8 @@ class Runner:
                 self.frame_ms_while_busy.append(interval)
         dt = 0.0 if self.last_frame_start is None else start - self.last_frame_start
         self.last_frame_start = start
+        if self.record is not None:
+            self.record.watch(jobs.busy())
         if self.replay:
             problem = self.replay.feed(self)
             if problem:
@@ -224,7 +238,8 @@ class Runner:
         self._present()
         frames.count += 1
         frames.seconds += dt
-        self.frames_since_record += 1
+        if self.record is not None:
+            self.record.frame_done()
         if self.first_frame_s is None:
             self.first_frame_s = time.perf_counter() - STARTED
         if self.args.max_frames and frames.count >= self.args.max_frames:
@@ -256,8 +271,6 @@ class Runner:
 
     def finish(self):
         """Tell the sketch, save what was asked for, stop the background work, and close."""
-        from mlcore import jobs
-
         self.call("quitting")
         if self.args.screenshot:
             self.pygame.image.save(self.window, self.args.screenshot)
@@ -275,6 +288,8 @@ class Runner:
             while self.running:
                 self.step()
                 self.clock.tick(FPS)
+                if self.frame_delay:
+                    time.sleep(self.frame_delay)
         finally:  # even after a crash, the sketch's quitting() saves what a student collected
             self.finish()
         return self.exit_status
@@ -285,6 +300,13 @@ def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _frame_delay():
+    try:
+        return max(0.0, float(os.environ.get(FRAME_DELAY_VARIABLE) or 0))
+    except ValueError:
+        return 0.0
 
 
 def _program_name(module):
