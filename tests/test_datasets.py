@@ -44,7 +44,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 def shared_datasets() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"the course's dataset files are not here ({SHARED} is absent, as in a fresh clone)")
+        pytest.skip("no ../shared/datasets (the course's dataset files are not in this checkout)")
     return SHARED
 
 
@@ -589,7 +589,7 @@ def test_a_read_only_cache_gives_a_clear_error(server, cache):
             pass
         else:
             probe.unlink()
-            pytest.skip("this user can write to a read-only folder (root), so the read-only case cannot be set up")
+            pytest.skip("no read-only folder for this user (root writes anywhere)")
         with pytest.raises(DatasetError, match="cannot write to the dataset cache .*Permission denied"):
             ensure_course_dataset("miniROAD", base_url=course_routes(server))
     finally:

@@ -15,7 +15,7 @@ from driver import ROOT, click, cluster, key
 @pytest.fixture
 def display():
     if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian package xvfb): no real window to test in")
+        pytest.skip("no Xvfb (Debian package xvfb): no virtual screen for a real window")
     number = 90 + os.getpid() % 9
     server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
