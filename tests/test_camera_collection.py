@@ -20,7 +20,8 @@ import pytest
 from mlcore.data import camera as camera_module
 from mlcore.data.camera import Camera, no_camera_message, parse_source
 from mlcore.data.collection import Collection, CollectionError, check_class_name, square_image
-from mlcore.data.datasets import IMAGE_SIZE, load_dataset
+from mlcore.data.datasets import load_dataset
+from mlcore.data.samples import IMAGE_SIZE
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)  # RGB
 

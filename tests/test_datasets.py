@@ -1,4 +1,5 @@
-"""Tests of mlcore.data.datasets (Marcelle files, image folders, downloads, the cache) and mlcore.data.builtin.
+"""Tests of mlcore.data's datasets: Marcelle files, image folders, course downloads and their cache, `load_dataset`,
+and the built-in dataset with its cached copy.
 
 Downloads are tested against a real HTTP server on the loopback interface; nothing here reaches the internet.
 The course's own files are read from ../shared/datasets when it is there (a fresh clone has no such folder).
@@ -19,25 +20,16 @@ import cv2
 import numpy as np
 import pytest
 
+from mlcore.data import builtin_cache
 from mlcore.data.builtin import CLASSES as BUILTIN_CLASSES
-from mlcore.data.builtin import make_builtin
-from mlcore.data.datasets import (
-    COURSE_DATASETS,
-    Dataset,
-    DatasetError,
-    DownloadCancelled,
-    Sample,
-    cache_dir,
-    download,
-    encode_thumbnail,
-    ensure_course_dataset,
-    load_dataset,
-    load_image_folders,
-    load_marcelle_pair,
-    parse_marcelle,
-    read_marcelle,
-    save_marcelle,
-)
+from mlcore.data.builtin import GENERATOR_VERSION, make_builtin
+from mlcore.data.builtin_cache import builtin_cache_path, load_builtin
+from mlcore.data.cache import cache_dir
+from mlcore.data.course import COURSE_DATASETS, DownloadCancelled, download, ensure_course_dataset
+from mlcore.data.datasets import load_dataset
+from mlcore.data.folders import load_image_folders
+from mlcore.data.marcelle import load_marcelle_pair, parse_marcelle, read_marcelle, save_marcelle
+from mlcore.data.samples import Dataset, DatasetError, Sample, encode_thumbnail
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -49,7 +41,7 @@ def shared_datasets() -> Path:
 
 
 def test_importing_needs_neither_torch_nor_a_display():
-    code = ("import sys, mlcore.data.datasets, mlcore.data.builtin; "
+    code = ("import sys, mlcore.data.datasets, mlcore.data.builtin, mlcore.data.collection, mlcore.data.camera; "
             "print(sorted(m for m in ('torch', 'pygame', 'PIL') if m in sys.modules))")
     environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER")}
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=environment,
@@ -446,7 +438,7 @@ def test_a_dropped_connection_leaves_no_file(server, tmp_path):
     server.routes["/d.json"] = ("drop", small_file())
     with pytest.raises(DatasetError, match="could not download d.json: the connection broke"):
         download(server.url("/d.json"), tmp_path / "dl" / "d.json")
-    assert os.listdir(tmp_path / "dl") == []
+    assert os.listdir(tmp_path) == []  # neither a partial file nor the folder made for it
 
 
 @pytest.mark.parametrize(
@@ -462,7 +454,7 @@ def test_an_invalid_download_is_not_written(server, tmp_path, body, expected):
     server.routes["/d.json"] = ("ok", body)
     with pytest.raises(DatasetError, match=expected):
         download(server.url("/d.json"), tmp_path / "dl" / "d.json")
-    assert os.listdir(tmp_path / "dl") == []
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_missing_file_reports_the_http_status(server, tmp_path):
@@ -547,6 +539,63 @@ def test_a_failed_download_leaves_the_cache_empty(server, cache):
         load_dataset("miniROAD", base_url=base_url)
     # The good train split stays; the broken test split left nothing, so the next try fetches only it.
     assert os.listdir(cache / "datasets" / "miniROAD") == ["miniROAD_train.json"]
+
+
+def test_a_failed_split_is_downloaded_again_next_time(server, cache):
+    base_url = course_routes(server)
+    good_test = server.routes["/miniROAD/miniROAD_test.json"]
+    server.routes["/miniROAD/miniROAD_test.json"] = ("drop", small_file())
+    with pytest.raises(DatasetError):
+        load_dataset("miniROAD", base_url=base_url)
+    server.routes["/miniROAD/miniROAD_test.json"] = good_test
+    data = load_dataset("miniROAD", base_url=base_url)
+    assert sum(data.counts()["test"].values()) == 3
+    assert server.requests == ["/miniROAD/miniROAD_train.json", "/miniROAD/miniROAD_test.json",
+                               "/miniROAD/miniROAD_test.json"]
+
+
+def test_a_failed_first_download_leaves_no_folder_and_is_retried(server, cache):
+    base_url = course_routes(server)
+    good_train = server.routes["/miniROAD/miniROAD_train.json"]
+    for failure in (("drop", small_file()), ("ok", b"<html>busy</html>")):
+        server.routes["/miniROAD/miniROAD_train.json"] = failure
+        with pytest.raises(DatasetError, match=r"could not download miniROAD \(train\)"):
+            load_dataset("miniROAD", base_url=base_url)
+        assert not cache.exists()  # the cache folder, datasets/ and miniROAD/ were all made for it, all removed
+    server.routes["/miniROAD/miniROAD_train.json"] = good_train
+    assert load_dataset("miniROAD", base_url=base_url).name == "miniROAD"
+    assert server.requests.count("/miniROAD/miniROAD_train.json") == 3
+    assert sorted(os.listdir(cache / "datasets" / "miniROAD")) == ["miniROAD_test.json", "miniROAD_train.json"]
+
+
+def test_a_failed_download_keeps_folders_that_were_there_before(server, cache):
+    (cache / "datasets" / "miniMASK").mkdir(parents=True)
+    (cache / "datasets" / "miniMASK" / "miniMASK_train.json").write_bytes(small_file())
+    server.routes["/miniROAD/miniROAD_train.json"] = ("drop", small_file())
+    with pytest.raises(DatasetError):
+        ensure_course_dataset("miniROAD", base_url=server.url("/{name}/{name}_{split}.json"))
+    assert os.listdir(cache / "datasets") == ["miniMASK"]
+
+
+def test_a_cancelled_course_download_leaves_no_folder(server, cache):
+    base_url = course_routes(server)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(DownloadCancelled):
+        load_dataset("miniROAD", cancel=cancel, base_url=base_url)
+    assert not cache.exists() and server.requests == []
+
+
+def test_partial_files_of_a_killed_download_are_cleared_on_the_next_one(server, cache):
+    folder = cache / "datasets" / "miniROAD"
+    folder.mkdir(parents=True)
+    stale = folder / ".miniROAD_train.json.k1ll3d.part"
+    stale.write_bytes(small_file()[:50])
+    os.utime(stale, (1_000_000_000, 1_000_000_000))  # written to long ago: its process is gone
+    busy = folder / ".miniROAD_train.json.busy01.part"  # another process writing right now
+    busy.write_bytes(b"{")
+    ensure_course_dataset("miniROAD", base_url=course_routes(server))
+    assert sorted(os.listdir(folder)) == [busy.name, "miniROAD_test.json", "miniROAD_train.json"]
 
 
 def test_a_corrupt_cached_file_says_how_to_recover(cache):
@@ -652,6 +701,122 @@ def test_builtin_is_not_solved_by_colour_alone(builtin):
     assert 0.25 <= accuracy < 0.9  # better than nothing for some classes, far from solving it
 
 
-def test_load_dataset_builtin():
+def test_load_dataset_builtin_generates_once_then_reads_the_cache(cache, monkeypatch):
     data = load_dataset("builtin")
     assert data.name == "builtin" and sum(data.counts()["train"].values()) == 30 * len(data.classes)
+    assert data.problems == []
+    assert os.listdir(cache / "builtin") == [builtin_cache_path().name]
+    monkeypatch.setattr(builtin_cache, "make_builtin", no_generation)
+    again = load_dataset("builtin")
+    assert fingerprint(again) == fingerprint(data)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The built-in dataset's copy in the cache (small ones: the caching is the same at any size)
+
+SMALL = {"seed": 3, "per_class_train": 2, "per_class_test": 1}
+
+
+def no_generation(**arguments):
+    raise AssertionError(f"the built-in dataset was generated again ({arguments}) instead of read from the cache")
+
+
+def fingerprint(data: Dataset) -> list:
+    return [(s.id, s.label, s.source, s.image.shape, s.image.tobytes()) for s in data.train + data.test] + [
+        data.name, data.classes, len(data.train), len(data.test)]
+
+
+def test_the_cached_builtin_is_the_generated_one(cache, monkeypatch):
+    first = load_builtin(**SMALL)
+    path = builtin_cache_path(3, 2, 1)
+    assert path.parent == cache / "builtin" and os.listdir(path.parent) == [path.name]
+    assert fingerprint(first) == fingerprint(make_builtin(**SMALL))
+    monkeypatch.setattr(builtin_cache, "make_builtin", no_generation)
+    cached = load_builtin(**SMALL)
+    assert fingerprint(cached) == fingerprint(first)
+    assert cached.problems == []
+    # Other arguments are another dataset, kept in another file.
+    monkeypatch.undo()
+    monkeypatch.setenv("ML_SKETCHES_CACHE", str(cache))
+    load_builtin(seed=4, per_class_train=1, per_class_test=1)
+    assert sorted(os.listdir(path.parent)) == sorted([path.name, builtin_cache_path(4, 1, 1).name])
+
+
+def damage_by_truncating(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def damage_by_flipping_a_pixel_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # in the middle of the images
+    path.write_bytes(bytes(data))
+
+
+def damage_by_emptying(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def damage_by_replacing_with_text(path: Path) -> None:
+    path.write_text("not an archive of arrays")
+
+
+def damage_by_copying_other_arguments(path: Path) -> None:
+    path.write_bytes(builtin_cache_path(4, 1, 1).read_bytes())  # a whole, readable file, made otherwise
+
+
+@pytest.mark.parametrize("damage", [damage_by_truncating, damage_by_flipping_a_pixel_byte, damage_by_emptying,
+                                    damage_by_replacing_with_text, damage_by_copying_other_arguments])
+def test_a_damaged_cached_builtin_is_generated_again(cache, monkeypatch, damage):
+    expected = fingerprint(load_builtin(**SMALL))
+    load_builtin(seed=4, per_class_train=1, per_class_test=1)
+    path = builtin_cache_path(3, 2, 1)
+    damage(path)
+    generated = []
+    real = builtin_cache.make_builtin
+    monkeypatch.setattr(builtin_cache, "make_builtin", lambda **kw: generated.append(kw) or real(**kw))
+    assert fingerprint(load_builtin(**SMALL)) == expected
+    assert generated == [SMALL]
+    # The damaged file was replaced by a good one.
+    monkeypatch.setattr(builtin_cache, "make_builtin", no_generation)
+    assert fingerprint(load_builtin(**SMALL)) == expected
+
+
+def test_a_builtin_cached_by_an_older_generator_is_generated_again(cache, monkeypatch):
+    monkeypatch.setattr(builtin_cache, "GENERATOR_VERSION", GENERATOR_VERSION - 1)
+    load_builtin(**SMALL)
+    monkeypatch.setattr(builtin_cache, "GENERATOR_VERSION", GENERATOR_VERSION)
+    generated = []
+    real = builtin_cache.make_builtin
+    monkeypatch.setattr(builtin_cache, "make_builtin", lambda **kw: generated.append(kw) or real(**kw))
+    load_builtin(**SMALL)
+    assert generated == [SMALL]
+    with np.load(builtin_cache_path(3, 2, 1)) as stored:
+        assert int(stored["version"]) == GENERATOR_VERSION
+
+
+def test_builtin_works_when_the_cache_cannot_be_made(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")  # a folder below a regular file cannot be made, even by root
+    monkeypatch.setenv("ML_SKETCHES_CACHE", str(blocker / "cache"))
+    data = load_builtin(**SMALL)
+    assert fingerprint(data) == fingerprint(make_builtin(**SMALL))
+    assert len(data.problems) == 1
+    assert data.problems[0].startswith(f"builtin: cannot keep the generated images in the cache {blocker}")
+    assert data.problems[0].endswith("so they will be generated again next time")
+
+
+def test_builtin_works_when_the_cache_is_full(cache, monkeypatch):
+    real_write = builtin_cache.write_atomically
+
+    def full_disk(path, content):
+        def write_some_then_fail(file):
+            file.write(b"PK" + bytes(1000))
+            raise OSError(28, "No space left on device")
+
+        real_write(path, write_some_then_fail)
+
+    monkeypatch.setattr(builtin_cache, "write_atomically", full_disk)
+    data = load_builtin(**SMALL)
+    assert fingerprint(data) == fingerprint(make_builtin(**SMALL))
+    assert "No space left on device" in data.problems[0]
+    assert not cache.exists()  # no partial file, and no empty folder made for it

@@ -21,131 +21,31 @@ labels and ids, and the same pixels (exactly from PNG, approximately from Marcel
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
-import secrets
 import shutil
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-import cv2
 import numpy as np
 
-from mlcore.data.datasets import IMAGE_EXTENSIONS, IMAGE_SIZE, Dataset, Sample, save_marcelle
+from mlcore.data.collection_folder import METADATA, FolderWriter, read_folder
+from mlcore.data.marcelle import save_marcelle
+from mlcore.data.recordings import (
+    CollectionError,
+    check_class_name,
+    encode_png,
+    new_id,
+    os_reason,
+    rank,
+    square_image,
+)
+from mlcore.data.samples import Dataset, Sample
 from mlcore.files import write_atomically
 
-METADATA = "collection.json"
+__all__ = ["DEFAULT_NAME", "METADATA", "Collection", "CollectionError", "check_class_name", "square_image"]
+
 DEFAULT_NAME = "my_classes"
-
-# Names that cannot be folders on every system the course runs on (Windows refuses these, whatever the case).
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_MAX_NAME = 64
-
-
-class CollectionError(ValueError):
-    """A change the collection refuses (a bad class name, an unknown class); one line, fit to show a student."""
-
-
-def check_class_name(name) -> str:
-    """The class name with surrounding spaces removed, or CollectionError saying why it cannot be a class.
-
-    A class becomes a folder name, so it must be a valid one everywhere: no slashes or other characters that
-    Windows forbids, no leading dot (such folders are hidden and skipped when loading), no trailing dot.
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise CollectionError("a class needs a name")
-    name = name.strip()
-    if len(name) > _MAX_NAME:
-        raise CollectionError(f"class name too long ({len(name)} characters, at most {_MAX_NAME})")
-    bad = _FORBIDDEN.search(name)
-    if bad:
-        shown = repr(bad.group()) if bad.group().isprintable() else "a control character"
-        raise CollectionError(f"a class name cannot contain {shown}: {name!r}")
-    if name.startswith(".") or name.endswith("."):
-        raise CollectionError(f"a class name cannot start or end with a dot: {name!r}")
-    if name.split(".")[0].lower() in _RESERVED:
-        raise CollectionError(f"{name!r} cannot be a folder name on Windows; choose another class name")
-    return name
-
-
-def square_image(image) -> np.ndarray:
-    """An RGB uint8 image as IMAGE_SIZE x IMAGE_SIZE x 3: the centre square, resized. Grey and RGBA accepted."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 image, got {image.dtype}")
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    elif image.ndim == 3 and image.shape[2] == 4:
-        image = image[:, :, :3]
-    if image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) == 0:
-        raise ValueError(f"expected an RGB image (H x W x 3), got shape {image.shape}")
-    height, width = image.shape[:2]
-    side = min(height, width)
-    top, left = (height - side) // 2, (width - side) // 2
-    image = image[top:top + side, left:left + side]
-    if side == IMAGE_SIZE:
-        return image.copy()  # the caller may reuse its buffer for the next frame
-    shrinking = side > IMAGE_SIZE
-    return cv2.resize(np.ascontiguousarray(image), (IMAGE_SIZE, IMAGE_SIZE),
-                      interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
-
-
-_ID_TIME = "%Y%m%d-%H%M%S-%f"
-_ID = re.compile(r"^(\d{8}-\d{6}-\d{6})-[0-9a-f]{4}$")
-
-
-def _new_id(after: datetime | None = None) -> tuple[str, datetime]:
-    """A recording's id and time: the time to the microsecond, later than `after`, then 4 random hex digits.
-
-    Ids sort in recording order; the random digits keep apart two collections recorded at the same moment and
-    merged later.
-    """
-    now = datetime.now()
-    if after is not None and now <= after:
-        now = after + timedelta(microseconds=1)
-    return f"{now.strftime(_ID_TIME)}-{secrets.token_hex(2)}", now
-
-
-def _id_time(sample_id: str) -> float | None:
-    """When a recording was taken, read from its id; None for an id this module did not make."""
-    match = _ID.match(sample_id)
-    if match is None:
-        return None
-    try:
-        return datetime.strptime(match.group(1), _ID_TIME).timestamp()
-    except ValueError:
-        return None
-
-
-def _rank(seed: int, sample_id: str) -> str:
-    """Where a sample falls in its class's shuffled order: the same for the same id and seed, on any machine."""
-    return hashlib.sha256(f"{seed}:{sample_id}".encode("utf-8")).hexdigest()
-
-
-def _encode_png(image: np.ndarray) -> bytes:
-    ok, png = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise ValueError("the image could not be encoded as PNG")
-    return png.tobytes()
-
-
-def _read_image(file: Path) -> np.ndarray | None:
-    try:
-        data = np.fromfile(file, dtype=np.uint8)
-        bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    except (OSError, cv2.error):
-        return None
-    if bgr is None or not bgr.size:
-        return None
-    return square_image(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-
-
-def _os_reason(err: OSError) -> str:
-    return err.strerror or str(err)
 
 
 class Collection:
@@ -158,27 +58,15 @@ class Collection:
     def __init__(self, name: str | None = None, folder: str | os.PathLike | None = None):
         self.folder = Path(folder).expanduser() if folder is not None else None
         self.name = name or (self.folder.resolve().name if self.folder is not None else DEFAULT_NAME)
-        self._named = bool(name)
         self.classes: list[str] = []  # in the order they were added
         self.problems: list[str] = []  # one line per file of the folder that could not be read back
         self.recorded_at: dict[str, float] = {}  # id -> when it was recorded (seconds since the epoch)
-        self.save_error = ""  # why the folder cannot be written, one line; "" while autosave keeps up
         self._samples: list[Sample] = []
         self._last_time: datetime | None = None
         self._lock = threading.Lock()
-        # What the writer thread has put on disk: id -> file, class folders, and what is left to delete.
-        self._saved: dict[str, Path] = {}
-        self._made_folders: set[str] = set()
-        self._doomed: list[Path] = []
-        self._meta_written: tuple | None = None
-        # Every change bumps `_requested`; the writer thread sets `_completed` to the last one it has written.
-        self._progress = threading.Condition()
-        self._requested = 0
-        self._completed = 0
-        self._closed = False
-        self._writer: threading.Thread | None = None
+        self._writer = FolderWriter(self.folder, self._snapshot, self.name) if self.folder is not None else None
         if self.folder is not None and self.folder.is_dir():
-            self._load()
+            self._load(named=bool(name))
         elif self.folder is not None:
             self._changed()  # make the folder now, so that a folder that cannot be written shows before recording
 
@@ -243,7 +131,7 @@ class Collection:
         label = self._existing(label)
         image = square_image(image)
         with self._lock:
-            sample_id, self._last_time = _new_id(after=self._last_time)
+            sample_id, self._last_time = new_id(after=self._last_time)
             sample = Sample(image=image, label=label, id=sample_id)
             self._samples.append(sample)
             self.recorded_at[sample.id] = self._last_time.timestamp()
@@ -299,7 +187,7 @@ class Collection:
             raise CollectionError("no images yet: record some images for each class first")
         train, test, problems = [], [], []
         for label in sorted(counts):
-            members = sorted((s for s in samples if s.label == label), key=lambda s: _rank(seed, s.id))
+            members = sorted((s for s in samples if s.label == label), key=lambda s: rank(seed, s.id))
             if not members:
                 problems.append(f"class {label!r} has no images yet, so it is left out")
                 continue
@@ -322,7 +210,7 @@ class Collection:
         x = None
         if vectors is not None and sample.id in vectors:
             x = np.asarray(vectors[sample.id], dtype=np.float32).ravel()
-        source = str(self._saved.get(sample.id, ""))
+        source = str(self._writer.saved.get(sample.id, "")) if self._writer is not None else ""
         return Sample(image=sample.image, label=sample.label, x=x, id=sample.id, source=source)
 
     # -- exports --------------------------------------------------------------------------------------------
@@ -350,7 +238,7 @@ class Collection:
             save_marcelle(dataset.train, train_path, "trainingSet")
             save_marcelle(dataset.test, test_path, "testSet")
         except OSError as err:
-            raise CollectionError(f"cannot write {train_path.parent} ({_os_reason(err)})") from None
+            raise CollectionError(f"cannot write {train_path.parent} ({os_reason(err)})") from None
         return train_path, test_path
 
     def save_image_folders(self, root: str | os.PathLike, test_fraction: float = 0.2, seed: int = 0,
@@ -380,161 +268,52 @@ class Collection:
                 for label in dataset.classes:
                     (target / label).mkdir(exist_ok=True)
                 for sample in samples:
-                    write_atomically(target / sample.label / f"{sample.id}.png", _encode_png(sample.image))
+                    write_atomically(target / sample.label / f"{sample.id}.png", encode_png(sample.image))
         except OSError as err:
-            raise CollectionError(f"cannot write {root} ({_os_reason(err)})") from None
+            raise CollectionError(f"cannot write {root} ({os_reason(err)})") from None
         return root
 
     # -- the folder -----------------------------------------------------------------------------------------
-    def _load(self) -> None:
-        """Read the classes and images of `folder` (on opening)."""
-        try:
-            meta = json.loads((self.folder / METADATA).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            meta = {}
-        except (OSError, ValueError) as err:
-            self.problems.append(f"{METADATA}: cannot be read ({err}); classes taken from the folders")
-            meta = {}
-        if not isinstance(meta, dict):
-            meta = {}
-        saved_name = meta.get("name") if isinstance(meta.get("name"), str) and meta["name"].strip() else None
-        if saved_name and not self._named:
-            self.name = saved_name
-        listed = meta.get("classes") if isinstance(meta.get("classes"), list) else []
-        listed = [name for name in listed if isinstance(name, str)]
-        folders = sorted(entry.name for entry in self.folder.iterdir()
-                         if entry.is_dir() and not entry.name.startswith("."))
-        for name in [*listed, *(name for name in folders if name not in listed)]:
-            try:
-                name = check_class_name(name)
-            except CollectionError as err:
-                self.problems.append(f"{name}: not used as a class ({err})")
-                continue
-            if self._find(name) is None:
-                self.classes.append(name)
-        for label in self.classes:
-            class_folder = self.folder / label
-            if not class_folder.is_dir():
-                continue
-            self._made_folders.add(label)
-            files = sorted(file for file in class_folder.iterdir() if file.suffix.lower() in IMAGE_EXTENSIONS
-                           and not file.name.startswith(".") and file.is_file())
-            stems = [file.stem for file in files]
-            for file in files:
-                image = _read_image(file)
-                if image is None:
-                    self.problems.append(f"{label}/{file.name}: does not decode as an image, skipped")
-                    continue
-                # Hand-added files may share a stem (cat.jpg, cat.png): then the whole name is the id.
-                sample_id = file.stem if stems.count(file.stem) == 1 else file.name
-                if sample_id in self.recorded_at:
-                    sample_id = f"{label}/{file.name}"
-                self._samples.append(Sample(image=image, label=label, id=sample_id, source=str(file)))
-                taken = _id_time(sample_id)
-                self.recorded_at[sample_id] = taken if taken is not None else file.stat().st_mtime
-                self._saved[sample_id] = file
-        self._samples.sort(key=lambda sample: (self.recorded_at[sample.id], sample.id))
-        self._meta_written = (saved_name, tuple(listed)) if meta else None
-        if self._meta_written != (self.name, tuple(self.classes)):
+    def _load(self, named: bool) -> None:
+        """Take the classes and images saved in `folder` (on opening)."""
+        contents = read_folder(self.folder)
+        if contents.name and not named:
+            self.name = contents.name
+            self._writer.name = contents.name
+        self.classes = contents.classes
+        self.problems = contents.problems
+        self.recorded_at = contents.recorded_at
+        self._samples = contents.samples
+        self._writer.adopt(contents)
+        if contents.meta != (self.name, tuple(self.classes)):
             self._changed()
+
+    def _snapshot(self) -> tuple[list[Sample], list[str], str]:
+        """The samples, classes and name as they are now, for the writer thread."""
+        with self._lock:
+            return list(self._samples), list(self.classes), self.name
 
     def _changed(self) -> None:
         """Ask the writer thread to bring the folder up to date (nothing to do without a folder)."""
-        if self.folder is None or self._closed:
-            return
-        with self._progress:
-            self._requested += 1
-            self._progress.notify_all()
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._write_loop, name=f"autosave {self.name}",
-                                                daemon=True)
-                self._writer.start()
+        if self._writer is not None:
+            self._writer.request()
+
+    @property
+    def save_error(self) -> str:
+        """Why the folder cannot be written, one line; "" while autosave keeps up (and without a folder)."""
+        return self._writer.error if self._writer is not None else ""
 
     @property
     def unsaved(self) -> int:
         """How many recorded images are not in the folder yet (0 without a folder)."""
-        if self.folder is None:
+        if self._writer is None:
             return 0
-        with self._lock:
-            return sum(1 for sample in self._samples if sample.id not in self._saved)
+        return self._writer.unsaved(self.samples)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until the folder holds everything recorded; False when it could not be written (see save_error)."""
-        if self.folder is None or self._closed:
-            return self.folder is None
-        self._changed()  # also a new try after an error
-        with self._progress:
-            wanted = self._requested
-            self._progress.wait_for(lambda: self._completed >= wanted, timeout)
-            done = self._completed >= wanted
-        return done and not self.save_error
+        return self._writer.flush(timeout) if self._writer is not None else True
 
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is left, then stop the writer thread; returns `flush`'s answer. Later changes stay in memory."""
-        saved = self.flush(timeout)
-        with self._progress:
-            self._closed = True
-            self._progress.notify_all()
-        return saved
-
-    def _write_loop(self) -> None:
-        while True:
-            with self._progress:
-                self._progress.wait_for(lambda: self._completed < self._requested or self._closed)
-                if self._closed:
-                    return
-                wanted = self._requested
-            try:
-                self._sync()
-                self.save_error = ""
-            except OSError as err:
-                kept = self.unsaved
-                self.save_error = (f"cannot save to {self.folder} ({_os_reason(err)}); "
-                                   f"{kept} image{'s' if kept != 1 else ''} kept in memory only")
-            except Exception as err:  # noqa: BLE001 - a thread has nobody to raise to; the screen shows it
-                self.save_error = f"autosave stopped: {type(err).__name__}: {err}".splitlines()[0]
-            with self._progress:
-                self._completed = wanted
-                self._progress.notify_all()
-
-    def _sync(self) -> None:
-        """Make the folder match memory: write new images, move renamed ones, delete removed ones."""
-        with self._lock:
-            wanted = {sample.id: sample for sample in self._samples}
-            classes = list(self.classes)
-            meta = (self.name, tuple(classes))
-        for sample_id, path in list(self._saved.items()):
-            if sample_id not in wanted:
-                self._doomed.append(path)
-                del self._saved[sample_id]
-        for label in classes:
-            if label not in self._made_folders:
-                (self.folder / label).mkdir(parents=True, exist_ok=True)
-                self._made_folders.add(label)
-        for sample_id, sample in wanted.items():
-            target = self.folder / sample.label / f"{sample_id}.png"
-            saved = self._saved.get(sample_id)
-            if saved is None:
-                write_atomically(target, _encode_png(sample.image))
-            elif saved.parent != target.parent:  # its class was renamed
-                target = target.with_name(saved.name)
-                os.replace(saved, target)
-            else:
-                continue
-            self._saved[sample_id] = target
-        while self._doomed:
-            path = self._doomed[-1]
-            if path.exists():
-                path.unlink()
-            self._doomed.pop()
-        for label in sorted(self._made_folders - set(classes)):
-            # Only folders this collection made or read. On Windows and macOS, "cat" renamed "Cat" is one folder.
-            folder = self.folder / label
-            if folder.is_dir() and not any(folder.samefile(self.folder / name) for name in classes
-                                           if (self.folder / name).is_dir()):
-                shutil.rmtree(folder)
-            self._made_folders.discard(label)
-        if meta != self._meta_written:
-            document = {"name": meta[0], "classes": list(meta[1])}
-            write_atomically(self.folder / METADATA, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
-            self._meta_written = meta
+        return self._writer.close(timeout) if self._writer is not None else True

@@ -1,0 +1,41 @@
+"""The per-user cache folder, where downloaded course datasets and the generated built-in dataset are kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder: $ML_SKETCHES_CACHE, else $XDG_CACHE_HOME/ml-sketches, else ~/.cache/ml-sketches."""
+    override = os.environ.get("ML_SKETCHES_CACHE")
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "ml-sketches"
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and any missing folders above it; returns those it created, deepest first.
+
+    The list lets a caller whose work then fails take away exactly the folders it made (`remove_empty`).
+    """
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove each folder of `folders` (deepest first) that is empty, stopping at the first that is not."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:  # not empty: another process put something there
+            return
