@@ -89,9 +89,10 @@ def frames_while_training(runs=3):
 def training_and_maps(runs=7):
     import numpy as np
 
-    from mlcore import runtime
     from mlcore.ml.models import MLPClassifier, MLPRegressor
-    from mlcore.notes.canvas import MAP_CELLS, NoteBoard
+    from mlcore.ml.neural_network import NeuralNetwork
+    from mlcore.notes.canvas import NoteCanvas
+    from mlcore.notes.maps import MAP_CELLS
 
     rng = np.random.default_rng(0)
     X = np.concatenate([rng.normal(centre, 25, size=(20, 2)) for centre in ((150, 150), (700, 200), (450, 450))])
@@ -113,20 +114,18 @@ def training_and_maps(runs=7):
 
     pygame.display.init()
     pygame.display.set_mode((960, 600))
-    runtime.frames.count = 0
-    for task, targets in (("classification", y), ("regression", y)):
-        board = NoteBoard(task, 960, 600)
-        board.start(type("Args", (), {"seed": 0, "load": None})())
-        for (px, py), label in zip(X, targets):
-            board.add_sample(px, py, label)
-        board.train()
-        board.network.job.wait()
-        board.update()
+    for task, targets in (("classification", y), ("regression", hz)):
+        canvas = NoteCanvas(task, 960, 600)
+        network = NeuralNetwork(task, seed=0, input_bounds=canvas.bounds)
+        for (px, py), label, target in zip(X, y, targets):
+            canvas.add_sample(px, py, label)
+            network.add_data([px, py], target)
+        network.train(200).wait()
         times = []
         for _ in range(20):
-            board.map_surface = None  # force a full refresh: predictions, colours, scaling
+            canvas.map.forget()  # force a full refresh: predictions, colours, scaling
             start = time.perf_counter()
-            board.decision_map()
+            canvas.map.surface_for(network.model, lambda model, grid: canvas.task.map_colours(model, grid, canvas))
             times.append(time.perf_counter() - start)
         what = "decision map" if task == "classification" else "pitch map"
         print(f"{what} ({MAP_CELLS[0]}x{MAP_CELLS[1]} cells): median {statistics.median(times) * 1000:.1f} ms, "

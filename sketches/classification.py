@@ -5,9 +5,9 @@ Step 2: click to place samples of that note; each click plays it.
 Step 3: press T to train the network (a popup shows the loss and accuracy as it learns).
 Step 4: click anywhere: the network predicts a note (blue circle, with its confidence) and plays it.
 
-Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R reset the network
+Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
 (the samples stay) · U or Backspace undo · S save the samples · Esc quit.
-Run: python -m sketches.classification [--load FILE] [--seed N] [--fullscreen] [--scale 1.5]
+Run: python -m sketches.classification [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5]
 """
 
 import pathlib
@@ -15,12 +15,14 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.notes.canvas import NoteBoard
+from mlcore.ml.neural_network import NeuralNetwork
+from mlcore.notes.canvas import NoteCanvas
 from mlcore.runtime import run
 
 # The knobs: change them and run the sketch again.
 EPOCHS = 200
-HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8], [32, 16]…
+HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8] or [32, 16]
+ACTIVATION = "relu"           # or "tanh", "sigmoid"
 LEARNING_RATE = 0.05
 BATCH_SIZE = 16
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
@@ -32,49 +34,75 @@ COLOURS = {                   # one colour per note (red, green, blue); these st
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
 
-board = NoteBoard("classification", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
-                  learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
-                  octave=OCTAVE, colours=COLOURS)
+canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS)
+network = None
+
+
+def new_network():
+    """The network: inputs (x, y), hidden layers, one output per note."""
+    return NeuralNetwork(task="classification", hidden_layers=HIDDEN_LAYERS, activation=ACTIVATION,
+                         learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
+                         input_bounds=canvas.bounds, seed=canvas.seed)
+
+
+def epoch_done(epoch, logs):
+    """Runs after every epoch; logs holds "loss" and "accuracy" (and "val_loss", "val_accuracy")."""
+    pass  # try: if epoch % 20 == 0: print(epoch, logs["loss"])
 
 
 def setup(args):
-    board.start(args)
+    global network
+    canvas.start(args)
+    network = new_network()
+    canvas.use(network)
 
 
 def update():
-    board.update()
+    canvas.update()  # passes each finished epoch to epoch_done
 
 
 def draw(screen):
-    board.draw(screen)
+    canvas.draw(screen)
 
 
 def key_pressed(key):
-    # A–G: Step 1, choose a note. T: Step 3, train (in the background: the canvas stays alive).
-    # P popup, V map, R reset, U or Backspace undo, S save.
-    board.key_pressed(key)
+    global network
+    if key == "t" and canvas.ready_to_train():
+        # Step 3: a fresh network learns every sample, in the background (the canvas stays alive).
+        network = new_network()
+        for sample in canvas.samples:
+            network.add_data([sample.x, sample.y], sample.note)
+        network.train(EPOCHS, epoch_done)
+        canvas.use(network)
+    elif key == "r":
+        # A new, untrained network: back to collecting. The samples stay.
+        network = new_network()
+        canvas.use(network)
+        canvas.say("network reset: collecting (your samples are kept)")
+    else:
+        canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save.
 
 
 def mouse_pressed(x, y, button):
-    if button != 1 or not board.inside(x, y):
+    if button != 1 or not canvas.inside(x, y):
         return
-    if board.mode in ("collecting", "training"):
+    if not network.trained:
         # Step 2: collect. One sample is a place (x, y) and the note held down; hear it.
-        board.add_sample(x, y, board.note)
-        board.play(board.note)
+        canvas.add_sample(x, y, canvas.note)
+        canvas.play(canvas.note)
     else:
         # Step 4: predict. The network answers with every note's confidence; the first is its best guess.
-        label, confidence = board.network.classify([x, y])[0]
-        board.show_prediction(x, y, label=label, confidence=round(confidence, 4))
-        board.play(label)
+        label, confidence = network.classify([x, y])[0]
+        canvas.show_prediction(x, y, label=label, confidence=confidence)
+        canvas.play(label)
 
 
 def state():
-    return board.state()
+    return canvas.state()
 
 
 def quitting():
-    board.autosave()
+    canvas.autosave()
 
 
 if __name__ == "__main__":

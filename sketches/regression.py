@@ -6,9 +6,9 @@ Step 3: press T to train (a popup shows the loss and the mean error in Hz as it 
 Step 4: click anywhere: the network predicts a frequency and plays exactly that pitch. Between two trained regions
 it glides through pitches that are on no keyboard: what do you hear?
 
-Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R reset the network
+Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
 (the samples stay) · U or Backspace undo · S save the samples · Esc quit.
-Run: python -m sketches.regression [--load FILE] [--seed N] [--fullscreen] [--scale 1.5]
+Run: python -m sketches.regression [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5]
 """
 
 import pathlib
@@ -16,13 +16,15 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.notes.canvas import NoteBoard
+from mlcore.ml.neural_network import NeuralNetwork
+from mlcore.notes.canvas import NoteCanvas
 from mlcore.notes.pitches import nearest_note
 from mlcore.runtime import run
 
 # The knobs: change them and run the sketch again.
 EPOCHS = 200
-HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8], [32, 16]…
+HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8] or [32, 16]
+ACTIVATION = "relu"           # or "tanh", "sigmoid"
 LEARNING_RATE = 0.05
 BATCH_SIZE = 16
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
@@ -34,50 +36,76 @@ COLOURS = {                   # one colour per note (red, green, blue); these st
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes regression"
 
-board = NoteBoard("regression", WIDTH, HEIGHT, epochs=EPOCHS, hidden_layers=HIDDEN_LAYERS,
-                  learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
-                  octave=OCTAVE, colours=COLOURS)
+canvas = NoteCanvas("regression", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS)
+network = None
+
+
+def new_network():
+    """The network: inputs (x, y), hidden layers, one output: a frequency."""
+    return NeuralNetwork(task="regression", hidden_layers=HIDDEN_LAYERS, activation=ACTIVATION,
+                         learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, validation_split=VALIDATION_SPLIT,
+                         input_bounds=canvas.bounds, seed=canvas.seed)
+
+
+def epoch_done(epoch, logs):
+    """Runs after every epoch; logs holds "loss" and "mean_error" in Hz (and "val_…" of both)."""
+    pass  # try: if epoch % 20 == 0: print(epoch, logs["loss"])
 
 
 def setup(args):
-    board.start(args)
+    global network
+    canvas.start(args)
+    network = new_network()
+    canvas.use(network)
 
 
 def update():
-    board.update()
+    canvas.update()  # passes each finished epoch to epoch_done
 
 
 def draw(screen):
-    board.draw(screen)
+    canvas.draw(screen)
 
 
 def key_pressed(key):
-    # A–G: Step 1, choose a note. T: Step 3, train (in the background: the canvas stays alive).
-    # P popup, V map, R reset, U or Backspace undo, S save.
-    board.key_pressed(key)
+    global network
+    if key == "t" and canvas.ready_to_train():
+        # Step 3: a fresh network learns every sample, in the background (the canvas stays alive).
+        network = new_network()
+        for sample in canvas.samples:
+            network.add_data([sample.x, sample.y], sample.frequency)
+        network.train(EPOCHS, epoch_done)
+        canvas.use(network)
+    elif key == "r":
+        # A new, untrained network: back to collecting. The samples stay.
+        network = new_network()
+        canvas.use(network)
+        canvas.say("network reset: collecting (your samples are kept)")
+    else:
+        canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save.
 
 
 def mouse_pressed(x, y, button):
-    if button != 1 or not board.inside(x, y):
+    if button != 1 or not canvas.inside(x, y):
         return
-    if board.mode in ("collecting", "training"):
+    if not network.trained:
         # Step 2: collect. The target is the note's frequency in Hz; hear it.
-        board.add_sample(x, y, board.note)
-        board.play(board.note)
+        canvas.add_sample(x, y, canvas.note)
+        canvas.play(canvas.note)
     else:
         # Step 4: predict a frequency, name the nearest note and how far off it is (in cents), play it exactly.
-        hz = board.network.predict([x, y])
+        hz = network.predict([x, y])
         name, octave, cents = nearest_note(hz)
-        board.show_prediction(x, y, frequency=round(hz, 2), nearest_note=f"{name}{octave}", cents=round(cents, 1))
-        board.play_frequency(hz)
+        canvas.show_prediction(x, y, frequency=hz, nearest_note=f"{name}{octave}", cents=cents)
+        canvas.play_frequency(hz)
 
 
 def state():
-    return board.state()
+    return canvas.state()
 
 
 def quitting():
-    board.autosave()
+    canvas.autosave()
 
 
 if __name__ == "__main__":

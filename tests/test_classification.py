@@ -79,7 +79,7 @@ def test_undo_save_and_load_round_trip(tmp_path):
     data = json.loads(saved[0].read_text())
     assert data == {"data": [{"xs": {"x": 100, "y": 100}, "ys": {"label": "D"}},
                              {"xs": {"x": 200, "y": 200}, "ys": {"label": "D"}}]}
-    assert not (tmp_path / "a" / "classification-autosave.json").exists()  # saved: nothing to autosave
+    assert not list((tmp_path / "a").glob("classification-autosave-*.json"))  # saved: nothing to autosave
 
     again = run_sketch("classification", key("a"), tmp_path / "b", "--load", saved[0])
     assert [(s["x"], s["y"], s["label"]) for s in again.state["samples"]] == [(100, 100, "D"), (200, 200, "D")]
@@ -87,8 +87,10 @@ def test_undo_save_and_load_round_trip(tmp_path):
 
 def test_unsaved_samples_are_autosaved_on_quit_and_load_back(tmp_path):
     run = run_sketch("classification", cluster("f", [(400, 300), (420, 310)]), tmp_path)
-    autosave = tmp_path / "classification-autosave.json"
-    assert run.returncode == 0 and autosave.exists()
+    autosaves = list(tmp_path.glob("classification-autosave-*.json"))
+    assert run.returncode == 0 and len(autosaves) == 1
+    autosave = autosaves[0]
+    assert str(autosave.name) in run.output  # the quit message says where
     again = run_sketch("classification", key("a"), tmp_path / "next", "--load", autosave)
     assert [s["label"] for s in again.state["samples"]] == ["F", "F"]
 
@@ -188,10 +190,10 @@ def test_a_terminal_kill_still_autosaves(tmp_path):
     record = tmp_path / "seen.jsonl"  # what the sketch has handled so far
     process = subprocess.Popen([sys.executable, "-m", "sketches.classification", "--headless", "--replay", str(replay),
                                 "--record", str(record)], cwd=tmp_path, env=env)
-    autosave = tmp_path / "classification-autosave.json"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (record.exists() and len(record.read_text().splitlines()) == 6):
         time.sleep(0.1)  # both samples are in once all six events were handled
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
+    autosave = next(tmp_path.glob("classification-autosave-*.json"))
     assert [entry["ys"]["label"] for entry in json.loads(autosave.read_text())["data"]] == ["D", "D"]

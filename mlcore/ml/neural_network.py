@@ -1,77 +1,126 @@
 """ml5's `neuralNetwork` in Python: `add_data`, `train`, `classify`, `predict`.
 
-    network = NeuralNetwork(task="classification", hidden_layers=[16])
+    network = NeuralNetwork(task="classification", hidden_layers=[16], activation="relu")
     network.add_data([x, y], "C")
-    job = network.train(epochs=200)     # returns at once; the training runs in the background
-    ...                                 # every frame: job.status, job.done / job.total, network.history
-    network.classify([x, y])            # [("C", 0.93), ("E", 0.05), …]
+    network.train(200, epoch_done)      # returns at once; the training runs in the background
+    ...                                 # every frame: network.update() calls epoch_done(epoch, logs) as epochs end
+    network.classify([x, y])            # [("C", 0.93), ("E", 0.05), …] once network.trained
 
-For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it.
+For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it. In a notebook,
+`network.train(50).wait()` blocks until the training ends (and calls the hooks on the way).
+
+The hooks run on the thread that calls `update()` (a sketch's frame loop), never on the training thread, so a
+student's `print` or a change to a global happens where the student expects, between two frames.
 """
+
+import queue
 
 import numpy as np
 
-from mlcore.ml.models import MLPClassifier, MLPRegressor
 from mlcore.jobs import Job
+from mlcore.ml.models import MLPClassifier, MLPRegressor
+
+TASKS = {"classification": MLPClassifier, "regression": MLPRegressor}
 
 
 class NeuralNetwork:
-    """A small network, its data, and its training job."""
+    """A small network, its data, and its training in the background."""
 
-    def __init__(self, task="classification", hidden_layers=(16,), learning_rate=0.05, batch_size=16,
-                 validation_split=0.2, input_bounds=None, seed=None):
-        if task not in ("classification", "regression"):
+    def __init__(self, task="classification", hidden_layers=(16,), activation="relu", learning_rate=0.05,
+                 batch_size=16, validation_split=0.2, input_bounds=None, seed=None):
+        if task not in TASKS:
             raise ValueError(f"task must be 'classification' or 'regression', not {task!r}")
         self.task = task
-        self.options = dict(hidden_layers=list(hidden_layers), learning_rate=learning_rate, batch_size=batch_size,
-                            validation_split=validation_split, input_bounds=input_bounds, seed=seed)
+        self.options = dict(hidden_layers=list(hidden_layers), activation=activation, learning_rate=learning_rate,
+                            batch_size=batch_size, validation_split=validation_split, input_bounds=input_bounds,
+                            seed=seed)
+        TASKS[task](**self.options)  # a bad option (an unknown activation…) is refused now, not in the background
         self.inputs, self.outputs = [], []
-        self.model = None  # the trained model, once a training has finished
+        self.epochs = None
+        self.model = None        # the trained model, once a training has finished
         self.job = None
+        self._training = None    # the model being trained
+        self._epoch_hook = self._done_hook = None
+        self._progress = queue.SimpleQueue()
 
     def add_data(self, inputs, output):
         """One example: a list of input numbers and the output it should give."""
         self.inputs.append([float(value) for value in inputs])
         self.outputs.append(output)
 
-    def train(self, epochs):
-        """Train a fresh network on a copy of the data, in the background. Returns the `Job`."""
-        model_class = MLPClassifier if self.task == "classification" else MLPRegressor
-        model = model_class(epochs=epochs, **self.options)
-        inputs, outputs = np.array(self.inputs), list(self.outputs)
+    def train(self, epochs, epoch_done=None, done=None):
+        """Train a fresh network on a copy of the data, in the background; returns self.
+
+        `epoch_done(epoch, logs)` runs after every epoch and `done()` once at the end, both from `update()`.
+        """
+        if len(self.inputs) < 2:
+            raise ValueError("add at least two examples with add_data before training")
+        self.stop()
+        self.epochs = epochs
+        self._training = TASKS[self.task](epochs=epochs, **self.options)
+        self._epoch_hook, self._done_hook = epoch_done, done
+        model, inputs, outputs, progress = self._training, np.array(self.inputs), list(self.outputs), self._progress
 
         def work(job):
             job.report(0, epochs, "loading torch…")
             import torch  # noqa: F401  (first use: seconds, off the draw loop)
 
             job.report(0, epochs, "training")
-            model.fit(inputs, outputs, on_epoch=lambda epoch, logs: job.report(epoch),
-                      should_stop=lambda: job.cancelled)
-            return model
 
-        self.job = Job("training", work)
-        self.job.model = model
-        return self.job.start()
+            def epoch_ended(epoch, logs):
+                progress.put((epoch, dict(logs)))
+                job.report(epoch)
+
+            return model.fit(inputs, outputs, on_epoch=epoch_ended, should_stop=lambda: job.cancelled)
+
+        self.job = Job("training", work).start()
+        return self
+
+    def update(self):
+        """Call the hooks for what happened since the last call; True the moment the trained network is ready."""
+        while True:
+            try:
+                epoch, logs = self._progress.get_nowait()
+            except queue.Empty:
+                break
+            if self._epoch_hook is not None:
+                self._epoch_hook(epoch, logs)
+        job = self.job
+        if job is None or job.status != "done" or self.model is job.result:
+            return False
+        self.model = job.result
+        if self._done_hook is not None:
+            self._done_hook()
+        return True
+
+    def wait(self):
+        """Block until the training ends, calling the hooks on the way (for notebooks and scripts)."""
+        if self.job is not None:
+            while self.job.wait(0.05) == "running":
+                self.update()
+            self.update()
+        return self
+
+    def stop(self):
+        """Stop a running training (the network stays untrained)."""
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+
+    @property
+    def training(self):
+        """True from `train` until `update` hands over the trained network (or the training stops)."""
+        job = self.job
+        return job is not None and (job.running or (job.status == "done" and self.model is not job.result))
+
+    @property
+    def trained(self):
+        return self.model is not None
 
     @property
     def history(self):
         """Per-epoch loss and metrics of the latest training, growing while it runs."""
-        model = self.job.model if self.job else self.model
+        model = self._training if self.model is None else self.model
         return getattr(model, "history_", {})
-
-    def finish_training(self):
-        """Take the trained model once the job is done; returns True the moment that happens."""
-        if self.job and self.job.status == "done" and self.model is not self.job.result:
-            self.model = self.job.result
-            return True
-        return False
-
-    def reset(self):
-        """Forget the trained network (and stop a running training); the data stays."""
-        if self.job and self.job.running:
-            self.job.cancel()
-        self.job = None
-        self.model = None
 
     def classify(self, inputs):
         """Labels with their confidence, most likely first, for one list of inputs."""

@@ -32,3 +32,12 @@ def nearest_note(hz, a4=440.0):
     index = (nearest + 9) % 12  # 9 semitones from C up to A
     octave = 4 + (nearest + 9) // 12
     return _CHROMATIC[index], octave, cents
+
+
+def nearest_natural(hz, octave=4):
+    """The note A–G whose pitch class is nearest to `hz` (the colour a frequency gets on the canvas)."""
+    def distance(name):
+        semitones = (12 * math.log2(hz / frequency(name, octave))) % 12
+        return min(semitones, 12 - semitones)
+
+    return min(NAMES, key=distance)

@@ -1,0 +1,156 @@
+"""Samples in ml5's `saveData` layout, `{"data": [{"xs": {...}, "ys": {...}}]}`, and the autosaves of a session.
+
+Reading is forgiving, as a student's files come from anywhere: any two numeric `xs` values are the place (x, y), in
+their order; the output is the `ys` value that names a note, or (for regression) the one number in `ys`, whatever
+their keys are called. Entries that do not fit are skipped and counted; a file that cannot be read at all raises
+`SampleFileError` with a sentence for the screen.
+"""
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlcore.files import write_atomically
+from mlcore.notes import pitches
+
+AUTOSAVES_KEPT = 20
+
+
+class SampleFileError(ValueError):
+    """A samples file that cannot be read: the message says why, in a student's words."""
+
+
+@dataclass
+class Sample:
+    """One place on the canvas and the note it teaches (with its frequency in Hz)."""
+
+    x: float
+    y: float
+    note: str
+    frequency: float
+
+
+def to_ml5(samples, with_frequency):
+    """ml5's saveData layout, in canvas coordinates; ml5's loadData reads it back."""
+    data = []
+    for sample in samples:
+        ys = {"label": sample.note}
+        if with_frequency:
+            ys["frequency"] = sample.frequency
+        data.append({"xs": {"x": sample.x, "y": sample.y}, "ys": ys})
+    return {"data": data}
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) < 1e300
+
+
+def _place(xs):
+    """The first two numeric values of `xs`, in order (the canvas place)."""
+    if not isinstance(xs, dict):
+        return None
+    numbers = [float(value) for value in xs.values() if _is_number(value)]
+    return tuple(numbers[:2]) if len(numbers) >= 2 else None
+
+
+def _output(ys, wants_number, octave):
+    """(note, frequency) from `ys`, or a reason it has none."""
+    if not isinstance(ys, dict):
+        return None, "no ys"
+    notes = [str(value).upper() for value in ys.values() if isinstance(value, str) and value.upper() in pitches.NAMES]
+    numbers = [float(value) for value in ys.values() if _is_number(value)]
+    if wants_number:
+        if len(numbers) != 1:
+            return None, f"{len(numbers)} numbers in ys ({', '.join(ys)}), not one"
+        hz = numbers[0]
+        if not 20 <= hz <= 20000:
+            return None, f"{hz:g} Hz is not an audible frequency"
+        note = notes[0] if notes else pitches.nearest_natural(hz, octave)
+        return (note, round(hz, 2)), ""
+    if not notes:
+        return None, "no note A–G in ys"
+    return (notes[0], round(pitches.frequency(notes[0], octave), 2)), ""
+
+
+def read_samples(path, fits, wants_number=False, octave=4):
+    """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            document = json.load(file)
+    except OSError as error:
+        raise SampleFileError(error.strerror or str(error)) from None
+    except RecursionError:
+        raise SampleFileError("not an ml5 data file (nested too deeply to read)") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SampleFileError(f"not valid JSON ({error})") from None
+    entries = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise SampleFileError('not an ml5 data file (no "data" list)')
+    samples, reasons = [], {}
+    for entry in entries:
+        place = _place(entry.get("xs")) if isinstance(entry, dict) else None
+        output, why = _output(entry.get("ys"), wants_number, octave) if place else (None, "no two numbers in xs")
+        if output and not fits(*place):
+            output, why = None, "outside the canvas"
+        if output is None:
+            reasons[why] = reasons.get(why, 0) + 1
+            continue
+        samples.append(Sample(round(place[0], 1), round(place[1], 1), *output))
+    return samples, sum(reasons.values()), reasons
+
+
+def save_samples(path, samples, with_frequency):
+    """Write the samples as ml5 JSON (an OSError reaches the caller; nothing half-written stays)."""
+    write_atomically(path, json.dumps(to_ml5(samples, with_frequency), indent=1))
+
+
+# -- autosaves: every session its own file, the newest ones kept ----------------------------------------------------
+
+
+def user_data_dir():
+    """Where autosaves go when the current folder cannot be written: the user's data folder."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ml-sketches"
+
+
+def autosave_folders():
+    return [Path.cwd(), user_data_dir()]
+
+
+def autosave(samples, sketch, with_frequency):
+    """Write this session's samples to a new file named by date and time; returns its path, or None."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for folder in autosave_folders():
+        path = folder / f"{sketch}-autosave-{stamp}.json"
+        number = 1
+        while path.exists():  # two sessions quitting in the same second keep both
+            number += 1
+            path = folder / f"{sketch}-autosave-{stamp}-{number}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            save_samples(path, samples, with_frequency)
+        except OSError:
+            continue
+        _prune(folder, sketch)
+        return path
+    return None
+
+
+def _autosaves(folder, sketch):
+    return sorted(Path(folder).glob(f"{sketch}-autosave-*.json"), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def _prune(folder, sketch):
+    for old in _autosaves(folder, sketch)[:-AUTOSAVES_KEPT]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def newest_autosave(sketch):
+    """The newest autosave of `sketch` in the current folder or the user's data folder (for `--load last`)."""
+    found = [path for folder in autosave_folders() if folder.is_dir() for path in _autosaves(folder, sketch)]
+    return max(found, key=lambda p: (p.stat().st_mtime, p.name)) if found else None
