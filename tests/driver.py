@@ -47,6 +47,7 @@ class SketchRun:
     def __init__(self, process, folder):
         self.returncode = process.returncode
         self.output = process.stdout + process.stderr
+        self.stdout = process.stdout
         self.folder = folder
         state_file = folder / "state.json"
         self.state = json.loads(state_file.read_text()) if state_file.exists() else None
@@ -61,13 +62,16 @@ class SketchRun:
 def run_sketch(name, actions, folder, *args, env=None, timeout=180, umask=None):
     """Run `python -m sketches.NAME --headless` with a replay of `actions`, in `folder` as working directory.
 
+    A `name` ending in .py is a sketch file of its own, run as a student runs one: `python my_sketch.py`.
+
     `umask`: the file-creation mask the sketch runs under (as a user's shell would set it).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     replay = folder / "replay.jsonl"
     replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
-    command = [sys.executable, "-m", f"sketches.{name}", "--headless", "--replay", str(replay),
+    program = [str(name)] if str(name).endswith(".py") else ["-m", f"sketches.{name}"]
+    command = [sys.executable, *program, "--headless", "--replay", str(replay),
                "--quit-after-replay", "--state-json", str(folder / "state.json"),
                "--screenshot", str(folder / "screen.png"), *map(str, args)]
     environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
