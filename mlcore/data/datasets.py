@@ -69,8 +69,8 @@ def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
     """Load a dataset from whatever a student names.
 
     `spec` is one of: a course dataset name ("miniROAD", downloaded into the cache the first time), "builtin"
-    (generated offline, then kept in the cache), a folder holding <name>_train.json and <name>_test.json, or a folder with train/<class>/
-    and test/<class>/ image folders. In a folder of several pairs, name one: "folder/miniROAD". Course names and
+    (generated offline the first time, then read from the cache), a folder holding <name>_train.json and
+    <name>_test.json, or a folder with train/<class>/ and test/<class>/ image folders. In a folder of several pairs, name one: "folder/miniROAD". Course names and
     "builtin" win over folders of the same name; write "./miniROAD" to load the folder.
     `progress`, `cancel` and `base_url` go to `ensure_course_dataset` when a download is needed.
     """
