@@ -101,3 +101,36 @@ def test_regression_with_one_target_predicts_it():
     model = MLPRegressor(epochs=50, seed=0, input_bounds=CANVAS).fit(X, [392.0] * 3)
     assert model.predict([(200, 200), (900, 500)]) == pytest.approx([392.0, 392.0])
     assert model.history_["mean_error"][-1] == pytest.approx(0.0)
+
+
+CORNERS = [(0, 0), (959, 0), (0, 599), (959, 599)]
+
+
+@pytest.mark.parametrize("gap", [80, 650])
+@pytest.mark.parametrize("seed", range(4))
+def test_regression_stays_within_the_trained_frequencies_everywhere(gap, seed):
+    # C4 and D4 as two clusters `gap` pixels apart: far from them the network still answers a trained pitch.
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.normal((150, 300), 8, (8, 2)), rng.normal((150 + gap, 300), 8, (8, 2))])
+    y = [261.63] * 8 + [293.66] * 8
+    model = MLPRegressor(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, validation_split=0.2,
+                         seed=seed, input_bounds=CANVAS).fit(X, y)
+    corners = model.predict(CORNERS)
+    assert ((corners >= 261.63 - 1e-6) & (corners <= 293.66 + 1e-6)).all(), corners
+    left, right, middle = model.predict([(150, 300), (150 + gap, 300), (150 + gap / 2, 300)])
+    assert left == pytest.approx(261.63, rel=0.03) and right == pytest.approx(293.66, rel=0.03)
+    assert left < middle < right
+    assert model.summary()[-1]["activation"] == "sigmoid"  # bounded by its output layer, not clamped afterwards
+
+
+def test_regression_validation_split_keeps_every_note_in_training():
+    y = [261.63] * 8 + [329.63] * 8 + [392.0] * 2
+    for seed in range(10):
+        train, held = split_validation(np.asarray(y), 0.5, np.random.default_rng(seed), MLPRegressor._stratify)
+        assert {y[i] for i in train} == set(y) and len(held) > 0
+
+
+def test_free_targets_still_get_a_validation_part():
+    y = np.linspace(200.0, 500.0, 20)  # no two alike: nothing to stratify by
+    train, held = split_validation(y, 0.2, np.random.default_rng(0), stratify=True)
+    assert len(held) == 4 and len(train) == 16

@@ -99,3 +99,22 @@ def test_a_predicted_347_hz_tone_sounds_at_347_hz(tmp_path):
     samples = np.frombuffer(raw.read_bytes(), dtype=np.int16).reshape(-1, 2)
     sounding = np.flatnonzero(np.abs(samples[:, 0]) > 500)
     assert peak_frequency(samples[sounding[0]:sounding[-1]]) == pytest.approx(347.0, abs=1.0)
+
+
+def test_clicks_far_from_the_data_stay_between_the_trained_pitches(tmp_path):
+    # C4 and D4 close together; then the canvas's four corners (inside the bars), as a curious class does.
+    close = cluster("c", LEFT) + cluster("d", [(x + 80, y) for x, y in LEFT])
+    corners = click(1, 49) + click(958, 49) + click(1, 565) + click(958, 565)
+    run = run_sketch("regression", close + TRAIN + corners, tmp_path, "--seed", "5")
+    assert run.returncode == 0, run.output
+    predicted = [p["frequency"] for p in run.state["predictions"]]
+    assert len(predicted) == 4 and all(261.63 <= hz <= 293.66 for hz in predicted), predicted
+    assert [s["frequency"] for s in run.state["sounds"][-4:]] == predicted
+
+
+@pytest.mark.parametrize("number", [0.0, -5.0, float("nan"), float("inf"), -float("inf"), 1e-300])
+def test_nearest_note_answers_for_any_number(number):
+    from mlcore.notes.pitches import nearest_note
+
+    name, octave, cents = nearest_note(number)
+    assert isinstance(name, str) and isinstance(octave, int) and cents == cents

@@ -30,6 +30,8 @@ def split_validation(labels, fraction, rng, stratify=True):
     for members in groups:
         take = min(int(round(len(members) * fraction)), len(members) - 1)
         held.extend(rng.permutation(members)[:take])
+    if not held and stratify:  # every value its own (regression on free targets): a plain random split
+        return split_validation(labels, fraction, rng, stratify=False)
     held = np.sort(np.array(held, dtype=int))
     return np.setdiff1d(np.arange(count), held), held
 
@@ -66,6 +68,25 @@ class _MLP:
     def _metrics(self, output, target):
         raise NotImplementedError
 
+    def _output_activation(self, torch):
+        return []
+
+    OUTPUT = "linear"  # the last layer's activation when the network has none after it (softmax is in the loss)
+
+    def summary(self):
+        """The trained network's layers: units, activation and parameter count of each, as a list of dicts."""
+        import torch
+
+        modules = list(self.network_)
+        layers = []
+        for index, module in enumerate(modules):
+            if isinstance(module, torch.nn.Linear):
+                following = modules[index + 1] if index + 1 < len(modules) else None
+                activation = type(following).__name__.lower() if following is not None else self.OUTPUT
+                layers.append({"units": module.out_features, "activation": activation,
+                               "parameters": sum(p.numel() for p in module.parameters())})
+        return layers
+
     # -- the network ------------------------------------------------------------------------------------------
     def _build(self, inputs):
         import torch
@@ -77,6 +98,7 @@ class _MLP:
             layers += [torch.nn.Linear(width, units), activation()]
             width = units
         layers.append(torch.nn.Linear(width, self._outputs()))
+        layers += self._output_activation(torch)
         network = torch.nn.Sequential(*layers)
         for layer in network:
             if isinstance(layer, torch.nn.Linear):  # torch's default initialisation, drawn from our generator
@@ -152,6 +174,7 @@ class MLPClassifier(_MLP):
     """Softmax over the classes seen in `fit`; cross-entropy loss; Adam."""
 
     _stratify = True
+    OUTPUT = "softmax"
 
     def _outputs(self):
         return len(self.classes_)
@@ -183,12 +206,19 @@ class MLPClassifier(_MLP):
 
 
 class MLPRegressor(_MLP):
-    """One continuous output; targets normalised min–max for training, predictions in the targets' units."""
+    """One output, bounded as ml5 bounds it: a sigmoid scaled to the training targets' min–max.
 
-    _stratify = False
+    A prediction far from every sample stays between the lowest and the highest target the network was shown,
+    instead of running off to any number. The validation part is held out per distinct target (per note).
+    """
+
+    _stratify = True
 
     def _outputs(self):
         return 1
+
+    def _output_activation(self, torch):
+        return [torch.nn.Sigmoid()]
 
     def _prepare_targets(self, y):
         import torch

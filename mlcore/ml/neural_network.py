@@ -122,6 +122,10 @@ class NeuralNetwork:
         model = self._training if self.model is None else self.model
         return getattr(model, "history_", {})
 
+    def summary(self):
+        """The trained network's layers, each {"units", "activation", "parameters"}; [] before training ends."""
+        return self.model.summary() if self.model is not None else []
+
     def classify(self, inputs):
         """Labels with their confidence, most likely first, for one list of inputs."""
         probabilities = self.model.predict_proba([inputs])[0]

@@ -281,6 +281,7 @@ class NoteCanvas:
                     "error": job.error if job else ""}
         if job is not None:
             training.update({key: list(values) for key, values in network.history.items()})
+            training["layers"] = network.summary()
         samples = [{"x": s.x, "y": s.y, "label": s.note, **self.task.state_fields(s)} for s in self.samples]
         return {"sketch": self.sketch, "mode": self.mode, "note": self.note, "samples": samples,
                 "predictions": list(self.predictions), "sounds": list(self.sounds), "training": training,

@@ -25,7 +25,12 @@ def frequency(note, octave=4, a4=440.0):
 
 
 def nearest_note(hz, a4=440.0):
-    """The nearest note of the chromatic scale and how far `hz` is from it in cents: (name, octave, cents)."""
+    """The nearest note of the chromatic scale and how far `hz` is from it in cents: (name, octave, cents).
+
+    A number that is no frequency (zero, negative, infinite, NaN) has no note: ("–", 0, 0.0), never an error.
+    """
+    if not (isinstance(hz, (int, float)) and math.isfinite(hz) and hz > 0):
+        return "–", 0, 0.0
     semitones = 12 * math.log2(hz / a4)
     nearest = round(semitones)
     cents = 100 * (semitones - nearest)
