@@ -197,3 +197,34 @@ def test_a_terminal_kill_still_autosaves(tmp_path):
     assert process.wait(timeout=60) == 0
     autosave = next(tmp_path.glob("classification-autosave-*.json"))
     assert [entry["ys"]["label"] for entry in json.loads(autosave.read_text())["data"]] == ["D", "D"]
+
+
+def test_runs_table_compares_trainings_and_marks_the_current_network(tmp_path):
+    actions = (COLLECT + TRAIN + key("r") + cluster("c", [(200, 400)]) + TRAIN + key("h")
+               + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 5}])
+    run = run_sketch("classification", actions, tmp_path, "--seed", "3")
+    assert run.returncode == 0, run.output
+    first, second = run.state["runs"]
+    assert (first["samples"], second["samples"]) == (24, 25) and first["notes"] == second["notes"] == 3
+    assert first["hidden_layers"] == [16] and first["activation"] == "relu" and first["epochs"] == 200
+    assert first["learning_rate"] == 0.05
+    assert 0 < first["seconds"] and second["accuracy"] == 1.0 and second["loss"] < first["val_loss"] + 1
+    assert (first["current"], second["current"]) == (False, True)
+    assert run.state["training"]["seconds"] == pytest.approx(second["seconds"], abs=0.001)
+    # H shows the table over the canvas: its panel is drawn where the paper was.
+    assert run.pixel(480, 300) != (246, 246, 242)
+
+
+def test_the_popup_sums_the_model_up(tmp_path):
+    from mlcore.ml.neural_network import NeuralNetwork
+    from mlcore.notes.popup import summary_lines
+
+    network = NeuralNetwork("classification", hidden_layers=[8, 4], activation="sigmoid", seed=0)
+    for x, label in ((0, "a"), (1, "a"), (2, "b"), (3, "b"), (4, "c"), (5, "c"), (6, "a"), (7, "b"), (8, "c"),
+                     (9, "a")):
+        network.add_data([x, x * 2], label)
+    assert summary_lines(network, 5) == ["building the network…"]
+    network.train(5).wait()
+    shape, how = summary_lines(network, 5)
+    assert shape == "2 inputs, 8 sigmoid, 4 sigmoid, 3 softmax   (75 parameters)"  # 24 + 36 + 15
+    assert how == "Adam, learning rate 0.05, batch 16, 5 epochs, 7 training / 3 validation"

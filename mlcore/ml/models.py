@@ -126,6 +126,7 @@ class _MLP:
         self.input_scaler_ = MinMaxScaler().fit(bounds) if self.normalize_inputs else None
         targets = self._prepare_targets(y)
         train, held = split_validation(np.asarray(y), self.validation_split, rng, self._stratify)
+        self.split_counts_ = (len(train), len(held))
         inputs = self._inputs(X)
         self.network_ = self._build(X.shape[1])
         optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)

@@ -14,6 +14,7 @@ student's `print` or a change to a global happens where the student expects, bet
 """
 
 import queue
+import time
 
 import numpy as np
 
@@ -37,6 +38,7 @@ class NeuralNetwork:
         TASKS[task](**self.options)  # a bad option (an unknown activation…) is refused now, not in the background
         self.inputs, self.outputs = [], []
         self.epochs = None
+        self.seconds = None      # wall time from `train` to the trained network
         self.model = None        # the trained model, once a training has finished
         self.job = None
         self._training = None    # the model being trained
@@ -56,6 +58,7 @@ class NeuralNetwork:
         if len(self.inputs) < 2:
             raise ValueError("add at least two examples with add_data before training")
         self.stop()
+        self._started = time.perf_counter()
         self.epochs = epochs
         self._training = TASKS[self.task](epochs=epochs, **self.options)
         self._epoch_hook, self._done_hook = epoch_done, done
@@ -89,6 +92,7 @@ class NeuralNetwork:
         if job is None or job.status != "done" or self.model is job.result:
             return False
         self.model = job.result
+        self.seconds = time.perf_counter() - self._started
         if self._done_hook is not None:
             self._done_hook()
         return True
@@ -123,8 +127,15 @@ class NeuralNetwork:
         return getattr(model, "history_", {})
 
     def summary(self):
-        """The trained network's layers, each {"units", "activation", "parameters"}; [] before training ends."""
-        return self.model.summary() if self.model is not None else []
+        """The network's layers, each {"units", "activation", "parameters"}, once built ([] before)."""
+        model = self.model if self.model is not None else self._training
+        return model.summary() if hasattr(model, "network_") else []
+
+    @property
+    def split_counts(self):
+        """(training, validation) sample counts of the latest training, once it has started."""
+        model = self.model if self.model is not None else self._training
+        return getattr(model, "split_counts_", None)
 
     def classify(self, inputs):
         """Labels with their confidence, most likely first, for one list of inputs."""

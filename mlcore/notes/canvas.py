@@ -15,13 +15,14 @@ from mlcore.notes import pitches, sample_files
 from mlcore.notes.audio import Speaker
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.popup import draw_popup, popup_rect
+from mlcore.notes.runs import RunsTable
 from mlcore.notes.sample_files import Sample, SampleFileError
 from mlcore.notes.tasks import TASKS, draw_note_circle
 from mlcore.widgets import ui
 
 TOP_BAR = 48
 BOTTOM_BAR = 34
-KEYS = "hold A–G + click: add   T train   P curves   V map   R reset   U undo   S save   Esc quit"
+KEYS = "hold A–G + click: add   T train   P curves   V map   H runs   R reset   U undo   S save   Esc quit"
 
 
 class NoteCanvas:
@@ -45,6 +46,7 @@ class NoteCanvas:
         self.show_popup = False
         self.map = NetworkMap(width, height)
         self.show_map = False
+        self.runs = RunsTable(self.task.metric)
         self.messages = []       # (text, until, is_error) shown now
         self.message_log = []    # everything said, for the state JSON
         self.unsaved = False
@@ -76,6 +78,8 @@ class NoteCanvas:
         self.network = network
         self.shown_from = len(self.predictions)
         self.map.forget()
+        if not network.trained:
+            self.runs.forget_current()
         if network.training:
             self.epochs = network.epochs
             self.show_popup = True
@@ -104,7 +108,7 @@ class NoteCanvas:
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
-        """A–G choose a note; P popup, V map, U or Backspace undo, S save."""
+        """A–G choose a note; P popup, V map, H runs, U or Backspace undo, S save."""
         if len(key) == 1 and key.upper() in pitches.NAMES:
             self.note = key.upper()
         elif key == "p":
@@ -113,6 +117,8 @@ class NoteCanvas:
             self.show_map = not self.show_map
             if self.show_map and self.mode != "predicting":
                 self.say("the map appears once the network is trained (T)")
+        elif key == "h":
+            self.runs.visible = not self.runs.visible
         elif key in ("u", "backspace"):
             self.undo()
         elif key == "s":
@@ -169,6 +175,7 @@ class NoteCanvas:
             job.reported = True
             self.say(f"training failed: {job.error}", seconds=8, error=True)
         if network.update():
+            self.runs.add(network)
             self.show_popup = False  # the whole canvas is for predictions now; P brings the curves back
             self.say("trained: click to hear what the network predicts (P shows the curves)")
 
@@ -242,6 +249,8 @@ class NoteCanvas:
             self.task.draw_legend(screen, self)
         if self.show_popup:
             draw_popup(screen, self.popup_rect(), self.network, self.task, self.epochs)
+        if self.runs.visible:
+            self.runs.draw(screen, pygame.Rect(8, self.top + 8, self.width - 16, self.bottom - self.top - 16))
         self._draw_messages(screen)
 
     def _draw_bars(self, screen):
@@ -278,14 +287,14 @@ class NoteCanvas:
         job = network.job if network is not None else None
         status = "idle" if job is None else ("running" if job.status == "done" and not network.trained else job.status)
         training = {"status": status, "epochs": self.epochs, "epochs_done": job.done if job else 0,
-                    "error": job.error if job else ""}
+                    "error": job.error if job else "", "seconds": network.seconds if network else None}
         if job is not None:
             training.update({key: list(values) for key, values in network.history.items()})
             training["layers"] = network.summary()
         samples = [{"x": s.x, "y": s.y, "label": s.note, **self.task.state_fields(s)} for s in self.samples]
         return {"sketch": self.sketch, "mode": self.mode, "note": self.note, "samples": samples,
                 "predictions": list(self.predictions), "sounds": list(self.sounds), "training": training,
-                "map": {"visible": self.show_map, "ms": self.map.ms},
+                "map": {"visible": self.show_map, "ms": self.map.ms}, "runs": self.runs.state(),
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
                 "messages": list(self.message_log), "unsaved": self.unsaved}
