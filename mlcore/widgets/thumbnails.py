@@ -24,13 +24,38 @@ def class_colour(index):
     return CLASS_COLOURS[index % len(CLASS_COLOURS)]
 
 
+def as_surface(rgb):
+    """An (H, W, 3) uint8 array as a pygame Surface of its own size."""
+    rgb = np.ascontiguousarray(rgb)
+    return pygame.image.frombuffer(rgb.tobytes(), (rgb.shape[1], rgb.shape[0]), "RGB").copy()
+
+
 def image_surface(image, size):
     """An RGB uint8 image (H x W x 3) as a pygame Surface `size` pixels square."""
     image = np.ascontiguousarray(np.asarray(image, dtype=np.uint8)[:, :, :3])
     if image.shape[:2] != (size, size):
         shrinking = image.shape[0] > size or image.shape[1] > size
         image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
-    return pygame.image.frombuffer(np.ascontiguousarray(image).tobytes(), (size, size), "RGB").copy()
+    return as_surface(image)
+
+
+def fitted_surface(frame, size):
+    """An RGB frame as a Surface that fits in `size` (width, height), its shape kept."""
+    height, width = frame.shape[:2]
+    scale = min(size[0] / width, size[1] / height)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return as_surface(cv2.resize(frame, target, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR))
+
+
+def stretched_surface(rgb, size):
+    """An (H, W, 3) uint8 array stretched to `size` (width, height): averaged where it shrinks (1280 numbers on a
+    few hundred pixels), blocky where it grows (a hundred images on a few hundred rows)."""
+    width, height = size
+    rgb = np.ascontiguousarray(rgb)
+    shrink = cv2.INTER_AREA
+    rgb = cv2.resize(rgb, (width, rgb.shape[0]), interpolation=shrink if width < rgb.shape[1] else cv2.INTER_NEAREST)
+    rgb = cv2.resize(rgb, (width, height), interpolation=shrink if height < rgb.shape[0] else cv2.INTER_NEAREST)
+    return as_surface(rgb)
 
 
 class Thumbnails:
