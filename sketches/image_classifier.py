@@ -4,6 +4,7 @@ Step 1, Data: choose a dataset (builtin works offline) and browse its training a
         New dataset: name your own classes, then hold R while the camera sees each one (Teachable Machine's way).
 Step 2, Features: choose a feature extractor and press Extract: every image becomes a list of numbers.
 Step 3, Training: set the network's knobs, press Train, and watch the loss and accuracy curves grow.
+        The network is built by `build_model` below, and `training_done` runs when a training ends.
 Step 4, Testing: read the two confusion matrices. Does the model beat guessing? Click a cell to see its images.
 Step 5, Deployment: click any image, drop an image file on the window, or press Live to classify the camera.
 
@@ -13,9 +14,9 @@ Clicks: the tabs and buttons; a picture (enlarge it; on page 5 classify it); a c
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
 Drop on the window: an image (classify it), a model file .pt (load it), a video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
-     [--epochs 15] [--layers 64,32] [--predict photo.jpg] [--quit-when-idle] [--page Testing] [--fullscreen]
-     [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR] [--save-model fruit.pt]
-     [--load-model fruit.pt] [--live]
+     [--epochs 15] [--layers 64,32] [--predict photo.jpg other.jpg] [--quit-when-idle] [--page Testing]
+     [--fullscreen] [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR]
+     [--save-model fruit.pt] [--load-model fruit.pt] [--live]
 """
 
 import pathlib
@@ -23,8 +24,10 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.image_app.app import ImageApp, add_arguments
-from mlcore.runtime import run
+from mlcore.image_app.app import ImageApp
+from mlcore.image_app.command_line import add_arguments
+from mlcore.ml.models import MLPClassifier
+from mlcore.runtime import frames, mouse, run
 
 # The knobs: change them and run the sketch again (the command line and the Training page change them too).
 DATASET = "builtin"            # or "miniFRUIT", "miniMASK", "miniROAD"… or a folder of your own images
@@ -41,9 +44,22 @@ TEST_FRACTION = 0.2            # the share of each recorded class kept apart for
 WIDTH, HEIGHT = 1200, 660
 TITLE = "Image classifier"
 
+
+def build_model(settings):     # Step 3a: the network each training starts from; try activation="tanh"
+    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation="relu",
+                         learning_rate=settings["learning_rate"], epochs=settings["epochs"],
+                         batch_size=settings["batch_size"], validation_split=settings["validation_split"],
+                         seed=settings["seed"])   # settings: the Training page's boxes
+
+
+def training_done(results):    # Step 3b: runs when a training ends: print, compare, keep a log…
+    pass                       # results["train_accuracy"], results["test_accuracy"], results["epochs"]
+
+
 app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, epochs=EPOCHS,
                batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, validation_split=VALIDATION_SPLIT, seed=SEED,
-               camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION)
+               camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION, build_model=build_model,
+               training_done=training_done)
 
 
 def arguments(parser):
@@ -55,7 +71,7 @@ def setup(args):
 
 
 def update():
-    app.update()
+    app.update(frames.count)
 
 
 def draw(screen):
@@ -78,7 +94,7 @@ def key_pressed(key, unicode):
     elif key == "s":
         app.stop()
     elif key in ("page up", "page down"):
-        app.page_key(key)
+        app.page_key(key, mouse.x, mouse.y)  # browse the grid under the mouse
     elif key == "n":
         app.open_collection()                # Step 1: your own classes, from the camera
     elif key == "d":

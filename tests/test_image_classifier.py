@@ -19,7 +19,8 @@ import pytest
 from driver import ROOT, SketchRun, click, key, run_sketch, shared_datasets
 from mlcore.data.builtin import render
 from mlcore.data.datasets import Sample, save_marcelle
-from mlcore.image_app.pages import CORRECT, MISTAKE, parse_param, show_param, step_param
+from mlcore.image_app.pages.testing import CORRECT, MISTAKE
+from mlcore.ml import settings
 from mlcore.widgets.thumbnails import class_colour
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 
@@ -327,16 +328,85 @@ def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors(tmp_path):
 
 
 def test_settings_parse_show_and_step():
-    assert parse_param("hidden_layers", "64, 32") == [64, 32]
-    assert parse_param("hidden_layers", "none") == [] and show_param("hidden_layers", []) == "none"
-    assert parse_param("learning_rate", "0,01") == 0.01 and show_param("learning_rate", 0.001) == "0.001"
+    assert settings.parse("hidden_layers", "64, 32") == [64, 32]
+    assert settings.parse("hidden_layers", "none") == [] and settings.show("hidden_layers", []) == "none"
+    assert settings.parse("learning_rate", "0,01") == 0.01 and settings.show("learning_rate", 0.001) == "0.001"
     for setting, text in (("epochs", "0"), ("epochs", "1.5"), ("batch_size", ""), ("learning_rate", "0"),
                           ("validation_split", "1"), ("hidden_layers", "64 x"), ("hidden_layers", "0"),
                           ("seed", "-1")):
         with pytest.raises(ValueError):
-            parse_param(setting, text)
-    assert step_param("epochs", 15, up=True) == 20 and step_param("epochs", 1, up=False) == 1
-    assert step_param("batch_size", 8, up=False) == 4 and step_param("learning_rate", 0.001, up=True) == 0.003
-    assert step_param("validation_split", 0.9, up=True) == 0.9
-    assert step_param("hidden_layers", [64, 32], up=True) == [64, 32, 16]
-    assert step_param("hidden_layers", [64], up=False) == []
+            settings.parse(setting, text)
+    assert settings.step("epochs", 15, up=True) == 20 and settings.step("epochs", 1, up=False) == 1
+    assert settings.step("batch_size", 8, up=False) == 4 and settings.step("learning_rate", 0.001, up=True) == 0.003
+    assert settings.step("validation_split", 0.9, up=True) == 0.9
+    assert settings.step("hidden_layers", [64, 32], up=True) == [64, 32, 16]
+    assert settings.step("hidden_layers", [64], up=False) == []
+
+
+# ------------------------------------------------------------------------------------------------ --predict
+
+
+def test_predict_prints_one_line_per_image(tmp_path):
+    banana, lemon = write_png(tmp_path / "banana.png", "banana"), write_png(tmp_path / "lemon.png", "lemon", seed=3)
+    run = run_batch(tmp_path, "--features", "color_histogram", "--epochs", "5", "--predict", banana, lemon)
+    assert run.returncode == 0, run.output
+    predictions = run.state["predictions"]
+    assert [p["source"] for p in predictions] == [str(banana), str(lemon)]
+    lines = [line for line in run.stdout.splitlines() if line.endswith(")")]
+    assert len(lines) == 2, run.stdout
+    for line, prediction in zip(lines, predictions):
+        head, _, confidences = line[:-1].partition(" (")
+        assert head == f"{prediction['source']}: {prediction['label']}"
+        printed = {label: float(p) for label, p in (pair.split(" ") for pair in confidences.split(", "))}
+        assert list(printed) == list(prediction["probabilities"])  # likeliest first, every class
+        assert printed == pytest.approx(prediction["probabilities"], abs=0.0011)
+        assert len(printed) == 4
+
+
+@pytest.mark.parametrize("name, why", [("missing.png", "missing.png: file not found"),
+                                       ("notes.png", "notes.png: not an image that can be decoded")])
+def test_predict_refuses_a_missing_or_broken_image_at_once(tmp_path, name, why):
+    (tmp_path / "notes.png").write_text("not a picture")
+    good = write_png(tmp_path / "banana.png")
+    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--quit-when-idle",
+               "--predict", str(good), str(tmp_path / name)]
+    done = subprocess.run(command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    [line] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert line.startswith("image_classifier: --predict: ") and why in line
+    assert done.stdout == ""
+
+
+# ------------------------------------------------------------------------------------------------ a student's edits
+
+
+def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
+    """What a student does: another network and a print in the sketch file, then a run on the built-in data."""
+    sketch = (ROOT / "sketches" / "image_classifier.py").read_text()
+    edits = {'    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation="relu",':
+             '    return MLPClassifier(hidden_layers=[8], activation="tanh",',
+             '    pass                       # results["train_accuracy"]':
+             '    print("test accuracy", results["test_accuracy"])  # results["train_accuracy"]'}
+    for old, new in edits.items():
+        assert sketch.count(old) == 1, old
+        sketch = sketch.replace(old, new)
+    mine = tmp_path / "my_classifier.py"
+    mine.write_text(sketch)
+    model_file = tmp_path / "mine.pt"
+    actions = wait({"training.status": "done", "idle": True}) + key("m") + wait({"saved.model": str(model_file)})
+    run = run_sketch(mine, actions, tmp_path / "run", "--features", "color_histogram", "--train", "--epochs", "4",
+                     "--save-model", model_file, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["model"] == {"hidden_layers": [8], "activation": "tanh"}
+    assert state["params"]["hidden_layers"] == [64, 32]  # the Training page's value, which build_model ignored
+    [printed] = [line for line in run.stdout.splitlines() if line.startswith("test accuracy")]
+    assert printed == f"test accuracy {state['test_accuracy']}"
+
+    from mlcore.ml.model_io import load_model
+
+    model, info = load_model(model_file)
+    assert info["params"]["hidden_layers"] == [8] and info["params"]["activation"] == "tanh"
+    assert [type(layer).__name__ for layer in model.network_] == ["Linear", "Tanh", "Linear"]
+    assert model.network_[0].out_features == 8 and info["extractor"] == "color_histogram"

@@ -1,210 +1,25 @@
-"""Your own image classes from a camera: the Data page's "New dataset" view and the camera behind it.
+"""Your own image classes from a camera: the Data page's "New dataset" view.
 
 The view is Teachable Machine's recipe: type a class name and press Add, pick a class, hold R, Space or the
 Record button while the camera sees an example, and watch the count grow. Frames are taken at a steady rate
 (`rate` a second) from `Camera.latest()`, which never waits, and go into a `mlcore.data.collection.Collection` that
-autosaves them to its folder as they arrive.
+autosaves them to its folder as they arrive. The camera itself is `mlcore.image_app.camera_feed.CameraFeed`.
 
-The camera opens only while a view needs it (this one, or Live mode on the Deployment page): a run that never
-shows them never touches a webcam. `--camera PATH` plays a video or a folder of images instead, through the
-same code, which is how a classroom without webcams and the tests record.
-
-The slow steps (using the collection as the dataset, saving it with feature vectors, loading a model file) are
-`ImagePipeline` methods that run as Jobs, started by `mlcore.image_app.app`'s queue like the pipeline's other steps.
+The slow steps (using the collection as the dataset, saving it with feature vectors) are `ImagePipeline` methods
+that run as Jobs, started by the app's step queue like the pipeline's other steps.
 """
 
-import re
 import time
-from pathlib import Path
 
-import cv2
-import numpy as np
 import pygame
 
+from mlcore.data.collection import CollectionError
+from mlcore.image_app.camera_feed import draw_feed
 from mlcore.widgets import ui
-from mlcore.data.camera import Camera, parse_source
-from mlcore.data.collection import Collection, CollectionError, check_class_name, square_image
-from mlcore.data.datasets import cache_dir
-from mlcore.image_app.pages import TextEdit
+from mlcore.widgets.text_edit import TextEdit
 from mlcore.widgets.thumbnails import class_colour, image_surface
 
-CAMERA_FPS = 30  # how fast a video or a folder plays as a camera (a webcam keeps its own pace)
-VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
-MODEL_EXTENSIONS = (".pt", ".pth")
-DEFAULT_COLLECTION = "my_classes"
 DELETE_SECONDS = 3.0  # a second click on Delete within this time deletes the class
-MARCELLE_NOTE = ("x holds this sketch's {extractor} vectors ({dim} numbers); the course's web app, built on "
-                 "MobileNet v1 (1024), uses them as given or computes its own from the thumbnails")
-
-
-# ------------------------------------------------------------------------------------------------ the camera
-
-
-def fit_surface(frame, size):
-    """An RGB frame as a Surface that fits in `size` (width, height), its shape kept."""
-    height, width = frame.shape[:2]
-    scale = min(size[0] / width, size[1] / height)
-    target = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = cv2.resize(frame, target, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    return pygame.image.frombuffer(np.ascontiguousarray(small).tobytes(), target, "RGB").copy()
-
-
-def camera_source_kind(path):
-    """"video" or "folder" for a file or folder that can play as a camera, else None."""
-    path = Path(path)
-    if path.is_dir():
-        return "folder"
-    if path.suffix.lower() in VIDEO_EXTENSIONS:
-        return "video"
-    return None
-
-
-class CameraFeed:
-    """The one camera of the sketch, opened when a view needs it and closed when none does."""
-
-    def __init__(self, source=0):
-        self.source = parse_source(source)
-        self.camera = None
-        self._told = None  # the (camera, status) whose end was already reported
-        self._picture = (None, None)
-
-    @property
-    def name(self):
-        return f"camera {self.source}" if isinstance(self.source, int) else Path(self.source).name
-
-    @property
-    def running(self):
-        return self.camera is not None and self.camera.status in ("starting", "running")
-
-    def open(self, loop=False):
-        """The camera, started unless it runs already; one that ended or failed is opened again."""
-        if self.running and self.camera.loop == loop:
-            return self.camera
-        self.close()
-        self.camera = Camera(self.source, fps=CAMERA_FPS, loop=loop).start()
-        return self.camera
-
-    def use(self, source):
-        """Read from another source from now on (opened again by whoever needs it)."""
-        was_open = self.running
-        loop = self.camera.loop if self.camera is not None else False
-        self.close()
-        self.source = parse_source(source)
-        if was_open:
-            self.open(loop)
-
-    def close(self):
-        if self.camera is not None:
-            self.camera.stop(timeout=0.5)
-            self.camera = None
-            self._picture = (None, None)
-
-    def latest(self):
-        return self.camera.latest() if self.camera is not None else (None, 0)
-
-    def news(self):
-        """The camera's end (failed, or a video that ended) as one line, the first time it is asked; else ""."""
-        camera = self.camera
-        if camera is None or camera.status not in ("failed", "ended") or self._told == (camera, camera.status):
-            return ""
-        self._told = (camera, camera.status)
-        return camera.error or camera.message or f"{self.name} stopped"
-
-    def picture(self, size, square=False):
-        """The newest frame (its centre square: what is recorded), fitted into `size`, or None."""
-        frame, count = self.latest()
-        if frame is None:
-            return None
-        key = (id(self.camera), count, tuple(size), square)
-        if self._picture[0] != key:
-            self._picture = (key, fit_surface(square_image(frame) if square else frame, size))
-        return self._picture[1]
-
-    def squared(self):
-        """This camera as the live predictor sees it: the centre square of each frame, as the recordings are."""
-        return _CentreSquare(self.camera)
-
-    def state(self):
-        camera = self.camera
-        return {"source": str(self.source), "status": camera.status if camera else "closed",
-                "error": camera.error if camera else "", "fps": round(camera.measured_fps, 1) if camera else 0.0,
-                "frames": camera.frame_count if camera else 0}
-
-
-class _CentreSquare:
-    """A camera whose frames are cut to their centre square at 224 x 224, made once per new frame."""
-
-    def __init__(self, camera):
-        self.camera = camera
-        self._last = (None, 0)
-
-    def latest(self):
-        frame, count = self.camera.latest()
-        if frame is not None and self._last[1] != count:
-            self._last = (square_image(frame), count)
-        return self._last
-
-    def __getattr__(self, name):  # status, error, message: the camera's own
-        return getattr(self.camera, name)
-
-
-def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False):
-    """The camera's newest frame in `rect` (black bars where shapes differ), or why there is none.
-
-    Where the whole frame shows, a white outline marks the centre square that recording keeps.
-    """
-    rect = pygame.Rect(rect)
-    pygame.draw.rect(screen, (20, 20, 24), rect, border_radius=8)
-    picture = feed.picture(rect.size, square)
-    if picture is not None:
-        shown = screen.blit(picture, picture.get_rect(center=rect.center))
-        if not square and shown.width != shown.height:
-            kept = pygame.Rect(0, 0, min(shown.size), min(shown.size))
-            kept.center = shown.center
-            pygame.draw.rect(screen, (255, 255, 255), kept, 2)
-    camera = feed.camera
-    if camera is not None and camera.status == "failed":
-        lines = ["no picture:"] + ui.wrap(camera.error, rect.width - 24, 24) + [""] + ui.wrap(
-            "(or drop a video or a folder of images on the window)", rect.width - 24, 24)
-    elif picture is None:
-        lines = [waiting if camera is not None else "camera closed"]
-    else:
-        lines = []
-    for i, line in enumerate(lines[:8]):
-        ui.label(screen, line, (rect.x + 12, rect.y + 12 + 28 * i), size=24, colour=(255, 255, 255),
-                 background=(20, 20, 24) if picture is not None else None)
-    if camera is not None and picture is not None:
-        tag = f"{feed.name}  {camera.measured_fps:.0f} frames/s"
-        if camera.status == "ended":
-            tag = f"{feed.name}: ended"
-        ui.label(screen, tag, (rect.x + 8, rect.bottom - 8), size=20, colour=(255, 255, 255),
-                 background=(20, 20, 24), anchor="bottomleft")
-
-
-# ------------------------------------------------------------------------------------------------ collections
-
-
-def collection_folder(spec=None):
-    """Where `--collection` keeps its images: a folder path as given, a bare name under <cache>/collections/."""
-    spec = str(spec or DEFAULT_COLLECTION).strip()
-    path = Path(spec).expanduser()
-    if path.is_dir() or "/" in spec or "\\" in spec or spec.startswith("."):
-        return path, None
-    return cache_dir() / "collections" / check_class_name(spec), spec
-
-
-def open_collection(spec=None):
-    """The collection named by `spec` (opened if it exists, created empty if not); CollectionError if refused."""
-    folder, name = collection_folder(spec)
-    try:
-        return Collection(name=name, folder=folder)
-    except OSError as error:
-        raise CollectionError(f"cannot open {folder} ({error.strerror or error})") from None
-
-
-def safe_file_name(name):
-    """A dataset name as a file name (spaces and odd characters become _)."""
-    return re.sub(r"[^\w.-]+", "_", str(name)).strip("._") or "model"
 
 
 # ------------------------------------------------------------------------------------------------ the view
@@ -247,7 +62,7 @@ class CollectionView:
 
     @property
     def collection(self):
-        return self.app.collection
+        return self.app.own.collection
 
     def button_center(self, name):
         """Where a button is, by caption ("Record", "Add", "Rename", "Delete", "Use", "Save", "name")."""
@@ -375,7 +190,7 @@ class CollectionView:
         elif self.delete_button.hit(x, y):
             self.delete()
         elif self.use_button.hit(x, y):
-            self.app.use_collection()
+            self.app.own.use()
         elif self.save_button.hit(x, y):
             self.app.save_dataset()
         else:
@@ -415,7 +230,7 @@ class CollectionView:
         self.use_button.selected = len(collection) > 0
         self.use_button.draw(screen)
         self.save_button.draw(screen)
-        target = self.app.dataset_folder()
+        target = self.app.own.folder()
         ui.label(screen, ui.cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
                  (self.save_button.rect.right + 12, self.save_button.rect.centery), size=21, colour=ui.DIM,
                  anchor="midleft")

@@ -1,0 +1,62 @@
+"""One background job at a time, with its problems and notices kept as messages for the screen."""
+
+import threading
+
+from mlcore.data.datasets import DatasetError
+from mlcore.image_app.images import PipelineError
+from mlcore.jobs import Cancelled, Job
+from mlcore.ml.features import FeatureError
+
+
+class OneJobAtATime:
+    """Starts slow steps as Jobs, never two at once; what stops one becomes a line in `messages`."""
+
+    def __init__(self):
+        self.job: Job | None = None
+        self.messages: list[str] = []
+        self._start_lock = threading.Lock()
+
+    def stop(self):
+        """Ask the running job to stop; a training keeps what it learned up to the epoch it was in."""
+        job = self.job
+        if job is not None and job.running:
+            job.cancel()
+            self._note(f"stopping {job.name}...")
+
+    def _start(self, name, step, *args) -> Job:
+        """Start `step` as a job unless one is running, in which case that one is returned, with a message."""
+        with self._start_lock:
+            running = self.job
+            if running is not None and running.running:
+                self._note(f"busy: {running.name} is still running; wait for it to finish or stop it")
+                return running
+            self.job = Job(name, self._guarded(step), *args)
+            return self.job.start()
+
+    def _guarded(self, step):
+        """`step`, with whatever stops it turned into a message (the job itself keeps the error too)."""
+
+        def run(job, *args):
+            try:
+                return step(job, *args)
+            except Cancelled:
+                self._ended("cancelled")
+                self._note(f"{job.name} stopped")
+                raise
+            except Exception as error:
+                self._ended("failed")
+                if isinstance(error, (DatasetError, FeatureError, PipelineError)):
+                    self._note(str(error))
+                else:  # a bug rather than bad input: the type helps whoever reports it
+                    self._note(f"{job.name} failed: {type(error).__name__}: {error}")
+                raise
+
+        return run
+
+    def _ended(self, status):
+        """A step stopped early with `status` ("cancelled" or "failed")."""
+
+    def _note(self, text):
+        """Add a message, unless it repeats the last one (a button pressed again and again says it once)."""
+        if not self.messages or self.messages[-1] != text:
+            self.messages.append(text)

@@ -1,0 +1,103 @@
+"""The window's two bars: the tabs with the running job along the top, the messages along the bottom."""
+
+import pygame
+
+from mlcore.image_app.pages.base import job_bar
+from mlcore.image_app.steps import step_name
+from mlcore.widgets import ui
+
+TAB_HEIGHT = 56
+MESSAGE_HEIGHT = 44
+HINT = "1–5 pages   T train   S stop   N new dataset   L live   wheel: browse   Esc quit"
+
+
+class TabBar:
+    """One tab a page, and on the right what runs now (with its progress) or where things stand."""
+
+    def __init__(self, width, pages):
+        self.width = width
+        self.tabs = [ui.Button((8 + i * 178, 6, 172, TAB_HEIGHT - 12), f"{i + 1} {name}", size=30)
+                     for i, name in enumerate(pages)]
+
+    def hit(self, x, y):
+        """The index of the tab at (x, y), or None."""
+        return next((index for index, tab in enumerate(self.tabs) if tab.hit(x, y)), None)
+
+    def draw(self, screen, page, pipeline):
+        pygame.draw.rect(screen, ui.PANEL, (0, 0, self.width, TAB_HEIGHT))
+        for index, tab in enumerate(self.tabs):
+            tab.selected = index == page
+            tab.draw(screen)
+        right = self.tabs[-1].rect.right
+        status = pygame.Rect(right + 16, 6, self.width - right - 24, TAB_HEIGHT - 12)
+        job = pipeline.job if pipeline else None
+        if job is not None and job.running:
+            text = job.message or step_name(job.name)
+            ui.label(screen, ui.cut(text, status.width, 22), (status.x, status.y), size=22, colour=ui.PANEL_TEXT)
+            job_bar(screen, (status.x, status.bottom - 12, status.width, 10), job)
+            return
+        ready = "ready" if pipeline and pipeline.model is not None else "no model yet"
+        text = f"{pipeline.dataset.name}: {ready}" if pipeline and pipeline.dataset else "no data"
+        ui.label(screen, ui.cut(text, status.width, 26), (status.x, status.centery), size=26,
+                 colour=ui.PANEL_TEXT, anchor="midleft")
+
+
+class MessageBar:
+    """Every message, oldest first; the newest on the bar (red for a problem), all of them on a click."""
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+        self.rect = pygame.Rect(0, height - MESSAGE_HEIGHT, width, MESSAGE_HEIGHT)
+        self.log = []  # (text, is_problem)
+        self.open = False  # the list of every message shows over the page
+        self._seen = 0  # the pipeline's messages already brought here
+
+    def say(self, text, problem=False):
+        """A line on the bar (red for a problem), kept in the state JSON; a repeat of the last line is dropped."""
+        if not self.log or self.log[-1][0] != text:
+            self.log.append((text, problem))
+
+    def collect(self, pipeline):
+        """Bring the pipeline's new messages here; a dataset's problems show red (a failure's: `mark_problem`)."""
+        dataset = pipeline.dataset
+        problems = set(dataset.problems) if dataset is not None else set()
+        for text in pipeline.messages[self._seen:]:
+            self.say(text, text in problems or text.startswith(("feature cache is", "busy", "no split")))
+        self._seen = len(pipeline.messages)
+
+    def mark_problem(self, error, step):
+        """Show a failed job's reason in red: the line for it among the last ones, or a new line if none."""
+        for index in range(len(self.log) - 1, max(-1, len(self.log) - 20), -1):
+            text = self.log[index][0]
+            if text in error or error in text:
+                self.log[index] = (text, True)
+                return
+        self.say(f"{step} failed: {error}", problem=True)
+
+    def draw(self, screen):
+        bar = self.rect
+        if not self.log:
+            pygame.draw.rect(screen, ui.PANEL, bar)
+            ui.label(screen, HINT, (bar.centerx, bar.centery), size=24, colour=ui.PANEL_TEXT, anchor="center")
+            return
+        text, problem = self.log[-1]
+        pygame.draw.rect(screen, ui.ERROR if problem else ui.PANEL, bar)
+        more = f"all {len(self.log)} messages: click" if len(self.log) > 1 else ""
+        right = ui.text_width(more, 20) + 24 if more else 0
+        ui.label(screen, ui.cut(text, bar.width - 24 - right, 27), (12, bar.centery), size=27,
+                 colour=(255, 255, 255), anchor="midleft")
+        if more:
+            ui.label(screen, more, (bar.right - 12, bar.centery), size=20, colour=(235, 235, 235), anchor="midright")
+
+    def draw_log(self, screen):
+        """Every message, newest at the bottom, over the page (a click closes it)."""
+        box = ui.panel(screen, (40, TAB_HEIGHT + 20, self.width - 80, self.height - TAB_HEIGHT - MESSAGE_HEIGHT - 40),
+                       alpha=250)
+        ui.label(screen, "Messages (click to close)", (box.x + 16, box.y + 10), size=28, colour=ui.PANEL_TEXT,
+                 bold=True)
+        lines = (box.height - 60) // 28
+        y = box.y + 50
+        for text, problem in self.log[-lines:]:
+            ui.label(screen, ui.cut(text, box.width - 32, 24), (box.x + 16, y), size=24,
+                     colour=(255, 140, 140) if problem else ui.PANEL_TEXT)
+            y += 28

@@ -1,0 +1,115 @@
+"""What every page shares: the Page class, and the small drawings more than one page (or the tab bar) makes."""
+
+import pygame
+
+from mlcore.widgets import ui
+from mlcore.widgets.thumbnails import draw_enlarged
+
+
+def percent(value):
+    return "–" if value is None else f"{value:.0%}"
+
+
+def accent_button(rect, caption, size=30):
+    button = ui.Button(rect, caption, size=size)
+    button.selected = True  # drawn in the accent colour: the page's main action
+    return button
+
+
+def white_panel(surface, rect):
+    """The white card with a thin border that holds a page's details."""
+    pygame.draw.rect(surface, (255, 255, 255), rect, border_radius=10)
+    pygame.draw.rect(surface, (200, 200, 206), rect, 1, border_radius=10)
+
+
+def job_bar(surface, rect, job):
+    """A job's progress bar; while its total is unknown (reading a file), a block that slides to and fro."""
+    rect = pygame.Rect(rect)
+    if job.total:
+        ui.progress_bar(surface, rect, job.fraction)
+        return
+    ui.progress_bar(surface, rect, 0.0)
+    block = pygame.Rect(0, rect.y, rect.width // 4, rect.height)
+    swing = (pygame.time.get_ticks() / 1500) % 2
+    block.x = rect.x + round((swing if swing < 1 else 2 - swing) * (rect.width - block.width))
+    pygame.draw.rect(surface, ui.ACCENT, block, border_radius=rect.height // 2)
+
+
+def draw_job_progress(surface, rect, job, names):
+    """A progress bar and its message while `job` (one of `names`) runs; True if it drew one."""
+    if job is None or not job.running or job.name not in names:
+        return False
+    rect = pygame.Rect(rect)
+    job_bar(surface, (rect.x, rect.y, rect.width, 16), job)
+    ui.label(surface, ui.cut(job.message or job.name, rect.width, 26), (rect.x, rect.y + 22), size=26)
+    return True
+
+
+def draw_answer(surface, x, y, label, confidence, room):
+    """A prediction in large type: the class, and how sure the model is under it."""
+    ui.label(surface, ui.cut(label, room, 44, True), (x, y + 4), size=44, bold=True, colour=ui.ACCENT)
+    ui.label(surface, f"{confidence:.0%} sure", (x, y + 48), size=32, bold=True)
+
+
+class Page:
+    """What every page can do; a page overrides the parts it needs."""
+
+    def __init__(self, app, rect):
+        self.app = app
+        self.rect = pygame.Rect(rect)
+        self.enlarged = None  # (split, index) shown large over the page
+
+    @property
+    def pipeline(self):
+        return self.app.pipeline
+
+    @property
+    def classes(self):
+        dataset = self.pipeline.dataset if self.pipeline else None
+        return dataset.classes if dataset is not None else []
+
+    def update(self):
+        dataset = self.pipeline.dataset
+        if self.enlarged is not None and (dataset is None or self.app.thumbnails.dataset is not dataset):
+            self.enlarged = None
+
+    def show_dataset(self, train_grid, test_grid):
+        """Fill a training grid and a test grid with the images of the dataset now loaded."""
+        dataset = self.pipeline.dataset
+        train_grid.set_items([("train", i) for i in range(len(dataset.train))] if dataset else [])
+        test_grid.set_items([("test", i) for i in range(len(dataset.test))] if dataset else [])
+
+    def draw(self, screen):
+        pass
+
+    def draw_overlay(self, screen):
+        if self.enlarged is not None and self.pipeline.dataset is not None:
+            draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes)
+
+    def click_overlay(self, x, y):
+        """A click while an image is enlarged closes it, wherever it lands."""
+        if self.enlarged is None:
+            return False
+        self.enlarged = None
+        return True
+
+    def click(self, x, y):
+        pass
+
+    def grids(self):
+        return []
+
+    def wheel(self, x, y, dy):
+        for grid in self.grids():
+            if grid.rect.collidepoint(x, y):
+                grid.scroll(-dy)
+
+    def page_key(self, key, x, y):
+        """Page Up / Page Down: browse the grid under the mouse at (x, y), else the first one."""
+        grids = self.grids()
+        under = [grid for grid in grids if grid.rect.collidepoint(x, y)] or grids[:1]
+        for grid in under:
+            grid.scroll(grid.rows if key == "page down" else -grid.rows)
+
+    def state(self):
+        return {}

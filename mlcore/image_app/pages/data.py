@@ -1,0 +1,132 @@
+"""Step 1, the Data page: choose a dataset, or record your own with "New dataset"; browse its images."""
+
+import pygame
+
+from mlcore.data.datasets import COURSE_DATASETS
+from mlcore.image_app.pages.base import Page, job_bar
+from mlcore.widgets import ui
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
+
+NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
+DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
+
+
+def draw_chips(surface, x, y, chips, right):
+    """Class chips on one line: a colour square, the name and a count; cut where the line ends."""
+    for name, count, colour in chips:
+        text = f"{name} {count}"
+        width = 22 + ui.text_width(text, 22)
+        if x + width > right:
+            ui.label(surface, "…", (x, y), size=22, colour=ui.DIM)
+            return
+        pygame.draw.rect(surface, colour, (x, y + 2, 16, 16), border_radius=3)
+        ui.label(surface, text, (x + 20, y - 1), size=22, colour=ui.ERROR if count == 0 else ui.INK, padding=0)
+        x += width + 14
+
+
+class DataPage(Page):
+    """Step 1: choose a dataset, or record your own with "New dataset"; browse its training and test images."""
+
+    def __init__(self, app, rect):
+        super().__init__(app, rect)
+        width = (self.rect.width - 8 * (len(DATASET_BUTTONS) - 1)) // len(DATASET_BUTTONS)
+        self.buttons = [ui.Button((self.rect.x + i * (width + 8), self.rect.y, width, 46), name, size=27)
+                        for i, name in enumerate(DATASET_BUTTONS)]
+        half = (self.rect.width - 24) // 2
+        top = self.rect.y + 104
+        height = self.rect.bottom - top
+        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=68)
+        self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
+        self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
+        self.collector = None  # the New dataset view (mlcore.image_app.collection_view.CollectionView), set by the app
+        self.collecting = False  # True while the New dataset view replaces the grids
+
+    def button_center(self, name):
+        return self.buttons[DATASET_BUTTONS.index(name)].rect.center
+
+    def grids(self):
+        return [] if self.collecting else [self.train_grid, self.test_grid]
+
+    def update(self):
+        super().update()
+        self.show_dataset(self.train_grid, self.test_grid)
+
+    def click(self, x, y):
+        for button in self.buttons:
+            if button.hit(x, y):
+                if button.caption == NEW_DATASET:
+                    self.app.open_collection()
+                else:
+                    self.app.load(button.caption)
+                return
+        if self.collecting:
+            self.collector.click(x, y)
+            return
+        for grid in self.grids():
+            item = grid.click(x, y)
+            if item not in (None, "page"):
+                self.enlarged = item
+
+    def state(self):
+        """The first image shown in each grid (browsing moves it)."""
+        return {"browse": {"train": self.train_grid.first_row * self.train_grid.columns,
+                           "test": self.test_grid.first_row * self.test_grid.columns},
+                "collecting": self.collecting}
+
+    def draw(self, screen):
+        dataset = self.pipeline.dataset
+        job = self.app.job
+        loading = job.name if job is not None and job.running and job.name in ("load", "run_all") else None
+        mine = self.app.own.in_use()
+        for button in self.buttons:
+            if button.caption == NEW_DATASET:
+                button.selected = self.collecting or (mine and not loading)
+            else:
+                button.selected = (dataset is not None and dataset.name == button.caption and not loading
+                                   and not self.collecting and not mine)
+            button.draw(screen)
+        status = pygame.Rect(self.rect.x, self.rect.y + 56, self.rect.width, 40)
+        if self.collecting:
+            self._draw_collection_status(screen, status)
+            self.collector.draw(screen)
+            return
+        if loading:
+            job_bar(screen, (status.x, status.y + 12, 360, 16), job)
+            text = job.message or "loading"
+            if job.total:
+                text += f": {job.done / 1e6:.1f} of {job.total / 1e6:.1f} MB"
+            ui.label(screen, ui.cut(text, status.width - 380, 28), (status.x + 376, status.y + 6), size=28)
+        elif dataset is not None:
+            summary = (f"{dataset.name}: {len(dataset.classes)} classes, {len(dataset.train)} training images, "
+                       f"{len(dataset.test)} test images")
+            count = len(dataset.problems)
+            problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
+            room = status.width - (ui.text_width(problems, 28, True) + 16 if problems else 0)
+            box = ui.label(screen, ui.cut(summary, room, 28, True), (status.x, status.y + 6), size=28, bold=True)
+            if problems:
+                ui.label(screen, problems, (box.right + 16, status.y + 6), size=28, colour=ui.ERROR, bold=True)
+        else:
+            hint = "Choose a dataset (builtin works offline, the others download once), or record your own: New dataset"
+            ui.label(screen, ui.cut(hint, status.width, 28), (status.x, status.y + 6), size=28)
+        if dataset is None:
+            return
+        counts = dataset.counts()
+        for grid, split in ((self.train_grid, "train"), (self.test_grid, "test")):
+            grid.draw(screen, self.app.thumbnails, dataset.classes)
+            chips = [(name, counts[split][name], class_colour(i)) for i, name in enumerate(dataset.classes)]
+            draw_chips(screen, grid.rect.x, grid.rect.y + 40, chips, grid.rect.right)
+
+    def _draw_collection_status(self, screen, status):
+        collection = self.app.own.collection
+        images = len(collection)
+        classes = len(collection.classes)
+        line = (f"{collection.name}: {classes} class{'es' if classes != 1 else ''}, {images} "
+                f"image{'s' if images != 1 else ''}")
+        box = ui.label(screen, line, (status.x, status.y + 6), size=28, bold=True)
+        if collection.save_error:
+            text, colour = collection.save_error, ui.ERROR
+        else:
+            text, colour = f"autosaved in {collection.folder}", ui.DIM
+        ui.label(screen, ui.cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
+                 colour=colour)
+

@@ -1,0 +1,171 @@
+"""Step 5, the Deployment page: click any image, drop an image file, or turn on Live: the model's confidence for
+every class, as bars in the classes' colours."""
+
+from pathlib import Path
+
+import pygame
+
+from mlcore.image_app.camera_feed import draw_feed
+from mlcore.image_app.pages.base import Page, draw_answer, white_panel
+from mlcore.widgets import ui
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
+
+
+class DeploymentPage(Page):
+    """Step 5: click any image, drop an image file, or turn on Live: the model's confidence for every class."""
+
+    BUTTONS = ["Live", "Save model", "Load model"]
+    TOP = 58  # the row of buttons at the top of the panel
+    SIDE = 180  # the picture of the image that was classified
+
+    def __init__(self, app, rect):
+        super().__init__(app, rect)
+        width = 604
+        height = (self.rect.height - 20) // 2
+        self.train_grid = ThumbnailGrid((self.rect.x, self.rect.y, width, height), "Training set", size=64)
+        self.test_grid = ThumbnailGrid((self.rect.x, self.rect.y + height + 20, width, height), "Test set", size=64)
+        self.panel = pygame.Rect(self.rect.x + width + 24, self.rect.y, self.rect.right - self.rect.x - width - 24,
+                                 self.rect.height)
+        room = (self.panel.width - 36 - 2 * 10) // 3
+        self.buttons = [ui.Button((self.panel.x + 18 + i * (room + 10), self.panel.y + 14, room, 44), name, size=27)
+                        for i, name in enumerate(self.BUTTONS)]
+        self._picture = (None, None)
+
+    def button_center(self, name):
+        return self.buttons[self.BUTTONS.index(name)].rect.center
+
+    def grids(self):
+        return [self.train_grid, self.test_grid]
+
+    def update(self):
+        super().update()
+        self.show_dataset(self.train_grid, self.test_grid)
+
+    def click_overlay(self, x, y):
+        return False  # clicking an image predicts here; nothing is enlarged
+
+    def click(self, x, y):
+        for button in self.buttons:
+            if button.hit(x, y):
+                {"Live": self.app.toggle_live, "Save model": self.app.save_model,
+                 "Load model": self.app.load_model}[button.caption]()
+                return
+        for grid in self.grids():
+            item = grid.click(x, y)
+            if item not in (None, "page"):
+                self.app.predictions.sample(*item)
+                return
+
+    def draw(self, screen):
+        dataset = self.pipeline.dataset
+        latest = self.app.predictions.latest
+        chosen = tuple(latest["image"]) if latest and latest["image"][0] in ("train", "test") else None
+        if dataset is not None:
+            self.train_grid.draw(screen, self.app.thumbnails, dataset.classes, highlight=chosen)
+            self.test_grid.draw(screen, self.app.thumbnails, dataset.classes, highlight=chosen)
+        self._draw_panel(screen, latest)
+
+    def _draw_panel(self, screen, latest):
+        panel = self.panel
+        white_panel(screen, panel)
+        wanted = self.app.live.wanted
+        for button in self.buttons:
+            button.selected = button.caption == "Live" and wanted
+            button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
+                button.caption == "Live" and wanted)
+            button.draw(screen)
+        x, y = panel.x + 18, panel.y + 14 + self.TOP
+        if wanted:
+            self._draw_live(screen, x, y)
+            return
+        job = self.app.job
+        if job is not None and job.running and job.name == "predict":
+            ui.label(screen, "predicting the new image…", (x, y), size=28, bold=True)
+            return
+        if latest is None:
+            ui.label(screen, "Click a picture, drop an image", (x, y), size=30, bold=True)
+            ui.label(screen, "file on the window, or press Live", (x, y + 34), size=30, bold=True)
+            hint = ("the network's confidence for every class appears here" if self.pipeline.model is not None
+                    else "train a model first (page 3), or drop a saved model file (.pt) on the window")
+            for i, line in enumerate(ui.wrap(hint, panel.width - 36, 26)):
+                ui.label(screen, line, (x, y + 84 + 28 * i), size=26, colour=ui.DIM)
+            return
+        side = self.SIDE
+        picture = self._picture_of(latest, side)
+        if picture is not None:
+            screen.blit(picture, (x, y))
+        pygame.draw.rect(screen, (200, 200, 206), (x, y, side, side), 1)
+        tx = x + side + 16
+        draw_answer(screen, tx, y, latest["label"], latest["confidence"], panel.right - tx - 12)
+        lines = [ui.cut(Path(latest["source"]).name, panel.right - tx - 12, 24)]
+        if "true" in latest:
+            right = "right" if latest["true"] == latest["label"] else "wrong"
+            lines.append(f"true class: {latest['true']} ({right})")
+        for i, line in enumerate(lines):
+            ui.label(screen, line, (tx, y + 96 + 28 * i), size=24, colour=ui.DIM)
+        self._draw_bars(screen, latest["probabilities"])
+
+    def _draw_live(self, screen, x, y):
+        """The camera as it is now, the model's answer for its newest frame, and how often it answers."""
+        side = self.SIDE
+        feed, live = self.app.live.feed, self.app.live.predictor
+        draw_feed(screen, (x, y, side, side), feed, waiting="opening…", square=True)
+        tx = x + side + 16
+        room = self.panel.right - tx - 12
+        result = live.result if live is not None else []
+        if result:
+            draw_answer(screen, tx, y, *result[0], room)
+        elif live is None:
+            ui.label(screen, "waiting for a model", (tx, y + 4), size=30, bold=True)
+        else:
+            ui.label(screen, "starting…", (tx, y + 4), size=30, bold=True)
+        rate = f"live: {live.rate:.0f} predictions/s" if live is not None and live.rate else "live"
+        ui.label(screen, rate, (tx, y + 96), size=28, bold=True, colour=ui.INK)
+        ui.label(screen, ui.cut(f"{feed.name}, {self.app.live.extractor or '–'}", room, 22), (tx, y + 130), size=22,
+                 colour=ui.DIM)
+        if result:
+            self._draw_bars(screen, dict(result))
+
+    def bar_rect(self, row, rows):
+        """Where the bar of the `row`-th class (likeliest first) lies when there are `rows` classes."""
+        top = self.panel.y + 14 + self.TOP + self.SIDE + 20
+        area = pygame.Rect(self.panel.x + 18, top, self.panel.width - 36, self.panel.bottom - top - 14)
+        pitch = max(22, min(44, area.height // max(1, rows)))
+        name_width = 130
+        return pygame.Rect(area.x + name_width, area.y + row * pitch + 5, area.width - name_width - 70, pitch - 10)
+
+    def _draw_bars(self, screen, probabilities):
+        """One bar per class, likeliest first, in the class's colour."""
+        classes = self.classes
+        rows = list(probabilities.items())
+        for i, (name, p) in enumerate(rows):
+            bar = self.bar_rect(i, len(rows))
+            if bar.bottom > self.panel.bottom - 8:
+                break
+            ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
+                     bold=i == 0)
+            pygame.draw.rect(screen, (232, 232, 236), bar)
+            colour = class_colour(classes.index(name)) if name in classes else ui.ACCENT
+            filled = bar.copy()
+            filled.width = round(bar.width * max(0.0, min(1.0, p)))
+            if filled.width:
+                pygame.draw.rect(screen, colour, filled)
+            ui.label(screen, f"{p:.0%}", (bar.right + 8, bar.centery), size=26, anchor="midleft", bold=i == 0)
+
+    def _picture_of(self, prediction, side):
+        """The image a prediction was made for: a dataset image, or the decoded new file."""
+        kind, where = prediction["image"]
+        key = (kind, where, side, id(self.pipeline.dataset))
+        if self._picture[0] == key:
+            return self._picture[1]
+        if kind in ("train", "test"):
+            if self.pipeline.dataset is None:
+                return None
+            picture = self.app.thumbnails.get(kind, where, side, wait=True)
+        else:
+            preview = self.app.predictions.preview
+            if preview is None or preview.status != "done":
+                return None
+            picture = image_surface(preview.result, side)
+        self._picture = (key, picture)
+        return picture

@@ -1,0 +1,163 @@
+"""Step 4, the Testing page: the confusion matrices of the training and test sets; a cell lists its images."""
+
+import numpy as np
+import pygame
+
+from mlcore.image_app.pages.base import Page, percent
+from mlcore.widgets import ui
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
+
+CORRECT = (0, 114, 178)   # diagonal cells: the model was right (blue)
+MISTAKE = (213, 94, 0)    # other cells: the model was wrong (vermilion)
+
+
+class ConfusionView:
+    """One confusion matrix: rows the true class, columns the predicted one, shaded by the share of the row."""
+
+    LABEL_WIDTH = 150
+    ACCURACY_WIDTH = 78
+    HEADER = 82  # the title, a caption, the column names
+
+    def __init__(self, rect, split, title):
+        self.rect = pygame.Rect(rect)
+        self.split, self.title = split, title
+
+    def cell_size(self, k):
+        room_x = self.rect.width - self.LABEL_WIDTH - self.ACCURACY_WIDTH
+        room_y = self.rect.height - self.HEADER
+        return max(12, min(72, room_x // max(k, 1), room_y // max(k, 1)))
+
+    def cell_rect(self, k, row, col):
+        """Where cell (row, col) of a k-class matrix lies."""
+        size = self.cell_size(k)
+        return pygame.Rect(self.rect.x + self.LABEL_WIDTH + col * size, self.rect.y + self.HEADER + row * size,
+                           size, size)
+
+    def hit(self, k, x, y):
+        for row in range(k):
+            for col in range(k):
+                if self.cell_rect(k, row, col).collidepoint(x, y):
+                    return row, col
+        return None
+
+    def draw(self, screen, matrix, classes, selected=None):
+        k = len(classes)
+        correct = np.trace(matrix) / matrix.sum() if matrix is not None and matrix.sum() else None
+        ui.label(screen, f"{self.title}: {percent(correct)} correct", (self.rect.x, self.rect.y), size=32, bold=True)
+        if matrix is None:
+            ui.label(screen, "train a model to fill it (page 3)", (self.rect.x, self.rect.y + 44), size=26,
+                     colour=ui.DIM)
+            return
+        size = self.cell_size(k)
+        text_size = max(18, min(32, int(size * 0.55)))
+        top = self.cell_rect(k, 0, 0)
+        ui.label(screen, "rows: true class   columns: predicted class", (self.rect.x, self.rect.y + 34), size=22,
+                 colour=ui.DIM)
+        ui.label(screen, "correct", (top.x + k * size + 8, top.y - 4), size=20, colour=ui.DIM, anchor="bottomleft")
+        rows = matrix.sum(axis=1)
+        # Where names are cut short, the class colours above the columns and beside the rows pair them up.
+        for col, name in enumerate(classes):
+            cell = self.cell_rect(k, 0, col)
+            pygame.draw.rect(screen, class_colour(col), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
+            ui.label(screen, ui.cut(name, size - 2, 20), (cell.centerx, cell.top - 10), size=20, anchor="midbottom")
+        for row, name in enumerate(classes):
+            first = self.cell_rect(k, row, 0)
+            chip = min(14, size - 6)
+            pygame.draw.rect(screen, class_colour(row), (self.rect.x, first.centery - chip // 2, chip, chip),
+                             border_radius=3)
+            ui.label(screen, ui.cut(name, self.LABEL_WIDTH - 30, 24), (self.rect.x + 20, first.centery), size=24,
+                     anchor="midleft")
+            for col in range(k):
+                cell = self.cell_rect(k, row, col)
+                count = int(matrix[row, col])
+                share = count / rows[row] if rows[row] else 0.0
+                hue = np.array(CORRECT if row == col else MISTAKE, dtype=float)
+                colour = tuple(int(v) for v in 255 + (hue - 255) * share)
+                pygame.draw.rect(screen, colour, cell)
+                pygame.draw.rect(screen, (190, 190, 196), cell, 1)
+                ui.label(screen, count, cell.center, size=text_size, bold=True, anchor="center",
+                         colour=ui.text_colour(colour))
+            right = self.cell_rect(k, row, k - 1).right + 8
+            share = matrix[row, row] / rows[row] if rows[row] else None
+            ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
+        if selected is not None:
+            pygame.draw.rect(screen, ui.INK, self.cell_rect(k, *selected).inflate(4, 4), 4)
+
+
+class TestingPage(Page):
+    """Step 4: the confusion matrices of the training and test sets; a click on a cell lists its images."""
+
+    def __init__(self, app, rect):
+        super().__init__(app, rect)
+        half = (self.rect.width - 32) // 2
+        top = self.rect.y + 40
+        members_top = self.rect.bottom - 128  # room for one row of pictures
+        height = members_top - 4 - top
+        self.views = [ConfusionView((self.rect.x, top, half, height), "train", "Training set"),
+                      ConfusionView((self.rect.x + half + 32, top, half, height), "test", "Test set")]
+        self.members = ThumbnailGrid((self.rect.x, members_top, self.rect.width, self.rect.bottom - members_top),
+                                     "Click a cell to see its images", size=64, header=40)
+        self.selected = None  # (split, row, col)
+        self.selected_model = None  # the model whose answers the cell counts
+
+    def grids(self):
+        return [self.members]
+
+    def view(self, split):
+        return self.views[0 if split == "train" else 1]
+
+    def update(self):
+        super().update()
+        model = self.pipeline.model
+        if self.selected and model is not self.selected_model:  # trained again, or the data changed
+            if model is None or len(self.classes) <= max(self.selected[1:]):
+                self.selected = None
+                self.members.set_items([])
+            else:
+                self.select(*self.selected)
+
+    def select(self, split, row, col):
+        self.selected, self.selected_model = (split, row, col), self.pipeline.model
+        indices = self.pipeline.cell_members(split, row, col)
+        self.members.set_items([(split, i) for i in indices])
+
+    def click(self, x, y):
+        k = len(self.classes)
+        for view in self.views:
+            matrix = self.pipeline.confusion_train if view.split == "train" else self.pipeline.confusion_test
+            cell = view.hit(k, x, y) if matrix is not None else None
+            if cell is not None:
+                self.select(view.split, *cell)
+                return
+        item = self.members.click(x, y)
+        if item not in (None, "page"):
+            self.enlarged = item
+
+    def draw(self, screen):
+        pipeline = self.pipeline
+        baseline = pipeline.state()["baseline"]
+        if baseline["uniform"] is not None:
+            which = "test" if baseline["set"] == "test" else "training"
+            line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
+                    f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
+            ui.label(screen, ui.cut(line, self.rect.width, 27), self.rect.topleft, size=27)
+        for view in self.views:
+            matrix = pipeline.confusion_train if view.split == "train" else pipeline.confusion_test
+            chosen = self.selected[1:] if self.selected and self.selected[0] == view.split else None
+            view.draw(screen, None if matrix is None else np.asarray(matrix), self.classes, chosen)
+        if self.selected:
+            split, row, col = self.selected
+            where = "training" if split == "train" else "test"
+            count = len(self.members.items)
+            self.members.title = (f"{count} {where} image{'s' if count != 1 else ''}: true {self.classes[row]}, "
+                                  f"predicted {self.classes[col]}")
+            self.members.draw(screen, self.app.thumbnails, self.classes)
+        elif pipeline.model is not None:
+            ui.label(screen, "Click a cell to see its images", self.members.rect.topleft, size=30, bold=True)
+
+    def state(self):
+        if not self.selected:
+            return {"selected_cell": None}
+        split, row, col = self.selected
+        return {"selected_cell": {"split": split, "true": self.classes[row], "predicted": self.classes[col],
+                                  "row": row, "col": col, "members": [index for _, index in self.members.items]}}

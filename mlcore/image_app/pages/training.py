@@ -1,0 +1,149 @@
+"""Step 3, the Training page: set the network's knobs, train, and watch the loss and accuracy curves.
+
+The values typed here are checked by `mlcore.ml.settings`, the same rules the command line and the pipeline use;
+the sketch's `build_model(settings)` receives them when a training starts.
+"""
+
+import pygame
+
+from mlcore.image_app.pages.base import Page, accent_button, draw_job_progress, percent
+from mlcore.ml import settings
+from mlcore.widgets import charts, ui
+from mlcore.widgets.text_edit import TextEdit
+
+
+class Field:
+    """One training setting: a caption, a box to type in, and - / + buttons."""
+
+    def __init__(self, key, caption, x, y):
+        self.key, self.caption = key, caption
+        self.box = pygame.Rect(x + 250, y, 180, 44)
+        self.minus = ui.Button((x + 440, y, 44, 44), "-", size=34)
+        self.plus = ui.Button((x + 492, y, 44, 44), "+", size=34)
+        self.y = y
+        self.text = TextEdit(allowed=".,- e")
+
+
+class TrainingPage(Page):
+    """Step 3: set the network's knobs, train, and watch the loss and accuracy curves."""
+
+    SETTINGS = [("hidden_layers", "hidden layers"), ("epochs", "epochs"), ("batch_size", "batch size"),
+                ("learning_rate", "learning rate"), ("validation_split", "validation split"), ("seed", "seed")]
+
+    def __init__(self, app, rect):
+        super().__init__(app, rect)
+        x, y = self.rect.x, self.rect.y + 46
+        self.fields = [Field(key, caption, x, y + i * 54) for i, (key, caption) in enumerate(self.SETTINGS)]
+        buttons_y = y + len(self.fields) * 54 + 14
+        self.train_button = accent_button((x, buttons_y, 260, 56), "Train")
+        self.stop_button = ui.Button((x + 276, buttons_y, 260, 56), "Stop", size=30)
+        self.progress = pygame.Rect(x, buttons_y + 72, 536, 60)
+        self.charts = pygame.Rect(x + 556, self.rect.y, self.rect.right - x - 556, self.rect.height)
+        self.editing = None
+
+    def field(self, key):
+        return next(field for field in self.fields if field.key == key)
+
+    def button_center(self, name):
+        return {"Train": self.train_button, "Stop": self.stop_button}[name].rect.center
+
+    # -- typing ---------------------------------------------------------------------------------------------
+    def edit(self, field):
+        self.commit()
+        self.editing = field
+        field.text.set(settings.show(field.key, self.pipeline.params[field.key]))
+
+    def type_key(self, key, unicode):
+        """A key typed into the field being edited: Enter keeps the value, Backspace erases, Tab moves on."""
+        field = self.editing
+        if field is None:
+            return
+        ending = field.text.type(key, unicode)
+        if ending == "enter":
+            self.commit()
+        elif ending == "tab":
+            index = self.fields.index(field)
+            self.commit()
+            self.edit(self.fields[(index + 1) % len(self.fields)])
+
+    def commit(self):
+        """Check the typed value: a good one becomes the setting, a bad one is explained and the old one kept."""
+        field, self.editing = self.editing, None
+        if field is None or field.text.fresh:
+            return
+        old = self.pipeline.params[field.key]
+        try:
+            value = settings.parse(field.key, field.text.text)
+        except ValueError as error:
+            self.app.say(f"{field.caption}: {error}; kept {settings.show(field.key, old)}", problem=True)
+            return
+        self.pipeline.params[field.key] = value
+        if value != old:
+            self.app.say(f"{field.caption}: {settings.show(field.key, value)} (press Train to use it)")
+
+    # -- clicks ---------------------------------------------------------------------------------------------
+    def click(self, x, y):
+        for field in self.fields:
+            if field.box.collidepoint(x, y):
+                self.edit(field)
+                return
+            for button, up in ((field.minus, False), (field.plus, True)):
+                if button.hit(x, y):
+                    self.commit()
+                    params = self.pipeline.params
+                    params[field.key] = settings.step(field.key, params[field.key], up)
+                    return
+        self.commit()
+        if self.train_button.hit(x, y):
+            self.app.train()
+        elif self.stop_button.hit(x, y):
+            self.app.stop()
+
+    # -- drawing --------------------------------------------------------------------------------------------
+    def draw(self, screen):
+        ui.label(screen, "Network and training", (self.rect.x, self.rect.y), size=32, bold=True)
+        for field in self.fields:
+            self._draw_field(screen, field)
+        self.stop_button.enabled = self.app.busy
+        self.train_button.draw(screen)
+        self.stop_button.draw(screen)
+        job = self.app.job
+        if not draw_job_progress(screen, self.progress, job, ("train", "run_all", "extract", "load")):
+            training = self.pipeline.state()["training"]
+            if training["status"] != "idle":
+                ui.label(screen, f"{training['status']}: {training['epochs_done']} epochs", self.progress.topleft,
+                         size=28, bold=True)
+                accuracies = (f"accuracy: training set {percent(self.pipeline.train_accuracy)}, "
+                              f"test set {percent(self.pipeline.test_accuracy)}")
+                ui.label(screen, accuracies, (self.progress.x, self.progress.y + 32), size=26)
+            else:
+                ui.label(screen, "click a box to type a value, then Enter", self.progress.topleft, size=26,
+                         colour=ui.DIM)
+        self._draw_charts(screen)
+
+    def _draw_field(self, screen, field):
+        ui.label(screen, field.caption, (self.rect.x, field.y + field.box.height // 2), size=30, anchor="midleft")
+        field.text.draw(screen, field.box, self.editing is field, shown=settings.show(field.key,
+                                                                                  self.pipeline.params[field.key]))
+        field.minus.draw(screen)
+        field.plus.draw(screen)
+
+    def _draw_charts(self, screen):
+        panel = ui.panel(screen, self.charts)
+        history = self.pipeline.history
+        epochs = self.pipeline.state()["training"]["epochs"] or self.pipeline.params["epochs"]
+        inner = panel.inflate(-32, -24)
+        half = (inner.height - 16) // 2
+        loss = {"loss": (history["loss"], ui.SERIES_COLOURS[0]),
+                "validation loss": (history["val_loss"], ui.SERIES_COLOURS[1])}
+        charts.line_chart(screen, (inner.x, inner.y, inner.width, half), loss, "loss (lower is better)", x_max=epochs)
+        accuracy = {"accuracy": (history["accuracy"], ui.SERIES_COLOURS[0]),
+                    "validation accuracy": (history["val_accuracy"], ui.SERIES_COLOURS[1])}
+        charts.line_chart(screen, (inner.x, inner.y + half + 16, inner.width, half), accuracy,
+                          "accuracy (higher is better)", y_range=(0, 1), x_max=epochs)
+        if not history["loss"]:
+            ui.label(screen, "the curves grow here, one point per epoch", (inner.centerx, inner.y + half // 2),
+                     size=26, colour=ui.PANEL_TEXT, anchor="center")
+
+    def state(self):
+        return {"editing": self.editing.key if self.editing else None}

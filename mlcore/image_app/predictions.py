@@ -1,0 +1,68 @@
+"""The model's answers: for a dataset image (at once, its features are there) or a new image file (a step of the
+queue), kept for the Deployment page and the state JSON; `--predict` answers also go to standard output."""
+
+from pathlib import Path
+
+from mlcore.image_app import command_line
+from mlcore.image_app.images import read_image
+from mlcore.jobs import Job
+
+
+class Predictions:
+    """Every answer, oldest first, and the picture of the newest new image."""
+
+    def __init__(self, app):
+        self.app = app
+        self.answers = []  # {"source", "label", "confidence", "probabilities", "image"[, "true"]}
+        self.preview = None  # a Job decoding a new image for display
+        self.printed = set()  # the --predict images
+
+    @property
+    def latest(self):
+        return self.answers[-1] if self.answers else None
+
+    def sample(self, split, index):
+        """The model's confidence for one dataset image."""
+        app, pipeline = self.app, self.app.pipeline
+        if pipeline.model is None:
+            app.say("training: wait for it to finish, then click an image" if app.training else
+                    "no model yet: train one on page 3, then click an image", problem=True)
+            return
+        if not pipeline.state()["features"]["ready"]:
+            app.say(f"this model needs the dataset's {pipeline.features_name} features: extract them "
+                    f"(page 2, E), then click an image", problem=True)
+            return
+        ranked = pipeline.predict_sample(split, index)
+        if ranked:
+            where = "training" if split == "train" else "test"
+            self.add(ranked, source=f"{where} image {index + 1}", image=(split, index),
+                     true=app.thumbnails.sample(split, index).label)
+
+    def file(self, path):
+        """Classify an image file (dropped on the window) in the background."""
+        app = self.app
+        app.show_page("Deployment")
+        if app.pipeline.model is None and "train" not in app.steps and not app.training:
+            app.say("no model yet: train one on page 3, then drop the image again", problem=True)
+            return
+        app.steps.ask("predict", str(path))
+
+    def start(self, path):
+        """The step queue's "predict" step; its picture is decoded for display on another thread meanwhile."""
+        self.preview = Job("preview", lambda job: read_image(path)).start()
+        return self.app.pipeline.predict_image(path)
+
+    def finished(self, path, ranked):
+        """A new image's answer: kept, and printed when the command line asked for it."""
+        self.add(ranked, source=str(path), image=("file", str(path)))
+        if str(path) in self.printed:
+            print(command_line.prediction_line(path, ranked), flush=True)
+
+    def add(self, ranked, source, image, true=None):
+        best, confidence = ranked[0]
+        entry = {"source": source, "label": best, "confidence": round(float(confidence), 4),
+                 "probabilities": {label: round(float(p), 4) for label, p in ranked}, "image": list(image)}
+        if true is not None:
+            entry["true"] = true
+        self.answers.append(entry)
+        self.app.say(f"{Path(source).name}: {best} ({confidence:.0%})")

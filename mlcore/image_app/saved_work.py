@@ -1,0 +1,86 @@
+"""The pipeline's steps for your own classes and for model files: a collection becomes the dataset or is saved,
+a saved model becomes the current one. Each runs as a job of the pipeline."""
+
+from pathlib import Path
+
+from mlcore.data.collection import CollectionError
+from mlcore.image_app.images import PipelineError
+from mlcore.ml import features
+from mlcore.ml.model_io import ModelFileError, load_model
+
+
+class SavedWork:
+    """Collections and model files, for `ImagePipeline` (which supplies `_start`, `_set_dataset`, `_evaluate`…)."""
+
+    def use_collection(self, collection, test_fraction=0.2, seed=0):
+        """Background: the collection, split into training and test images, becomes the dataset."""
+
+        def step(job):
+            job.report(0, None, f"splitting {collection.name}")
+            try:
+                dataset = collection.split(test_fraction=test_fraction, seed=seed)
+            except CollectionError as error:
+                raise PipelineError(str(error)) from None
+            self._set_dataset(dataset)
+            return dataset
+
+        return self._start("load", step)
+
+    def save_collection(self, collection, folder, extractor, test_fraction=0.2, seed=0):
+        """Background: write the collection as Marcelle files (with `extractor`'s vectors as `x`) and image folders."""
+        folder = Path(folder)
+
+        def step(job):
+            samples = collection.samples
+            if not samples:
+                raise PipelineError("nothing to save: record some images first")
+            total = len(samples)
+            job.report(0, total, f"{extractor} features for the Marcelle file: 0/{total}")
+
+            def progress(done, count):
+                job.report(done, count, f"{extractor} features for the Marcelle file: {done}/{count}")
+
+            vectors = self._features(job, extractor, [sample.image for sample in samples], progress)
+            by_id = {sample.id: vector for sample, vector in zip(samples, vectors)}
+            job.report(total, total, f"writing {folder}")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                train, test = collection.save_marcelle(folder / collection.name, vectors=by_id,
+                                                       test_fraction=test_fraction, seed=seed)
+                images = collection.save_image_folders(folder / "images", test_fraction=test_fraction, seed=seed,
+                                                       overwrite=True)
+            except (CollectionError, OSError) as error:
+                raise PipelineError(f"dataset not saved: {error}") from None
+            return {"folder": str(folder), "marcelle": [str(train), str(test)], "images": str(images),
+                    "extractor": extractor, "dim": int(vectors.shape[1]), "count": total}
+
+        return self._start("save_dataset", step)
+
+    def load_model_file(self, path):
+        """Background: a saved model becomes the current model (scored on the dataset where it fits)."""
+        path = Path(path)
+
+        def step(job):
+            job.report(0, None, f"loading {path.name}")
+            try:
+                model, info = load_model(path)
+            except ModelFileError as error:
+                raise PipelineError(str(error)) from None
+            extractor = info["extractor"]
+            if extractor not in features.EXTRACTORS:
+                raise PipelineError(f"{path.name}: refused: trained on {extractor!r} features, which this sketch "
+                                    f"cannot compute ({', '.join(features.EXTRACTORS)})")
+            self._clear_results()
+            self.features_name = extractor
+            dataset, vectors = self.dataset, self.train_features
+            fits = (dataset is not None and vectors is not None and self._extracted == extractor
+                    and vectors.shape[1] == info["feature_dim"] and set(model.classes_) <= set(dataset.classes))
+            if fits:
+                self._evaluate(model, dataset, extractor)  # fills the Testing page
+            else:
+                self.model, self._trained_on = model, extractor
+            self._note(f"loaded {path.name}: classes {', '.join(model.classes_)}, {extractor} features"
+                       + ("" if fits else "; Live (L) or drop an image to use it"))
+            return {"path": str(path), "classes": list(model.classes_), "extractor": extractor}
+
+        return self._start("load_model", step)
