@@ -222,6 +222,29 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     path = Path(path).expanduser()
     name = path.name
     document = _read(path)
+    classes, extractor, feature_dim, params = _check_document(name, document)
+    state = document["state_dict"]
+    _check_weights(name, state, feature_dim, params["hidden_layers"], classes)
+
+    model = MLPClassifier(**{key: params[key] for key in PARAM_NAMES})
+    model.classes_ = list(classes)
+    # `_build` draws initial weights from `_seed`; they are all replaced by the saved ones below.
+    model._seed = params["seed"] if params["seed"] is not None else 0
+    network = model._build(feature_dim)
+    network.load_state_dict(state, strict=True)
+    network.eval()
+    model.network_ = network
+    model.history_ = {}  # the training curves are not saved
+    model.input_scaler_ = _input_scaler(name, document.get("input_scaler"), feature_dim) if (
+        params["normalize_inputs"]) else None
+
+    metadata = {key: document[key] for key in ("format", "version", "classes", "extractor", "feature_dim")}
+    metadata["params"] = dict(params)
+    return model, metadata
+
+
+def _check_document(name: str, document) -> tuple[list, str, int, dict]:
+    """(classes, extractor, feature_dim, params) of a model file's dictionary, every one checked."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         kind = "a bare state_dict" if isinstance(document, dict) and document and all(
             hasattr(value, "shape") for value in document.values()) else "another kind of torch file"
@@ -234,7 +257,6 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
                              f"this one reads format {VERSION}: update the sketches")
     if version < 1:
         raise ModelFileError(f"{name}: tampered or damaged: format version {version}")
-
     for key in ("state_dict", "classes", "extractor", "feature_dim", "params"):
         if key not in document:
             raise ModelFileError(f"{name}: tampered or damaged: no {key!r}")
@@ -247,19 +269,23 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
         raise ModelFileError(f"{name}: tampered or damaged: 'extractor' is not a name")
     if not isinstance(feature_dim, int) or isinstance(feature_dim, bool) or feature_dim < 1:
         raise ModelFileError(f"{name}: tampered or damaged: 'feature_dim' is {feature_dim!r}")
-    params = _check_params(name, document["params"])
+    return classes, extractor, feature_dim, _check_params(name, document["params"])
 
-    state = document["state_dict"]
+
+def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int], classes: list) -> None:
+    """The saved weights fit the network the file describes: keys, shapes, finite numbers.
+
+    Checked before the network is built, so that a file claiming huge layers cannot make us allocate them.
+    """
     if not isinstance(state, dict):
         raise ModelFileError(f"{name}: tampered or damaged: 'state_dict' is not a dictionary")
-    # Checked before the network is built, so that a file claiming huge layers cannot make us allocate them.
-    expected = _layer_shapes(feature_dim, params["hidden_layers"], len(classes))
+    expected = _layer_shapes(feature_dim, hidden_layers, len(classes))
     missing = [key for key in expected if key not in state]
     unexpected = [key for key in state if key not in expected]
     if missing or unexpected:
         detail = f"missing {missing[0]!r}" if missing else f"unexpected {unexpected[0]!r}"
         raise ModelFileError(f"{name}: tampered or damaged: the weights do not fit a network with hidden layers "
-                             f"{params['hidden_layers']} ({detail})")
+                             f"{hidden_layers} ({detail})")
     last = list(expected)[-2]  # the output layer's weight, one row per class
     if hasattr(state[last], "shape") and len(state[last].shape) == 2 and state[last].shape[0] != len(classes):
         raise ModelFileError(f"{name}: tampered or damaged: the network has {state[last].shape[0]} outputs "
@@ -267,32 +293,17 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     for key, shape in expected.items():
         _check_tensor(name, f"weight {key!r}", state[key], shape)
 
-    model = MLPClassifier(**{key: params[key] for key in PARAM_NAMES})
-    model.classes_ = list(classes)
-    # `_build` draws initial weights from `_seed`; they are all replaced by the saved ones below.
-    model._seed = params["seed"] if params["seed"] is not None else 0
-    network = model._build(feature_dim)
-    network.load_state_dict(state, strict=True)
-    network.eval()
-    model.network_ = network
-    model.history_ = {}  # the training curves are not saved
 
-    scaler_state = document.get("input_scaler")
-    if params["normalize_inputs"]:
-        if not isinstance(scaler_state, dict) or "min" not in scaler_state or "max" not in scaler_state:
-            raise ModelFileError(f"{name}: tampered or damaged: no input scaling for a model that scales inputs")
-        for key in ("min", "max"):
-            _check_tensor(name, f"input_scaler {key!r}", scaler_state[key], (feature_dim,))
-        low = scaler_state["min"].double().numpy()
-        high = scaler_state["max"].double().numpy()
-        if (low > high).any():
-            raise ModelFileError(f"{name}: tampered or damaged: input_scaler has a minimum above its maximum")
-        scaler = MinMaxScaler()
-        scaler.min_, scaler.max_, scaler.range_ = low, high, high - low
-        model.input_scaler_ = scaler
-    else:
-        model.input_scaler_ = None
-
-    metadata = {key: document[key] for key in ("format", "version", "classes", "extractor", "feature_dim")}
-    metadata["params"] = dict(params)
-    return model, metadata
+def _input_scaler(name: str, scaler_state, feature_dim: int) -> MinMaxScaler:
+    """The input scaling a model that scales its inputs learned, read back from the file."""
+    if not isinstance(scaler_state, dict) or "min" not in scaler_state or "max" not in scaler_state:
+        raise ModelFileError(f"{name}: tampered or damaged: no input scaling for a model that scales inputs")
+    for key in ("min", "max"):
+        _check_tensor(name, f"input_scaler {key!r}", scaler_state[key], (feature_dim,))
+    low = scaler_state["min"].double().numpy()
+    high = scaler_state["max"].double().numpy()
+    if (low > high).any():
+        raise ModelFileError(f"{name}: tampered or damaged: input_scaler has a minimum above its maximum")
+    scaler = MinMaxScaler()
+    scaler.min_, scaler.max_, scaler.range_ = low, high, high - low
+    return scaler
