@@ -223,8 +223,18 @@ def test_the_popup_sums_the_model_up(tmp_path):
     for x, label in ((0, "a"), (1, "a"), (2, "b"), (3, "b"), (4, "c"), (5, "c"), (6, "a"), (7, "b"), (8, "c"),
                      (9, "a")):
         network.add_data([x, x * 2], label)
-    assert summary_lines(network, 5) == ["building the network…"]
+    assert summary_lines(network, 5) == ["building the network…"]  # nothing built before T
     network.train(5).wait()
     shape, how = summary_lines(network, 5)
     assert shape == "2 inputs, 8 sigmoid, 4 sigmoid, 3 softmax   (75 parameters)"  # 24 + 36 + 15
     assert how == "Adam, learning rate 0.05, batch 16, 5 epochs, 7 training / 3 validation"
+
+
+def test_torch_never_enters_the_window_process(tmp_path):
+    actions = COLLECT + TRAIN + click(157, 152) + key("v") + key("r") + COLLECT[:3] + TRAIN
+    run = run_sketch("classification", actions, tmp_path, "--seed", "4")
+    assert run.returncode == 0, run.output
+    assert [p["label"] for p in run.state["predictions"]] == ["C"]  # the numpy copy of the weights answers
+    assert run.state["map"]["ms"] is not None                         # and draws the map
+    assert run.state["process"]["torch_loaded"] is False
+    assert run.state["process"]["peak_memory_mb"] < 250

@@ -214,6 +214,7 @@ class MLPRegressor(_MLP):
     """
 
     _stratify = True
+    OUTPUT = "sigmoid"
 
     def _outputs(self):
         return 1

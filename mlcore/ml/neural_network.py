@@ -9,6 +9,10 @@
 For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it. In a notebook,
 `network.train(50).wait()` blocks until the training ends (and calls the hooks on the way).
 
+Training runs on a thread of this process, with torch; `train_in_a_process()` sends every later training to a
+process of its own instead (`mlcore.ml.trainer_process`), and the trained network comes back as numpy arrays, so
+that a window showing it never loads torch.
+
 The hooks run on the thread that calls `update()` (a sketch's frame loop), never on the training thread, so a
 student's `print` or a change to a global happens where the student expects, between two frames.
 """
@@ -22,6 +26,16 @@ from mlcore.jobs import Job
 from mlcore.ml.models import MLPClassifier, MLPRegressor
 
 TASKS = {"classification": MLPClassifier, "regression": MLPRegressor}
+_trainer = None  # None: train on a thread of this process
+
+
+def train_in_a_process():
+    """From now on, train in a separate process (started now, so torch loads while the student collects)."""
+    global _trainer
+    from mlcore.ml.trainer_process import shared_trainer
+
+    _trainer = shared_trainer()
+    return _trainer
 
 
 class NeuralNetwork:
@@ -41,7 +55,7 @@ class NeuralNetwork:
         self.seconds = None      # wall time from `train` to the trained network
         self.model = None        # the trained model, once a training has finished
         self.job = None
-        self._training = None    # the model being trained
+        self.history = {}        # per-epoch loss and metrics of the latest training, growing while it runs
         self._epoch_hook = self._done_hook = None
         self._progress = queue.SimpleQueue()
 
@@ -60,20 +74,26 @@ class NeuralNetwork:
         self.stop()
         self._started = time.perf_counter()
         self.epochs = epochs
-        self._training = TASKS[self.task](epochs=epochs, **self.options)
+        self.history = history = {}
         self._epoch_hook, self._done_hook = epoch_done, done
-        model, inputs, outputs, progress = self._training, np.array(self.inputs), list(self.outputs), self._progress
+        task, options, trainer = self.task, dict(self.options), _trainer
+        inputs, outputs, progress = np.array(self.inputs), list(self.outputs), self._progress
 
         def work(job):
-            job.report(0, epochs, "loading torch…")
-            import torch  # noqa: F401  (first use: seconds, off the draw loop)
-
-            job.report(0, epochs, "training")
-
             def epoch_ended(epoch, logs):
+                for key, value in logs.items():
+                    history.setdefault(key, []).append(value)
                 progress.put((epoch, dict(logs)))
                 job.report(epoch)
 
+            job.report(0, epochs, "loading torch…")
+            if trainer is not None:
+                return trainer.fit(task, options, epochs, inputs, outputs, epoch_ended, lambda: job.cancelled,
+                                   on_ready=lambda: job.report(0, epochs, "training"))
+            import torch  # noqa: F401  (first use: seconds, off the draw loop)
+
+            job.report(0, epochs, "training")
+            model = TASKS[task](epochs=epochs, **options)
             return model.fit(inputs, outputs, on_epoch=epoch_ended, should_stop=lambda: job.cancelled)
 
         self.job = Job("training", work).start()
@@ -120,22 +140,24 @@ class NeuralNetwork:
     def trained(self):
         return self.model is not None
 
-    @property
-    def history(self):
-        """Per-epoch loss and metrics of the latest training, growing while it runs."""
-        model = self._training if self.model is None else self.model
-        return getattr(model, "history_", {})
-
     def summary(self):
-        """The network's layers, each {"units", "activation", "parameters"}, once built ([] before)."""
-        model = self.model if self.model is not None else self._training
-        return model.summary() if hasattr(model, "network_") else []
+        """The network's layers, each {"units", "activation", "parameters"}: the trained one's, or while it
+        trains the one being built ([] before `train`)."""
+        if self.model is not None:
+            return self.model.summary()
+        if self.epochs is None or not self.inputs:
+            return []
+        model = TASKS[self.task]
+        outputs = len(set(self.outputs)) if self.task == "classification" else 1
+        units = [len(self.inputs[0]), *self.options["hidden_layers"], outputs]
+        activations = [self.options["activation"]] * len(self.options["hidden_layers"]) + [model.OUTPUT]
+        return [{"units": width, "activation": activation, "parameters": (before + 1) * width}
+                for before, width, activation in zip(units, units[1:], activations)]
 
     @property
     def split_counts(self):
-        """(training, validation) sample counts of the latest training, once it has started."""
-        model = self.model if self.model is not None else self._training
-        return getattr(model, "split_counts_", None)
+        """(training, validation) sample counts of the trained network."""
+        return getattr(self.model, "split_counts_", None)
 
     def classify(self, inputs):
         """Labels with their confidence, most likely first, for one list of inputs."""

@@ -7,7 +7,8 @@ import numpy as np
 from mlcore import jobs
 
 
-def _warm_up_torch():
+def warm_up():
+    """One tiny training, which loads all that a first real one would."""
     from mlcore.ml.models import MLPClassifier
 
     # One tiny training loads everything the first real one would (the optimiser, autograd, thread pools), so
@@ -17,6 +18,6 @@ def _warm_up_torch():
 
 def preload_torch():
     """Start the warm-up on a plain thread (not a Job: no student asked for it, so `jobs.busy()` ignores it)."""
-    thread = threading.Thread(target=_warm_up_torch, name="import torch", daemon=True)
+    thread = threading.Thread(target=warm_up, name="import torch", daemon=True)
     thread.start()
     return jobs.track(thread)

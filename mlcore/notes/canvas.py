@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pygame
 
-from mlcore.ml.warmup import preload_torch
+from mlcore.ml.neural_network import train_in_a_process
 from mlcore.notes import pitches, sample_files
 from mlcore.notes.audio import Speaker
 from mlcore.notes.maps import NetworkMap
@@ -23,6 +23,18 @@ from mlcore.widgets import ui
 TOP_BAR = 48
 BOTTOM_BAR = 34
 KEYS = "hold A–G + click: add   T train   P curves   V map   H runs   R reset   U undo   S save   Esc quit"
+
+
+def peak_memory_mb():
+    """The most memory this process has held (Linux's VmHWM; None where the system does not say)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 class NoteCanvas:
@@ -50,7 +62,7 @@ class NoteCanvas:
         self.messages = []       # (text, until, is_error) shown now
         self.message_log = []    # everything said, for the state JSON
         self.unsaved = False
-        self.torch_thread = None
+        self.trainer = None
         self.updates = 0
         self.speaker = None
         self.seed = None
@@ -163,10 +175,10 @@ class NoteCanvas:
 
     # -- every frame ------------------------------------------------------------------------------------------------
     def update(self):
-        """Start loading torch after the first frame, pass the training's progress on, notice when it ends."""
+        """Start the training process after the first frame, pass the training's progress on, notice its end."""
         self.updates += 1
-        if self.torch_thread is None and self.updates > 1:  # after the first frame is on the screen
-            self.torch_thread = preload_torch()
+        if self.trainer is None and self.updates > 1:  # after the first frame is on the screen
+            self.trainer = train_in_a_process()
         network = self.network
         if network is None:
             return
@@ -297,4 +309,5 @@ class NoteCanvas:
                 "map": {"visible": self.show_map, "ms": self.map.ms}, "runs": self.runs.state(),
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
-                "messages": list(self.message_log), "unsaved": self.unsaved}
+                "messages": list(self.message_log), "unsaved": self.unsaved,
+                "process": {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()}}

@@ -1,0 +1,180 @@
+"""Training in a process of its own, so that torch never enters the window's process.
+
+Loading torch takes seconds and holds Python's lock while it does; a training holds it between its steps. In a
+thread of the window's process both stall the frames. `TrainerProcess` starts `python -m mlcore.ml.trainer_process`
+once (it imports torch and warms it up while the student collects), sends it trainings, and receives each epoch's
+logs as they come, then the trained weights as numpy arrays (`NumpyMLP`), which answer clicks and draw the maps in
+the window without torch.
+
+Messages are pickled both ways over the child's standard input and output; the child is this module, nothing else
+is ever unpickled from it. The child ends when its standard input closes, so it never outlives the window.
+"""
+
+import atexit
+import itertools
+import pickle
+import queue
+import sys
+import threading
+from pathlib import Path
+
+from mlcore.ml.numpy_mlp import NumpyMLP
+
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class TrainingError(RuntimeError):
+    """The training process failed or stopped; the message says why."""
+
+
+class TrainerProcess:
+    """The parent's side: one child process, any number of trainings one after the other."""
+
+    def __init__(self):
+        self.process = None
+        self.ready = threading.Event()
+        self._waiting = {}        # training id → the queue its messages go to
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+
+    def start(self):
+        """Start the child (once); returns at once, while it loads torch."""
+        import subprocess
+
+        if self.process is not None and self.process.poll() is None:
+            return self
+        self.ready.clear()
+        code = f"import sys; sys.path.insert(0, {ROOT!r}); from mlcore.ml.trainer_process import main; main()"
+        self.process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        threading.Thread(target=self._read, args=(self.process,), name="trainer messages", daemon=True).start()
+        atexit.register(self.close)
+        return self
+
+    def close(self):
+        """End the child: it finishes when its input closes."""
+        process = self.process
+        if process is not None and process.poll() is None:
+            try:
+                process.stdin.close()
+                process.wait(timeout=5)
+            except Exception:  # it may already be gone; the point is only that it does not linger
+                process.kill()
+
+    def _send(self, message):
+        with self._send_lock:
+            pickle.dump(message, self.process.stdin)
+            self.process.stdin.flush()
+
+    def _read(self, process):
+        try:
+            while True:
+                message = pickle.load(process.stdout)
+                if message[0] == "ready":
+                    self.ready.set()
+                elif message[1] in self._waiting:
+                    self._waiting[message[1]].put(message)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            pass
+        for waiting in list(self._waiting.values()):
+            waiting.put(("failed", None, "the training process stopped unexpectedly"))
+
+    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None):
+        """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`."""
+        self.start()
+        training = next(self._ids)
+        messages = self._waiting[training] = queue.Queue()
+        try:
+            self._send(("train", training, task, options, epochs, inputs, outputs))
+            return self._follow(training, messages, on_epoch, should_stop, on_ready)
+        except BaseException:
+            if self.process.poll() is None:
+                self._send(("cancel", training))
+            raise
+        finally:
+            del self._waiting[training]
+
+    def _follow(self, training, messages, on_epoch, should_stop, on_ready):
+        asked_to_stop = False
+        while True:
+            try:
+                message = messages.get(timeout=0.05)
+            except queue.Empty:
+                if should_stop() and not asked_to_stop:
+                    self._send(("cancel", training))
+                    asked_to_stop = True
+                continue
+            kind = message[0]
+            if kind == "started" and on_ready is not None:
+                on_ready()
+            elif kind == "epoch":
+                on_epoch(message[2], message[3])
+            elif kind == "done":
+                return NumpyMLP(message[2])
+            elif kind == "failed":
+                raise TrainingError(message[2])
+
+
+_shared = None
+
+
+def shared_trainer():
+    """The one trainer process of this program, started on first use."""
+    global _shared
+    if _shared is None:
+        _shared = TrainerProcess()
+    return _shared.start()
+
+
+# -- the child's side ------------------------------------------------------------------------------------------------
+
+
+def main():
+    """Load torch, warm it up, then train what arrives on standard input until it closes."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the messages
+    send_lock = threading.Lock()
+
+    def send(message):
+        with send_lock:
+            pickle.dump(message, out)
+            out.flush()
+
+    import torch
+
+    from mlcore.ml.models import MLPClassifier, MLPRegressor
+    from mlcore.ml.numpy_mlp import export
+    from mlcore.ml.warmup import warm_up
+
+    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and leaves the other core to the window
+    warm_up()
+    send(("ready",))
+    models = {"classification": MLPClassifier, "regression": MLPRegressor}
+    requests, cancelled = queue.Queue(), set()
+    threading.Thread(target=_receive, args=(sys.stdin.buffer, requests, cancelled), daemon=True).start()
+    while (request := requests.get()) is not None:
+        _, training, task, options, epochs, inputs, outputs = request
+        send(("started", training))
+        try:
+            model = models[task](epochs=epochs, **options)
+            model.fit(inputs, outputs, on_epoch=lambda epoch, logs: send(("epoch", training, epoch, logs)),
+                      should_stop=lambda: training in cancelled)
+            send(("done", training, export(model)))
+        except Exception as error:  # the parent shows it on screen
+            send(("failed", training, f"{type(error).__name__}: {error}"))
+
+
+def _receive(stream, requests, cancelled):
+    while True:
+        try:
+            message = pickle.load(stream)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            requests.put(None)
+            return
+        if message[0] == "cancel":
+            cancelled.add(message[1])
+        else:
+            requests.put(message)
+
+
+if __name__ == "__main__":
+    main()
