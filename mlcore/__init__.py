@@ -12,3 +12,8 @@ runtime basics.
 `mlcore.ml` and `mlcore.data` import without a display and work from a notebook; torch is imported only when a
 model is first built, so that a sketch's first frame never waits for it.
 """
+
+import os
+
+# The sketches speak for themselves: pygame's greeting on standard output would mix with --predict's answers.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -40,11 +40,14 @@ class _MLP:
     """What the classifier and the regressor share: the network, the loop, the history."""
 
     def __init__(self, hidden_layers=(16,), activation="relu", learning_rate=0.01, epochs=200, batch_size=32,
-                 validation_split=0.0, normalize_inputs=True, input_bounds=None, seed=None, device="cpu"):
+                 validation_split=0.0, normalize_inputs=True, input_bounds=None, seed=None, device="cpu", dropout=0.0):
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be at least 0 and below 1, not {dropout!r}")
         self.hidden_layers = list(hidden_layers)
         self.activation = activation
+        self.dropout = dropout
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -96,6 +99,8 @@ class _MLP:
         layers, width = [], inputs
         for units in self.hidden_layers:
             layers += [torch.nn.Linear(width, units), activation()]
+            if self.dropout:  # while training, a random share of each hidden layer's outputs is switched off
+                layers.append(torch.nn.Dropout(self.dropout))
             width = units
         layers.append(torch.nn.Linear(width, self._outputs()))
         layers += self._output_activation(torch)
