@@ -134,21 +134,13 @@ class _MLP:
         self.split_counts_ = (len(train), len(held))
         inputs = self._inputs(X)
         self.network_ = self._build(X.shape[1])
-        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
+        # Fused Adam updates every weight in one call: for networks this small, the calls are the cost.
+        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate, fused=True)
+        train, held = torch.as_tensor(train, device=self.device), torch.as_tensor(held, device=self.device)
         self.history_ = {}
         for epoch in range(1, self.epochs + 1):
-            self.network_.train()
-            order = rng.permutation(train)
-            for start in range(0, len(order), self.batch_size):
-                batch = torch.as_tensor(order[start:start + self.batch_size], device=self.device)
-                with self._lock:
-                    optimizer.zero_grad()
-                    loss = self._loss(self.network_(inputs[batch]), targets[batch])
-                    loss.backward()
-                    optimizer.step()
-            logs = self._evaluate(inputs, targets, train, "")
-            if len(held):
-                logs.update(self._evaluate(inputs, targets, held, "val_"))
+            self._train_epoch(optimizer, inputs[train], targets[train], rng)
+            logs = self._epoch_logs(inputs, targets, train, held)
             for key, value in logs.items():
                 self.history_.setdefault(key, []).append(value)
             self.epochs_done_ = epoch
@@ -159,15 +151,33 @@ class _MLP:
         self.network_.eval()
         return self
 
-    def _evaluate(self, inputs, targets, rows, prefix):
+    def _train_epoch(self, optimizer, inputs, targets, rng):
+        """One pass over the training samples in a new random order, a batch at a time."""
+        import torch
+
+        self.network_.train()
+        order = torch.as_tensor(rng.permutation(len(inputs)), device=self.device)
+        inputs, targets = inputs[order], targets[order]  # shuffled once: the batches are then plain slices
+        for start in range(0, len(inputs), self.batch_size):
+            end = start + self.batch_size
+            with self._lock:
+                optimizer.zero_grad()
+                self._loss(self.network_(inputs[start:end]), targets[start:end]).backward()
+                optimizer.step()
+
+    def _epoch_logs(self, inputs, targets, train, held):
+        """Loss and metric of the training and the validation parts, from one forward pass over every sample."""
         import torch
 
         with torch.no_grad(), self._lock:
             self.network_.eval()
-            output = self.network_(inputs[rows])
-            logs = {"loss": float(self._loss(output, targets[rows]))}
-            logs.update(self._metrics(output, targets[rows]))
-        return {prefix + key: value for key, value in logs.items()}
+            output = self.network_(inputs)
+            logs = {}
+            for prefix, rows in (("", train), ("val_", held)):
+                if len(rows):
+                    logs[prefix + "loss"] = self._loss(output[rows], targets[rows])
+                    logs.update({prefix + key: value for key, value in self._metrics(output[rows], targets[rows]).items()})
+        return dict(zip(logs, torch.stack(list(logs.values())).tolist()))  # one conversion to Python numbers
 
     def _forward(self, X):
         import torch
@@ -198,7 +208,7 @@ class MLPClassifier(_MLP):
         return torch.nn.functional.cross_entropy(output, target)
 
     def _metrics(self, output, target):
-        return {"accuracy": float((output.argmax(1) == target).float().mean())}
+        return {"accuracy": (output.argmax(1) == target).float().mean()}
 
     def predict_proba(self, X):
         """Probability of each class in `classes_` order, one row per sample."""
@@ -215,7 +225,9 @@ class MLPRegressor(_MLP):
     """One output, bounded as ml5 bounds it: a sigmoid scaled to the training targets' min–max.
 
     A prediction far from every sample stays between the lowest and the highest target the network was shown,
-    instead of running off to any number. The validation part is held out per distinct target (per note).
+    instead of running off to any number. The loss is the cross-entropy of the scaled targets, whose gradient does
+    not fade near the ends of the range as a squared error's would through the sigmoid: the lowest and the highest
+    pitch are learnt as fast as those between. The validation part is held out per distinct target (per note).
     """
 
     _stratify = True
@@ -237,12 +249,12 @@ class MLPRegressor(_MLP):
     def _loss(self, output, target):
         import torch
 
-        return torch.nn.functional.mse_loss(output, target)
+        return torch.nn.functional.binary_cross_entropy(output, target)
 
     def _metrics(self, output, target):
         # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
         scale = float(self.target_scaler_.range_[0])
-        return {"mean_error": float((output - target).abs().mean()) * scale}
+        return {"mean_error": (output - target).abs().mean() * scale}
 
     def predict(self, X):
         """The predicted target of each sample, in the units of the y given to `fit`."""
