@@ -8,6 +8,7 @@ Step 4: click anywhere: the network predicts a note (blue circle, with its confi
 Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
 (the samples stay) · U or Backspace undo · S save the samples · Esc quit.
 Run: python -m sketches.classification [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5]
+Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
 """
 
 import pathlib
@@ -102,7 +103,7 @@ def state():
 
 
 def quitting():
-    canvas.autosave()
+    return canvas.autosave()  # unsaved samples go to a file; False (no folder can be written) asks before closing
 
 
 if __name__ == "__main__":

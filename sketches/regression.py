@@ -9,6 +9,7 @@ it glides through pitches that are on no keyboard: what do you hear?
 Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
 (the samples stay) · U or Backspace undo · S save the samples · Esc quit.
 Run: python -m sketches.regression [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5]
+Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
 """
 
 import pathlib
@@ -105,7 +106,7 @@ def state():
 
 
 def quitting():
-    canvas.autosave()
+    return canvas.autosave()  # unsaved samples go to a file; False (no folder can be written) asks before closing
 
 
 if __name__ == "__main__":

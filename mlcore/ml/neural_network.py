@@ -125,6 +125,24 @@ class NeuralNetwork:
             self.update()
         return self
 
+    def same_shape(self, other):
+        """True when `other` has this network's task, hidden layers and activation (its training knobs may differ)."""
+        return (other is not None and other.task == self.task
+                and other.options["hidden_layers"] == self.options["hidden_layers"]
+                and other.options["activation"] == self.options["activation"])
+
+    def carry_over(self, old):
+        """After the sketch's file is reloaded: take over `old`'s data, training and trained model when both have
+        the same shape; otherwise stop `old`'s training and stay new."""
+        if not self.same_shape(old):
+            old.stop()
+            return False
+        for name in ("inputs", "outputs", "epochs", "seconds", "model", "job", "history", "_epoch_hook",
+                     "_done_hook", "_progress", "_started"):
+            if hasattr(old, name):
+                setattr(self, name, getattr(old, name))
+        return True
+
     def stop(self):
         """Stop a running training (the network stays untrained)."""
         if self.job is not None and self.job.running:

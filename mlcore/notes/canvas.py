@@ -228,15 +228,32 @@ class NoteCanvas:
         print(f"could not load {path}: {reason}", file=sys.stderr)
         return False
 
+    def carry_over(self, old):
+        """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
+        for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
+                     "messages", "message_log", "unsaved", "trainer", "updates", "speaker"):
+            setattr(self, name, getattr(old, name))
+        kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
+        self.shown_from = old.shown_from if kept else len(self.predictions)
+        if not kept:
+            self.runs.forget_current()
+
     def autosave(self):
-        """On quit: unsaved samples go to a new autosave file, which `--load` (or `--load last`) accepts."""
+        """On quit: unsaved samples go to a new autosave file, which `--load` (or `--load last`) accepts.
+
+        Returns its path, None when there was nothing to save, or False (said on the canvas) when no folder could
+        be written: the sketch's quitting() hands that False to the runtime, which asks before closing.
+        """
         if not self.unsaved or not self.samples:
             return None
         path = sample_files.autosave(self.samples, self.sketch, self.task.name == "regression")
         if path is None:
-            print(f"could not write the autosave file anywhere ({', '.join(map(str, sample_files.autosave_folders()))}):"
-                  " the disk is full or read-only", file=sys.stderr)
-            return None
+            folders = " and ".join(map(str, sample_files.autosave_folders()))
+            count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
+            print(f"could not write the autosave file anywhere ({folders}): the disk is full or read-only",
+                  file=sys.stderr)
+            self.say(f"could not save your {count} anywhere: {folders} cannot be written", seconds=3600, error=True)
+            return False
         print(f"{len(self.samples)} unsaved samples written to {path} (load them with --load {path} or --load last)",
               file=sys.stderr)
         self.unsaved = False

@@ -26,8 +26,18 @@ Hooks are found by name and given only the arguments they ask for:
     mouse_wheel(x, y, dy)
     file_dropped(path)
     state()                          a dict for --state-json and for replay's "wait" action
-    quitting()                       once, when the window closes (save what must not be lost)
+    quitting()                       when the window is asked to close (save what must not be lost); returning
+                                     False (nothing could be saved) refuses the first Esc, with a red line asking
+                                     for a second one, and the process then exits with status 3
+    reloaded(old_module)             after the sketch's file was saved and its new code took over (below)
     arguments(parser)                add the sketch's own command-line options to an argparse parser
+
+A mistake in the sketch's code never ends it: an exception in a hook (or in what a hook calls) prints its
+traceback once and shows `my_sketch.py:12: ZeroDivisionError: division by zero` in a red bar, naming the innermost
+line of the sketch's own file, until that hook runs cleanly again; the window goes on (a failing draw leaves the
+last good frame), and the process exits with status 1 at the end. Saving the sketch's file reloads its code within
+a second (reload.py: objects with `carry_over(old)` keep their state; off with --no-reload, and in --replay runs
+unless --reload).
 
 Live values are read from stable objects: `mouse.x`, `mouse.y`, `mouse.pressed`, `keyboard.held` (a set of key
 names) and `frames.count`. The runtime's `step()` handles events, updates and draws exactly one frame; `run()` is

@@ -80,6 +80,9 @@ def common_arguments(parser):
     parser.add_argument("--seed", type=int, metavar="N", help="the same random start every time")
     parser.add_argument("--load", type=saved_data, metavar="FILE",
                         help="start with the data saved in FILE (last: the newest autosave, where the sketch keeps one)")
+    parser.add_argument("--reload", action=argparse.BooleanOptionalAction, default=None,
+                        help="run the sketch's new code, keeping what it collected, whenever its file is saved "
+                             "(on, except in --replay runs)")
     headless = parser.add_argument_group("headless runs, recordings and replays")
     headless.add_argument("--headless", action="store_true", help="no window and no sound device (for tests and scripts)")
     headless.add_argument("--replay", type=existing_file, metavar="FILE",

@@ -1,4 +1,8 @@
-"""The frame loop: opens the window, routes events to the sketch's hooks, draws one frame per `step()`."""
+"""The frame loop: opens the window, routes events to the sketch's hooks, draws one frame per `step()`.
+
+Also here: a mistake in the sketch's code shown on screen while the lesson goes on (errors.py), the sketch's file
+reloaded when it is saved (reload.py), and a quit that the sketch may refuse once when something would be lost.
+"""
 
 import json
 import os
@@ -6,21 +10,25 @@ import signal
 import sys
 import threading
 import time
-import traceback
 
 from mlcore import jobs
 from mlcore.runtime.arguments import common_arguments, sketch_parser
+from mlcore.runtime.errors import HookErrors, Notices, draw_bars
+from mlcore.runtime.events import handle_event
+from mlcore.runtime.frame_times import FrameTimes
 from mlcore.runtime.hooks import hook_arguments, misspelt_hooks
-from mlcore.runtime.inputs import frames, keyboard, mouse
+from mlcore.runtime.inputs import frames
+from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
-
-STARTED = time.perf_counter()  # first_frame_s counts from the moment the runtime is imported
+from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 
 DEFAULT_SIZE = (960, 600)
 FPS = 60
 # Seconds of sleep added to every frame: frames as a slower machine would draw them, to check that a recording
 # still replays there (README.md, "Headless automation").
 FRAME_DELAY_VARIABLE = "ML_SKETCHES_FRAME_DELAY"
+EXIT_SKETCH_RAISED = 1  # the sketch's code raised during the run (the lesson went on; tracebacks are on stderr)
+EXIT_LOST = 3           # quitting() said that something could not be saved
 
 
 class Runner:
@@ -34,25 +42,7 @@ class Runner:
         if "arguments" in self.namespace:
             self.namespace["arguments"](parser)
         self.args = parser.parse_args(argv)
-        driver_chosen = "SDL_VIDEODRIVER" in os.environ
-        if self.args.headless:
-            os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-            os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        # A software framebuffer: with OpenGL behind the window, SDL loads Mesa and its LLVM, which clashes with
-        # the LLVM that torch's triton package loads on first training, and the process crashes.
-        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-        import pygame
-
-        self.pygame = pygame
-        # Background work (training, feature extraction) hands the interpreter back to the draw loop more often:
-        # frames stay smooth at a small cost in throughput.
-        sys.setswitchinterval(0.001)
-        pygame.display.init()
-        pygame.font.init()
-        if not (self.args.headless or driver_chosen) and pygame.display.get_driver() in ("offscreen", "dummy"):
-            print("no display: there is no screen here to open a window on, so the sketch runs unseen (from a "
-                  "desktop's terminal it shows; on a server use xvfb-run, or --headless for scripts)", file=sys.stderr)
+        self.pygame = pygame = _start_pygame(self.args, parser)
         try:  # a replay file is checked whole before the window opens: one line names what is wrong
             actions = read_actions(self.args.replay, pygame.key.key_code) if self.args.replay else None
         except ReplayError as error:
@@ -61,79 +51,74 @@ class Runner:
 
         ui.forget_fonts()  # fonts made before an earlier pygame.quit() are dead
         self.size = (int(self.namespace.get("WIDTH", DEFAULT_SIZE[0])), int(self.namespace.get("HEIGHT", DEFAULT_SIZE[1])))
-        title = self.namespace.get("TITLE") or _program_name(module)
-        pygame.display.set_caption(title)
-        self._open_window()
+        pygame.display.set_caption(self.namespace.get("TITLE") or _program_name(module))
+        self.notices = Notices()
+        self.window, notice = open_window(pygame, self.size, self.args.scale, self.args.fullscreen)
+        if notice:
+            self.notices.say(notice, seconds=8)
+        self.fit = Fit(self.size, self.window.get_size())
         self.canvas = pygame.Surface(self.size).convert()
+        self.last_good = self.canvas.copy()  # a failing draw() leaves the last good frame under the error
+        self.frame = None
         self.clock = pygame.time.Clock()
-        self.running = True
-        self.exit_status = 0
-        self.errors = []
+        self.running, self.exit_status = True, 0
+        self.quit_refused = self.closed_by_quit = self.lost = False
+        self.errors = HookErrors(sketch_path(module))
         self.banner = misspelt_hooks(self.namespace)
         for message in self.banner:
             print(message, file=sys.stderr)
         self.replay = Replay(actions) if actions is not None else None
         self.record = Recorder(self.args.record) if self.args.record else None
         self.frame_delay = _frame_delay()
-        self.first_frame_s = None
-        self.frame_ms_while_busy = []
-        self.frame_ms_max = 0.0
-        self.last_frame_start = None
+        self.times = FrameTimes()
+        reload_wanted = self.args.reload if self.args.reload is not None else not self.args.replay
+        self.watch = SketchFile(sketch_path(module)) if reload_wanted and sketch_path(module) else None
+        self.reloads_done = self.reloads_failed = 0
         if threading.current_thread() is threading.main_thread():
             # A terminal's kill (SIGTERM) ends the sketch like closing its window: quitting() still saves.
             signal.signal(signal.SIGTERM, lambda number, frame: setattr(self, "running", False))
         self.call("setup", args=self.args)
 
     # -- the window ---------------------------------------------------------------------------------------------
-    def _open_window(self):
-        pygame = self.pygame
-        if self.args.fullscreen:
-            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-        else:
-            scaled = (round(self.size[0] * self.args.scale), round(self.size[1] * self.args.scale))
-            self.window = pygame.display.set_mode(scaled, pygame.RESIZABLE)
-        self._fit()
-
-    def _fit(self):
-        """Scale the canvas to the window, keeping its shape (black bars where the shapes differ)."""
-        width, height = self.window.get_size()
-        self.scale = min(width / self.size[0], height / self.size[1])
-        self.offset = ((width - self.size[0] * self.scale) / 2, (height - self.size[1] * self.scale) / 2)
+    def window_changed(self):
+        self.window = self.pygame.display.get_surface()
+        self.fit = Fit(self.size, self.window.get_size())
 
     def to_canvas(self, pos):
-        return ((pos[0] - self.offset[0]) / self.scale, (pos[1] - self.offset[1]) / self.scale)
+        return self.fit.to_canvas(pos)
 
     def to_window(self, x, y):
-        return (round(x * self.scale + self.offset[0]), round(y * self.scale + self.offset[1]))
+        return self.fit.to_window(x, y)
 
     def on_canvas(self, x, y):
         return 0 <= x < self.size[0] and 0 <= y < self.size[1]
 
     # -- hooks -------------------------------------------------------------------------------------------------
     def call(self, name, **available):
+        """Call the sketch's hook `name` if it has one; an exception is shown on screen, and the lesson goes on."""
         function = self.namespace.get(name)
         if function is None:
             return None
         try:
-            return hook_arguments(function, available)
+            result = hook_arguments(function, available)
         except Exception as error:
-            if self.args.headless:
-                raise  # tests and scripts must see the failure
-            line = f"{name}(): {type(error).__name__}: {error}"
-            traceback.print_exc()
-            if line not in self.errors:
-                self.errors.append(line)
+            self.errors.failed(name, error)
             return None
+        self.errors.succeeded(name)
+        return result
 
     def state(self):
         state = dict(self.call("state") or {})
-        state.setdefault("timing", {}).update(self.timing())
-        if self.errors or self.banner:
-            state["runtime_messages"] = self.banner + self.errors
+        state.setdefault("timing", {}).update(self.times.timing())
+        state["window"] = {"size": list(self.window.get_size()), "scale": round(self.fit.scale, 4)}
+        state["reloads"] = self.reloads()
+        messages = self.banner + self.errors.log + self.notices.log
+        if messages:
+            state["runtime_messages"] = messages
         return state
 
     def state_matches(self, until):
-        state = self.call("state") or {}
+        state = dict(self.call("state") or {}, reloads=self.reloads())
         for field, wanted in until.items():
             value = state
             for part in field.split("."):
@@ -142,87 +127,64 @@ class Runner:
                 return False
         return True
 
-    def timing(self):
-        busy = sorted(self.frame_ms_while_busy)
-        percentile = busy[min(len(busy) - 1, int(0.95 * len(busy)))] if busy else None
-        return {"first_frame_s": self.first_frame_s, "frames": frames.count,
-                "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
-                "frame_ms_p95_while_training": percentile, "frame_ms_max": self.frame_ms_max}
-
     # -- events --------------------------------------------------------------------------------------------------
     def post(self, action):
         """Turn one replay action into the pygame event a person's hand would have made."""
         post_action(self.pygame, action, self.to_window)
 
-    def _record(self, action):
+    def record_action(self, action):
         if self.record is not None:
             self.record.write(action)
 
     def handle(self, event):
         """Route one pygame event to the sketch's hooks (and to the recording)."""
-        self._handle(event)
+        handle_event(self, event)
         if self.record is not None:
             self.record.watch(jobs.busy())  # work that this event started, however short, gets a wait
 
-    def _handle(self, event):
-        pygame = self.pygame
-        if event.type == pygame.QUIT:
-            self.running = False
-        elif event.type == pygame.VIDEORESIZE or event.type == getattr(pygame, "WINDOWSIZECHANGED", -1):
-            self.window = pygame.display.get_surface()
-            self._fit()
-        elif event.type == pygame.KEYDOWN:
-            name = pygame.key.name(event.key)
-            if name == "escape":
-                self.running = False
-                return
-            self._record({"type": "key_down", "key": name})
-            if name in keyboard.held:
-                return  # a held key's repeats are not new presses
-            keyboard.held.add(name)
-            self.call("key_pressed", key=name, unicode=getattr(event, "unicode", ""), mod=getattr(event, "mod", 0))
-        elif event.type == pygame.KEYUP:
-            name = pygame.key.name(event.key)
-            self._record({"type": "key_up", "key": name})
-            keyboard.held.discard(name)
-            self.call("key_released", key=name)
-        elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
-            x, y = self.to_canvas(event.pos)
-            mouse.x, mouse.y = x, y
-            inside = self.on_canvas(x, y)
-            if event.type == pygame.MOUSEMOTION:
-                self._record({"type": "mouse_move", "x": round(x), "y": round(y)})
-                if inside:
-                    self.call("mouse_moved", x=x, y=y, buttons=set(mouse.buttons))
-            elif event.button in (4, 5):
-                return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
-            elif event.type == pygame.MOUSEBUTTONDOWN:
-                self._record({"type": "mouse_down", "x": round(x), "y": round(y), "button": event.button})
-                if inside:
-                    mouse.buttons.add(event.button)
-                    self.call("mouse_pressed", x=x, y=y, button=event.button)
-            else:
-                self._record({"type": "mouse_up", "x": round(x), "y": round(y), "button": event.button})
-                if event.button in mouse.buttons:
-                    mouse.buttons.discard(event.button)
-                    self.call("mouse_released", x=x, y=y, button=event.button)
-        elif event.type == pygame.MOUSEWHEEL:
-            self.call("mouse_wheel", x=mouse.x, y=mouse.y, dy=event.y)
-        elif event.type == pygame.DROPFILE:
-            self._record({"type": "drop_file", "path": event.file})
-            self.call("file_dropped", path=event.file)
+    def request_quit(self):
+        """Esc or the window's close button: quitting() may answer False once (something could not be saved)."""
+        answer = self.call("quitting")
+        if answer is False and not self.quit_refused:
+            self.quit_refused = True
+            self.notices.say("press Esc again to quit anyway (what could not be saved will be lost)",
+                             seconds=float("inf"), error=True)
+            return
+        self.lost = answer is False
+        self.closed_by_quit, self.running = True, False
+
+    # -- live reload ------------------------------------------------------------------------------------------------
+    def reload(self):
+        """Run the saved file's new code; the old code keeps running if the new one fails to import or set up."""
+        old_module, old_namespace = self.module, self.namespace
+        try:
+            module = fresh_module(old_module)
+            self.namespace = vars(module)
+            if "setup" in self.namespace:
+                hook_arguments(self.namespace["setup"], {"args": self.args})
+        except Exception as error:
+            self.namespace = old_namespace
+            self.errors.failed("reload", error)
+            self.reloads_failed += 1
+            return False
+        carry_over(old_namespace, self.namespace)
+        self.module = module
+        self.errors.current.clear()  # the new code's hooks show their own mistakes
+        self.call("reloaded", old_module=old_module)
+        self.banner = misspelt_hooks(self.namespace)
+        self.reloads_done += 1
+        self.notices.say(f"reloaded {os.path.basename(module.__file__)}")
+        return True
+
+    def reloads(self):
+        return {"done": self.reloads_done, "failed": self.reloads_failed}
 
     # -- one frame -------------------------------------------------------------------------------------------------
     def step(self):
         """Handle events, update and draw exactly one frame."""
-        start = time.perf_counter()
-        if self.last_frame_start is not None:
-            interval = (start - self.last_frame_start) * 1000
-            self.frame_ms_max = max(self.frame_ms_max, interval)
-            if jobs.busy():
-                self.frame_ms_while_busy.append(interval)
-        dt = 0.0 if self.last_frame_start is None else start - self.last_frame_start
-        self.last_frame_start = start
+        dt = self.times.frame_started()
+        if self.watch is not None and self.watch.changed():
+            self.reload()
         if self.record is not None:
             self.record.watch(jobs.busy())
         if self.replay:
@@ -233,45 +195,38 @@ class Runner:
         for event in self.pygame.event.get():
             self.handle(event)
         self.call("update", dt=dt)
+        self.last_good.blit(self.canvas, (0, 0))
         self.call("draw", screen=self.canvas)
-        self._draw_messages()
-        self._present()
+        if self.errors.showing("draw"):
+            self.canvas.blit(self.last_good, (0, 0))
+        self.fit.present(self.pygame, self.window, self._with_messages())
         frames.count += 1
         frames.seconds += dt
         if self.record is not None:
             self.record.frame_done()
-        if self.first_frame_s is None:
-            self.first_frame_s = time.perf_counter() - STARTED
+        self.times.frame_done()
         if self.args.max_frames and frames.count >= self.args.max_frames:
             self.running = False
         if (self.args.quit_after_replay and self.replay and self.replay.finished_at_frame is not None
                 and frames.count >= self.replay.finished_at_frame + 5):
             self.running = False
 
-    def _draw_messages(self):
-        """Spelling hints and hook errors, in red along the bottom, so a student sees them."""
-        lines = self.banner + self.errors
+    def _with_messages(self):
+        """The canvas, with spelling hints, errors (red) and notices along the bottom, on a copy of its own: the
+        sketch's canvas stays as it drew it (a sketch that never clears it keeps its picture)."""
+        lines = ([(line, True) for line in self.banner + self.errors.lines()] + self.notices.current())
         if not lines:
-            return
-        from mlcore.widgets import ui
-
-        for index, line in enumerate(lines[-3:]):
-            ui.label(self.canvas, line, (8, self.size[1] - 8 - 26 * (len(lines[-3:]) - index - 1)), size=22,
-                     colour=(255, 255, 255), background=(180, 20, 20), anchor="bottomleft")
-
-    def _present(self):
-        pygame = self.pygame
-        if self.scale == 1 and self.offset == (0, 0):
-            self.window.blit(self.canvas, (0, 0))
-        else:
-            self.window.fill((0, 0, 0))
-            size = (round(self.size[0] * self.scale), round(self.size[1] * self.scale))
-            self.window.blit(pygame.transform.smoothscale(self.canvas, size), (round(self.offset[0]), round(self.offset[1])))
-        pygame.display.flip()
+            return self.canvas
+        if self.frame is None:
+            self.frame = self.canvas.copy()
+        self.frame.blit(self.canvas, (0, 0))
+        draw_bars(self.frame, lines)
+        return self.frame
 
     def finish(self):
-        """Tell the sketch, save what was asked for, stop the background work, and close."""
-        self.call("quitting")
+        """Tell the sketch (unless a quit already did), save what was asked for, stop the background work."""
+        if not self.closed_by_quit:
+            self.lost = self.call("quitting") is False
         if self.args.screenshot:
             self.pygame.image.save(self.window, self.args.screenshot)
         if self.args.state_json:
@@ -284,6 +239,7 @@ class Runner:
         # (as tests do) corrupts the events posted afterwards in pygame 2.6.1.
 
     def loop(self):
+        """`step()` until the window closes; returns the exit status (0, or EXIT_SKETCH_RAISED, EXIT_LOST…)."""
         try:
             while self.running:
                 self.step()
@@ -292,7 +248,32 @@ class Runner:
                     time.sleep(self.frame_delay)
         finally:  # even after a crash, the sketch's quitting() saves what a student collected
             self.finish()
-        return self.exit_status
+        if self.lost:
+            return EXIT_LOST
+        return self.exit_status or (EXIT_SKETCH_RAISED if self.errors.log else 0)
+
+
+def _start_pygame(args, parser):
+    """pygame with its display started, or one sentence and exit status 1 when no window can open here."""
+    driver_chosen = "SDL_VIDEODRIVER" in os.environ
+    if args.headless:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # A software framebuffer: with OpenGL behind the window, SDL loads Mesa and its LLVM, which clashes with
+    # the LLVM that torch's triton package loads on first training, and the process crashes.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    import pygame
+
+    # Background work (training, feature extraction) hands the interpreter back to the draw loop more often:
+    # frames stay smooth at a small cost in throughput.
+    sys.setswitchinterval(0.001)
+    try:
+        start_display(pygame, args.headless, driver_chosen)
+    except NoDisplay as error:
+        parser.exit(1, f"{error}\n")
+    pygame.font.init()
+    return pygame
 
 
 def _jsonable(value):

@@ -1,0 +1,57 @@
+"""pygame's events turned into calls of a sketch's hooks, in canvas coordinates, as a person's hand made them."""
+
+from mlcore.runtime.inputs import keyboard, mouse
+
+
+def handle_event(runner, event):
+    """Route one pygame event to the sketch's hooks (and to the recording)."""
+    pygame = runner.pygame
+    if event.type == pygame.QUIT:
+        runner.request_quit()
+    elif event.type == pygame.VIDEORESIZE or event.type == getattr(pygame, "WINDOWSIZECHANGED", -1):
+        runner.window_changed()
+    elif event.type == pygame.KEYDOWN:
+        name = pygame.key.name(event.key)
+        if name == "escape":  # not recorded: a replayed lesson goes on until its end
+            runner.request_quit()
+            return
+        runner.record_action({"type": "key_down", "key": name})
+        if name in keyboard.held:
+            return  # a held key's repeats are not new presses
+        keyboard.held.add(name)
+        runner.call("key_pressed", key=name, unicode=getattr(event, "unicode", ""), mod=getattr(event, "mod", 0))
+    elif event.type == pygame.KEYUP:
+        name = pygame.key.name(event.key)
+        runner.record_action({"type": "key_up", "key": name})
+        keyboard.held.discard(name)
+        runner.call("key_released", key=name)
+    elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+        _mouse(runner, event)
+    elif event.type == pygame.MOUSEWHEEL:
+        runner.call("mouse_wheel", x=mouse.x, y=mouse.y, dy=event.y)
+    elif event.type == pygame.DROPFILE:
+        runner.record_action({"type": "drop_file", "path": event.file})
+        runner.call("file_dropped", path=event.file)
+
+
+def _mouse(runner, event):
+    pygame = runner.pygame
+    x, y = runner.fit.to_canvas(event.pos)
+    mouse.x, mouse.y = x, y
+    inside = runner.on_canvas(x, y)
+    if event.type == pygame.MOUSEMOTION:
+        runner.record_action({"type": "mouse_move", "x": round(x), "y": round(y)})
+        if inside:
+            runner.call("mouse_moved", x=x, y=y, buttons=set(mouse.buttons))
+    elif event.button in (4, 5):
+        return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
+    elif event.type == pygame.MOUSEBUTTONDOWN:
+        runner.record_action({"type": "mouse_down", "x": round(x), "y": round(y), "button": event.button})
+        if inside:
+            mouse.buttons.add(event.button)
+            runner.call("mouse_pressed", x=x, y=y, button=event.button)
+    else:
+        runner.record_action({"type": "mouse_up", "x": round(x), "y": round(y), "button": event.button})
+        if event.button in mouse.buttons:
+            mouse.buttons.discard(event.button)
+            runner.call("mouse_released", x=x, y=y, button=event.button)

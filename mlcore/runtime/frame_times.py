@@ -1,0 +1,41 @@
+"""How long frames take: the first one from the start, and those drawn while background work runs."""
+
+import time
+
+from mlcore import jobs
+from mlcore.runtime.inputs import frames
+
+STARTED = time.perf_counter()  # first_frame_s counts from the moment the runtime is imported
+
+
+class FrameTimes:
+    """Frame intervals, for the state's "timing" (training must not make the canvas stutter)."""
+
+    def __init__(self):
+        self.first_frame_s = None
+        self.while_busy = []
+        self.max_ms = 0.0
+        self.last_start = None
+
+    def frame_started(self):
+        """Note the start of a frame; returns the seconds since the previous one (0 for the first)."""
+        start = time.perf_counter()
+        if self.last_start is not None:
+            interval = (start - self.last_start) * 1000
+            self.max_ms = max(self.max_ms, interval)
+            if jobs.busy():
+                self.while_busy.append(interval)
+        dt = 0.0 if self.last_start is None else start - self.last_start
+        self.last_start = start
+        return dt
+
+    def frame_done(self):
+        if self.first_frame_s is None:
+            self.first_frame_s = time.perf_counter() - STARTED
+
+    def timing(self):
+        busy = sorted(self.while_busy)
+        percentile = busy[min(len(busy) - 1, int(0.95 * len(busy)))] if busy else None
+        return {"first_frame_s": self.first_frame_s, "frames": frames.count,
+                "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
+                "frame_ms_p95_while_training": percentile, "frame_ms_max": self.max_ms}
