@@ -1,0 +1,78 @@
+"""The notes classifier's training beside ml5's, measured in one run on this machine.
+
+ml5 1.4.0 (`npm install --ignore-scripts ml5@1.4.0` in this folder, or ML5_JS=path/to/ml5.min.js) trains in
+headless Chromium (Debian's `chromium`) with tf.js's cpu backend, its fastest on a machine without a GPU: 200 epochs
+on 60 points in 3 clusters, its default batch size (32), four times in a row. The same task then trains through the
+sketches' training process. The ratio of the two first trainings is the figure to read (target: ≥ 3×).
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def ml5_times(backend="cpu"):
+    script = Path(os.environ.get("ML5_JS", HERE / "node_modules" / "ml5" / "dist" / "ml5.min.js"))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not script.exists() or browser is None:
+        sys.exit(f"needs ml5 ({script}) and chromium: see this file's docstring")
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
+        shutil.copy(script, Path(folder) / "ml5.min.js")
+        shutil.copy(HERE / "ml5" / "train.html", Path(folder) / "index.html")
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                   f"--user-data-dir={folder}/profile", "--enable-logging=stderr", "--v=0",
+                   "--allow-file-access-from-files", f"file://{folder}/index.html?backend={backend}"]
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        try:
+            for line in process.stderr:
+                found = re.search(r"ML5RESULT (\{.*?\})\"", line)
+                if found:
+                    return json.loads(found.group(1))
+        finally:
+            process.kill()
+            process.wait()
+    sys.exit("chromium ended without a result from ml5")
+
+
+def ours(runs=4):
+    import time
+
+    from bench_first_minute import clusters
+    from mlcore.ml.neural_network import NeuralNetwork, train_in_a_process
+
+    train_in_a_process().ready.wait(120)  # as in a sketch: warmed while the student collects
+    times = []
+    for seed in range(runs):
+        network = NeuralNetwork("classification", batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed)
+        for note, x, y in clusters():
+            network.add_data([x, y], note)
+        start = time.perf_counter()
+        network.train(200)
+        while not network.update():
+            time.sleep(0.001)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+if __name__ == "__main__":
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    result = ml5_times()
+    if "error" in result:
+        sys.exit(f"ml5 failed: {result['error']}")
+    mine = ours()
+    theirs = result["times"]
+    print(f"ml5 ({result['backend']}): first training {theirs[0]:.3f} s, later ones median "
+          f"{statistics.median(theirs[1:]):.3f} s")
+    print(f"sketches: first training {mine[0]:.3f} s, later ones median {statistics.median(mine[1:]):.3f} s")
+    print(f"first training {theirs[0] / mine[0]:.1f}× faster than ml5, later ones "
+          f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}× (target ≥ 3×)")
