@@ -31,8 +31,10 @@ from mlcore.runtime import frames, mouse, run
 
 # The knobs: change them and run the sketch again (the command line and the Training page change them too).
 DATASET = "builtin"            # or "miniFRUIT", "miniMASK", "miniROAD"… or a folder of your own images
-FEATURES = None                # None: "stored" where the dataset has vectors, else "efficientnet_lite0"
+FEATURES = None                # None: "efficientnet_lite0"; "stored": a course file's own vectors (old images only)
 HIDDEN_LAYERS = [64, 32]       # two hidden layers of 64 and 32 units; try [], [16], [128, 64, 32]…
+ACTIVATION = "relu"            # what each hidden layer applies: "relu", "tanh" or "sigmoid"
+DROPOUT = 0.0                  # the share of hidden units switched off at each training step: try 0.2
 EPOCHS = 15
 BATCH_SIZE = 8
 LEARNING_RATE = 0.001
@@ -46,18 +48,20 @@ TITLE = "Image classifier"
 
 
 def build_model(settings):     # Step 3a: the network each training starts from; try activation="tanh"
-    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation="relu",
-                         learning_rate=settings["learning_rate"], epochs=settings["epochs"],
-                         batch_size=settings["batch_size"], validation_split=settings["validation_split"],
-                         seed=settings["seed"])   # settings: the Training page's boxes
+    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation=settings["activation"],
+                         dropout=settings["dropout"], learning_rate=settings["learning_rate"],
+                         epochs=settings["epochs"], batch_size=settings["batch_size"],
+                         validation_split=settings["validation_split"], seed=settings["seed"])
+    # settings: the Training page's boxes (activation: relu, tanh or sigmoid; dropout: 0 to 0.9)
 
 
 def training_done(results):    # Step 3b: runs when a training ends: print, compare, keep a log…
     pass                       # results["train_accuracy"], results["test_accuracy"], results["epochs"]
 
 
-app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, epochs=EPOCHS,
-               batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, validation_split=VALIDATION_SPLIT, seed=SEED,
+app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, activation=ACTIVATION,
+               dropout=DROPOUT, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
+               validation_split=VALIDATION_SPLIT, seed=SEED,
                camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION, build_model=build_model,
                training_done=training_done)
 

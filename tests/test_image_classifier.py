@@ -305,14 +305,15 @@ def test_no_network_gives_a_message_and_the_other_datasets_still_work(tmp_path):
     assert not (tmp_path / "cache" / "datasets" / "miniMASK" / "miniMASK_train.json").exists()
 
 
-def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors(tmp_path):
+def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors_when_chosen(tmp_path):
     shared = shared_datasets()
     cached = tmp_path / "cache" / "datasets" / "miniFRUIT"
     cached.mkdir(parents=True)
     for split in ("train", "test"):
         shutil.copy(shared / f"miniFRUIT_{split}.json", cached)
     actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniFRUIT"))
-               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Training"])
+               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Features"])
+               + at(FEATURES.button_center("stored")) + at(TAB["Training"])
                + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
                + at(TAB["Features"]))
     run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
@@ -384,7 +385,7 @@ def test_predict_refuses_a_missing_or_broken_image_at_once(tmp_path, name, why):
 def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
     """What a student does: another network and a print in the sketch file, then a run on the built-in data."""
     sketch = (ROOT / "sketches" / "image_classifier.py").read_text()
-    edits = {'    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation="relu",':
+    edits = {'    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation=settings["activation"],':
              '    return MLPClassifier(hidden_layers=[8], activation="tanh",',
              '    pass                       # results["train_accuracy"]':
              '    print("test accuracy", results["test_accuracy"])  # results["train_accuracy"]'}
@@ -399,7 +400,7 @@ def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
                      "--save-model", model_file, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
-    assert state["model"] == {"hidden_layers": [8], "activation": "tanh"}
+    assert state["model"] == {"hidden_layers": [8], "activation": "tanh", "dropout": 0.0}
     assert state["params"]["hidden_layers"] == [64, 32]  # the Training page's value, which build_model ignored
     [printed] = [line for line in run.stdout.splitlines() if line.startswith("test accuracy")]
     assert printed == f"test accuracy {state['test_accuracy']}"

@@ -192,7 +192,7 @@ def test_stored_features_on_minifruit_reach_ninety_percent():
     if not (DATASETS / "miniFRUIT_train.json").exists():
         pytest.skip("no ../shared/datasets (the course's dataset files are not in this checkout)")
     pipeline = ImagePipeline()
-    assert finish(pipeline.run_all(DATASETS / "miniFRUIT")) == "done", pipeline.job.error
+    assert finish(pipeline.run_all(DATASETS / "miniFRUIT", "stored")) == "done", pipeline.job.error
     assert pipeline.features_name == "stored" and pipeline.train_features.shape == (30, 1024)
     check_results(pipeline)
     assert pipeline.test_accuracy >= 0.9
@@ -238,7 +238,7 @@ def test_vector_of_the_wrong_length_is_skipped(tmp_path):
     test[0].x = np.zeros(12, dtype=np.float32)
     spec = write_pair(tmp_path / "data", "colours", train, test)
     pipeline = ImagePipeline()
-    assert finish(pipeline.run_all(spec)) == "done", pipeline.job.error
+    assert finish(pipeline.run_all(spec, "stored")) == "done", pipeline.job.error
     assert any("x has 5 numbers where the others have 8" in line for line in pipeline.messages)
     assert any("x has 12 numbers where the others have 8" in line for line in pipeline.messages)
     assert pipeline.features_name == "stored"
@@ -248,7 +248,7 @@ def test_vector_of_the_wrong_length_is_skipped(tmp_path):
     # A test file made with another network: not one vector fits the model, so there is nothing to test on.
     other = colour_samples({"red": 3, "green": 3, "blue": 3}, seed=3, vector_length=12)
     spec = write_pair(tmp_path / "other", "colours", train, other)
-    assert finish(pipeline.run_all(spec)) == "done", pipeline.job.error
+    assert finish(pipeline.run_all(spec, "stored")) == "done", pipeline.job.error
     assert "colours: no usable test images, so the model cannot be tested" in pipeline.messages
     assert pipeline.confusion_test.sum() == 0 and pipeline.test_accuracy is None
     assert pipeline.train_accuracy is not None and pipeline.state()["baseline"]["set"] == "train"
@@ -367,7 +367,7 @@ def test_a_build_model_of_ones_own_is_what_trains(tmp_path):
     pipeline.params.update(seed=4)
     assert finish(pipeline.train()) == "done", pipeline.job.error
     assert built == [{**DEFAULTS, "seed": 4}]
-    assert pipeline.state()["model"] == {"hidden_layers": [5], "activation": "sigmoid"}
+    assert pipeline.state()["model"] == {"hidden_layers": [5], "activation": "sigmoid", "dropout": 0.0}
     assert pipeline.state()["training"]["epochs"] == 2 and len(pipeline.history["loss"]) == 2
     assert pipeline.job.result["epochs"] == 2 and pipeline.job.result["status"] == "done"
 

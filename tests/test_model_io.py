@@ -238,3 +238,32 @@ def test_a_file_claiming_huge_layers_is_refused_before_anything_is_built(tmp_pat
     path = tampered(tmp_path, trained, lambda d: d["params"].__setitem__("hidden_layers", [10**9, 6]))
     with pytest.raises(ModelFileError, match=r"'0.weight' has shape \[8, 12\], expected \[1000000000, 12\]"):
         load_model(path)
+
+
+def test_dropout_is_remembered_and_its_layers_load_back(tmp_path):
+    X, y = blobs()
+    model = MLPClassifier(**PARAMS, activation="tanh", dropout=0.3).fit(X, y)
+    path = save_model(tmp_path / "dropout.pt", model, model.classes_, "pixels")
+    loaded, info = load_model(path)
+    assert info["params"]["dropout"] == pytest.approx(0.3) and info["params"]["activation"] == "tanh"
+    assert loaded.dropout == pytest.approx(0.3)
+    assert [type(layer).__name__ for layer in loaded.network_] == [
+        "Linear", "Tanh", "Dropout", "Linear", "Tanh", "Dropout", "Linear"]
+    X_new, _ = blobs(count=30, seed=1)
+    assert np.array_equal(loaded.predict_proba(X_new), model.predict_proba(X_new))  # dropout is off to predict
+
+
+def test_a_file_from_before_dropout_loads_as_no_dropout(tmp_path, trained):
+    model, X = trained
+    path = save_model(tmp_path / "old.pt", model, model.classes_, "pixels")
+    document = torch.load(path, weights_only=True)
+    del document["params"]["dropout"]
+    torch.save(document, path)
+    loaded, info = load_model(path)
+    assert info["params"]["dropout"] == 0.0 and "Dropout" not in [type(layer).__name__ for layer in loaded.network_]
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # A file that claims dropout for weights laid out without it does not fit, and says so.
+    document["params"]["dropout"] = 0.5
+    torch.save(document, path)
+    with pytest.raises(ModelFileError, match="do not fit a network"):
+        load_model(path)

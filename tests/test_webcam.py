@@ -215,6 +215,21 @@ def test_classes_are_renamed_and_deleted_and_the_collection_opens_again(tmp_path
 # ------------------------------------------------------------------------------------------------ failures
 
 
+def test_use_this_dataset_needs_two_classes_with_images(tmp_path, clips):
+    folder = tmp_path / "one_class"
+    actions = (wait({"camera.status": "running"}) + new_class("red") + hold("r", 40) + new_class("blue")
+               + click(*VIEW.button_center("Use")) + wait({"idle": True}))
+    run = run_sketch("image_classifier", actions, tmp_path, "--collection", folder, "--camera", clips["red"],
+                     env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["collection"]["counts"]["red"] > 0 and state["collection"]["counts"]["blue"] == 0
+    assert ("a dataset needs at least two classes with at least one image each; only 'red' has images: record "
+            "another class first") in state["problem_messages"]
+    assert state["dataset"] == "builtin" and state["collecting"] is True  # nothing changed; the red images kept
+    assert len(list((folder / "red").glob("*.png"))) == state["collection"]["counts"]["red"]
+
+
 def test_the_default_run_never_opens_a_camera(tmp_path):
     run = run_sketch("image_classifier", wait({"idle": True}) + key("5") + key("l"), tmp_path, "--camera", "7",
                      env=env_for(tmp_path))

@@ -18,7 +18,8 @@ from mlcore.ml.features import EXTRACTORS
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
 SETTING_OPTIONS = (("layers", "hidden_layers"), ("epochs", "epochs"), ("batch_size", "batch_size"),
-                   ("learning_rate", "learning_rate"), ("validation_split", "validation_split"), ("seed", "seed"))
+                   ("learning_rate", "learning_rate"), ("validation_split", "validation_split"), ("seed", "seed"),
+                   ("activation", "activation"), ("dropout", "dropout"))
 
 
 def _setting(key):
@@ -45,6 +46,10 @@ def add_arguments(parser):
     parser.add_argument("--learning-rate", type=_setting("learning_rate"), metavar="F")
     parser.add_argument("--validation-split", type=_setting("validation_split"), metavar="F",
                         help="the share of training images held out to watch for overfitting")
+    parser.add_argument("--activation", type=_setting("activation"), metavar="relu|tanh|sigmoid",
+                        help="what each hidden layer applies")
+    parser.add_argument("--dropout", type=_setting("dropout"), metavar="F",
+                        help="the share of hidden units switched off at each training step (0 to 0.9)")
     parser.add_argument("--train", action="store_true", help="load, extract, train and test with no clicks")
     parser.add_argument("--predict", nargs="+", metavar="IMAGE",
                         help="classify these image files once a model is trained; prints one line per image")

@@ -81,6 +81,12 @@ class OwnClasses:
         if not self.recorded:
             self.app.say("record some images first: New dataset on page 1", problem=True)
             return
+        filled = [name for name, count in self.collection.counts().items() if count > 0]
+        if len(filled) < 2:
+            have = f"only '{filled[0]}' has images" if filled else "no class has images"
+            self.app.say(f"a dataset needs at least two classes with at least one image each; {have}: "
+                         f"record another class first", problem=True)
+            return
         self.app.stop_for("collection")
 
     def record(self, start=True):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ from mlcore.data.datasets import Dataset, DownloadCancelled, load_dataset
 from mlcore.image_app.background import OneJobAtATime
 from mlcore.image_app.images import PipelineError, ranked, read_image
 from mlcore.image_app.results import HISTORY_KEYS, Results
+from mlcore.image_app.runs import Runs
 from mlcore.image_app.saved_work import SavedWork
 from mlcore.jobs import Cancelled, Job
 from mlcore.ml import features
@@ -40,19 +42,22 @@ from mlcore.ml.features import FeatureCache, FeatureError
 from mlcore.ml.models import MLPClassifier
 from mlcore.ml.settings import DEFAULTS, SettingError, checked
 
-__all__ = ["DEFAULTS", "STORED_CANNOT_PREDICT", "ImagePipeline", "PipelineError", "course_model", "read_image"]
+__all__ = ["DEFAULTS", "DEFAULT_FEATURES", "STORED_CANNOT_PREDICT", "ImagePipeline", "PipelineError", "course_model",
+           "read_image"]
 
+DEFAULT_FEATURES = "efficientnet_lite0"
 STORED_CANNOT_PREDICT = (
     "stored features exist only for the dataset's own images; choose another extractor to predict new images"
 )
+RETRAIN_CAPTION = f"Use {DEFAULT_FEATURES} and retrain"  # the Deployment page's way out of STORED_CANNOT_PREDICT
 
 
 def course_model(settings):
-    """The course's network: an MLP with ReLU hidden layers, built from the Training page's settings."""
-    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation="relu",
-                         learning_rate=settings["learning_rate"], epochs=settings["epochs"],
-                         batch_size=settings["batch_size"], validation_split=settings["validation_split"],
-                         seed=settings["seed"])
+    """The course's network: an MLP built from the Training page's settings (ReLU hidden layers by default)."""
+    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation=settings["activation"],
+                         dropout=settings["dropout"], learning_rate=settings["learning_rate"],
+                         epochs=settings["epochs"], batch_size=settings["batch_size"],
+                         validation_split=settings["validation_split"], seed=settings["seed"])
 
 
 class _StopFlag:
@@ -65,7 +70,7 @@ class _StopFlag:
         return self.job.cancelled
 
 
-class ImagePipeline(OneJobAtATime, SavedWork, Results):
+class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs):
     """Dataset, features, model and results of one image classifier, with the slow steps on a worker thread."""
 
     def __init__(self, cache_folder=None, device=None, build_model=course_model):
@@ -82,19 +87,20 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results):
         self._compute_device = None
         self._cache_hits = 0
         self._clear_results()
+        self._init_runs()
 
     # ---------------------------------------------------------------------------------------------- choices
 
     @property
     def features_name(self) -> str:
-        """The chosen extractor: the one set here or given to `extract`, else the dataset's natural one.
+        """The chosen extractor: the one set here or given to `extract`, else EfficientNet-Lite0.
 
-        A Marcelle file carries a vector for every image, so "stored" costs nothing; any other dataset gets
-        EfficientNet-Lite0, whose weights come with the project and need no network.
+        EfficientNet-Lite0 is the default on every dataset, a course file's included: its weights come with the
+        project, and a new image (a dropped file, the camera, Live) goes through the same network as the
+        dataset's own. The vectors a Marcelle file stores ("stored") stay a choice: exactly the course app's
+        numbers, but nothing can compute them for a new image.
         """
-        if self._choice is not None:
-            return self._choice
-        return "stored" if self._has_stored(self.dataset) else "efficientnet_lite0"
+        return self._choice if self._choice is not None else DEFAULT_FEATURES
 
     @features_name.setter
     def features_name(self, name):
@@ -257,10 +263,12 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results):
                 pass  # `should_stop` ends the training after this epoch, keeping what was learned so far
 
         job.report(0, epochs, f"epoch 0/{epochs}")
+        started = time.monotonic()
         model.fit(self.train_features, labels, on_epoch=on_epoch, should_stop=lambda: job.cancelled)
         self._evaluate(model, dataset, name)
         done = len(history["loss"])
         self._training = "cancelled" if job.cancelled else "done"
+        self._record_run(model, params, time.monotonic() - started)
         stopped = f"stopped after {done} of {epochs} epochs" if done < epochs else f"trained {done} epochs"
         self._note(f"{stopped}: train accuracy {_percent(self.train_accuracy)}, "
                    f"test accuracy {_percent(self.test_accuracy)}")
@@ -306,7 +314,8 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results):
                 **{key: (values[-1] if values else None) for key, values in history.items()},
             },
             "model": None if model is None else {"hidden_layers": list(getattr(model, "hidden_layers", [])),
-                                                 "activation": getattr(model, "activation", None)},
+                                                 "activation": getattr(model, "activation", None),
+                                                 "dropout": getattr(model, "dropout", None)},
             "train_accuracy": self.train_accuracy,
             "test_accuracy": self.test_accuracy,
             "confusion_train": _as_list(self.confusion_train),
@@ -316,6 +325,8 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results):
                                              "total": job.total, "message": job.message, "error": job.error},
             "messages": list(self.messages),
             "problems": list(dataset.problems) if dataset is not None else [],
+            "runs": self.runs_state(),
+            "run_shown": self.run_shown,
         }
 
     def _features_state(self) -> dict:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from mlcore.image_app import command_line
 from mlcore.image_app.images import read_image
+from mlcore.image_app.pipeline import DEFAULT_FEATURES, RETRAIN_CAPTION
 from mlcore.jobs import Job
 
 
@@ -16,6 +17,7 @@ class Predictions:
         self.answers = []  # {"source", "label", "confidence", "probabilities", "image"[, "true"]}
         self.preview = None  # a Job decoding a new image for display
         self.printed = set()  # the --predict images
+        self.pending = None  # a file dropped on a model of stored features: classified after the retraining
 
     @property
     def latest(self):
@@ -45,7 +47,22 @@ class Predictions:
         if app.pipeline.model is None and "train" not in app.steps and not app.training:
             app.say("no model yet: train one on page 3, then drop the image again", problem=True)
             return
+        if app.pipeline.trained_extractor == "stored" and "train" not in app.steps:
+            self.pending = str(path)
+            app.say(f"this model knows only the stored vectors, which a new image lacks: press "
+                    f"'{RETRAIN_CAPTION}' (page 5) and it is classified after", problem=True)
+            return
         app.steps.ask("predict", str(path))
+
+    def retrain_computable(self):
+        """The way out of a model trained on stored vectors: extract EfficientNet-Lite0 features and train again;
+        a file dropped meanwhile is classified after."""
+        app = self.app
+        app.pipeline.features_name = DEFAULT_FEATURES
+        app.train()
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            app.steps.ask("predict", pending)
 
     def start(self, path):
         """The step queue's "predict" step; its picture is decoded for display on another thread meanwhile."""

@@ -33,6 +33,7 @@ class Results:
         self._history = {key: [] for key in HISTORY_KEYS}
         self._training = "idle"
         self._epochs_planned = 0
+        self.run_shown = None  # the results on the pages are no run's now
 
     def _evaluate(self, model, dataset, name):
         """Fill both confusion matrices, accuracies and predictions, then make `model` the current model."""

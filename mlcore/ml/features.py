@@ -23,18 +23,17 @@ OpenCV are imported only when an extractor first needs them, so importing this m
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import os
 import re
 import tempfile
 import threading
-from pathlib import Path
 
 import numpy as np
 
-from mlcore.files import write_atomically
+from mlcore.ml.feature_cache import VERSIONS as _VERSIONS
+from mlcore.ml.feature_cache import FeatureCache
 from mlcore.jobs import Cancelled as _JobCancelled
 
 EXTRACTORS = ["stored", "efficientnet_lite0", "mobilenet_v3_small", "color_histogram", "pixels"]
@@ -45,15 +44,6 @@ _DIMS = {
     "mobilenet_v3_small": 576,
     "color_histogram": 512,
     "pixels": 768,
-}
-
-# Part of every cache key: change an extractor's entry when its numbers change (weights, preprocessing), so
-# that vectors computed the old way are never read back.
-_VERSIONS = {
-    "efficientnet_lite0": "lite0-57934424 squash224 (p-127)/128 v1",
-    "mobilenet_v3_small": "IMAGENET1K_V1 short256 crop224 v1",
-    "color_histogram": "rgb8x8x8 v1",
-    "pixels": "rgb16x16 area v1",
 }
 
 # Models cost seconds to run and milliseconds to read back; the histogram and the pixels are cheaper to
@@ -176,60 +166,6 @@ def imagenet_top5(images, device=None):
             logits = model(_efficientnet_input(images[start : start + batch_size], device))
             rows.append(torch.topk(logits, 5, dim=1).indices.cpu().numpy())
     return np.concatenate(rows) if rows else np.zeros((0, 5), dtype=np.int64)
-
-
-# ---------------------------------------------------------------------------------------------------- cache
-
-
-class FeatureCache:
-    """Vectors already computed, one small file per (extractor, image) under `folder`.
-
-    An image is known by the SHA-1 of its pixels and shape, together with the extractor's name and version.
-    The folder is created on the first write, and every file is written whole (a temporary file, then a
-    rename), so a crash never leaves half a vector behind. A folder that cannot be written does not stop
-    extraction: the vectors are still returned, and `warning` says, in one line, that they were not kept.
-    """
-
-    def __init__(self, folder):
-        self.folder = Path(folder)
-        self.warning = ""
-        self._writable = True
-
-    def key(self, name, image):
-        """The hex digest that names `image`'s vector for extractor `name`."""
-        image = np.ascontiguousarray(image)
-        digest = hashlib.sha1(f"{name}|{_VERSIONS.get(name, '')}|{image.shape}|{image.dtype}|".encode())
-        digest.update(image.data)
-        return digest.hexdigest()
-
-    def path(self, name, key):
-        """Where the vector for (`name`, `key`) lives."""
-        return self.folder / name / f"{key}.npy"
-
-    def get(self, name, key):
-        """The stored vector, or None if there is none (or it cannot be read)."""
-        try:
-            vector = np.load(self.path(name, key), allow_pickle=False)
-        except (OSError, ValueError, EOFError):
-            return None
-        if vector.ndim != 1 or vector.dtype != np.float32:
-            return None
-        return vector
-
-    def put(self, name, key, vector):
-        """Keep `vector`; on a folder that cannot be written, set `warning` and keep nothing more."""
-        if not self._writable:
-            return
-        target = self.path(name, key)
-        try:
-            write_atomically(target, lambda file: np.save(file, np.asarray(vector, dtype=np.float32)))
-        except OSError as error:
-            self._writable = False
-            state = "full" if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) else "read-only"
-            reason = error.strerror or type(error).__name__
-            self.warning = (
-                f"feature cache is {state} ({self.folder}: {reason}): features will be recomputed next time"
-            )
 
 
 def _remove_quietly(path):
@@ -455,6 +391,19 @@ def _mobilenet_weights():
         raise FeatureError("mobilenet_v3_small needs torchvision: pip install -r requirements.txt") from error
     url = MobileNet_V3_Small_Weights.DEFAULT.url
     return url, os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(url))
+
+
+MOBILENET_WEIGHTS_FILE = "mobilenet_v3_small-047dcff4.pth"  # the name torchvision's url gives the file
+GET_MOBILENET = "weights: run once online with --features mobilenet_v3_small"
+
+
+def mobilenet_weights_on_disk():
+    """True when MobileNet V3 Small's weights are in torch hub's cache, found as torch would, without torch.
+
+    Cheap enough for every frame: the Features page offers the extractor only when this holds.
+    """
+    home = os.path.expanduser(os.getenv("TORCH_HOME", os.path.join(os.getenv("XDG_CACHE_HOME", "~/.cache"), "torch")))
+    return os.path.isfile(os.path.join(home, "hub", "checkpoints", MOBILENET_WEIGHTS_FILE))
 
 
 _NO_MOBILENET = (

@@ -10,13 +10,15 @@ is ever read back:
     {"format": "ml-sketches-model", "version": 1,
      "state_dict": the network's weights (torch.nn.Sequential of Linear layers and their activations),
      "classes": [...], "extractor": "efficientnet_lite0", "feature_dim": D,
-     "params": {"hidden_layers", "activation", "learning_rate", "epochs", "batch_size", "validation_split",
-                "seed", "normalize_inputs"},
+     "params": {"hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size",
+                "validation_split", "seed", "normalize_inputs"},
      "input_scaler": {"min": tensor, "max": tensor} or None}
 
 `input_scaler` holds the per-feature minimum and maximum the model learned its input scaling from; without them
 a model trained with `normalize_inputs` would see differently scaled inputs and predict differently. Files
-written before the hidden layers could choose their activation have no "activation": they load as "relu".
+written before the hidden layers could choose their activation have no "activation": they load as "relu"; files
+from before dropout have no "dropout": they load as 0 (a Dropout layer follows each hidden activation otherwise,
+so it shifts the layers' numbers in "state_dict").
 
 `load_model` reads with `torch.load(weights_only=True)`, which refuses any other kind of Python object instead
 of running it, then checks every key, type and tensor shape before building the network. A file it cannot use
@@ -38,7 +40,7 @@ from mlcore.ml.scaling import MinMaxScaler
 FORMAT = "ml-sketches-model"
 VERSION = 1
 
-PARAM_NAMES = ("hidden_layers", "activation", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
+PARAM_NAMES = ("hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
                "normalize_inputs")
 
 
@@ -72,6 +74,7 @@ def model_params(model: MLPClassifier) -> dict:
     return {
         "hidden_layers": [int(units) for units in model.hidden_layers],
         "activation": str(model.activation),
+        "dropout": float(getattr(model, "dropout", 0.0)),
         "learning_rate": float(model.learning_rate),
         "epochs": int(model.epochs),
         "batch_size": int(model.batch_size),
@@ -169,11 +172,12 @@ def _read(path: Path) -> object:
 def _check_params(name: str, params) -> dict:
     if not isinstance(params, dict):
         raise ModelFileError(f"{name}: tampered or damaged: 'params' is not a dictionary")
-    params = {"activation": "relu", **params}  # files from before the activation was a choice
+    params = {"activation": "relu", "dropout": 0.0, **params}  # files from before these were choices
     checks = {
         "hidden_layers": lambda v: isinstance(v, list) and all(isinstance(u, int) and not isinstance(u, bool)
                                                                and u > 0 for u in v),
         "activation": lambda v: v in ACTIVATIONS,
+        "dropout": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
         "learning_rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
         "epochs": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "batch_size": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -201,12 +205,14 @@ def _check_tensor(name: str, what: str, value, shape: tuple) -> None:
         raise ModelFileError(f"{name}: tampered or damaged: {what} holds NaN or infinite numbers")
 
 
-def _layer_shapes(inputs: int, hidden_layers: list[int], outputs: int) -> dict[str, tuple]:
-    """The state_dict keys and shapes of the network `MLPClassifier._build` makes: Linear, activation, ..., Linear."""
+def _layer_shapes(inputs: int, hidden_layers: list[int], outputs: int, dropout=0.0) -> dict[str, tuple]:
+    """The state_dict keys and shapes of the network `MLPClassifier._build` makes: Linear, activation[, Dropout],
+    ..., Linear."""
     shapes, width = {}, inputs
+    pitch = 3 if dropout else 2  # the layers each hidden layer takes in the Sequential
     for index, units in enumerate([*hidden_layers, outputs]):
-        shapes[f"{2 * index}.weight"] = (units, width)
-        shapes[f"{2 * index}.bias"] = (units,)
+        shapes[f"{pitch * index}.weight"] = (units, width)
+        shapes[f"{pitch * index}.bias"] = (units,)
         width = units
     return shapes
 
@@ -224,7 +230,7 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     document = _read(path)
     classes, extractor, feature_dim, params = _check_document(name, document)
     state = document["state_dict"]
-    _check_weights(name, state, feature_dim, params["hidden_layers"], classes)
+    _check_weights(name, state, feature_dim, params["hidden_layers"], classes, params["dropout"])
 
     model = MLPClassifier(**{key: params[key] for key in PARAM_NAMES})
     model.classes_ = list(classes)
@@ -272,14 +278,14 @@ def _check_document(name: str, document) -> tuple[list, str, int, dict]:
     return classes, extractor, feature_dim, _check_params(name, document["params"])
 
 
-def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int], classes: list) -> None:
+def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int], classes: list, dropout=0.0) -> None:
     """The saved weights fit the network the file describes: keys, shapes, finite numbers.
 
     Checked before the network is built, so that a file claiming huge layers cannot make us allocate them.
     """
     if not isinstance(state, dict):
         raise ModelFileError(f"{name}: tampered or damaged: 'state_dict' is not a dictionary")
-    expected = _layer_shapes(feature_dim, hidden_layers, len(classes))
+    expected = _layer_shapes(feature_dim, hidden_layers, len(classes), dropout)
     missing = [key for key in expected if key not in state]
     unexpected = [key for key in state if key not in expected]
     if missing or unexpected:

@@ -19,13 +19,16 @@ import math
 import numpy as np
 
 # The course's settings for the Marcelle MLP: Adam at 0.001, 15 epochs, batches of 8, a fifth held out to watch.
-DEFAULTS = dict(hidden_layers=[64, 32], epochs=15, batch_size=8, learning_rate=0.001, validation_split=0.2, seed=0)
+# `activation` is what each hidden layer applies; `dropout` the share of hidden outputs switched off in training.
+DEFAULTS = dict(hidden_layers=[64, 32], epochs=15, batch_size=8, learning_rate=0.001, validation_split=0.2, seed=0,
+                activation="relu", dropout=0.0)
 
 MAX_LAYERS = 8
 MAX_UNITS = 4096
 WHOLE = {"epochs": (1, 10000), "batch_size": (1, 100000), "seed": (0, 2**31 - 1)}
 # (lowest, highest, whether the lowest itself is allowed)
-NUMBER = {"learning_rate": (0, 10, False), "validation_split": (0, 0.9, True)}
+NUMBER = {"learning_rate": (0, 10, False), "validation_split": (0, 0.9, True), "dropout": (0, 0.9, True)}
+ACTIVATIONS = ["relu", "tanh", "sigmoid"]  # the choices of mlcore.ml.models, in the order + steps through them
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 
 
@@ -45,6 +48,10 @@ def check(key, value):
     """`value` if it is a good value for setting `key` (as a plain Python value), else SettingError."""
     if key == "hidden_layers":
         return _check_layers(value)
+    if key == "activation":
+        if value not in ACTIVATIONS:
+            raise SettingError(f"one of {', '.join(ACTIVATIONS)} (not {value!r})")
+        return value
     if key in WHOLE:
         low, high = WHOLE[key]
         if key == "seed" and value is None:
@@ -86,6 +93,8 @@ def parse(key, text):
             if isinstance(error, SettingError):
                 raise
             raise SettingError(f"whole numbers separated by commas, like 64, 32 (not {text!r})") from None
+    if key == "activation":
+        return check(key, text.lower())
     if key in WHOLE:
         try:
             value = int(text)
@@ -141,6 +150,10 @@ def step(key, value, up):
         if up:
             return next((rate for rate in LEARNING_RATES if rate > value * 1.0001), value)
         return next((rate for rate in reversed(LEARNING_RATES) if rate < value * 0.9999), value)
+    if key == "activation":
+        return ACTIVATIONS[(ACTIVATIONS.index(value) + (1 if up else -1)) % len(ACTIVATIONS)]
     if key == "validation_split":
         return round(min(0.9, max(0.0, value + (0.05 if up else -0.05))), 2)
+    if key == "dropout":
+        return round(min(0.9, max(0.0, value + (0.1 if up else -0.1))), 1)
     return min(WHOLE["seed"][1], max(0, (value or 0) + (1 if up else -1)))

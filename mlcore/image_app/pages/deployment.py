@@ -6,7 +6,8 @@ from pathlib import Path
 import pygame
 
 from mlcore.image_app.camera_feed import draw_feed
-from mlcore.image_app.pages.base import Page, draw_answer, white_panel
+from mlcore.image_app.pages.base import Page, accent_button, draw_answer, white_panel
+from mlcore.image_app.pipeline import RETRAIN_CAPTION
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
 
@@ -29,9 +30,18 @@ class DeploymentPage(Page):
         room = (self.panel.width - 36 - 2 * 10) // 3
         self.buttons = [ui.Button((self.panel.x + 18 + i * (room + 10), self.panel.y + 14, room, 44), name, size=27)
                         for i, name in enumerate(self.BUTTONS)]
+        self.retrain_button = accent_button((self.panel.x + 18, self.panel.bottom - 62, self.panel.width - 36, 48),
+                                            RETRAIN_CAPTION, size=26)
         self._picture = (None, None)
 
+    @property
+    def offers_retrain(self):
+        """A model of stored vectors cannot see a new image: the page offers to extract and retrain."""
+        return self.pipeline.trained_extractor == "stored" and not self.app.busy
+
     def button_center(self, name):
+        if name == RETRAIN_CAPTION:
+            return self.retrain_button.rect.center
         return self.buttons[self.BUTTONS.index(name)].rect.center
 
     def grids(self):
@@ -45,6 +55,9 @@ class DeploymentPage(Page):
         return False  # clicking an image predicts here; nothing is enlarged
 
     def click(self, x, y):
+        if self.offers_retrain and self.retrain_button.hit(x, y):
+            self.app.predictions.retrain_computable()
+            return
         for button in self.buttons:
             if button.hit(x, y):
                 {"Live": self.app.toggle_live, "Save model": self.app.save_model,
@@ -74,6 +87,10 @@ class DeploymentPage(Page):
             button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
                 button.caption == "Live" and wanted)
             button.draw(screen)
+        if self.offers_retrain:
+            ui.label(screen, "this model knows only the stored vectors: a new image needs computed ones",
+                     (panel.x + 18, self.retrain_button.rect.y - 30), size=22, colour=ui.DIM)
+            self.retrain_button.draw(screen)
         x, y = panel.x + 18, panel.y + 14 + self.TOP
         if wanted:
             self._draw_live(screen, x, y)
@@ -129,7 +146,8 @@ class DeploymentPage(Page):
     def bar_rect(self, row, rows):
         """Where the bar of the `row`-th class (likeliest first) lies when there are `rows` classes."""
         top = self.panel.y + 14 + self.TOP + self.SIDE + 20
-        area = pygame.Rect(self.panel.x + 18, top, self.panel.width - 36, self.panel.bottom - top - 14)
+        bottom = self.retrain_button.rect.y - 36 if self.offers_retrain else self.panel.bottom - 14
+        area = pygame.Rect(self.panel.x + 18, top, self.panel.width - 36, bottom - top)
         pitch = max(22, min(44, area.height // max(1, rows)))
         name_width = 130
         return pygame.Rect(area.x + name_width, area.y + row * pitch + 5, area.width - name_width - 70, pitch - 10)
@@ -140,7 +158,7 @@ class DeploymentPage(Page):
         rows = list(probabilities.items())
         for i, (name, p) in enumerate(rows):
             bar = self.bar_rect(i, len(rows))
-            if bar.bottom > self.panel.bottom - 8:
+            if bar.bottom > (self.retrain_button.rect.y - 36 if self.offers_retrain else self.panel.bottom - 8):
                 break
             ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
                      bold=i == 0)

@@ -4,7 +4,7 @@ import numpy as np
 import pygame
 
 from mlcore.image_app.pages.base import Page, accent_button, draw_job_progress, white_panel
-from mlcore.ml.features import EXTRACTORS
+from mlcore.ml.features import EXTRACTORS, GET_MOBILENET, mobilenet_weights_on_disk
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import class_colour, stretched_surface
 
@@ -42,13 +42,21 @@ class FeaturesPage(Page):
         dataset = self.pipeline.dataset
         return dataset is not None and self.pipeline._has_stored(dataset)
 
+    def offered(self, name):
+        """Whether extractor `name` can be chosen now: stored needs a Marcelle file, MobileNet its weights."""
+        if name == "stored":
+            return self._has_stored()
+        return name != "mobilenet_v3_small" or mobilenet_weights_on_disk()
+
     def click(self, x, y):
-        for button in self.options:
+        for name, button in zip(EXTRACTORS, self.options):
             if button.rect.collidepoint(x, y):
-                if button.caption == "stored" and not self._has_stored():
+                if name == "stored" and not self._has_stored():
                     self.app.say("this dataset has no stored features: only Marcelle files carry them", True)
-                    return
-                self.pipeline.features_name = button.caption
+                elif not self.offered(name):
+                    self.app.say(f"{name} is not on this machine yet; its {GET_MOBILENET}", True)
+                else:
+                    self.pipeline.features_name = name
                 return
         if self.extract_button.hit(x, y):
             self.app.extract(self.pipeline.features_name)
@@ -58,9 +66,12 @@ class FeaturesPage(Page):
     def draw(self, screen):
         chosen = self.pipeline.features_name
         ui.label(screen, "Feature extractor", (self.rect.x, self.rect.y), size=32, bold=True)
-        for button in self.options:
-            button.enabled = button.caption != "stored" or self._has_stored()
-            button.selected = button.caption == chosen
+        for name, button in zip(EXTRACTORS, self.options):
+            button.enabled = self.offered(name)
+            button.selected = name == chosen
+            missing = name == "mobilenet_v3_small" and not button.enabled
+            button.caption = ui.cut(GET_MOBILENET, button.rect.width - 12, 18) if missing else name
+            button.size = 18 if missing else 29
             button.draw(screen)
         job = self.app.job
         self.stop_button.enabled = self.app.busy
@@ -130,3 +141,6 @@ class FeaturesPage(Page):
             picture.blit(stretched_surface(strip[:, None, :], (14, area.height)), (0, 0))
             self._picture = (key, picture)
         screen.blit(self._picture[1], area)
+
+    def state(self):
+        return {"features_offered": [name for name in EXTRACTORS if self.offered(name)]}

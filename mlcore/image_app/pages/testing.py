@@ -5,7 +5,7 @@ import pygame
 
 from mlcore.image_app.pages.base import Page, percent
 from mlcore.widgets import ui
-from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
+from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged
 
 CORRECT = (0, 114, 178)   # diagonal cells: the model was right (blue)
 MISTAKE = (213, 94, 0)    # other cells: the model was wrong (vermilion)
@@ -99,6 +99,7 @@ class TestingPage(Page):
                                      "Click a cell to see its images", size=64, header=40)
         self.selected = None  # (split, row, col)
         self.selected_model = None  # the model whose answers the cell counts
+        self.answer = None  # the enlarged image's {"true", "predicted", "probabilities"}
 
     def grids(self):
         return [self.members]
@@ -132,6 +133,33 @@ class TestingPage(Page):
         item = self.members.click(x, y)
         if item not in (None, "page"):
             self.enlarged = item
+            ranked = self.pipeline.predict_sample(*item)
+            true = self.app.thumbnails.sample(*item).label
+            self.answer = {"true": true, "predicted": ranked[0][0], "probabilities": {
+                label: round(float(p), 4) for label, p in ranked}} if ranked else None
+
+    def draw_overlay(self, screen):
+        """The enlarged image with its true class, the class the model gave and the model's confidences."""
+        if self.enlarged is None or self.pipeline.dataset is None:
+            return
+        answer = self.answer
+        if answer is None:
+            draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes)
+            return
+        caption = f"true: {answer['true']}   predicted: {answer['predicted']}"
+        box = draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes, caption)
+        rows = list(answer["probabilities"].items())
+        card = pygame.Rect(box.right + 16, box.y, 300, 56 + 34 * len(rows))
+        pygame.draw.rect(screen, (255, 255, 255), card, border_radius=10)
+        ui.label(screen, "the model's confidence", (card.x + 14, card.y + 12), size=24, bold=True)
+        for i, (name, p) in enumerate(rows):
+            y = card.y + 48 + 34 * i
+            bar = pygame.Rect(card.x + 130, y + 4, 110, 20)
+            colour = class_colour(self.classes.index(name)) if name in self.classes else ui.ACCENT
+            ui.label(screen, ui.cut(name, 110, 22), (card.x + 14, bar.centery), size=22, anchor="midleft")
+            pygame.draw.rect(screen, (232, 232, 236), bar)
+            pygame.draw.rect(screen, colour, (bar.x, bar.y, round(bar.width * p), bar.height))
+            ui.label(screen, f"{p:.0%}", (bar.right + 6, bar.centery), size=22, anchor="midleft")
 
     def draw(self, screen):
         pipeline = self.pipeline
@@ -158,6 +186,8 @@ class TestingPage(Page):
     def state(self):
         if not self.selected:
             return {"selected_cell": None}
+        answer = {"enlarged_answer": self.answer if self.enlarged is not None else None}
         split, row, col = self.selected
         return {"selected_cell": {"split": split, "true": self.classes[row], "predicted": self.classes[col],
-                                  "row": row, "col": col, "members": [index for _, index in self.members.items]}}
+                                  "row": row, "col": col, "members": [index for _, index in self.members.items]},
+                **answer}

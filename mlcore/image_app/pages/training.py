@@ -7,6 +7,7 @@ the sketch's `build_model(settings)` receives them when a training starts.
 import pygame
 
 from mlcore.image_app.pages.base import Page, accent_button, draw_job_progress, percent
+from mlcore.image_app.pages.runs_table import RunsTable
 from mlcore.ml import settings
 from mlcore.widgets import charts, ui
 from mlcore.widgets.text_edit import TextEdit
@@ -15,30 +16,34 @@ from mlcore.widgets.text_edit import TextEdit
 class Field:
     """One training setting: a caption, a box to type in, and - / + buttons."""
 
-    def __init__(self, key, caption, x, y):
+    def __init__(self, key, caption, x, y, height=44):
         self.key, self.caption = key, caption
-        self.box = pygame.Rect(x + 250, y, 180, 44)
-        self.minus = ui.Button((x + 440, y, 44, 44), "-", size=34)
-        self.plus = ui.Button((x + 492, y, 44, 44), "+", size=34)
+        self.box = pygame.Rect(x + 250, y, 180, height)
+        self.minus = ui.Button((x + 440, y, 44, height), "-", size=34)
+        self.plus = ui.Button((x + 492, y, 44, height), "+", size=34)
         self.y = y
-        self.text = TextEdit(allowed=".,- e")
+        self.text = TextEdit(allowed=None if key == "activation" else ".,- e")
 
 
 class TrainingPage(Page):
     """Step 3: set the network's knobs, train, and watch the loss and accuracy curves."""
 
     SETTINGS = [("hidden_layers", "hidden layers"), ("epochs", "epochs"), ("batch_size", "batch size"),
-                ("learning_rate", "learning rate"), ("validation_split", "validation split"), ("seed", "seed")]
+                ("learning_rate", "learning rate"), ("validation_split", "validation split"), ("seed", "seed"),
+                ("activation", "activation"), ("dropout", "dropout")]
+    PITCH = 44  # from one setting's row to the next
 
     def __init__(self, app, rect):
         super().__init__(app, rect)
-        x, y = self.rect.x, self.rect.y + 46
-        self.fields = [Field(key, caption, x, y + i * 54) for i, (key, caption) in enumerate(self.SETTINGS)]
-        buttons_y = y + len(self.fields) * 54 + 14
-        self.train_button = accent_button((x, buttons_y, 260, 56), "Train")
-        self.stop_button = ui.Button((x + 276, buttons_y, 260, 56), "Stop", size=30)
-        self.progress = pygame.Rect(x, buttons_y + 72, 536, 60)
+        x, y = self.rect.x, self.rect.y + 42
+        self.fields = [Field(key, caption, x, y + i * self.PITCH, self.PITCH - 6)
+                       for i, (key, caption) in enumerate(self.SETTINGS)]
+        buttons_y = y + len(self.fields) * self.PITCH + 8
+        self.train_button = accent_button((x, buttons_y, 260, 50), "Train")
+        self.stop_button = ui.Button((x + 276, buttons_y, 260, 50), "Stop", size=30)
+        self.progress = pygame.Rect(x, buttons_y + 62, 536, 60)
         self.charts = pygame.Rect(x + 556, self.rect.y, self.rect.right - x - 556, self.rect.height)
+        self.runs = RunsTable(self.charts)  # moved under the curves once there are runs (`_layout`)
         self.editing = None
 
     def field(self, key):
@@ -81,8 +86,24 @@ class TrainingPage(Page):
         if value != old:
             self.app.say(f"{field.caption}: {settings.show(field.key, value)} (press Train to use it)")
 
+    def _layout(self):
+        """The curves' panel, with the runs table under it once there is a run: (curves, table)."""
+        rows = self.pipeline.runs_state()
+        room = RunsTable.height(len(rows))
+        curves = pygame.Rect(self.charts.x, self.charts.y, self.charts.width, self.charts.height - room)
+        self.runs.rect = pygame.Rect(curves.x + 6, curves.bottom + 8, curves.width - 6, room - 8)
+        return curves, rows
+
     # -- clicks ---------------------------------------------------------------------------------------------
     def click(self, x, y):
+        _, rows = self._layout()
+        index = self.runs.hit(rows, x, y)
+        if index is not None and self.app.busy:
+            self.app.say("wait for the running step to finish (or Stop it), then click the run again", problem=True)
+            return
+        if index is not None:
+            self.pipeline.show_run(index)  # its model, curves and confusion matrices come back
+            return
         for field in self.fields:
             if field.box.collidepoint(x, y):
                 self.edit(field)
@@ -129,7 +150,10 @@ class TrainingPage(Page):
         field.plus.draw(screen)
 
     def _draw_charts(self, screen):
-        panel = ui.panel(screen, self.charts)
+        curves, rows = self._layout()
+        if rows:
+            self.runs.draw(screen, rows, self.pipeline.run_shown)
+        panel = ui.panel(screen, curves)
         history = self.pipeline.history
         epochs = self.pipeline.state()["training"]["epochs"] or self.pipeline.params["epochs"]
         inner = panel.inflate(-32, -24)
