@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 
 from driver import click, cluster, key, run_sketch
+from mlcore.widgets.theme import DEFAULT
+
+PREDICTION = DEFAULT.accent
 
 C_POINTS = [(150, 150), (170, 160), (140, 175), (160, 135), (180, 150), (135, 150), (155, 170), (165, 145)]
 E_POINTS = [(x + 630, y + 60) for x, y in C_POINTS]
@@ -36,8 +39,19 @@ def test_collect_train_predict_reset(tmp_path):
     assert "network reset: collecting (your samples are kept)" in state["messages"]
 
 
+def shown_with_the_popup(x, y):
+    """Where the canvas point (x, y) is drawn (and clicked) while the training popup shrinks the view."""
+    from mlcore.notes.canvas import NoteCanvas
+
+    canvas = NoteCanvas("classification", 960, 600)
+    canvas.show_popup = True
+    return tuple(round(value) for value in canvas.to_view(x, y))
+
+
 def test_training_history_and_screen(tmp_path):
-    actions = COLLECT + TRAIN + key("v") + key("p", after=2) + click(157, 152) + click(457, 452, after=2)
+    # P shows the popup beside the canvas: the samples are drawn smaller, left of it, and clicks land there.
+    actions = (COLLECT + TRAIN + key("v") + key("p", after=2) + click(*shown_with_the_popup(157, 152))
+               + click(*shown_with_the_popup(457, 452), after=2))
     run = run_sketch("classification", actions, tmp_path, "--seed", "2")
     assert run.returncode == 0, run.output
     training = run.state["training"]
@@ -45,11 +59,14 @@ def test_training_history_and_screen(tmp_path):
     assert len(training["loss"]) == 200 and len(training["val_loss"]) == 200
     assert training["loss"][-1] < training["loss"][0] / 4
     assert training["accuracy"][-1] == 1.0
+    assert [p["label"] for p in run.state["predictions"]] == ["C", "G"]  # the clicks landed on the clusters
     # Pixels: samples in their notes' colours, the prediction in blue, the map tinting empty space.
-    assert run.pixel(135 - 12, 150) == (213, 94, 0)      # the C sample at (135, 150): vermilion
-    assert run.pixel(157 + 13, 152 + 6) == (0, 114, 178)  # the blue prediction circle, beside its letter
+    x, y = shown_with_the_popup(135, 150)
+    assert run.pixel(x - 12, y) == (213, 94, 0)          # the C sample at (135, 150): vermilion
+    x, y = shown_with_the_popup(157, 152)
+    assert run.pixel(x + 13, y + 6) == PREDICTION         # the blue prediction circle, beside its letter
     paper = np.array((246, 246, 242))
-    far = np.array(run.pixel(60, 560))                   # no sample near: tinted, not plain paper
+    far = np.array(run.pixel(*shown_with_the_popup(60, 555)))  # no sample near: tinted, not plain paper
     assert np.abs(far - paper).sum() > 20
     assert run.state["map"]["visible"] and run.state["map"]["ms"] is not None
 
@@ -238,3 +255,15 @@ def test_torch_never_enters_the_window_process(tmp_path):
     assert run.state["map"]["ms"] is not None                         # and draws the map
     assert run.state["process"]["torch_loaded"] is False
     assert run.state["process"]["peak_memory_mb"] < 250
+
+
+def test_t_pressed_while_the_network_library_loads_is_kept(tmp_path):
+    # From the very first frames: two notes, then T at once, long before torch could have loaded anywhere.
+    actions = ([{"type": "key_down", "key": "c", "after": 0}] + click(150, 150, after=0) + click(170, 160, after=0)
+               + [{"type": "key_up", "key": "c", "after": 0}, {"type": "key_down", "key": "g", "after": 0}]
+               + click(450, 450, after=0) + click(470, 460, after=0) + [{"type": "key_up", "key": "g", "after": 0}]
+               + key("t", after=0) + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}])
+    run = run_sketch("classification", actions, tmp_path, "--seed", "0")
+    assert run.returncode == 0, run.output
+    assert run.state["training"]["status"] == "done" and run.state["training"]["epochs_done"] == 200
+    assert len(run.state["runs"]) == 1

@@ -86,7 +86,7 @@ class NeuralNetwork:
                 progress.put((epoch, dict(logs)))
                 job.report(epoch)
 
-            job.report(0, epochs, "loading torch…")
+            job.report(0, epochs, "T: training starts when the network library is ready…")
             if trainer is not None:
                 return trainer.fit(task, options, epochs, inputs, outputs, epoch_ended, lambda: job.cancelled,
                                    on_ready=lambda: job.report(0, epochs, "training"))
