@@ -7,8 +7,8 @@ Step 4: click anywhere: the network predicts a frequency and plays exactly that 
 it glides through pitches that are on no keyboard: what do you hear?
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
-(the samples stay) · U or Backspace undo · S save the samples · Esc quit.
-Run: python -m sketches.regression [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5]
+(the samples stay) · U or Backspace undo · S save the samples · F2 projector theme · Esc quit.
+Run: python -m sketches.regression [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
 """
 
@@ -27,7 +27,7 @@ EPOCHS = 200
 HIDDEN_LAYERS = [16]          # one hidden layer of 16 units; try [8] or [32, 16]
 ACTIVATION = "relu"           # or "tanh", "sigmoid"
 LEARNING_RATE = 0.05
-BATCH_SIZE = 16
+BATCH_SIZE = 32                # samples per training step, as ml5
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
 OCTAVE = 4                    # the targets: C4 = 261.63 Hz … B4 = 493.88 Hz
 COLOURS = {                   # one colour per note (red, green, blue); these stay apart for colour-blind eyes
@@ -87,6 +87,7 @@ def key_pressed(key):
 
 
 def mouse_pressed(x, y, button):
+    x, y = canvas.point_under(x, y)  # the place on the canvas (the training popup may have shrunk the view)
     if button != 1 or not canvas.inside(x, y):
         return
     if not network.trained:

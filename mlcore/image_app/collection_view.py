@@ -259,7 +259,7 @@ class CollectionView:
             pygame.draw.rect(screen, (255, 255, 255) if chosen else (236, 236, 232), row, border_radius=6)
             if chosen:
                 pygame.draw.rect(screen, ui.ACCENT, row, 3, border_radius=6)
-            colour = class_colour(filled.index(name)) if name in filled else ui.DIM
+            colour = class_colour(name, filled) if name in filled else ui.DIM
             pygame.draw.rect(screen, colour, (row.x + 8, row.centery - 8, 16, 16), border_radius=3)
             size = 28 if row.height >= 34 else 24
             ui.label(screen, ui.cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen,

@@ -13,16 +13,17 @@ import pygame
 from mlcore.ml.neural_network import train_in_a_process
 from mlcore.notes import pitches, sample_files
 from mlcore.notes.audio import Speaker
+from mlcore.notes.bars import draw_bars
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.popup import draw_popup, popup_rect
 from mlcore.notes.runs import RunsTable
 from mlcore.notes.sample_files import Sample, SampleFileError
+from mlcore.notes.sample_layer import SampleLayer
 from mlcore.notes.tasks import TASKS, draw_note_circle
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
 
 TOP_BAR = 48
 BOTTOM_BAR = 34
-KEYS = "hold A–G + click: add   T train   P curves   V map   H runs   R reset   U undo   S save   Esc quit"
 
 
 def peak_memory_mb():
@@ -47,7 +48,7 @@ class NoteCanvas:
         self.top, self.bottom = TOP_BAR, height - BOTTOM_BAR
         self.octave = octave
         self.colours = dict(colours or pitches.COLOURS)
-        self.paper = np.array(ui.PAPER, dtype=np.float64)
+        self.paper = np.array(theme.current().paper, dtype=np.float64)
         self.samples = []        # Sample(x, y, note, frequency)
         self.predictions = []    # what clicks in predicting mode gave, all session long
         self.shown_from = 0      # the canvas shows the predictions of the current network only
@@ -57,6 +58,7 @@ class NoteCanvas:
         self.epochs = None       # of the latest training
         self.show_popup = False
         self.map = NetworkMap(width, height)
+        self.sample_layer = SampleLayer((width, height))
         self.show_map = False
         self.runs = RunsTable(self.task.metric)
         self.messages = []       # (text, until, is_error) shown now
@@ -76,6 +78,8 @@ class NoteCanvas:
     def start(self, args):
         """Sound, the seed of --seed, and the samples of --load."""
         self.seed = args.seed
+        if getattr(args, "projector", False) and theme.current().name != "projector":
+            self.toggle_theme()
         self.speaker = Speaker()
         if self.speaker.notice:
             self.say(self.speaker.notice)
@@ -135,13 +139,20 @@ class NoteCanvas:
             self.undo()
         elif key == "s":
             self.save()
+        elif key == "f2":
+            self.toggle_theme()
+            self.say(f"{theme.current().name} theme (F2 switches)")
+
+    def toggle_theme(self):
+        """The projector theme (larger text, stronger colours) or back to the default one."""
+        theme.toggle()
+        self.paper = np.array(theme.current().paper, dtype=np.float64)
+        self.map.forget()
 
     # -- samples, sound, predictions ------------------------------------------------------------------------------
     def inside(self, x, y):
-        """True on the drawing area (not on the bars, not under the popup)."""
-        if not (0 <= x < self.width and self.top <= y < self.bottom):
-            return False
-        return not (self.show_popup and self.popup_rect().collidepoint(x, y))
+        """True on the drawing area (not on the bars). Give it the place `point_under` a click."""
+        return 0 <= x < self.width and self.top <= y < self.bottom
 
     def frequency(self, note):
         return pitches.frequency(note, self.octave)
@@ -263,52 +274,51 @@ class NoteCanvas:
     def popup_rect(self):
         return popup_rect(self.width, self.top, self.bottom)
 
+    def view_rect(self):
+        """Where the samples are drawn: between the bars, shrunk (same shape) left of the popup while it shows."""
+        area = pygame.Rect(0, self.top, self.width, self.bottom - self.top)
+        if not self.show_popup:
+            return area
+        room = self.popup_rect().x - 8
+        factor = room / self.width
+        return pygame.Rect(0, self.top, room, round(area.height * factor))
+
+    def to_view(self, x, y):
+        """Where the canvas point (x, y) is drawn now."""
+        view = self.view_rect()
+        factor = view.width / self.width
+        return (view.x + x * factor, view.y + (y - self.top) * factor)
+
+    def point_under(self, x, y):
+        """The canvas point drawn at (x, y): itself, unless the popup shrank the view (off it: off the canvas)."""
+        view = self.view_rect()
+        if view.width == self.width:
+            return x, y
+        factor = view.width / self.width
+        return ((x - view.x) / factor, self.top + (y - view.y) / factor)
+
     def draw(self, screen):
-        screen.fill(ui.PAPER)
+        theme.begin_frame(screen)
+        look = theme.current()
+        screen.fill(look.paper)
         trained = self.mode == "predicting"
+        view = self.view_rect()
         if self.show_map and trained:
-            screen.blit(self.map.surface_for(self.network.model, lambda model, grid: self.task.map_colours(
-                model, grid, self)), (0, 0))
-        for sample in self.samples:
-            draw_note_circle(screen, sample.x, sample.y, self.colours[sample.note], sample.note)
+            surface = self.map.surface_for(self.network.model, lambda model, grid: self.task.map_colours(
+                model, grid, self))
+            screen.blit(self.map.view(surface, (0, self.top, self.width, self.bottom - self.top), view.size), view)
+        if view.width < self.width:
+            pygame.draw.rect(screen, look.dim, view, max(1, look.stroke // 2))
+        self.sample_layer.draw(screen, self.samples, self.colours, self.to_view, view)
         for prediction in self.predictions[self.shown_from:]:
-            self.task.draw_prediction(screen, prediction)
-        self._draw_bars(screen)
-        if self.show_map and trained:
-            self.task.draw_legend(screen, self)
+            self.task.draw_prediction(screen, prediction, self.to_view(prediction["x"], prediction["y"]))
+        draw_bars(screen, self)
         if self.show_popup:
             draw_popup(screen, self.popup_rect(), self.network, self.task, self.epochs)
+            ui.label(screen, "P: the canvas gets its room back", (view.x + 8, view.bottom + 8), size=look.small,
+                     colour=look.dim)
         if self.runs.visible:
             self.runs.draw(screen, pygame.Rect(8, self.top + 8, self.width - 16, self.bottom - self.top - 16))
-        self._draw_messages(screen)
-
-    def _draw_bars(self, screen):
-        pygame.draw.rect(screen, ui.PANEL, (0, 0, self.width, self.top))
-        middle = self.top // 2
-        draw_note_circle(screen, 28, middle, self.colours[self.note], self.note)
-        ui.label(screen, f"note {self.note}  {self.frequency(self.note):.2f} Hz", (54, middle), size=32,
-                 colour=ui.PANEL_TEXT, anchor="midleft")
-        mode = self.mode
-        if mode == "training" and self.network.job.running:
-            job = self.network.job
-            mode = f"training {job.done}/{job.total}" if job.done else job.message or "training"
-        ui.label(screen, mode, (self.width - 16, middle), size=36, colour=(255, 255, 255), anchor="midright",
-                 bold=True)
-        silent = "   (no sound)" if self.speaker and not self.speaker.available else ""
-        count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
-        ui.label(screen, f"{count}{silent}", (self.width // 2, middle), size=28, colour=ui.PANEL_TEXT, anchor="center")
-        pygame.draw.rect(screen, ui.PANEL, (0, self.bottom, self.width, self.height - self.bottom))
-        ui.label(screen, KEYS, (self.width // 2, (self.bottom + self.height) // 2), size=24, colour=ui.PANEL_TEXT,
-                 anchor="center")
-
-    def _draw_messages(self, screen):
-        now = time.monotonic()
-        self.messages = [m for m in self.messages if m[1] > now]
-        y = self.bottom - 10
-        for text, _, error in reversed(self.messages):
-            box = ui.label(screen, text, (self.width // 2, y), size=26, anchor="midbottom",
-                           colour=(255, 255, 255), background=ui.ERROR if error else ui.PANEL, padding=6)
-            y = box.top - 12
 
     # -- state ---------------------------------------------------------------------------------------------------------
     def state(self):
@@ -326,5 +336,5 @@ class NoteCanvas:
                 "map": {"visible": self.show_map, "ms": self.map.ms}, "runs": self.runs.state(),
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
-                "messages": list(self.message_log), "unsaved": self.unsaved,
+                "messages": list(self.message_log), "unsaved": self.unsaved, "display": theme.report(),
                 "process": {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()}}

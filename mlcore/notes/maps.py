@@ -25,9 +25,20 @@ class NetworkMap:
         self.surface = None
         self.model = None
         self.ms = None
+        self._view = (None, None)  # (what it shows, the picture)
 
     def forget(self):
         self.surface = self.model = None
+        self._view = (None, None)
+
+    def view(self, surface, area, size):
+        """The `area` of the map `surface` scaled to `size`, kept until the map or the size changes."""
+        key = (surface, tuple(area), tuple(size))
+        if self._view[0] is None or self._view[0][0] is not surface or self._view[0][1:] != key[1:]:
+            part = surface.subsurface(area)
+            picture = part if part.get_size() == tuple(size) else pygame.transform.smoothscale(part, size)
+            self._view = (key, picture)
+        return self._view[1]
 
     def surface_for(self, model, colour_cells):
         """`colour_cells(model, grid)` gives one RGB row per cell centre of the grid (row-major, y slowest)."""

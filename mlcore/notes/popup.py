@@ -1,38 +1,51 @@
-"""The training visor: epoch counter, progress bar, and live curves of the loss and the task's metric."""
+"""The training visor: epoch counter, progress bar, and live curves of the loss and the task's metric.
+
+It docks in a column at the right of the canvas; while it shows, the canvas draws its samples in the room left of
+it (`NoteCanvas.view_rect`), so the popup hides none of them.
+"""
 
 import pygame
 
-from mlcore.widgets import charts, ui
+from mlcore.widgets import charts, theme, ui
+
+POPUP_WIDTH = 390
 
 
 def draw_popup(screen, rect, network, task, epochs):
     """Draw the popup for `network` (None before the first training) inside `rect`."""
+    look = theme.current()
     rect = ui.panel(screen, rect, alpha=255)
-    x, y = rect.x + 16, rect.y + 12
-    ui.label(screen, "Training", (x, y), size=30, colour=ui.PANEL_TEXT, bold=True)
-    ui.label(screen, "P hides this", (rect.right - 16, y + 4), size=20, colour=(170, 170, 180), anchor="topright")
+    x, y, room = rect.x + 14, rect.y + 10, rect.width - 28
+    title = ui.label(screen, "Training", (x, y), size=30, colour=look.panel_text, bold=True, padding=0)
+    ui.label(screen, "P hides this", (rect.right - 14, title.centery), size=look.small, colour=look.panel_dim,
+             anchor="midright", padding=0)
+    y = title.bottom + 8
     job = network.job if network is not None else None
     if job is None:
-        ui.label(screen, "press T to train", (x, y + 44), size=26, colour=ui.PANEL_TEXT)
+        ui.label(screen, "press T to train", (x, y), size=look.text, colour=look.panel_text)
         return
     status = {"running": job.message if not job.done else "training", "done": "done", "failed": "failed",
               "cancelled": "stopped"}.get(job.status, job.status)
-    ui.label(screen, f"epoch {job.done} / {job.total or epochs}   {status}", (x, y + 40), size=26,
-             colour=ui.PANEL_TEXT)
-    ui.progress_bar(screen, (x, y + 70, rect.width - 32, 14), job.fraction)
-    for row, line in enumerate(summary_lines(network, epochs)):
-        ui.label(screen, ui.cut(line, rect.width - 32, 20), (x, y + 92 + 22 * row), size=20, colour=ui.PANEL_TEXT)
-    top = y + 140
-    height = (rect.bottom - top - 10) // 2
-    history = network.history
-    for top, key, title, y_range in ((top, "loss", "loss", None),
-                                     (top + 10 + height, task.metric, task.metric_title, task.metric_range)):
-        series = {title: (history.get(key, []), ui.SERIES_COLOURS[0]),
-                  "validation": (history.get("val_" + key, []), ui.SERIES_COLOURS[1])}
-        charts.line_chart(screen, (x, top, rect.width - 32, height), series, title, y_range=y_range, x_max=epochs)
+    line = ui.label(screen, ui.cut(f"epoch {job.done} / {job.total or epochs}   {status}", room, look.text), (x, y),
+                    size=look.text, colour=look.panel_text, padding=0)
+    ui.progress_bar(screen, (x, line.bottom + 6, room, 12), job.fraction)
+    y = line.bottom + 26
+    for text in summary_lines(network, epochs):
+        for part in ui.wrap(text, room, look.small)[:2]:
+            y = ui.label(screen, part, (x, y), size=look.small, colour=look.panel_dim, padding=0).bottom + 2
+    top = y + 8
+    bottom = rect.bottom - 10
     if job.status == "failed":
-        ui.label(screen, ui.cut(job.error, rect.width - 32, 22), (x, rect.bottom - 30), size=22,
+        bottom -= ui.line_height(look.small) + 6
+        ui.label(screen, ui.cut(job.error, room, look.small), (x, bottom + 4), size=look.small,
                  colour=(255, 150, 150))
+    height = (bottom - top - 10) // 2
+    history = network.history
+    for chart_top, key, title, y_range in ((top, "loss", "loss", None),
+                                           (top + 10 + height, task.metric, task.metric_title, task.metric_range)):
+        series = {"training": (history.get(key, []), look.series[0]),
+                  "validation": (history.get("val_" + key, []), look.series[1])}
+        charts.line_chart(screen, (x, chart_top, room, height), series, title, y_range=y_range, x_max=epochs)
 
 
 def summary_lines(network, epochs):
@@ -52,5 +65,5 @@ def summary_lines(network, epochs):
 
 
 def popup_rect(width, top, bottom):
-    """Where the popup sits on a canvas `width` wide between the bars at `top` and `bottom`."""
-    return pygame.Rect(width - 500, top + 10, 490, bottom - top - 20)
+    """Where the popup docks on a canvas `width` wide between the bars at `top` and `bottom`: a column at the right."""
+    return pygame.Rect(width - POPUP_WIDTH - 6, top + 6, POPUP_WIDTH, bottom - top - 12)

@@ -5,7 +5,7 @@ import time
 
 import pygame
 
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
 
 COLUMNS = [("time", 64), ("samples", 80), ("notes", 60), ("hidden", 96), ("activation", 96), ("rate", 60),
            ("epochs", 66), ("loss", 70), ("val loss", 80), ("metric", 80), ("val metric", 92), ("seconds", 72)]
@@ -55,24 +55,28 @@ class RunsTable:
                 f"{row['seconds']:.2f}"]
 
     def draw(self, screen, rect):
+        look = theme.current()
         rect = ui.panel(screen, rect, alpha=250)
         x, y = rect.x + 14, rect.y + 10
-        ui.label(screen, "Runs of this session", (x, y), size=28, colour=ui.PANEL_TEXT, bold=True)
-        ui.label(screen, "H hides this", (rect.right - 14, y + 4), size=20, colour=(170, 170, 180), anchor="topright")
+        title = ui.label(screen, "Runs of this session", (x, y), size=28, colour=look.panel_text, bold=True)
+        ui.label(screen, "H hides this", (rect.right - 14, title.centery), size=look.small, colour=look.panel_dim,
+                 anchor="midright")
         metric = "accuracy" if self.metric == "accuracy" else "error Hz"
         headers = [name.replace("metric", metric) for name, _ in COLUMNS]
-        y += 40
-        self._draw_row(screen, x, y, headers, (170, 170, 180))
+        pitch = ui.line_height(look.small) + 8
+        y = title.bottom + 10
+        self._draw_row(screen, x, y, headers, look.panel_dim)
         if not self.rows:
-            ui.label(screen, "no training yet: press T", (x, y + 30), size=24, colour=ui.PANEL_TEXT)
-        shown = max(1, (rect.bottom - y - 30) // 28)
+            ui.label(screen, "no training yet: press T", (x, y + pitch + 4), size=look.text, colour=look.panel_text)
+        shown = max(1, (rect.bottom - y - pitch) // pitch)
         for index, row in list(enumerate(self.rows))[-shown:]:
-            y += 28
+            y += pitch
             if index == self.current:
-                pygame.draw.rect(screen, ui.ACCENT, (rect.x + 4, y - 2, rect.width - 8, 26), border_radius=4)
+                pygame.draw.rect(screen, look.accent, (rect.x + 4, y - 4, rect.width - 8, pitch), border_radius=4)
             self._draw_row(screen, x, y, self._cells(row), (255, 255, 255))
 
     def _draw_row(self, screen, x, y, cells, colour):
+        size = theme.current().small
         for (name, width), text in zip(COLUMNS, cells):
-            ui.label(screen, ui.cut(text, width - 8, 20), (x, y), size=20, colour=colour, padding=0)
+            ui.label(screen, ui.cut(text, width - 8, size), (x, y), size=size, colour=colour, padding=0)
             x += width

@@ -77,6 +77,8 @@ def common_arguments(parser):
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (for a projector)")
     parser.add_argument("--scale", type=positive_number, default=1.0, metavar="F",
                         help="window size as a multiple of the canvas (1.5 on a projector)")
+    parser.add_argument("--projector", action="store_true",
+                        help="the projector theme: larger text, thicker lines, stronger colours (F2 switches)")
     parser.add_argument("--seed", type=int, metavar="N", help="the same random start every time")
     parser.add_argument("--load", type=saved_data, metavar="FILE",
                         help="start with the data saved in FILE (last: the newest autosave, where the sketch keeps one)")

@@ -1,40 +1,60 @@
-"""Line charts of per-epoch values (loss, accuracy), with their ticks and legend."""
+"""Line charts of per-epoch values (loss, accuracy), with their ticks, and their legend under the plot."""
 
 import pygame
 
-from mlcore.widgets.ui import PANEL_TEXT, label
+from mlcore.widgets import theme, ui
 
 
-def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=PANEL_TEXT, grid=(70, 72, 84)):
-    """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1)."""
+def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=None, grid=None):
+    """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1).
+
+    The title sits above the plot, the ticks left of it and the legend under it: nothing is drawn over a curve.
+    Sizes and strokes are the theme's. Returns the plot's rectangle.
+    """
+    look = theme.current()
+    text = look.panel_text if text is None else text
+    grid = look.grid if grid is None else grid
     rect = pygame.Rect(rect)
-    label(surface, title, (rect.x, rect.y), size=22, colour=text)
-    plot = pygame.Rect(rect.x + 44, rect.y + 22, rect.width - 48, rect.height - 44)
-    pygame.draw.rect(surface, grid, plot, 1)
-    values = [v for points, _ in series.values() for v in points if v == v]  # v == v drops NaN
-    if y_range is None:
-        low, high = (min(values), max(values)) if values else (0.0, 1.0)
-        if high - low < 1e-9:
-            low, high = low - 0.5, high + 0.5
-        low = min(low, 0.0) if low >= 0 else low
-    else:
-        low, high = y_range
-    longest = max([len(points) for points, _ in series.values()] + [2])
-    x_max = max(x_max or 0, longest)
-    for fraction in (0.0, 0.5, 1.0):
+    tick = look.tick
+    line = ui.line_height(tick)
+    ui.label(surface, title, (rect.x, rect.y), size=tick, colour=text, bold=True, padding=0)
+    low, high = _y_limits(series, y_range)
+    ticks = [(fraction, _short(low + fraction * (high - low))) for fraction in (0.0, 0.5, 1.0)]
+    margin = max(ui.text_width(name, tick) for _, name in ticks) + 8
+    plot = pygame.Rect(rect.x + margin, rect.y + line + 4, rect.width - margin - 4, rect.height - 2 * line - 12)
+    if plot.height < 8:
+        return plot
+    pygame.draw.rect(surface, grid, plot, max(1, look.stroke // 2))
+    for fraction, name in ticks:
         y = plot.bottom - fraction * plot.height
         pygame.draw.line(surface, grid, (plot.left, y), (plot.right, y))
-        label(surface, _short(low + fraction * (high - low)), (plot.left - 4, y), size=18, colour=text, anchor="midright")
-    legend_x = plot.left
-    for name, (points, colour) in reversed(series.items()):  # the first series is drawn last, on top
+        ui.label(surface, name, (plot.left - 4, y), size=tick, colour=text, anchor="midright", padding=0)
+    longest = max([len(points) for points, _ in series.values()] + [2])
+    x_max = max(x_max or 0, longest)
+    for points, colour in reversed(list(series.values())):  # the first series is drawn last, on top
         if len(points) >= 2:
             xy = [(plot.left + i / max(1, x_max - 1) * plot.width,
                    plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height)
                   for i, v in enumerate(points)]
-            pygame.draw.lines(surface, colour, False, xy, 2)
+            pygame.draw.lines(surface, colour, False, xy, look.stroke)
+    legend_x, legend_y = plot.left, plot.bottom + 6
     for name, (points, colour) in series.items():
-        box = label(surface, f"— {name}", (legend_x, plot.bottom + 4), size=18, colour=colour)
-        legend_x = box.right + 12
+        pygame.draw.line(surface, colour, (legend_x, legend_y + line // 2), (legend_x + 18, legend_y + line // 2),
+                         look.stroke + 1)
+        box = ui.label(surface, name, (legend_x + 24, legend_y), size=tick, colour=text, padding=0)
+        legend_x = box.right + 16
+    return plot
+
+
+def _y_limits(series, y_range):
+    if y_range is not None:
+        return y_range
+    values = [v for points, _ in series.values() for v in points if v == v]  # v == v drops NaN
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high - low < 1e-9:
+        low, high = low - 0.5, high + 0.5
+    low = min(low, 0.0) if low >= 0 else low
+    return low, high
 
 
 def _short(value):

@@ -10,18 +10,19 @@ import cv2
 import numpy as np
 import pygame
 
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
+from mlcore.widgets.class_colours import class_colours, colour_at
 
-# Okabe–Ito colours, which stay apart for colour-blind viewers, then a few more for datasets with many classes.
-CLASS_COLOURS = [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),
-                 (240, 228, 66), (90, 90, 90), (150, 90, 40), (120, 60, 160)]
 MAKE_PER_FRAME = 40
 ARROW = 34  # the side of a page button
 
 
-def class_colour(index):
-    """The colour of the class at `index` in the dataset's sorted class list."""
-    return CLASS_COLOURS[index % len(CLASS_COLOURS)]
+def class_colour(which, classes=None):
+    """The colour of class `which` (a name) among `classes`: the colour its name names ("red", "vert"…), else one
+    by its position among the others. Given a number and no class list, the palette's colour at that position."""
+    if classes is None:
+        return colour_at(which)
+    return class_colours(tuple(classes)).get(which, theme.current().dim)
 
 
 def as_surface(rgb):
@@ -95,7 +96,7 @@ def draw_arrow(surface, rect, up, enabled=True):
     pygame.draw.rect(surface, (120, 124, 135), rect, 1, border_radius=6)
     cx, cy, half = rect.centerx, rect.centery, rect.width // 4
     tip, base = (cy - half, cy + half) if up else (cy + half, cy - half)
-    colour = ui.INK if enabled else (170, 170, 170)
+    colour = ui.INK if enabled else (160, 160, 160)
     pygame.draw.polygon(surface, colour, [(cx, tip), (cx - half - 2, base), (cx + half + 2, base)])
 
 
@@ -171,7 +172,7 @@ class ThumbnailGrid:
         if not self.items:
             ui.label(surface, "no images", (self.rect.x, self.rect.y + self.header + 8), size=26, colour=ui.DIM)
             return
-        index_of = {name: i for i, name in enumerate(classes)}
+        colours = class_colours(tuple(classes))
         for position, (split, index) in self.visible():
             cell = self.cell_rect(position)
             picture = thumbnails.get(split, index, self.size)
@@ -180,11 +181,12 @@ class ThumbnailGrid:
             else:
                 pygame.draw.rect(surface, (210, 210, 214), cell)
             name = thumbnails.sample(split, index).label
-            colour = class_colour(index_of.get(name, 0))
-            strip = pygame.Rect(cell.x, cell.bottom, cell.width, self.caption)
+            colour = colours.get(name, ui.DIM)
+            size = theme.current().tick
+            strip = pygame.Rect(cell.x, cell.bottom, cell.width, max(self.caption, ui.line_height(size)))
             pygame.draw.rect(surface, colour, strip)
-            ui.label(surface, ui.cut(name, cell.width - 4, 19, bold=True), strip.center, size=19, colour=ui.text_colour(colour),
-                     anchor="center", bold=True, padding=0)
+            ui.label(surface, ui.cut(name, cell.width - 4, size, bold=True), strip.center, size=size,
+                     colour=ui.text_colour(colour), anchor="center", bold=True, padding=0)
             if highlight == (split, index):
                 pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
 
@@ -203,7 +205,7 @@ def draw_enlarged(surface, thumbnails, item, classes, caption=""):
     pygame.draw.rect(surface, (255, 255, 255), box, border_radius=10)
     picture = thumbnails.get(split, index, side, wait=True)
     surface.blit(picture, (box.x + 20, box.y + 20))
-    colour = class_colour(classes.index(sample.label) if sample.label in classes else 0)
+    colour = class_colour(sample.label, classes)
     strip = pygame.Rect(box.x + 20, box.y + 20 + side, side, 36)
     pygame.draw.rect(surface, colour, strip)
     ui.label(surface, sample.label, strip.center, size=32, colour=ui.text_colour(colour), anchor="center", bold=True)

@@ -1,25 +1,31 @@
 """Drawing helpers shared by the sketches: text, panels, progress bars, line charts and buttons.
 
-Text is large and high-contrast by default, because sketches are often shown on a washed-out projector.
+Sizes and colours come from the current theme (`mlcore.widgets.theme`): `ui.INK`, `ui.ACCENT`, `ui.PANEL`… are the
+theme's colours at the moment they are read, so F2 (or `--projector`) changes every drawing at once. Text is never
+smaller on screen than the theme's minimum: `font` enlarges it when the window shrinks the canvas.
 """
 
 import pygame
 
-INK = (20, 20, 28)
-PAPER = (246, 246, 242)
-DIM = (110, 110, 120)
-PANEL = (32, 34, 44)
-PANEL_TEXT = (240, 240, 240)
-ACCENT = (0, 114, 178)  # the blue of predictions (Okabe–Ito blue)
-ERROR = (190, 30, 30)
-# Curves: training solid, validation in a second colour; both stay apart for colour-blind viewers.
-SERIES_COLOURS = [(86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167)]
+from mlcore.widgets import theme
+
+# The module's colour names and the theme fields they read.
+_THEME_COLOURS = {"INK": "ink", "PAPER": "paper", "DIM": "dim", "PANEL": "panel", "PANEL_TEXT": "panel_text",
+                  "PANEL_DIM": "panel_dim", "ACCENT": "accent", "ERROR": "error", "SERIES_COLOURS": "series",
+                  "GRID": "grid"}
+
+
+def __getattr__(name):
+    if name in _THEME_COLOURS:
+        return getattr(theme.current(), _THEME_COLOURS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _fonts = {}
+_floors = {}  # (size, minimum, scale) -> the size drawn
 
 
-def font(size, bold=False):
-    """pygame's bundled font at `size` pixels, created once."""
+def _font(size, bold):
     key = (size, bold)
     if key not in _fonts:
         _fonts[key] = pygame.font.Font(None, size)
@@ -27,14 +33,41 @@ def font(size, bold=False):
     return _fonts[key]
 
 
+def shown_size(size):
+    """The font size drawn for `size`: larger where the window's scale would make it smaller on screen than the
+    theme's minimum."""
+    minimum, scale = theme.current().min_text_px, theme.scale()
+    key = (size, minimum, scale)
+    if key not in _floors:
+        shown = size
+        while _font(shown, False).get_height() * scale < minimum and shown < 400:
+            shown += 1
+        _floors[key] = shown
+    return _floors[key]
+
+
+def font(size, bold=False):
+    """pygame's bundled font at `size` pixels (at least the theme's minimum on screen), created once."""
+    return _font(shown_size(size), bold)
+
+
+def line_height(size):
+    """How many canvas pixels a line of text at `size` takes."""
+    return font(size).get_height()
+
+
 def forget_fonts():
     """Drop the cached fonts (they die with pygame.font.quit)."""
     _fonts.clear()
 
 
-def label(surface, text, pos, size=28, colour=INK, background=None, anchor="topleft", bold=False, padding=4):
-    """Draw one line of text; `anchor` names the point of its box that lands on `pos`. Returns the box."""
-    image = font(size, bold).render(str(text), True, colour)
+def label(surface, text, pos, size=28, colour=None, background=None, anchor="topleft", bold=False, padding=4):
+    """Draw one line of text (in the theme's ink unless `colour`); `anchor` names the point of its box that lands on
+    `pos`. Returns the box. The text and its height on screen go to the frame's record (`theme.report`)."""
+    typeface = font(size, bold)
+    image = typeface.render(str(text), True, theme.current().ink if colour is None else colour)
+    if str(text).strip():
+        theme.record(text, typeface.get_height())
     box = image.get_rect(**{anchor: pos})
     if background is not None:
         pygame.draw.rect(surface, background, box.inflate(2 * padding, 2 * padding), border_radius=4)
@@ -72,20 +105,23 @@ def wrap(text, width, size=28):
 def text_colour(background):
     """Dark ink or white, whichever reads better on `background`."""
     red, green, blue = background[:3]
-    return INK if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else (255, 255, 255)
+    return theme.current().ink if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else (255, 255, 255)
 
 
-def panel(surface, rect, colour=PANEL, alpha=235, radius=10):
-    """A rounded, nearly opaque panel."""
+def panel(surface, rect, colour=None, alpha=235, radius=10):
+    """A rounded, nearly opaque panel (the theme's panel colour unless `colour`)."""
     rect = pygame.Rect(rect)
+    colour = theme.current().panel if colour is None else colour
     layer = pygame.Surface(rect.size, pygame.SRCALPHA)
     pygame.draw.rect(layer, (*colour, alpha), layer.get_rect(), border_radius=radius)
     surface.blit(layer, rect)
     return rect
 
 
-def progress_bar(surface, rect, fraction, colour=ACCENT, back=(80, 80, 92)):
+def progress_bar(surface, rect, fraction, colour=None, back=(80, 80, 92)):
+    """A rounded bar filled to `fraction` (in the theme's accent unless `colour`)."""
     rect = pygame.Rect(rect)
+    colour = theme.current().accent if colour is None else colour
     pygame.draw.rect(surface, back, rect, border_radius=rect.height // 2)
     filled = rect.copy()
     filled.width = round(rect.width * max(0.0, min(1.0, fraction)))
@@ -105,15 +141,18 @@ class Button:
         self.selected = False
 
     def draw(self, surface):
+        look = theme.current()
         if self.selected:
-            back, fore = ACCENT, (255, 255, 255)
+            back, fore = look.accent, (255, 255, 255)
         elif self.enabled:
-            back, fore = (225, 228, 235), INK
+            back, fore = (225, 228, 235), look.ink
         else:
-            back, fore = (235, 235, 235), (160, 160, 160)
+            back, fore = (235, 235, 235), (150, 150, 150)
         pygame.draw.rect(surface, back, self.rect, border_radius=6)
-        pygame.draw.rect(surface, (120, 124, 135), self.rect, 1, border_radius=6)
-        label(surface, self.caption, self.rect.center, size=self.size, colour=fore, anchor="center")
+        pygame.draw.rect(surface, look.dim if look.stroke > 2 else (120, 124, 135), self.rect, max(1, look.stroke // 2),
+                         border_radius=6)
+        caption = cut(self.caption, self.rect.width - 8, self.size)
+        label(surface, caption, self.rect.center, size=self.size, colour=fore, anchor="center")
 
     def hit(self, x, y):
         return self.enabled and self.rect.collidepoint(x, y)

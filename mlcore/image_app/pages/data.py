@@ -113,7 +113,7 @@ class DataPage(Page):
         counts = dataset.counts()
         for grid, split in ((self.train_grid, "train"), (self.test_grid, "test")):
             grid.draw(screen, self.app.thumbnails, dataset.classes)
-            chips = [(name, counts[split][name], class_colour(i)) for i, name in enumerate(dataset.classes)]
+            chips = [(name, counts[split][name], class_colour(name, dataset.classes)) for name in dataset.classes]
             draw_chips(screen, grid.rect.x, grid.rect.y + 40, chips, grid.rect.right)
 
     def _draw_collection_status(self, screen, status):

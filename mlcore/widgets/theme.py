@@ -1,0 +1,141 @@
+"""The look of every sketch, chosen once: text sizes, strokes and colours, in a default and a projector theme.
+
+Drawing code reads the current theme (`current()`) instead of writing sizes and colours of its own. Sizes are
+font sizes on the canvas; the canvas is scaled to the window, so `begin_frame` measures the window's scale, and
+`mlcore.widgets.ui.font` enlarges any text whose height on screen would fall under the theme's minimum. Every
+text drawn is recorded with its height on screen (`report()`), so a test can audit what a frame showed.
+
+Text height is the font's height in window pixels (ascent + descent, pygame's `Font.get_height()`), the size a
+web page's `font-size` names; a capital letter is about three quarters of it.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes (font sizes on the canvas, strokes in pixels) and colours of one look."""
+
+    name: str
+    min_text_px: int           # no text smaller than this on screen, whatever the window's scale
+    tick: int                  # chart ticks and legends, captions of small things
+    small: int                 # secondary lines: hints, summaries, table cells
+    text: int                  # ordinary text
+    stroke: int                # curves, outlines, frames
+    ink: tuple = (20, 20, 28)
+    paper: tuple = (246, 246, 242)
+    dim: tuple = (110, 110, 120)
+    panel: tuple = (32, 34, 44)
+    panel_text: tuple = (240, 240, 240)
+    panel_dim: tuple = (170, 170, 180)
+    grid: tuple = (70, 72, 84)
+    # Predictions: a deep blue that no note colour comes near (CIE76 ΔE over 60 from each of them).
+    accent: tuple = (30, 40, 150)
+    error: tuple = (190, 30, 30)
+    # Curves: training solid, validation in a second colour; both stay apart for colour-blind viewers.
+    series: tuple = ((86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167))
+    correct: tuple = (0, 114, 178)   # confusion matrices: the diagonal (blue)
+    mistake: tuple = (213, 94, 0)    # and the errors (vermilion)
+    heat_floor: float = 0.45         # a cell with any count is at least this far from white towards its hue
+
+
+DEFAULT = Theme("default", min_text_px=14, tick=22, small=22, text=26, stroke=2)
+PROJECTOR = Theme("projector", min_text_px=18, tick=26, small=26, text=30, stroke=4, ink=(0, 0, 0),
+                  paper=(255, 255, 255), dim=(70, 70, 78), panel=(16, 16, 22), panel_text=(255, 255, 255),
+                  panel_dim=(215, 215, 225), grid=(120, 122, 136), error=(200, 0, 0),
+                  series=((86, 180, 233), (255, 170, 0), (0, 190, 140), (230, 140, 190)),
+                  mistake=(220, 70, 0), heat_floor=0.6)
+THEMES = {theme.name: theme for theme in (DEFAULT, PROJECTOR)}
+
+
+class _Frame:
+    """What the frame being drawn knows: the theme, the window's scale, the texts drawn so far."""
+
+    def __init__(self):
+        self.theme = DEFAULT
+        self.scale = 1.0
+        self.window = None
+        self.texts = []   # (text, height in window pixels)
+        self.last = []    # the texts of the previous complete frame
+
+
+_frame = _Frame()
+
+
+def current():
+    """The theme in use."""
+    return _frame.theme
+
+
+def use(theme):
+    """Use a theme, given by name ("default", "projector") or as a Theme."""
+    _frame.theme = THEMES[theme] if isinstance(theme, str) else theme
+    return _frame.theme
+
+
+def toggle():
+    """Switch between the default and the projector theme; returns the one now in use."""
+    return use(DEFAULT if _frame.theme.name == PROJECTOR.name else PROJECTOR)
+
+
+def begin_frame(screen):
+    """Call before drawing a frame on `screen` (the canvas): measures the window's scale, starts a new text list."""
+    window = pygame.display.get_surface() if pygame.display.get_init() else None
+    width, height = screen.get_size()
+    if window is not None and width and height:
+        window_width, window_height = window.get_size()
+        _frame.scale = min(window_width / width, window_height / height)
+        _frame.window = (window_width, window_height)
+    else:
+        _frame.scale, _frame.window = 1.0, None
+    if _frame.texts:
+        _frame.last = _frame.texts
+    _frame.texts = []
+
+
+def scale():
+    """Window pixels per canvas pixel."""
+    return _frame.scale
+
+
+def record(text, height):
+    """Note a text drawn `height` canvas pixels tall."""
+    _frame.texts.append((str(text), round(height * _frame.scale, 1)))
+
+
+def report():
+    """The theme, the window's scale and every text of the last frame with its height on screen (for the state)."""
+    texts = _frame.texts or _frame.last
+    smallest = min((height for _, height in texts), default=None)
+    return {"theme": _frame.theme.name, "window": list(_frame.window) if _frame.window else None,
+            "scale": round(_frame.scale, 4), "min_text_px": _frame.theme.min_text_px, "smallest_text_px": smallest,
+            "texts": [[text, height] for text, height in texts]}
+
+
+def heat_colour(hue, share, count):
+    """A confusion cell's colour: white for no images, else at least `heat_floor` of the way to `hue`, more with
+    the share of its row, so that a single mistake shows at a glance."""
+    if count <= 0:
+        return (255, 255, 255)
+    floor = _frame.theme.heat_floor
+    strength = floor + (1 - floor) * max(0.0, min(1.0, share))
+    return tuple(int(round(255 + (channel - 255) * strength)) for channel in hue)
+
+
+def lab(rgb):
+    """CIE L*a*b* (D65) of an sRGB colour given as 0–255 numbers."""
+    channels = np.asarray(rgb[:3], dtype=np.float64) / 255
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    to_xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = to_xyz @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(first, second):
+    """How far apart two colours look (CIE76 ΔE: about 2 is just noticeable, over 30 clearly different)."""
+    return float(np.linalg.norm(lab(first) - lab(second)))
+
