@@ -37,7 +37,8 @@ class DeploymentPage(Page):
     @property
     def offers_retrain(self):
         """A model of stored vectors cannot see a new image: the page offers to extract and retrain."""
-        return self.pipeline.trained_extractor == "stored" and not self.app.busy
+        pipeline = self.pipeline  # None in a window that has not started (its geometry read by a test)
+        return pipeline is not None and pipeline.trained_extractor == "stored" and not self.app.busy
 
     def button_center(self, name):
         if name == RETRAIN_CAPTION:
