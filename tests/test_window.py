@@ -1,0 +1,92 @@
+"""The window on a real (virtual) screen: never larger than the screen, and clicks land at canvas coordinates."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from driver import ROOT
+
+SKETCH = '''
+import pygame
+from mlcore.runtime import run
+
+WIDTH, HEIGHT = 960, 600
+TITLE = "window-fit-test"
+clicks = []
+
+def draw(screen):
+    screen.fill((255, 255, 255))
+
+def mouse_pressed(x, y):
+    clicks.append([round(x), round(y)])
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+def state():
+    return {"clicks": clicks}
+
+if __name__ == "__main__":
+    run()
+'''
+
+
+@pytest.fixture
+def screen(request):
+    if not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "xwininfo")):
+        pytest.skip("no Xvfb or xdotool (Debian packages xvfb, xdotool, x11-utils): no virtual screen to click on")
+    width, height = request.param
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
+                               "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()  # Xvfb writes its display number once it accepts clients
+    yield f":{number}", (width, height)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("screen, scale", [((1280, 720), "1.5"), ((1024, 768), "1.5"), ((800, 600), "1")],
+                         indirect=["screen"])
+def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, screen, scale):
+    display, (width, height) = screen
+    sketch = tmp_path / "fit.py"
+    sketch.write_text(SKETCH)
+    env = {name: value for name, value in os.environ.items() if name != "SDL_VIDEODRIVER"}
+    env.update(DISPLAY=display, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy")
+    process = subprocess.Popen([sys.executable, str(sketch), "--scale", scale, "--state-json", str(tmp_path / "s.json")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = ""
+        for _ in range(600):  # until the window is there (a few seconds), or the sketch ended without one
+            found = subprocess.run(["xwininfo", "-name", "window-fit-test"], env=env, capture_output=True, text=True)
+            if found.returncode == 0 or process.poll() is not None:
+                info = found.stdout
+                break
+            time.sleep(0.05)
+        size = {key.strip(): int(value) for key, value in (line.split(":", 1) for line in info.splitlines()
+                if line.strip().startswith(("Absolute upper-left", "Width", "Height")))}
+        assert size, process.stderr.read() if process.poll() is not None else "no window"
+        left, top = size["Absolute upper-left X"], size["Absolute upper-left Y"]
+        assert 0 <= left and left + size["Width"] <= width and 0 <= top and top + size["Height"] <= height
+        subprocess.run(["xdotool", "mousemove", str(left + 400), str(top + 300), "click", "1"], env=env,
+                       timeout=60, check=True)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    state = json.loads((tmp_path / "s.json").read_text())
+    window_width, window_height = state["window"]["size"]
+    assert (window_width, window_height) == (size["Width"], size["Height"])
+    assert window_width <= width and window_height <= height - 80
+    scale_used = state["window"]["scale"]
+    assert scale_used < float(scale)  # made smaller to fit, and said so
+    assert f"larger than this {width}×{height} screen" in stderr
+    assert any(f"larger than this {width}×{height} screen" in m for m in state["runtime_messages"])
+    [(x, y)] = state["clicks"]
+    assert abs(x - 400 / scale_used) <= 1 and abs(y - 300 / scale_used) <= 1
