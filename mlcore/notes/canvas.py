@@ -283,11 +283,16 @@ class NoteCanvas:
         factor = room / self.width
         return pygame.Rect(0, self.top, room, round(area.height * factor))
 
-    def to_view(self, x, y):
-        """Where the canvas point (x, y) is drawn now."""
+    def view_transform(self):
+        """(factor, dx, dy): the canvas point (x, y) is drawn at (x * factor + dx, y * factor + dy)."""
         view = self.view_rect()
         factor = view.width / self.width
-        return (view.x + x * factor, view.y + (y - self.top) * factor)
+        return factor, view.x, view.y - self.top * factor
+
+    def to_view(self, x, y):
+        """Where the canvas point (x, y) is drawn now."""
+        factor, dx, dy = self.view_transform()
+        return (x * factor + dx, y * factor + dy)
 
     def point_under(self, x, y):
         """The canvas point drawn at (x, y): itself, unless the popup shrank the view (off it: off the canvas)."""
@@ -309,7 +314,7 @@ class NoteCanvas:
             screen.blit(self.map.view(surface, (0, self.top, self.width, self.bottom - self.top), view.size), view)
         if view.width < self.width:
             pygame.draw.rect(screen, look.dim, view, max(1, look.stroke // 2))
-        self.sample_layer.draw(screen, self.samples, self.colours, self.to_view, view)
+        self.sample_layer.draw(screen, self.samples, self.colours, self.view_transform())
         for prediction in self.predictions[self.shown_from:]:
             self.task.draw_prediction(screen, prediction, self.to_view(prediction["x"], prediction["y"]))
         draw_bars(screen, self)
