@@ -246,15 +246,10 @@ class NoteCanvas:
             setattr(self, name, getattr(old, name))
         kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
         self.shown_from = old.shown_from if kept else len(self.predictions)
-        if not kept:
-            self.runs.forget_current()
+        self.runs.current = self.runs.current if kept else None
 
     def autosave(self):
-        """On quit: unsaved samples go to a new autosave file, which `--load` (or `--load last`) accepts.
-
-        Returns its path, None when there was nothing to save, or False (said on the canvas) when no folder could
-        be written: the sketch's quitting() hands that False to the runtime, which asks before closing.
-        """
+        """On quit: unsaved samples to a new file for `--load`; its path, None, or False when no folder was writable."""
         if not self.unsaved or not self.samples:
             return None
         path = sample_files.autosave(self.samples, self.sketch, self.task.name == "regression")
