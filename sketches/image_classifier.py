@@ -9,10 +9,11 @@ Step 4, Testing: read the two confusion matrices. Does the model beat guessing? 
 Step 5, Deployment: click any image, drop an image file on the window, or press Live to classify the camera.
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
-      N new dataset · hold R or Space: record · D save dataset · L live · M save model.
+      N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model.
 Clicks: the tabs and buttons; a picture (enlarge it; on page 5 classify it); a confusion cell (list its images);
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
-Drop on the window: an image (classify it), a model file .pt (load it), a video or a folder (the new camera).
+Drop on the window: an image (classify it), a model file .pt (load it), a Marcelle .json file (the dataset), a
+video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
      [--epochs 15] [--layers 64,32] [--predict photo.jpg other.jpg] [--quit-when-idle] [--page Testing]
      [--fullscreen] [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR]
@@ -103,6 +104,8 @@ def key_pressed(key, unicode):
         app.open_collection()                # Step 1: your own classes, from the camera
     elif key == "d":
         app.save_dataset()                   # as the course's Marcelle files and as image folders
+    elif key == "x":
+        app.exports.start()                  # any dataset as one Marcelle file, its x from the current features
     elif key == "l":
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":

@@ -12,6 +12,8 @@ Where data can come from (`load_dataset(spec)`):
 - a course dataset name (`COURSE_DATASETS`): downloaded from the course repository into `cache_dir()` once
   (`mlcore.data.course`);
 - a folder holding `<name>_train.json` and `<name>_test.json` (Marcelle dataset exports, `mlcore.data.marcelle`);
+- one Marcelle export (a `.json` file) holding both sets, told apart by `datasetName` (the image classifier's
+  Export writes these);
 - a folder holding `train/<class>/*.jpg|png` and `test/<class>/*.jpg|png` (`mlcore.data.folders`);
 - `"builtin"`: generated images of fruit (`mlcore.data.builtin`), for working offline, kept in the cache after
   the first time (`mlcore.data.builtin_cache`).
@@ -39,6 +41,7 @@ from mlcore.data.course import (
 )
 from mlcore.data.folders import load_image_folders
 from mlcore.data.marcelle import (
+    load_marcelle_file,
     load_marcelle_pair,
     marcelle_pairs_in,
     parse_marcelle,
@@ -59,7 +62,8 @@ from mlcore.data.samples import fit_image as _fit_image
 __all__ = [
     "COURSE_DATASETS", "COURSE_URL", "IMAGE_EXTENSIONS", "IMAGE_SIZE", "Dataset", "DatasetError", "DownloadCancelled",
     "Progress", "Sample", "cache_dir", "download", "encode_thumbnail", "ensure_course_dataset", "load_builtin",
-    "load_dataset", "load_image_folders", "load_marcelle_pair", "parse_marcelle", "read_marcelle", "save_marcelle",
+    "load_dataset", "load_image_folders", "load_marcelle_file", "load_marcelle_pair", "parse_marcelle",
+    "read_marcelle", "save_marcelle",
     "_decode_image", "_fit_image",
 ]
 
@@ -70,8 +74,9 @@ def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
 
     `spec` is one of: a course dataset name ("miniROAD", downloaded into the cache the first time), "builtin"
     (generated offline the first time, then read from the cache), a folder holding <name>_train.json and
-    <name>_test.json, or a folder with train/<class>/ and test/<class>/ image folders. In a folder of several pairs, name one: "folder/miniROAD". Course names and
-    "builtin" win over folders of the same name; write "./miniROAD" to load the folder.
+    <name>_test.json, one Marcelle export holding both sets (a .json file: its "testSet" instances are the test
+    images), or a folder with train/<class>/ and test/<class>/ image folders. In a folder of several pairs, name
+    one: "folder/miniROAD". Course names and "builtin" win over folders of the same name; write "./miniROAD" to load the folder.
     `progress`, `cancel` and `base_url` go to `ensure_course_dataset` when a download is needed.
     """
     text = os.fspath(spec)
@@ -91,6 +96,8 @@ def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
     named_pair = Path(stem + "_train.json"), Path(stem + "_test.json")
     if all(p.is_file() for p in named_pair):
         return load_marcelle_pair(named_pair[0], named_pair[1], Path(stem).name)
+    if path.is_file() and path.suffix.lower() == ".json":
+        return load_marcelle_file(path)  # one export, its instances split by datasetName
     if path.is_dir():
         pairs = marcelle_pairs_in(path)
         if len(pairs) == 1:
@@ -102,6 +109,6 @@ def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
             return load_image_folders(path, path.resolve().name)
     raise DatasetError(
         f"unknown dataset {text!r}: expected a course dataset ({', '.join(COURSE_DATASETS)}), 'builtin', "
-        f"a folder holding <name>_train.json and <name>_test.json, "
+        f"a Marcelle .json file, a folder holding <name>_train.json and <name>_test.json, "
         f"or a folder with train/<class>/ and test/<class>/ images"
     )

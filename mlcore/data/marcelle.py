@@ -31,6 +31,16 @@ from mlcore.data.samples import (
 )
 from mlcore.files import write_atomically
 
+TRAINING_SET, TEST_SET = "trainingSet", "testSet"  # the course files' datasetName for each set
+
+
+def features_note(extractor: str, dim: int) -> str:
+    """What a written file's `x` holds, said right for a reader who opens it in the course's Marcelle app."""
+    course = "the course's Marcelle app computes its own MobileNet v1 vectors (1024 numbers) from the thumbnails"
+    if extractor == "stored":
+        return f"x holds the vectors stored in the file this dataset came from, unchanged ({dim} numbers); {course}"
+    return f"x holds this sketch's {extractor} vectors ({dim} numbers) of the 224-pixel images; {course}"
+
 
 def _is_number(value) -> bool:
     # JSON true/false arrive as bool, which Python counts as int; they are not numbers here.
@@ -160,13 +170,8 @@ def read_marcelle(path: str | os.PathLike, vector_length: int | None = None) -> 
     return parse_marcelle(data, str(path), vector_length=vector_length)
 
 
-def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: str) -> Path:
-    """Write samples as a Marcelle dataset export, readable by `parse_marcelle` and by the course's Marcelle app.
-
-    `dataset_name` is Marcelle's `datasetName` field (the course uses "trainingSet" and "testSet"). Labels and
-    ids come back unchanged; pixels come back as JPEG approximations. A sample without an id gets a new one.
-    """
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def _instances(samples: list[Sample], dataset_name: str, now: str) -> list[dict]:
+    """Samples as Marcelle instances of the dataset `dataset_name`."""
     instances = []
     for sample in samples:
         instance = {"datasetName": dataset_name}
@@ -181,10 +186,37 @@ def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: 
             id=sample.id or secrets.token_hex(12),
         )
         instances.append(instance)
-    document = {"marcelleMeta": {"type": "dataset"}, "instances": instances}
+    return instances
+
+
+def _write(path: str | os.PathLike, instances: list[dict], meta: dict | None) -> Path:
+    document = {"marcelleMeta": {"type": "dataset", **(meta or {})}, "instances": instances}
     path = Path(path)
     write_atomically(path, json.dumps(document).encode("utf-8"))
     return path
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: str,
+                  meta: dict | None = None) -> Path:
+    """Write samples as a Marcelle dataset export, readable by `parse_marcelle` and by the course's Marcelle app.
+
+    `dataset_name` is Marcelle's `datasetName` field (the course uses "trainingSet" and "testSet"). Labels and
+    ids come back unchanged; pixels come back as JPEG approximations. A sample without an id gets a new one.
+    `meta` adds fields to `marcelleMeta` (what `x` holds, for a reader).
+    """
+    return _write(path, _instances(samples, dataset_name, _now()), meta)
+
+
+def save_marcelle_split(train: list[Sample], test: list[Sample], path: str | os.PathLike,
+                        meta: dict | None = None) -> Path:
+    """Write a whole dataset as one Marcelle export: its training images as instances of "trainingSet" and its
+    test images of "testSet", as the course's files name them. `load_marcelle_file` reads it back."""
+    now = _now()
+    return _write(path, _instances(train, TRAINING_SET, now) + _instances(test, TEST_SET, now), meta)
 
 
 def load_marcelle_pair(train_path: str | os.PathLike, test_path: str | os.PathLike, name: str) -> Dataset:
@@ -195,6 +227,34 @@ def load_marcelle_pair(train_path: str | os.PathLike, test_path: str | os.PathLi
     train_length = lengths.most_common(1)[0][0] if lengths else None
     test, test_problems = read_marcelle(test_path, vector_length=train_length)
     return make_dataset(name, train, test, train_problems + test_problems)
+
+
+def load_marcelle_file(path: str | os.PathLike) -> Dataset:
+    """Load one Marcelle export as a Dataset: instances of "testSet" are the test images, the others (the course's
+    "trainingSet") the training images. Its `marcelleMeta` fields, besides "type", are kept as `dataset.meta`."""
+    path = Path(path)
+    try:
+        document = _load_json(path.read_bytes(), str(path))
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: file not found") from None
+    except OSError as err:
+        raise DatasetError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("instances"), list):
+        parse_marcelle(document, str(path))  # raises its one-line "not a Marcelle dataset export"
+
+    def of(test):
+        return [item for item in document["instances"]
+                if (isinstance(item, dict) and item.get("datasetName") == TEST_SET) == test]
+
+    # Each set read on its own, so a problem line names the set and the instance's number in it.
+    train, train_problems = parse_marcelle({**document, "instances": of(False)}, f"{path} {TRAINING_SET}")
+    lengths = Counter(len(s.x) for s in train if s.x is not None)
+    test, test_problems = parse_marcelle({**document, "instances": of(True)}, f"{path} {TEST_SET}",
+                                         vector_length=lengths.most_common(1)[0][0] if lengths else None)
+    name = path.name[: -len(".json")] if path.name.lower().endswith(".json") else path.name
+    dataset = make_dataset(name, train, test, train_problems + test_problems)
+    dataset.meta = {key: value for key, value in document["marcelleMeta"].items() if key != "type"}
+    return dataset
 
 
 def marcelle_pairs_in(folder: Path) -> list[tuple[Path, Path, str]]:

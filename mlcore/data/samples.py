@@ -45,6 +45,7 @@ class Dataset:
     train: list[Sample]
     test: list[Sample]
     problems: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # what the file it came from says of itself (a Marcelle export's notes)
 
     def counts(self) -> dict:
         """Images per class in each split: {"train": {class: n}, "test": {class: n}}, every class listed."""

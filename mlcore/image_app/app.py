@@ -10,16 +10,15 @@ pipeline, one at a time, started in order by the step queue. Nothing here reads 
 hands in the frame count (`update`) and the mouse position (`page_key`).
 """
 
-from pathlib import Path
-
 import pygame
 
 from mlcore.image_app import command_line
 from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
-from mlcore.image_app.camera_feed import camera_source_kind
 from mlcore.image_app.camera_live import CameraAndLive
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
+from mlcore.image_app.drops import drop_file
+from mlcore.image_app.exports import Exports
 from mlcore.image_app.model_files import ModelFiles
 from mlcore.image_app.own_classes import OwnClasses
 from mlcore.image_app.pages.data import DataPage
@@ -36,7 +35,6 @@ from mlcore.widgets.thumbnails import Thumbnails
 
 PAGE_CLASSES = [DataPage, FeaturesPage, TrainingPage, TestingPage, DeploymentPage]
 MARGIN = 16
-MODEL_EXTENSIONS = (".pt", ".pth")
 
 
 class ImageApp:
@@ -60,7 +58,9 @@ class ImageApp:
                                 "collection": lambda _: self.own.start_split(self._seed()),
                                 "save_dataset": lambda argument: self.own.start_save(argument, self._seed()),
                                 "load_model": lambda path: self.pipeline.load_model_file(path),
-                                "predict": lambda path: self.predictions.start(path)}, self.say)
+                                "predict": lambda path: self.predictions.start(path),
+                                "export": lambda _: self.exports.start_job()}, self.say)
+        self.exports = Exports(self)
         self.models = ModelFiles(self)
         self.predictions = Predictions(self)
         self.saved = {}  # the paths written by Save dataset and Save model
@@ -118,6 +118,7 @@ class ImageApp:
             self.live.use_source(args.camera)
         self.own.save_to = command_line.option(args, "save_dataset")
         self.models.save_to = command_line.option(args, "save_model")
+        self.exports.path = command_line.option(args, "export")
         dataset, self.models.last = command_line.saved_files(args)
         if command_line.option(args, "collection"):
             self.open_collection(args.collection, page=not command_line.option(args, "page"),
@@ -173,6 +174,8 @@ class ImageApp:
             self.own.saved(job.result)
         elif step == "load_model":
             self.saved["loaded_model"] = job.result["path"]
+        elif step == "export":
+            self.exports.saved(job.result)
 
     # -- what the pages ask for -------------------------------------------------------------------------------
     def stop_for(self, step, argument=None):
@@ -250,16 +253,8 @@ class ImageApp:
             self.show_page("Deployment")
 
     def drop(self, path):
-        """A file dropped on the window: a model file loads, a video or folder becomes the camera, an image is
-        classified."""
-        source = Path(path)
-        if source.suffix.lower() in MODEL_EXTENSIONS:
-            self.load_model(path)
-        elif camera_source_kind(source):
-            self.camera.use(source)
-            self.say(f"camera: {source.name} (a {camera_source_kind(source)} played as the camera)")
-        else:
-            self.predictions.file(path)
+        """A file dropped on the window: a model, a dataset file, a video or folder for the camera, an image."""
+        drop_file(self, path)
 
     def quit(self):
         """When the window closes: stop recording and Live, release the camera, write the last recordings."""

@@ -36,9 +36,9 @@ def _setting(key):
 
 def add_arguments(parser):
     """The image classifier's own options (the runtime adds --headless, --seed, --screenshot…)."""
-    parser.add_argument("--dataset", metavar="NAME|DIR",
+    parser.add_argument("--dataset", metavar="NAME|DIR|FILE",
                         help="builtin, a course dataset (miniMASK, miniROAD, miniTRASH, miniRETINA, miniSKIN, "
-                             "miniFRUIT) or a folder")
+                             "miniFRUIT), a folder, or a Marcelle .json file (an Export)")
     parser.add_argument("--features", choices=EXTRACTORS, help="the feature extractor")
     parser.add_argument("--layers", type=_setting("hidden_layers"), metavar="64,32", help="hidden layer sizes")
     parser.add_argument("--epochs", type=_setting("epochs"), metavar="N")
@@ -62,7 +62,8 @@ def add_arguments(parser):
                         help="record your own classes into this collection (a name under the cache, or a folder)")
     parser.add_argument("--save-dataset", metavar="DIR", help="where Save dataset writes (default ./NAME-dataset)")
     parser.add_argument("--save-model", metavar="PATH", help="where Save model writes (default ./NAME.model.pt)")
-    parser.add_argument("--load-model", metavar="PATH", help="start with this saved model")
+    parser.add_argument("--export", metavar="PATH",
+                        help="where Export (X) writes the dataset as one Marcelle file (default ./NAME-marcelle.json)")
     parser.add_argument("--live", action="store_true", help="classify the camera live once a model is ready")
 
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from mlcore.data.collection import Collection, CollectionError, check_class_name
 from mlcore.data.datasets import cache_dir
+from mlcore.data.marcelle import features_note
 from mlcore.image_app.command_line import PAGES
 
 DEFAULT_COLLECTION = "my_classes"
-MARCELLE_NOTE = ("x holds this sketch's {extractor} vectors ({dim} numbers); the course's web app, built on "
-                 "MobileNet v1 (1024), uses them as given or computes its own from the thumbnails")
 
 
 def collection_folder(spec=None):
@@ -157,4 +156,4 @@ class OwnClasses:
         """The dataset was written: where, said on the message bar."""
         self.app.saved.update(dataset=result["folder"], marcelle=result["marcelle"], images=result["images"])
         self.app.say(f"saved {result['count']} images to {result['folder']}: Marcelle files and image folders")
-        self.app.say("Marcelle files: " + MARCELLE_NOTE.format(**result))
+        self.app.say("Marcelle files: " + features_note(result["extractor"], result["dim"]))

@@ -1,9 +1,12 @@
 """The pipeline's steps for your own classes and for model files: a collection becomes the dataset or is saved,
-a saved model becomes the current one. Each runs as a job of the pipeline."""
+a saved model becomes the current one; any dataset is exported as one Marcelle file. Each runs as a job of the
+pipeline."""
 
+import dataclasses
 from pathlib import Path
 
 from mlcore.data.collection import CollectionError
+from mlcore.data.marcelle import save_marcelle_split
 from mlcore.image_app.images import PipelineError
 from mlcore.ml import features
 from mlcore.ml.model_io import ModelFileError, load_model
@@ -55,6 +58,42 @@ class SavedWork:
                     "extractor": extractor, "dim": int(vectors.shape[1]), "count": total}
 
         return self._start("save_dataset", step)
+
+    def export_dataset(self, path, extractor, note):
+        """Background: the dataset (with its edits) as one Marcelle export at `path`, its training images as
+        "trainingSet" and its test images as "testSet", each with `extractor`'s vector as `x`; `note(extractor,
+        dim)` says in the file what `x` holds."""
+        path = Path(path)
+
+        def step(job):
+            dataset = self.dataset
+            if dataset is None:
+                raise PipelineError("load a dataset first")
+            samples = dataset.train + dataset.test
+            if self._extracted == extractor and self.train_features is not None:
+                vectors = list(self.train_features) + list(self.test_features)  # what the pages already show
+            else:
+                total = len(samples)
+                job.report(0, total, f"{extractor} features for the export: 0/{total}")
+
+                def progress(done, count):
+                    job.report(done, count, f"{extractor} features for the export: {done}/{count}")
+
+                stored = [sample.x for sample in samples] if extractor == "stored" else None
+                vectors = list(self._features(job, extractor, [s.image for s in samples], progress, stored))
+            with_x = [dataclasses.replace(sample, x=vector) for sample, vector in zip(samples, vectors)]
+            dim = int(len(vectors[0])) if vectors else 0
+            job.report(len(samples), len(samples), f"writing {path}")
+            try:
+                save_marcelle_split(with_x[:len(dataset.train)], with_x[len(dataset.train):], path,
+                                    meta={"features": extractor, "dim": dim, "note": note(extractor, dim)})
+            except OSError as error:
+                raise PipelineError(f"not exported, {path} could not be written "
+                                    f"({error.strerror or error}): the dataset is still here, unchanged") from None
+            return {"path": str(path), "extractor": extractor, "dim": dim, "train": len(dataset.train),
+                    "test": len(dataset.test)}
+
+        return self._start("export", step)
 
     def load_model_file(self, path):
         """Background: a saved model becomes the current model (scored on the dataset where it fits)."""

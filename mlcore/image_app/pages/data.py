@@ -9,6 +9,7 @@ from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
 
 NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
+EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.exports)
 
 
 def draw_chips(surface, x, y, chips, right):
@@ -38,6 +39,7 @@ class DataPage(Page):
         self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=68)
         self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
+        self.export_button = ui.Button((self.rect.right - 140, self.rect.y + 58, 140, 38), EXPORT, size=26)
         self.collector = None  # the New dataset view (mlcore.image_app.collection_view.CollectionView), set by the app
         self.collecting = False  # True while the New dataset view replaces the grids
 
@@ -61,6 +63,9 @@ class DataPage(Page):
                 return
         if self.collecting:
             self.collector.click(x, y)
+            return
+        if self.export_button.hit(x, y) and self.pipeline.dataset is not None:
+            self.app.exports.start()
             return
         for grid in self.grids():
             item = grid.click(x, y)
@@ -101,7 +106,8 @@ class DataPage(Page):
                        f"{len(dataset.test)} test images")
             count = len(dataset.problems)
             problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
-            room = status.width - (ui.text_width(problems, 28, True) + 16 if problems else 0)
+            self.export_button.draw(screen)
+            room = status.width - 156 - (ui.text_width(problems, 28, True) + 16 if problems else 0)
             box = ui.label(screen, ui.cut(summary, room, 28, True), (status.x, status.y + 6), size=28, bold=True)
             if problems:
                 ui.label(screen, problems, (box.right + 16, status.y + 6), size=28, colour=ui.ERROR, bold=True)

@@ -1,0 +1,25 @@
+"""A file dropped on the window, told apart by what it is: a model file loads, a Marcelle file (.json) becomes the
+dataset, a video or a folder becomes the camera, anything else is an image to classify."""
+
+from pathlib import Path
+
+from mlcore.image_app.camera_feed import camera_source_kind
+
+MODEL_EXTENSIONS = (".pt", ".pth")
+DATASET_EXTENSIONS = (".json",)  # an Export of this sketch, or any course file
+
+
+def drop_file(app, path):
+    """Do with the dropped file at `path` what its kind asks for."""
+    source = Path(path)
+    suffix = source.suffix.lower()
+    if suffix in MODEL_EXTENSIONS:
+        app.load_model(path)
+    elif suffix in DATASET_EXTENSIONS and source.is_file():
+        app.say(f"opening {source.name} as the dataset")
+        app.load(str(source))
+    elif camera_source_kind(source):
+        app.camera.use(source)
+        app.say(f"camera: {source.name} (a {camera_source_kind(source)} played as the camera)")
+    else:
+        app.predictions.file(path)
