@@ -10,7 +10,8 @@ Step 5, Deployment: click any image, drop an image file on the window, or press 
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
       N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model.
-Clicks: the tabs and buttons; a picture (enlarge it; on page 5 classify it); a confusion cell (list its images);
+Clicks: the tabs and buttons; a picture (enlarge it; on page 1 delete it or move it to another class or set, U
+undoes it; on page 5 classify it); a confusion cell (list its images);
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
 Drop on the window: an image (classify it), a model file .pt (load it), a Marcelle .json file (the dataset), a
 video or a folder (the new camera).
@@ -106,6 +107,8 @@ def key_pressed(key, unicode):
         app.save_dataset()                   # as the course's Marcelle files and as image folders
     elif key == "x":
         app.exports.start()                  # any dataset as one Marcelle file, its x from the current features
+    elif key == "u":
+        app.edits.undo()                     # the last image deleted or moved on page 1 comes back
     elif key == "l":
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":

@@ -17,6 +17,7 @@ from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
 from mlcore.image_app.camera_live import CameraAndLive
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
+from mlcore.image_app.data_edits import DataEdits
 from mlcore.image_app.drops import drop_file
 from mlcore.image_app.exports import Exports
 from mlcore.image_app.model_files import ModelFiles
@@ -61,6 +62,7 @@ class ImageApp:
                                 "predict": lambda path: self.predictions.start(path),
                                 "export": lambda _: self.exports.start_job()}, self.say)
         self.exports = Exports(self)
+        self.edits = DataEdits(self)  # delete an image or move it to another class or set, with undo
         self.models = ModelFiles(self)
         self.predictions = Predictions(self)
         self.saved = {}  # the paths written by Save dataset and Save model

@@ -3,6 +3,7 @@
 import pygame
 
 from mlcore.data.datasets import COURSE_DATASETS
+from mlcore.image_app.data_edits import SETS, other_set
 from mlcore.image_app.pages.base import Page, job_bar
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
@@ -10,6 +11,7 @@ from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
 NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
 EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.exports)
+UNDO = "Undo"  # the last edit of the data (mlcore.image_app.data_edits)
 
 
 def draw_chips(surface, x, y, chips, right):
@@ -40,6 +42,7 @@ class DataPage(Page):
         self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
         self.export_button = ui.Button((self.rect.right - 140, self.rect.y + 58, 140, 38), EXPORT, size=26)
+        self.undo_button = ui.Button((self.rect.right - 290, self.rect.y + 58, 140, 38), UNDO, size=26)
         self.collector = None  # the New dataset view (mlcore.image_app.collection_view.CollectionView), set by the app
         self.collecting = False  # True while the New dataset view replaces the grids
 
@@ -67,16 +70,51 @@ class DataPage(Page):
         if self.export_button.hit(x, y) and self.pipeline.dataset is not None:
             self.app.exports.start()
             return
+        if self.undo_button.hit(x, y) and self.app.edits.state()["edits"]:
+            self.app.edits.undo()
+            return
         for grid in self.grids():
             item = grid.click(x, y)
             if item not in (None, "page"):
                 self.enlarged = item
 
+    # -- editing the data: buttons beside an enlarged image ----------------------------------------------------
+    def edit_actions(self):
+        """What the buttons beside the enlarged image do: Delete, Move to the other set, then one per other class."""
+        split, index = self.enlarged
+        samples = self.pipeline.dataset.train if split == "train" else self.pipeline.dataset.test
+        actions = [("Delete", None), (f"Move to {SETS[other_set(split)]}", None)]
+        return actions + [(f"Class: {name}", name) for name in self.classes if name != samples[index].label]
+
+    def edit_button_rect(self, position):
+        """Where the edit button at `position` (0: Delete, 1: Move, then the classes) lies, right of the image."""
+        return pygame.Rect(self.app.width // 2 + 220, self.app.height // 2 - 200 + position * 48, 240, 40)
+
+    def click_overlay(self, x, y):
+        """A click on an edit button edits the enlarged image; anywhere else closes it."""
+        if self.enlarged is not None and not self.collecting and self.pipeline.dataset is not None:
+            for position, (_, label) in enumerate(self.edit_actions()):
+                if self.edit_button_rect(position).collidepoint(x, y):
+                    (split, index), self.enlarged = self.enlarged, None
+                    if position == 0:
+                        self.app.edits.delete(split, index)
+                    else:
+                        self.app.edits.move(split, index, label=label,
+                                            to_split=other_set(split) if position == 1 else split)
+                    return True
+        return super().click_overlay(x, y)
+
+    def draw_overlay(self, screen):
+        super().draw_overlay(screen)
+        if self.enlarged is not None and not self.collecting and self.pipeline.dataset is not None:
+            for position, (caption, _) in enumerate(self.edit_actions()):
+                ui.Button(self.edit_button_rect(position), caption, size=24).draw(screen)
+
     def state(self):
         """The first image shown in each grid (browsing moves it)."""
         return {"browse": {"train": self.train_grid.first_row * self.train_grid.columns,
                            "test": self.test_grid.first_row * self.test_grid.columns},
-                "collecting": self.collecting}
+                "collecting": self.collecting, "edits": self.app.edits.state()["edits"]}
 
     def draw(self, screen):
         dataset = self.pipeline.dataset
@@ -107,7 +145,10 @@ class DataPage(Page):
             count = len(dataset.problems)
             problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
             self.export_button.draw(screen)
-            room = status.width - 156 - (ui.text_width(problems, 28, True) + 16 if problems else 0)
+            edited = bool(self.app.edits.state()["edits"])
+            if edited:
+                self.undo_button.draw(screen)
+            room = status.width - (306 if edited else 156) - (ui.text_width(problems, 28, True) + 16 if problems else 0)
             box = ui.label(screen, ui.cut(summary, room, 28, True), (status.x, status.y + 6), size=28, bold=True)
             if problems:
                 ui.label(screen, problems, (box.right + 16, status.y + 6), size=28, colour=ui.ERROR, bold=True)

@@ -1,0 +1,107 @@
+"""Editing the data on the Data page, as Marcelle's dataset browser allows: delete an image, or move it to another
+class or to the other set (training or test), with undo.
+
+Each edit makes a new Dataset (the same samples, one moved or gone) and moves the image's feature vector with it,
+so nothing is extracted again; the counts and the random baseline are read from the new dataset. The model and
+its scores belong to the data before the edit, so they are cleared: train again. Export writes the edited data.
+"""
+
+import dataclasses
+
+import numpy as np
+
+SETS = {"train": "training set", "test": "test set"}
+
+
+def other_set(split):
+    return "test" if split == "train" else "train"
+
+
+class DataEdits:
+    """The edits of the dataset now loaded, newest last, each with what undoes it."""
+
+    def __init__(self, app):
+        self.app = app
+        self.done = []  # (the pipeline's data before the edit, the dataset the edit made, what was done)
+
+    def _chain(self):
+        """The edits that led to the dataset now loaded, oldest first (edits of another dataset are forgotten)."""
+        pipeline = self.app.pipeline
+        chain, current = [], pipeline.dataset if pipeline else None
+        for before, made, what in reversed(self.done):
+            if made is current:
+                chain.append((before, made, what))
+                current = before[0]
+        return list(reversed(chain))
+
+    def _refused(self):
+        app = self.app
+        if app.pipeline.dataset is None:
+            return True
+        if app.busy or app.steps.waiting:
+            app.say(f"wait until {app.job.name if app.busy else 'the queued steps'} ends, then edit the data",
+                    problem=True)
+            return True
+        return False
+
+    def delete(self, split, index):
+        """Delete image `index` of `split` ("train" or "test")."""
+        self.edit(split, index, None, None)
+
+    def move(self, split, index, label=None, to_split=None):
+        """Give image `index` of `split` another class (`label`), or move it to the other set (`to_split`)."""
+        self.edit(split, index, label, to_split or split)
+
+    def edit(self, split, index, label, to_split):
+        """Take image `index` out of `split`; unless `to_split` is None, put it at the end of `to_split` with class
+        `label` (its own when None). Its feature vector goes with it."""
+        if self._refused():
+            return
+        pipeline = self.app.pipeline
+        dataset = pipeline.dataset
+        before = (dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted)
+        sets = {"train": list(dataset.train), "test": list(dataset.test)}
+        features = {"train": pipeline.train_features, "test": pipeline.test_features}
+        sample = sets[split].pop(index)
+        vector = features[split][index] if features[split] is not None else None
+        if features[split] is not None:
+            features[split] = np.delete(features[split], index, axis=0)
+        if to_split is None:
+            what = f"deleted {SETS[split]} image of '{sample.label}'"
+        else:
+            moved = dataclasses.replace(sample, label=label or sample.label)
+            sets[to_split].append(moved)
+            if features[to_split] is not None:
+                features[to_split] = np.concatenate([features[to_split], vector[None, :]])
+            what = f"moved a {SETS[split]} image of '{sample.label}' to " + (
+                f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}")
+        classes = sorted(set(dataset.classes) | {s.label for s in sets["train"] + sets["test"]})
+        made = dataclasses.replace(dataset, classes=classes, train=sets["train"], test=sets["test"])
+        self._use(made, features["train"], features["test"], pipeline._extracted)
+        self.done.append((before, made, what))
+        self.app.say(f"{what} (U undoes it); train again to see the model on the edited data")
+
+    def undo(self):
+        """Undo the last edit of the dataset now loaded."""
+        chain = self._chain()
+        if not chain:
+            self.app.say("nothing to undo: no edit of this dataset", problem=True)
+            return
+        if self._refused():
+            return
+        before, made, what = chain[-1]
+        self.done.remove(chain[-1])
+        self._use(*before)
+        self.app.say(f"undone: {what}")
+
+    def _use(self, dataset, train_features, test_features, extracted):
+        """Make `dataset` the pipeline's, with its features; the model and scores of the other data go."""
+        pipeline = self.app.pipeline
+        pipeline._clear_results()
+        pipeline.dataset = dataset
+        if train_features is None or test_features is None:
+            train_features = test_features = extracted = None
+        pipeline.train_features, pipeline.test_features, pipeline._extracted = train_features, test_features, extracted
+
+    def state(self):
+        return {"edits": [what for _, _, what in self._chain()]}
