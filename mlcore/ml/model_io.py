@@ -1,4 +1,5 @@
-"""Trained image classifiers saved to a file and loaded back, ready to predict.
+"""Trained networks saved to a file and loaded back, ready to predict: image classifiers, and the note sketches'
+networks (whose inputs are canvas places, `extractor` "canvas", and which may be regressions).
 
     >>> save_model("fruit.pt", model, model.classes_, "efficientnet_lite0", params)
     >>> model, info = load_model("fruit.pt")
@@ -10,6 +11,8 @@ is ever read back:
     {"format": "ml-sketches-model", "version": 1,
      "state_dict": the network's weights (torch.nn.Sequential of Linear layers and their activations),
      "classes": [...], "extractor": "efficientnet_lite0", "feature_dim": D,
+     "task": "classification" or "regression" (files from before regression had none: classification),
+     "target_scaler": {"min": tensor, "max": tensor} for a regression (its outputs' range), else absent,
      "params": {"hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size",
                 "validation_split", "seed", "normalize_inputs"},
      "input_scaler": {"min": tensor, "max": tensor} or None}
@@ -34,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.files import write_atomically
-from mlcore.ml.models import ACTIVATIONS, MLPClassifier
+from mlcore.ml.models import ACTIVATIONS, MLPClassifier, MLPRegressor
 from mlcore.ml.scaling import MinMaxScaler
 
 FORMAT = "ml-sketches-model"
@@ -99,7 +102,8 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
     network = getattr(model, "network_", None)
     if network is None:
         raise ModelFileError("the model is not trained yet: train it before saving")
-    model_classes = [str(name) for name in model.classes_]
+    regression = isinstance(model, MLPRegressor)
+    model_classes = [] if regression else [str(name) for name in model.classes_]
     classes = model_classes if classes is None else [str(name) for name in classes]
     if classes != model_classes:
         raise ModelFileError(f"the classes given ({classes}) are not the model's ({model_classes})")
@@ -113,7 +117,8 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
         elif value is not None and value != recorded[key]:
             raise ModelFileError(f"params[{key!r}] is {value!r} but the model has {recorded[key]!r}")
     scaler = getattr(model, "input_scaler_", None) if model.normalize_inputs else None
-    document = {
+    document = _regression_part(model) if regression else {}
+    document.update({
         "format": FORMAT,
         "version": VERSION,
         "state_dict": {key: tensor.detach().cpu().clone() for key, tensor in network.state_dict().items()},
@@ -125,7 +130,7 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
             "min": torch.as_tensor(np.asarray(scaler.min_, dtype=np.float64)),
             "max": torch.as_tensor(np.asarray(scaler.max_, dtype=np.float64)),
         },
-    }
+    })
     path = Path(path).expanduser()
     try:
         write_atomically(path, lambda out: torch.save(document, out))
@@ -217,6 +222,14 @@ def _layer_shapes(inputs: int, hidden_layers: list[int], outputs: int, dropout=0
     return shapes
 
 
+def _regression_part(model) -> dict:
+    import torch
+
+    target = model.target_scaler_
+    return {"task": "regression", "target_scaler": {"min": torch.as_tensor(np.asarray(target.min_, dtype=np.float64)),
+                                                    "max": torch.as_tensor(np.asarray(target.max_, dtype=np.float64))}}
+
+
 def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     """A saved classifier, ready to predict, and the file's metadata (everything but the weights).
 
@@ -230,10 +243,14 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     document = _read(path)
     classes, extractor, feature_dim, params = _check_document(name, document)
     state = document["state_dict"]
-    _check_weights(name, state, feature_dim, params["hidden_layers"], classes, params["dropout"])
+    task = document.get("task", "classification")
+    _check_weights(name, state, feature_dim, params["hidden_layers"], classes or [task], params["dropout"])
 
-    model = MLPClassifier(**{key: params[key] for key in PARAM_NAMES})
-    model.classes_ = list(classes)
+    model = (MLPRegressor if task == "regression" else MLPClassifier)(**{key: params[key] for key in PARAM_NAMES})
+    if task == "regression":
+        model.target_scaler_ = _scaler(name, "target_scaler", document.get("target_scaler"), 1)
+    else:
+        model.classes_ = list(classes)
     # `_build` draws initial weights from `_seed`; they are all replaced by the saved ones below.
     model._seed = params["seed"] if params["seed"] is not None else 0
     network = model._build(feature_dim)
@@ -241,10 +258,11 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     network.eval()
     model.network_ = network
     model.history_ = {}  # the training curves are not saved
-    model.input_scaler_ = _input_scaler(name, document.get("input_scaler"), feature_dim) if (
+    model.input_scaler_ = _scaler(name, "input_scaler", document.get("input_scaler"), feature_dim) if (
         params["normalize_inputs"]) else None
 
     metadata = {key: document[key] for key in ("format", "version", "classes", "extractor", "feature_dim")}
+    metadata["task"] = task
     metadata["params"] = dict(params)
     return model, metadata
 
@@ -267,7 +285,12 @@ def _check_document(name: str, document) -> tuple[list, str, int, dict]:
         if key not in document:
             raise ModelFileError(f"{name}: tampered or damaged: no {key!r}")
     classes, extractor, feature_dim = document["classes"], document["extractor"], document["feature_dim"]
-    if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
+    task = document.get("task", "classification")
+    if task not in ("classification", "regression"):
+        raise ModelFileError(f"{name}: tampered or damaged: 'task' is {task!r}")
+    a_regression = task == "regression" and classes == []  # one output, no classes
+    if not a_regression and (not isinstance(classes, list) or not classes
+                             or not all(isinstance(c, str) for c in classes)):
         raise ModelFileError(f"{name}: tampered or damaged: 'classes' is not a list of class names")
     if len(set(classes)) != len(classes):
         raise ModelFileError(f"{name}: tampered or damaged: 'classes' names a class twice")
@@ -300,16 +323,16 @@ def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int],
         _check_tensor(name, f"weight {key!r}", state[key], shape)
 
 
-def _input_scaler(name: str, scaler_state, feature_dim: int) -> MinMaxScaler:
-    """The input scaling a model that scales its inputs learned, read back from the file."""
+def _scaler(name: str, what: str, scaler_state, width: int) -> MinMaxScaler:
+    """A min–max scaling the model learned (of its inputs, or of a regression's targets), read back from the file."""
     if not isinstance(scaler_state, dict) or "min" not in scaler_state or "max" not in scaler_state:
-        raise ModelFileError(f"{name}: tampered or damaged: no input scaling for a model that scales inputs")
+        raise ModelFileError(f"{name}: tampered or damaged: no {what} for a model that scales")
     for key in ("min", "max"):
-        _check_tensor(name, f"input_scaler {key!r}", scaler_state[key], (feature_dim,))
+        _check_tensor(name, f"{what} {key!r}", scaler_state[key], (width,))
     low = scaler_state["min"].double().numpy()
     high = scaler_state["max"].double().numpy()
     if (low > high).any():
-        raise ModelFileError(f"{name}: tampered or damaged: input_scaler has a minimum above its maximum")
+        raise ModelFileError(f"{name}: tampered or damaged: {what} has a minimum above its maximum")
     scaler = MinMaxScaler()
     scaler.min_, scaler.max_, scaler.range_ = low, high, high - low
     return scaler

@@ -26,6 +26,11 @@ from mlcore.jobs import Job
 from mlcore.ml.models import MLPClassifier, MLPRegressor
 
 TASKS = {"classification": MLPClassifier, "regression": MLPRegressor}
+MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file (an image model's is its extractor)
+
+
+class NetworkFileError(ValueError):
+    """A model file made for something else than this network; the message says what, for the screen."""
 _trainer = None  # None: train on a thread of this process
 
 
@@ -55,6 +60,7 @@ class NeuralNetwork:
         self.seconds = None      # wall time from `train` to the trained network
         self.model = None        # the trained model, once a training has finished
         self.job = None
+        self.file_job = None     # saving or loading a model file
         self.history = {}        # per-epoch loss and metrics of the latest training, growing while it runs
         self._epoch_hook = self._done_hook = None
         self._progress = queue.SimpleQueue()
@@ -101,6 +107,10 @@ class NeuralNetwork:
 
     def update(self):
         """Call the hooks for what happened since the last call; True the moment the trained network is ready."""
+        loading = self.file_job
+        if loading is not None and loading.name == "loading" and loading.status == "done" and not loading.taken:
+            loading.taken = True
+            self.model = loading.result  # a loaded network predicts at once
         while True:
             try:
                 epoch, logs = self._progress.get_nowait()
@@ -116,6 +126,55 @@ class NeuralNetwork:
         if self._done_hook is not None:
             self._done_hook()
         return True
+
+    def save(self, path):
+        """Write the trained network (weights and settings) to a model file, in the background (ml5's `save`)."""
+        if self.model is None:
+            raise NetworkFileError("train the network before saving it")
+        model, task, options, trainer = self.model, self.task, dict(self.options), _trainer
+
+        def work(job):
+            if trainer is not None:
+                return trainer.save(path, task, options, model)
+            from mlcore.ml.model_io import save_model
+
+            return str(save_model(path, model, extractor=MODEL_INPUTS))
+
+        self.file_job = Job("saving", work).start()
+        return self
+
+    def load(self, path):
+        """Read a network saved by `save`, in the background; it predicts from the next `update` (ml5's `load`).
+
+        A file made for another task or another shape of network is refused with a message (`file_job.error`).
+        """
+        trainer, wanted = _trainer, self
+
+        def work(job):
+            if trainer is not None:
+                model, metadata = trainer.load(path)
+            else:
+                from mlcore.ml.model_io import load_model
+
+                model, metadata = load_model(path)
+            wanted._check_file(metadata)
+            return model
+
+        self.file_job = Job("loading", work)
+        self.file_job.taken = False
+        self.file_job.start()
+        return self
+
+    def _check_file(self, metadata):
+        made_for = metadata["params"]
+        if metadata["extractor"] != MODEL_INPUTS:
+            raise NetworkFileError(f"made for images ({metadata['extractor']} features), not for this canvas")
+        if metadata["task"] != self.task:
+            raise NetworkFileError(f"made for {metadata['task']}, not {self.task}")
+        mine = (self.options["hidden_layers"], self.options["activation"])
+        if (made_for["hidden_layers"], made_for["activation"]) != mine:
+            raise NetworkFileError(f"a network of hidden layers {made_for['hidden_layers']} "
+                                   f"({made_for['activation']}), not {mine[0]} ({mine[1]}) as this sketch builds")
 
     def wait(self):
         """Block until the training ends, calling the hooks on the way (for notebooks and scripts)."""

@@ -29,14 +29,49 @@ def export(model):
             "classes": list(getattr(model, "classes_", [])),
             "target_min": None if target is None else float(target.min_[0]),
             "target_range": None if target is None else float(target.range_[0]),
-            "history": {key: list(values) for key, values in model.history_.items()},
-            "split_counts": model.split_counts_}
+            "history": {key: list(values) for key, values in getattr(model, "history_", {}).items()},
+            "split_counts": getattr(model, "split_counts_", None)}
+
+
+def restore(exported, model):
+    """Give `model` (an unfitted MLPClassifier or MLPRegressor with the same settings) the exported network."""
+    import torch
+
+    from mlcore.ml.scaling import MinMaxScaler
+
+    if exported["classes"]:
+        model.classes_ = list(exported["classes"])
+    else:
+        model.target_scaler_ = _scaler(MinMaxScaler, [exported["target_min"]], [exported["target_range"]])
+    model._seed = 0  # the initial weights are all replaced below
+    model.network_ = model._build(exported["weights"][0].shape[1])
+    linears = [layer for layer in model.network_ if hasattr(layer, "weight")]
+    with torch.no_grad():
+        for layer, weight, bias in zip(linears, exported["weights"], exported["biases"]):
+            layer.weight.copy_(torch.as_tensor(weight))
+            layer.bias.copy_(torch.as_tensor(bias))
+    model.network_.eval()
+    model.input_scaler_ = _scaler(MinMaxScaler, exported["input_min"], exported["input_range"])
+    model.history_ = dict(exported["history"])
+    model.split_counts_ = exported["split_counts"]
+    return model
+
+
+def _scaler(kind, low, width):
+    if low is None:
+        return None
+    scaler = kind()
+    scaler.min_ = np.asarray(low, dtype=np.float64)
+    scaler.range_ = np.asarray(width, dtype=np.float64)
+    scaler.max_ = scaler.min_ + scaler.range_
+    return scaler
 
 
 class NumpyMLP:
     """Forward passes of an exported network; the same answers as the torch model it came from."""
 
     def __init__(self, exported):
+        self.exported = exported
         self.weights, self.biases = exported["weights"], exported["biases"]
         self.layers = exported["summary"]
         self.input_min, self.input_range = exported["input_min"], exported["input_range"]

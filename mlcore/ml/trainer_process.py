@@ -80,18 +80,29 @@ class TrainerProcess:
 
     def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None):
         """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`."""
+        return self._ask("train", (task, options, epochs, inputs, outputs), on_epoch, should_stop, on_ready)
+
+    def save(self, path, task, options, model):
+        """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format); returns the path."""
+        return self._ask("save", (str(path), task, options, model.exported))
+
+    def load(self, path):
+        """(NumpyMLP, metadata) of a model file; a file that cannot be used raises TrainingError with why."""
+        return self._ask("load", (str(path),))
+
+    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None):
         self.start()
-        training = next(self._ids)
-        messages = self._waiting[training] = queue.Queue()
+        request = next(self._ids)
+        messages = self._waiting[request] = queue.Queue()
         try:
-            self._send(("train", training, task, options, epochs, inputs, outputs))
-            return self._follow(training, messages, on_epoch, should_stop, on_ready)
+            self._send((kind, request, *arguments))
+            return self._follow(request, messages, on_epoch, should_stop, on_ready)
         except BaseException:
             if self.process.poll() is None:
-                self._send(("cancel", training))
+                self._send(("cancel", request))
             raise
         finally:
-            del self._waiting[training]
+            del self._waiting[request]
 
     def _follow(self, training, messages, on_epoch, should_stop, on_ready):
         asked_to_stop = False
@@ -110,6 +121,10 @@ class TrainerProcess:
                 on_epoch(message[2], message[3])
             elif kind == "done":
                 return NumpyMLP(message[2])
+            elif kind == "saved":
+                return message[2]
+            elif kind == "loaded":
+                return NumpyMLP(message[2]), message[3]
             elif kind == "failed":
                 raise TrainingError(message[2])
 
@@ -141,26 +156,42 @@ def main():
 
     import torch
 
-    from mlcore.ml.models import MLPClassifier, MLPRegressor
-    from mlcore.ml.numpy_mlp import export
     from mlcore.ml.warmup import warm_up
 
     torch.set_num_threads(1)  # tiny networks: one thread is fastest, and leaves the other core to the window
     warm_up()
     send(("ready",))
-    models = {"classification": MLPClassifier, "regression": MLPRegressor}
     requests, cancelled = queue.Queue(), set()
     threading.Thread(target=_receive, args=(sys.stdin.buffer, requests, cancelled), daemon=True).start()
     while (request := requests.get()) is not None:
-        _, training, task, options, epochs, inputs, outputs = request
-        send(("started", training))
+        kind, number, *arguments = request
         try:
-            model = models[task](epochs=epochs, **options)
-            model.fit(inputs, outputs, on_epoch=lambda epoch, logs: send(("epoch", training, epoch, logs)),
-                      should_stop=lambda: training in cancelled)
-            send(("done", training, export(model)))
+            send(_answer(kind, number, arguments, send, cancelled))
         except Exception as error:  # the parent shows it on screen
-            send(("failed", training, f"{type(error).__name__}: {error}"))
+            own = type(error).__module__.startswith("mlcore")  # the project's errors are written for students
+            send(("failed", number, str(error) if own else f"{type(error).__name__}: {error}"))
+
+
+def _answer(kind, number, arguments, send, cancelled):
+    """Do one request in the child; the message that answers it."""
+    from mlcore.ml.model_io import load_model, save_model
+    from mlcore.ml.models import MLPClassifier, MLPRegressor
+    from mlcore.ml.numpy_mlp import export, restore
+
+    models = {"classification": MLPClassifier, "regression": MLPRegressor}
+    if kind == "train":
+        task, options, epochs, inputs, outputs = arguments
+        send(("started", number))
+        model = models[task](epochs=epochs, **options)
+        model.fit(inputs, outputs, on_epoch=lambda epoch, logs: send(("epoch", number, epoch, logs)),
+                  should_stop=lambda: number in cancelled)
+        return ("done", number, export(model))
+    if kind == "save":
+        path, task, options, exported = arguments
+        model = restore(exported, models[task](**options))
+        return ("saved", number, str(save_model(path, model, extractor="canvas")))
+    model, metadata = load_model(arguments[0])
+    return ("loaded", number, export(model), metadata)
 
 
 def _receive(stream, requests, cancelled):

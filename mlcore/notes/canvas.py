@@ -11,15 +11,16 @@ import numpy as np
 import pygame
 
 from mlcore.ml.neural_network import train_in_a_process
-from mlcore.notes import pitches, sample_files
+from mlcore.notes import pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.bars import draw_bars
+from mlcore.notes.canvas_files import CanvasFiles, file_state
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.popup import draw_popup, popup_rect
 from mlcore.notes.runs import RunsTable
-from mlcore.notes.sample_files import Sample, SampleFileError
+from mlcore.notes.sample_files import Sample
 from mlcore.notes.sample_layer import SampleLayer
-from mlcore.notes.tasks import TASKS, draw_note_circle
+from mlcore.notes.tasks import TASKS
 from mlcore.widgets import theme, ui
 
 TOP_BAR = 48
@@ -38,7 +39,7 @@ def peak_memory_mb():
     return None
 
 
-class NoteCanvas:
+class NoteCanvas(CanvasFiles):
     """A canvas where notes are placed, heard, learnt and predicted. `task` is 'classification' or 'regression'."""
 
     def __init__(self, task, width, height, octave=4, colours=None, sketch=None):
@@ -65,7 +66,7 @@ class NoteCanvas:
         self.message_log = []    # everything said, for the state JSON
         self.unsaved = False
         self.trainer = None
-        self.updates = 0
+        self.model_file = None
         self.speaker = None
         self.seed = None
 
@@ -76,8 +77,11 @@ class NoteCanvas:
 
     # -- set up ----------------------------------------------------------------------------------------------------
     def start(self, args):
-        """Sound, the seed of --seed, and the samples of --load."""
+        """The training process (torch loads there while the student collects), sound, --seed, --load and
+        --load-model."""
+        self.trainer = train_in_a_process()  # starting a process takes milliseconds; loading torch is its own job
         self.seed = args.seed
+        self.model_file = getattr(args, "load_model", None)
         if getattr(args, "projector", False) and theme.current().name != "projector":
             self.toggle_theme()
         self.speaker = Speaker()
@@ -92,6 +96,9 @@ class NoteCanvas:
         if self.network is not None and self.network is not network:
             self.network.stop()
         self.network = network
+        if self.model_file:  # --load-model: the sketch's first network takes the saved weights
+            network.load(self.model_file)
+            self.model_file = None
         self.shown_from = len(self.predictions)
         self.map.forget()
         if not network.trained:
@@ -139,6 +146,8 @@ class NoteCanvas:
             self.undo()
         elif key == "s":
             self.save()
+        elif key == "m":
+            self.save_network()
         elif key == "f2":
             self.toggle_theme()
             self.say(f"{theme.current().name} theme (F2 switches)")
@@ -186,10 +195,7 @@ class NoteCanvas:
 
     # -- every frame ------------------------------------------------------------------------------------------------
     def update(self):
-        """Start the training process after the first frame, pass the training's progress on, notice its end."""
-        self.updates += 1
-        if self.trainer is None and self.updates > 1:  # after the first frame is on the screen
-            self.trainer = train_in_a_process()
+        """Pass the training's progress on, notice when it ends, say how a model file went."""
         network = self.network
         if network is None:
             return
@@ -197,73 +203,20 @@ class NoteCanvas:
         if job is not None and job.status == "failed" and not getattr(job, "reported", False):
             job.reported = True
             self.say(f"training failed: {job.error}", seconds=8, error=True)
+        self._report_file(network.file_job)
         if network.update():
             self.runs.add(network)
             self.show_popup = False  # the whole canvas is for predictions now; P brings the curves back
             self.say("trained: click to hear what the network predicts (P shows the curves)")
 
-    # -- files -------------------------------------------------------------------------------------------------------
-    def save(self, path=None):
-        """Write the samples as ml5 JSON; returns the path, or None (with a message) when the disk says no."""
-        path = path or f"{self.sketch}-data-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        try:
-            sample_files.save_samples(path, self.samples, self.task.name == "regression")
-        except OSError as error:
-            self.say(f"could not save to {path}: {error.strerror or error} (your samples are still here)",
-                     seconds=8, error=True)
-            return None
-        self.unsaved = False
-        self.say(f"saved {len(self.samples)} samples to {path}")
-        return path
-
-    def load(self, path):
-        """Add the samples of an ml5 JSON file (`last`: the newest autosave); a bad file gives a message."""
-        if str(path) == "last":
-            path = sample_files.newest_autosave(self.sketch)
-            if path is None:
-                return self._load_failed("last", "no autosave of this sketch yet")
-        try:
-            samples, skipped, reasons = sample_files.read_samples(
-                path, lambda x, y: 0 <= x < self.width and self.top <= y < self.bottom,
-                wants_number=self.task.name == "regression", octave=self.octave)
-        except SampleFileError as error:
-            return self._load_failed(path, str(error))
-        self.samples.extend(samples)
-        why = "; ".join(f"{count} {reason}" for reason, count in reasons.items())
-        note = f" ({skipped} entries skipped: {why})" if skipped else ""
-        self.say(f"loaded {len(samples)} samples from {path}{note}", seconds=6, error=bool(skipped))
-        return True
-
-    def _load_failed(self, path, reason):
-        self.say(f"could not load {path}: {reason}; starting empty", seconds=10, error=True)
-        print(f"could not load {path}: {reason}", file=sys.stderr)
-        return False
-
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "message_log", "unsaved", "trainer", "updates", "speaker"):
+                     "messages", "message_log", "unsaved", "trainer", "speaker"):
             setattr(self, name, getattr(old, name))
         kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
         self.shown_from = old.shown_from if kept else len(self.predictions)
         self.runs.current = self.runs.current if kept else None
-
-    def autosave(self):
-        """On quit: unsaved samples to a new file for `--load`; its path, None, or False when no folder was writable."""
-        if not self.unsaved or not self.samples:
-            return None
-        path = sample_files.autosave(self.samples, self.sketch, self.task.name == "regression")
-        if path is None:
-            folders = " and ".join(map(str, sample_files.autosave_folders()))
-            count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
-            print(f"could not write the autosave file anywhere ({folders}): the disk is full or read-only",
-                  file=sys.stderr)
-            self.say(f"could not save your {count} anywhere: {folders} cannot be written", seconds=3600, error=True)
-            return False
-        print(f"{len(self.samples)} unsaved samples written to {path} (load them with --load {path} or --load last)",
-              file=sys.stderr)
-        self.unsaved = False
-        return path
 
     # -- drawing -------------------------------------------------------------------------------------------------------
     def popup_rect(self):
@@ -337,4 +290,5 @@ class NoteCanvas:
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
                 "messages": list(self.message_log), "unsaved": self.unsaved, "display": theme.report(),
-                "process": {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()}}
+                "process": {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()},
+                "network_file": file_state(network.file_job if network is not None else None)}

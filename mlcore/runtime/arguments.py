@@ -82,6 +82,8 @@ def common_arguments(parser):
     parser.add_argument("--seed", type=int, metavar="N", help="the same random start every time")
     parser.add_argument("--load", type=saved_data, metavar="FILE",
                         help="start with the data saved in FILE (last: the newest autosave, where the sketch keeps one)")
+    parser.add_argument("--load-model", type=existing_file, metavar="PATH",
+                        help="start with a trained network or model saved by the sketch (M), ready to predict")
     parser.add_argument("--reload", action=argparse.BooleanOptionalAction, default=None,
                         help="run the sketch's new code, keeping what it collected, whenever its file is saved "
                              "(on, except in --replay runs)")

@@ -1,0 +1,91 @@
+"""The canvas's files: samples saved and loaded in ml5's layout, the autosave on quit, and the trained network
+saved with M and loaded with --load-model (ml5's `save` and `load`)."""
+
+import sys
+import time
+
+from mlcore.notes import sample_files
+from mlcore.notes.sample_files import SampleFileError
+
+
+def file_state(job):
+    """Where saving or loading a model file stands, for the state JSON."""
+    if job is None:
+        return {"status": "idle"}
+    return {"status": job.status, "doing": job.name, "path": job.result if job.name == "saving" else None,
+            "error": job.error}
+
+
+class CanvasFiles:
+    """What `NoteCanvas` reads and writes; it supplies the samples, the task, `say` and the network."""
+
+    def save(self, path=None):
+        """Write the samples as ml5 JSON; returns the path, or None (with a message) when the disk says no."""
+        path = path or f"{self.sketch}-data-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        try:
+            sample_files.save_samples(path, self.samples, self.task.name == "regression")
+        except OSError as error:
+            self.say(f"could not save to {path}: {error.strerror or error} (your samples are still here)",
+                     seconds=8, error=True)
+            return None
+        self.unsaved = False
+        self.say(f"saved {len(self.samples)} samples to {path}")
+        return path
+
+    def load(self, path):
+        """Add the samples of an ml5 JSON file (`last`: the newest autosave); a bad file gives a message."""
+        if str(path) == "last":
+            path = sample_files.newest_autosave(self.sketch)
+            if path is None:
+                return self._load_failed("last", "no autosave of this sketch yet")
+        try:
+            samples, skipped, reasons = sample_files.read_samples(
+                path, lambda x, y: 0 <= x < self.width and self.top <= y < self.bottom,
+                wants_number=self.task.name == "regression", octave=self.octave)
+        except SampleFileError as error:
+            return self._load_failed(path, str(error))
+        self.samples.extend(samples)
+        why = "; ".join(f"{count} {reason}" for reason, count in reasons.items())
+        note = f" ({skipped} entries skipped: {why})" if skipped else ""
+        self.say(f"loaded {len(samples)} samples from {path}{note}", seconds=6, error=bool(skipped))
+        return True
+
+    def _load_failed(self, path, reason):
+        self.say(f"could not load {path}: {reason}; starting empty", seconds=10, error=True)
+        print(f"could not load {path}: {reason}", file=sys.stderr)
+        return False
+
+    def autosave(self):
+        """On quit: unsaved samples to a new file for `--load`; its path, None, or False when no folder was writable."""
+        if not self.unsaved or not self.samples:
+            return None
+        path = sample_files.autosave(self.samples, self.sketch, self.task.name == "regression")
+        if path is None:
+            folders = " and ".join(map(str, sample_files.autosave_folders()))
+            count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
+            print(f"could not write the autosave file anywhere ({folders}): the disk is full or read-only",
+                  file=sys.stderr)
+            self.say(f"could not save your {count} anywhere: {folders} cannot be written", seconds=3600, error=True)
+            return False
+        print(f"{len(self.samples)} unsaved samples written to {path} (load them with --load {path} or --load last)",
+              file=sys.stderr)
+        self.unsaved = False
+        return path
+
+    def save_network(self):
+        """M: the trained network to a model file in the current folder, written in the background."""
+        if self.mode != "predicting":
+            self.say("train the network (T) before saving it", error=True)
+            return
+        self.network.save(f"{self.sketch}-network-{time.strftime('%Y%m%d-%H%M%S')}.model.pt")
+
+    def _report_file(self, job):
+        if job is None or job.running or getattr(job, "reported", False):
+            return
+        job.reported = True
+        if job.status == "done":
+            self.say(f"network saved to {job.result} (--load-model opens it)" if job.name == "saving" else
+                     "network loaded: click to hear what it predicts")
+        else:
+            self.say(f"could not {'save' if job.name == 'saving' else 'load'} the network: {job.error}",
+                     seconds=10, error=True)
