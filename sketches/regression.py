@@ -7,8 +7,10 @@ Step 4: click anywhere: the network predicts a frequency and plays exactly that 
 it glides through pitches that are on no keyboard: what do you hear?
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
-(the samples stay) · U or Backspace undo · S save the samples · F2 projector theme · Esc quit.
-Run: python -m sketches.regression [--load FILE|last] [--seed N] [--fullscreen] [--scale 1.5] [--projector]
+(the samples stay) · H the runs table · U or Backspace undo · S save the samples · M save the trained network
+· F2 projector theme · Esc quit.
+Run: python -m sketches.regression [--load FILE|last] [--load-model FILE] [--seed N] [--fullscreen]
+     [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
 """
 

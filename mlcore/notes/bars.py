@@ -8,8 +8,8 @@ import pygame
 from mlcore.notes.tasks import draw_note_circle
 from mlcore.widgets import theme, ui
 
-KEYS = ["hold A–G + click: add   T train   P curves   V map   H runs   R reset   U undo   S save   F2 theme   Esc quit",
-        "A–G+click add  T train  P curves  V map  H runs  R reset  U undo  S save  F2 theme",
+KEYS = ["hold A–G + click: add   T train   P curves   V map   H runs   R reset   U undo   S save   M model   Esc quit",
+        "A–G+click add  T train  P curves  V map  H runs  R reset  U undo  S save  M model",
         "A–G add  T train  P curves  V map  R reset  F2 theme"]
 
 

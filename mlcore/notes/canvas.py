@@ -131,7 +131,7 @@ class NoteCanvas(CanvasFiles):
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
-        """A–G choose a note; P popup, V map, H runs, U or Backspace undo, S save."""
+        """A–G choose a note; P popup, V map, H runs, U or Backspace undo, S save, M save the network, F2 theme."""
         if len(key) == 1 and key.upper() in pitches.NAMES:
             self.note = key.upper()
         elif key == "p":
