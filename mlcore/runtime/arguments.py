@@ -41,26 +41,24 @@ def new_file(text):
     return text
 
 
-def positive_number(text):
-    """An argparse type: a number above 0 (a scale, a time)."""
+def _above_zero(text, convert, kind):
     try:
-        value = float(text)
+        value = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+        raise argparse.ArgumentTypeError(f"not {kind}: {text}") from None
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
     return value
 
 
+def positive_number(text):
+    """An argparse type: a number above 0 (a scale, a time)."""
+    return _above_zero(text, float, "a number")
+
+
 def positive_whole_number(text):
     """An argparse type: a whole number above 0 (a count of frames)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
-    return value
+    return _above_zero(text, int, "a whole number")
 
 
 def sketch_parser(program, docstring):
