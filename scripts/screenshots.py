@@ -41,6 +41,8 @@ SHOTS = {
     "classification": ("classification", notes_demo([(300, 300), (640, 330), (560, 130)]), []),
     "classification-training": ("classification", notes_demo([]) + key("p"), []),
     "regression": ("regression", notes_demo([(330, 330), (620, 300), (480, 160)]), []),
+    "classification-projector": ("classification", notes_demo([(300, 300), (640, 330)]) + key("p"), ["--projector"]),
+    "image-testing-projector": ("image_classifier", None, IMAGES + ["--page", "Testing", "--projector"]),
     "image-data": ("image_classifier", None, IMAGES + ["--page", "Data"]),
     "image-training": ("image_classifier", None, IMAGES + ["--page", "Training"]),
     "image-testing": ("image_classifier", None, IMAGES + ["--page", "Testing"]),

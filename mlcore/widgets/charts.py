@@ -21,7 +21,9 @@ def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=N
     low, high = _y_limits(series, y_range)
     ticks = [(fraction, _short(low + fraction * (high - low))) for fraction in (0.0, 0.5, 1.0)]
     margin = max(ui.text_width(name, tick) for _, name in ticks) + 8
-    plot = pygame.Rect(rect.x + margin, rect.y + line + 4, rect.width - margin - 4, rect.height - 2 * line - 12)
+    # The top tick is centred on the plot's top edge: half a line more under the title keeps them apart.
+    plot = pygame.Rect(rect.x + margin, rect.y + line + line // 2 + 4, rect.width - margin - 4,
+                       rect.height - 2 * line - line // 2 - 12)
     if plot.height < 8:
         return plot
     pygame.draw.rect(surface, grid, plot, max(1, look.stroke // 2))
