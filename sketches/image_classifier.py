@@ -9,7 +9,8 @@ Step 4, Testing: read the two confusion matrices. Does the model beat guessing? 
 Step 5, Deployment: click any image, drop an image file on the window, or press Live to classify the camera.
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
-      N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model.
+      N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model ·
+      F2 projector theme.
 Clicks: the tabs and buttons; a picture (enlarge it; on page 1 delete it or move it to another class or set, U
 undoes it; on page 5 classify it); a confusion cell (list its images);
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
@@ -18,7 +19,7 @@ video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
      [--epochs 15] [--layers 64,32] [--predict photo.jpg other.jpg] [--quit-when-idle] [--page Testing]
      [--fullscreen] [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR]
-     [--save-model fruit.pt] [--load-model fruit.pt] [--live]
+     [--save-model fruit.pt] [--load-model fruit.pt] [--live] [--projector]
 """
 
 import pathlib
@@ -26,7 +27,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
 
-from mlcore.image_app.app import ImageApp
+from mlcore.image_app.app import ImageApp, toggle_theme
 from mlcore.image_app.command_line import add_arguments
 from mlcore.ml.models import MLPClassifier
 from mlcore.runtime import frames, mouse, run
@@ -113,6 +114,8 @@ def key_pressed(key, unicode):
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":
         app.save_model()
+    elif key == "f2":
+        toggle_theme(app)                    # the projector theme: larger text, stronger colours
 
 
 def key_released(key):

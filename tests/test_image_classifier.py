@@ -21,6 +21,7 @@ from mlcore.data.builtin import render
 from mlcore.data.datasets import Sample, save_marcelle
 from mlcore.image_app.pages.testing import CORRECT, MISTAKE
 from mlcore.ml import settings
+from mlcore.widgets.theme import DEFAULT
 from mlcore.widgets.thumbnails import class_colour
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 
@@ -60,8 +61,15 @@ def run_batch(folder, *args, env=None, timeout=300):
     return SketchRun(process, folder)
 
 
+HEAT_FLOOR = DEFAULT.heat_floor
+
+
 def shade(hue, share):
-    return np.array([255 + (channel - 255) * share for channel in hue])
+    """A confusion cell's colour: white when empty, else at least the default theme's floor towards its hue."""
+    if share == 0:
+        return np.array([255, 255, 255])
+    strength = HEAT_FLOOR + (1 - HEAT_FLOOR) * share
+    return np.array([255 + (channel - 255) * strength for channel in hue])
 
 
 def write_png(path, label="banana", seed=7):
@@ -140,7 +148,7 @@ def test_predict_a_png_from_the_command_line(tmp_path):
     assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
     # The top bar is drawn in the colour of the class it names.
     bar = DEPLOYMENT.bar_rect(0, len(state["classes"]))
-    expected = class_colour(state["classes"].index(prediction["label"]))
+    expected = class_colour(prediction["label"], state["classes"])
     assert run.pixel(bar.x + 3, bar.centery) == expected
 
 

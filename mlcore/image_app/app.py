@@ -31,7 +31,7 @@ from mlcore.image_app.pipeline import DEFAULTS, ImagePipeline, course_model
 from mlcore.image_app.predictions import Predictions
 from mlcore.image_app.steps import StepQueue, step_name
 from mlcore.ml.warmup import preload_torch
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import Thumbnails
 
 PAGE_CLASSES = [DataPage, FeaturesPage, TrainingPage, TestingPage, DeploymentPage]
@@ -116,6 +116,7 @@ class ImageApp:
         if features:
             self.pipeline.features_name = features
         self.quit_when_idle = command_line.option(args, "quit_when_idle", False)
+        theme.use("projector" if command_line.option(args, "projector", False) else theme.current())
         if command_line.option(args, "camera") is not None:
             self.live.use_source(args.camera)
         self.own.save_to = command_line.option(args, "save_dataset")
@@ -306,6 +307,7 @@ class ImageApp:
 
     # -- drawing and state ------------------------------------------------------------------------------------
     def draw(self, screen):
+        theme.begin_frame(screen)
         self.thumbnails.new_frame()
         screen.fill(ui.PAPER)
         self.pages[self.page].draw(screen)
@@ -324,7 +326,7 @@ class ImageApp:
                      params=dict(pipeline.params) if pipeline else dict(self.params),
                      predictions=list(self.predictions.answers), queue=[step for step, _ in self.steps.waiting],
                      idle=self.idle if pipeline else True, messages=[text for text, _ in log],
-                     problem_messages=[text for text, problem in log if problem])
+                     problem_messages=[text for text, problem in log if problem], display=theme.report())
         if pipeline:
             state["training"].update(pipeline.history)  # the whole curves: one value per epoch
         enlarged = self.pages[self.page].enlarged
@@ -334,3 +336,8 @@ class ImageApp:
         state.update(collection=self.collector.state(), camera=self.camera.state(), live=self.live.state(),
                      saved=dict(self.saved))
         return state
+
+
+def toggle_theme(app):
+    """F2: the projector theme (larger text, stronger colours), or back to the default one."""
+    app.say(f"{theme.toggle().name} theme (F2 switches)")

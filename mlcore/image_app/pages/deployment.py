@@ -164,7 +164,7 @@ class DeploymentPage(Page):
             ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
                      bold=i == 0)
             pygame.draw.rect(screen, (232, 232, 236), bar)
-            colour = class_colour(classes.index(name)) if name in classes else ui.ACCENT
+            colour = class_colour(name, classes) if name in classes else ui.ACCENT
             filled = bar.copy()
             filled.width = round(bar.width * max(0.0, min(1.0, p)))
             if filled.width:

@@ -133,7 +133,7 @@ class FeaturesPage(Page):
             scaled = (values - low) / np.where(high > low, high - low, 1.0)  # each number from 0 to 1 over the set
             white, blue = np.array([255.0, 255.0, 255.0]), np.array([8.0, 48.0, 107.0])
             rgb = (white + (blue - white) * scaled[..., None]).astype(np.uint8)
-            strip = np.array([class_colour(dataset.classes.index(labels[i])) for i in order], dtype=np.uint8)
+            strip = np.array([class_colour(labels[i], dataset.classes) for i in order], dtype=np.uint8)
             width = area.width - 18
             picture = pygame.Surface(area.size)
             picture.fill((255, 255, 255))

@@ -4,11 +4,12 @@ import numpy as np
 import pygame
 
 from mlcore.image_app.pages.base import Page, percent
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged
 
-CORRECT = (0, 114, 178)   # diagonal cells: the model was right (blue)
-MISTAKE = (213, 94, 0)    # other cells: the model was wrong (vermilion)
+# Diagonal cells (the model was right) are blue, the others (wrong) vermilion: the theme's `correct` and
+# `mistake`, through `theme.heat_colour`, which keeps any cell with images well away from an empty one.
+CORRECT, MISTAKE = theme.DEFAULT.correct, theme.DEFAULT.mistake
 
 
 class ConfusionView:
@@ -51,19 +52,22 @@ class ConfusionView:
         size = self.cell_size(k)
         text_size = max(18, min(32, int(size * 0.55)))
         top = self.cell_rect(k, 0, 0)
-        ui.label(screen, "rows: true class   columns: predicted class", (self.rect.x, self.rect.y + 34), size=22,
-                 colour=ui.DIM)
-        ui.label(screen, "correct", (top.x + k * size + 8, top.y - 4), size=20, colour=ui.DIM, anchor="bottomleft")
+        look = theme.current()
+        ui.label(screen, "rows: true class   columns: predicted class", (self.rect.x, self.rect.y + 34),
+                 size=look.small, colour=ui.DIM)
+        ui.label(screen, "correct", (top.x + k * size + 8, top.y - 4), size=look.tick, colour=ui.DIM,
+                 anchor="bottomleft")
         rows = matrix.sum(axis=1)
         # Where names are cut short, the class colours above the columns and beside the rows pair them up.
         for col, name in enumerate(classes):
             cell = self.cell_rect(k, 0, col)
-            pygame.draw.rect(screen, class_colour(col), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
-            ui.label(screen, ui.cut(name, size - 2, 20), (cell.centerx, cell.top - 10), size=20, anchor="midbottom")
+            pygame.draw.rect(screen, class_colour(name, classes), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
+            ui.label(screen, ui.cut(name, size - 2, look.tick), (cell.centerx, cell.top - 10), size=look.tick,
+                     anchor="midbottom", padding=0)
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
             chip = min(14, size - 6)
-            pygame.draw.rect(screen, class_colour(row), (self.rect.x, first.centery - chip // 2, chip, chip),
+            pygame.draw.rect(screen, class_colour(name, classes), (self.rect.x, first.centery - chip // 2, chip, chip),
                              border_radius=3)
             ui.label(screen, ui.cut(name, self.LABEL_WIDTH - 30, 24), (self.rect.x + 20, first.centery), size=24,
                      anchor="midleft")
@@ -71,8 +75,7 @@ class ConfusionView:
                 cell = self.cell_rect(k, row, col)
                 count = int(matrix[row, col])
                 share = count / rows[row] if rows[row] else 0.0
-                hue = np.array(CORRECT if row == col else MISTAKE, dtype=float)
-                colour = tuple(int(v) for v in 255 + (hue - 255) * share)
+                colour = theme.heat_colour(look.correct if row == col else look.mistake, share, count)
                 pygame.draw.rect(screen, colour, cell)
                 pygame.draw.rect(screen, (190, 190, 196), cell, 1)
                 ui.label(screen, count, cell.center, size=text_size, bold=True, anchor="center",
@@ -155,7 +158,7 @@ class TestingPage(Page):
         for i, (name, p) in enumerate(rows):
             y = card.y + 48 + 34 * i
             bar = pygame.Rect(card.x + 130, y + 4, 110, 20)
-            colour = class_colour(self.classes.index(name)) if name in self.classes else ui.ACCENT
+            colour = class_colour(name, self.classes) if name in self.classes else ui.ACCENT
             ui.label(screen, ui.cut(name, 110, 22), (card.x + 14, bar.centery), size=22, anchor="midleft")
             pygame.draw.rect(screen, (232, 232, 236), bar)
             pygame.draw.rect(screen, colour, (bar.x, bar.y, round(bar.width * p), bar.height))
