@@ -1,4 +1,5 @@
-"""Writing files so that a crash, a full disk or an interrupted write never leaves half a file behind."""
+"""Reading a file with one clear sentence when it cannot be read, and writing files so that a crash, a full disk or
+an interrupted write never leaves half a file behind."""
 
 import os
 import secrets
@@ -43,3 +44,20 @@ def _create_beside(path):
             return os.open(temporary, flags, 0o666), str(temporary)
         except FileExistsError:
             continue
+
+
+def read_bytes(path, what, error=OSError, count=-1):
+    """The bytes of `path` (the first `count` of them); `error` with one sentence when it cannot be read.
+
+    `what` names what the file should be ("an image file", "a model file"), for the sentence about a folder.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as file:
+            return file.read(count)
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: a folder, not {what}") from None
+    except OSError as failure:
+        raise error(f"{path}: cannot be read ({failure.strerror or failure})") from None

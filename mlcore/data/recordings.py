@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from mlcore.data.samples import IMAGE_SIZE
+from mlcore.pixels import as_rgb
 
 
 # Names that cannot be folders on every system the course runs on (Windows refuses these, whatever the case).
@@ -48,15 +49,10 @@ def check_class_name(name) -> str:
 
 def square_image(image) -> np.ndarray:
     """An RGB uint8 image as IMAGE_SIZE x IMAGE_SIZE x 3: the centre square, resized. Grey and RGBA accepted."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 image, got {image.dtype}")
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    elif image.ndim == 3 and image.shape[2] == 4:
-        image = image[:, :, :3]
-    if image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) == 0:
-        raise ValueError(f"expected an RGB image (H x W x 3), got shape {image.shape}")
+    try:
+        image = as_rgb(image)
+    except ValueError as problem:
+        raise ValueError(f"the image {problem}") from None
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.data import datasets
+from mlcore.data import samples
+from mlcore.files import read_bytes
 
 
 class PipelineError(Exception):
@@ -21,22 +22,15 @@ def read_image(source) -> np.ndarray:
     if isinstance(source, np.ndarray):
         return _from_array(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        image = datasets._decode_image(bytes(source))
+        image = samples.decode_image(bytes(source))
         if image is None:
             raise PipelineError("those bytes are not an image that can be decoded (use JPEG or PNG)")
         return image
     if not isinstance(source, (str, os.PathLike)):
         raise PipelineError(f"expected an image or the path of an image file, not {type(source).__name__}")
     path = Path(source)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PipelineError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise PipelineError(f"{path}: a folder, not an image file") from None
-    except OSError as error:
-        raise PipelineError(f"{path}: cannot be read ({error.strerror or error})") from None
-    image = datasets._decode_image(data)
+    data = read_bytes(path, "an image file", PipelineError)
+    image = samples.decode_image(data)
     if image is None:
         raise PipelineError(f"{path.name}: not an image that can be decoded (use a JPEG or PNG file)")
     return image
@@ -53,7 +47,7 @@ def _from_array(image):
         image = image[:, :, :3]
     if image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
         raise PipelineError(f"the image has shape {image.shape}, not H x W x 3 RGB")
-    return datasets._fit_image(image)
+    return samples.fit_image(image)
 
 
 def ranked(model, probabilities) -> list[tuple[str, float]]:

@@ -32,9 +32,9 @@ import threading
 
 import numpy as np
 
-from mlcore.ml.feature_cache import VERSIONS as _VERSIONS
-from mlcore.ml.feature_cache import FeatureCache
 from mlcore.jobs import Cancelled as _JobCancelled
+from mlcore.ml.feature_cache import FeatureCache  # noqa: F401  (extract takes one: importable from here too)
+from mlcore.pixels import as_rgb
 
 EXTRACTORS = ["stored", "efficientnet_lite0", "mobilenet_v3_small", "color_histogram", "pixels"]
 
@@ -189,17 +189,10 @@ def _check_cancel(cancel):
 
 
 def _as_rgb(image, index):
-    """`image` as an H x W x 3 uint8 array; a grey image gets three equal channels, RGBA loses its alpha."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise FeatureError(f"image {index} is {image.dtype}, not uint8 RGB: features need 0-255 pixels")
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    elif image.ndim == 3 and image.shape[2] == 4:
-        image = image[:, :, :3]
-    if image.ndim != 3 or image.shape[2] != 3 or image.shape[0] == 0 or image.shape[1] == 0:
-        raise FeatureError(f"image {index} has shape {image.shape}, not H x W x 3 RGB")
-    return image
+    try:
+        return as_rgb(image)
+    except ValueError as problem:
+        raise FeatureError(f"image {index} {problem}") from None
 
 
 def _stored_vectors(stored, count):

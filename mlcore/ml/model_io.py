@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.files import write_atomically
+from mlcore.files import read_bytes, write_atomically
 from mlcore.ml.models import ACTIVATIONS, MLPClassifier, MLPRegressor
 from mlcore.ml.scaling import MinMaxScaler
 
@@ -150,15 +150,7 @@ def _read(path: Path) -> object:
     import torch
 
     name = path.name
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4)
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a folder, not a model file") from None
-    except OSError as err:
-        raise ModelFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+    head = read_bytes(path, "a model file", ModelFileError, count=4)
     if not head:
         raise ModelFileError(f"{name}: the file is empty")
     # torch.save writes a zip archive; files from torch before 1.6 are a bare pickle (protocol 2: 0x80 0x02).
@@ -326,7 +318,8 @@ def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int],
 def _scaler(name: str, what: str, scaler_state, width: int) -> MinMaxScaler:
     """A min–max scaling the model learned (of its inputs, or of a regression's targets), read back from the file."""
     if not isinstance(scaler_state, dict) or "min" not in scaler_state or "max" not in scaler_state:
-        raise ModelFileError(f"{name}: tampered or damaged: no {what} for a model that scales")
+        raise ModelFileError(f"{name}: tampered or damaged: no {what.replace('_scaler', ' scaling')} for a model "
+                             f"that scales {'inputs' if what == 'input_scaler' else 'its outputs'}")
     for key in ("min", "max"):
         _check_tensor(name, f"{what} {key!r}", scaler_state[key], (width,))
     low = scaler_state["min"].double().numpy()
