@@ -14,6 +14,7 @@ class FrameTimes:
     def __init__(self):
         self.first_frame_s = None
         self.while_busy = []
+        self.all = []        # every interval of the run, startup's included
         self.max_ms = 0.0
         self.last_start = None
 
@@ -23,6 +24,7 @@ class FrameTimes:
         if self.last_start is not None:
             interval = (start - self.last_start) * 1000
             self.max_ms = max(self.max_ms, interval)
+            self.all.append(interval)
             if jobs.busy():
                 self.while_busy.append(interval)
         dt = 0.0 if self.last_start is None else start - self.last_start
@@ -35,7 +37,11 @@ class FrameTimes:
 
     def timing(self):
         busy = sorted(self.while_busy)
-        percentile = busy[min(len(busy) - 1, int(0.95 * len(busy)))] if busy else None
         return {"first_frame_s": self.first_frame_s, "frames": frames.count,
                 "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
-                "frame_ms_p95_while_training": percentile, "frame_ms_max": self.max_ms}
+                "frame_ms_p95_while_training": _p95(busy), "frame_ms_max": self.max_ms,
+                "frame_ms_p95": _p95(sorted(self.all))}
+
+
+def _p95(ordered):
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else None
