@@ -16,7 +16,7 @@ def write_atomically(path, content):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = _create_beside(path)
+    handle, temporary = create_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
             if callable(content):
@@ -31,8 +31,8 @@ def write_atomically(path, content):
             os.unlink(temporary)
 
 
-def _create_beside(path):
-    """A new, empty temporary file in `path`'s folder: (descriptor, name).
+def create_beside(path):
+    """A new, empty temporary file in `path`'s folder, to be renamed onto `path` once whole: (descriptor, name).
 
     Not `tempfile.mkstemp`, which always makes 0600 files: opened with mode 0666, the operating system applies the
     umask itself, as it does for any file a program creates (reading the umask instead would race with threads).

@@ -8,7 +8,6 @@ next call simply tries again.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
 import urllib.error
@@ -19,6 +18,7 @@ from typing import Callable
 from mlcore.data.cache import cache_dir, make_folders, remove_empty
 from mlcore.data.marcelle import parse_marcelle
 from mlcore.data.samples import DatasetError
+from mlcore.files import create_beside
 
 COURSE_DATASETS = ["miniMASK", "miniROAD", "miniTRASH", "miniRETINA", "miniSKIN", "miniFRUIT"]
 COURSE_URL = (
@@ -71,7 +71,7 @@ def _download_into(url: str, dest: Path, what: str, progress: Progress | None, c
                    timeout: float) -> None:
     """`download`'s work, once dest's folder exists: a checked temporary file, renamed onto `dest`."""
     try:
-        fd, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        fd, temp = create_beside(dest)  # the user's umask applies, as to every file the sketches write
     except OSError as err:
         raise _cache_error(dest.parent, err) from None
     try:

@@ -27,11 +27,12 @@ import functools
 import hashlib
 import os
 import re
-import tempfile
 import threading
+from pathlib import Path
 
 import numpy as np
 
+from mlcore.files import create_beside
 from mlcore.jobs import Cancelled as _JobCancelled
 from mlcore.ml.feature_cache import FeatureCache  # noqa: F401  (extract takes one: importable from here too)
 from mlcore.pixels import as_rgb
@@ -436,7 +437,7 @@ def _download_weights(url, path):
         os.makedirs(folder, exist_ok=True)
         digest = hashlib.sha256()
         with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT_S) as response:
-            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".partial")
+            handle, temporary = create_beside(Path(path))
             with os.fdopen(handle, "wb") as file:
                 while chunk := response.read(1 << 16):
                     digest.update(chunk)

@@ -13,7 +13,6 @@ import time
 import traceback
 
 BAR = (180, 20, 20)
-NOTICE = (40, 40, 48)
 WHITE = (255, 255, 255)
 LINE_HEIGHT = 26
 SHOWN_LINES = 3
@@ -93,11 +92,11 @@ def draw_bars(surface, lines):
     """(text, is_error) lines along the bottom of `surface`, the newest lowest: red for errors, dark otherwise."""
     if not lines:
         return
-    from mlcore.widgets import ui
+    from mlcore.widgets import theme, ui
 
     width, height = surface.get_size()
     shown = lines[-SHOWN_LINES:]
     for index, (text, error) in enumerate(shown):
         bottom = height - LINE_HEIGHT * (len(shown) - index - 1)
-        surface.fill(BAR if error else NOTICE, (0, bottom - LINE_HEIGHT, width, LINE_HEIGHT))
+        surface.fill(BAR if error else theme.current().panel, (0, bottom - LINE_HEIGHT, width, LINE_HEIGHT))
         ui.label(surface, text, (8, bottom - 4), size=22, colour=WHITE, anchor="bottomleft")
