@@ -196,7 +196,7 @@ class ImageApp:
 
     def _needs_data(self):
         """True, with a message, when there is no dataset and none on its way."""
-        if self.pipeline.dataset is None and "load" not in self.steps and "collection" not in self.steps:
+        if self.pipeline.dataset is None and not (self.steps.pending("load") or self.steps.pending("collection")):
             self.say("load a dataset first (page 1)", problem=True)
             return True
         return False

@@ -28,6 +28,11 @@ class StepQueue:
         """True when `step` waits its turn."""
         return any(waiting == step for waiting, _ in self.waiting)
 
+    def pending(self, step):
+        """True when `step` waits its turn or runs now: what is asked for after it will follow it."""
+        running = self.current is not None and self.current[0] == step and self.current[2].running
+        return running or step in self
+
     def ask(self, step, argument=None):
         """Queue a step; it starts as soon as nothing else runs (a step already waiting is not queued twice)."""
         if (step, argument) in self.waiting:
