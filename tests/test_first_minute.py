@@ -5,7 +5,7 @@ from driver import run_sketch
 
 def test_t_pressed_while_the_dataset_loads_trains_once_it_is_loaded(tmp_path):
     actions = [{"type": "key_down", "key": "t", "after": 2}, {"type": "key_up", "key": "t"},
-               {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 200}]
+               {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 90}]
     run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--epochs", "3",
                      env={"ML_SKETCHES_CACHE": str(tmp_path / "cache")})
     assert run.returncode == 0, run.output
