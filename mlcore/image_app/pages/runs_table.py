@@ -24,7 +24,7 @@ COLUMNS = [
     ("s", 40, lambda row: f"{row['seconds']:.1f}"),
 ]
 ROW = 22
-HEADER = 26
+HEADER = 48  # the caption, then the column headings
 SHOWN = 6  # the newest rows that fit
 
 
