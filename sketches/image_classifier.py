@@ -19,7 +19,7 @@ video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
      [--epochs 15] [--layers 64,32] [--predict photo.jpg other.jpg] [--quit-when-idle] [--page Testing]
      [--fullscreen] [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR]
-     [--save-model fruit.pt] [--load-model fruit.pt] [--live] [--projector]
+     [--save-model fruit.pt] [--load-model fruit.pt] [--live] [--projector] [--augmentation 2]
 """
 
 import pathlib
@@ -38,6 +38,7 @@ FEATURES = None                # None: "efficientnet_lite0"; "stored": a course 
 HIDDEN_LAYERS = [64, 32]       # two hidden layers of 64 and 32 units; try [], [16], [128, 64, 32]…
 ACTIVATION = "relu"            # what each hidden layer applies: "relu", "tanh" or "sigmoid"
 DROPOUT = 0.0                  # the share of hidden units switched off at each training step: try 0.2
+AUGMENTATION = 0               # changed copies of each training image (flipped, cropped, recoloured): try 2
 EPOCHS = 15
 BATCH_SIZE = 8
 LEARNING_RATE = 0.001
@@ -64,7 +65,7 @@ def training_done(results):    # Step 3b: runs when a training ends: print, comp
 
 app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, activation=ACTIVATION,
                dropout=DROPOUT, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
-               validation_split=VALIDATION_SPLIT, seed=SEED,
+               validation_split=VALIDATION_SPLIT, seed=SEED, augmentation=AUGMENTATION,
                camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION, build_model=build_model,
                training_done=training_done)
 

@@ -19,7 +19,7 @@ from mlcore.ml.features import EXTRACTORS
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
 SETTING_OPTIONS = (("layers", "hidden_layers"), ("epochs", "epochs"), ("batch_size", "batch_size"),
                    ("learning_rate", "learning_rate"), ("validation_split", "validation_split"), ("seed", "seed"),
-                   ("activation", "activation"), ("dropout", "dropout"))
+                   ("activation", "activation"), ("dropout", "dropout"), ("augmentation", "augmentation"))
 
 
 def _setting(key):
@@ -50,6 +50,8 @@ def add_arguments(parser):
                         help="what each hidden layer applies")
     parser.add_argument("--dropout", type=_setting("dropout"), metavar="F",
                         help="the share of hidden units switched off at each training step (0 to 0.9)")
+    parser.add_argument("--augmentation", type=_setting("augmentation"), metavar="N",
+                        help="changed copies (flipped, cropped, recoloured) of each training image to train on too")
     parser.add_argument("--train", action="store_true", help="load, extract, train and test with no clicks")
     parser.add_argument("--predict", nargs="+", metavar="IMAGE",
                         help="classify these image files once a model is trained; prints one line per image")

@@ -30,6 +30,7 @@ import numpy as np
 
 from mlcore.data import datasets
 from mlcore.data.datasets import Dataset, DownloadCancelled, load_dataset
+from mlcore.image_app.augmented import AugmentedTraining
 from mlcore.image_app.background import OneJobAtATime
 from mlcore.image_app.images import PipelineError, ranked, read_image
 from mlcore.image_app.results import HISTORY_KEYS, Results
@@ -70,7 +71,7 @@ class _StopFlag:
         return self.job.cancelled
 
 
-class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs):
+class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
     """Dataset, features, model and results of one image classifier, with the slow steps on a worker thread."""
 
     def __init__(self, cache_folder=None, device=None, build_model=course_model):
@@ -247,6 +248,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs):
         if len(learnable) < 2:
             have = f"only of class '{learnable[0]}'" if learnable else "none"
             raise PipelineError(f"training needs images of at least two classes; {dataset.name} has {have}")
+        inputs, labels, groups = self._training_set(job, name, params, labels)  # with any augmented copies
         model = self._new_model(params, name)
         epochs = model.epochs
         history = {key: [] for key in HISTORY_KEYS}
@@ -264,7 +266,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs):
 
         job.report(0, epochs, f"epoch 0/{epochs}")
         started = time.monotonic()
-        model.fit(self.train_features, labels, on_epoch=on_epoch, should_stop=lambda: job.cancelled)
+        model.fit(inputs, labels, on_epoch=on_epoch, should_stop=lambda: job.cancelled, groups=groups)
         self._evaluate(model, dataset, name)
         done = len(history["loss"])
         self._training = "cancelled" if job.cancelled else "done"
@@ -326,6 +328,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs):
             "messages": list(self.messages),
             "problems": list(dataset.problems) if dataset is not None else [],
             "runs": self.runs_state(),
+            "augmentation": self.augmentation,
             "run_shown": self.run_shown,
         }
 

@@ -6,7 +6,7 @@ they read the newest one. This answers the course's "how could you improve the r
 """
 
 ROW_KEYS = ("number", "dataset", "features", "hidden_layers", "activation", "dropout", "epochs", "batch_size",
-            "learning_rate", "train_accuracy", "validation_accuracy", "test_accuracy", "seconds")
+            "learning_rate", "augmentation", "train_accuracy", "validation_accuracy", "test_accuracy", "seconds")
 KEPT = ("model", "_history", "confusion_train", "confusion_test", "train_accuracy", "test_accuracy", "predictions",
         "_trained_on", "train_features", "test_features", "_extracted", "_compute_device", "_epochs_planned")
 
@@ -31,6 +31,7 @@ class Runs:
             "epochs": len(history["loss"]),
             "batch_size": int(getattr(model, "batch_size", settings["batch_size"])),
             "learning_rate": float(getattr(model, "learning_rate", settings["learning_rate"])),
+            "augmentation": self.augmentation["copies"],  # changed copies of each training image it also saw
             "train_accuracy": self.train_accuracy,
             "validation_accuracy": history["val_accuracy"][-1] if history["val_accuracy"] else None,
             "test_accuracy": self.test_accuracy,

@@ -19,9 +19,19 @@ from mlcore.ml.scaling import MinMaxScaler
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
 
 
-def split_validation(labels, fraction, rng, stratify=True):
-    """Indices (train, validation): `fraction` of each class held out, never a class's last training sample."""
+def split_validation(labels, fraction, rng, stratify=True, groups=None):
+    """Indices (train, validation): `fraction` of each class held out, never a class's last training sample.
+
+    `groups`: one id per sample; samples sharing one (an image and its augmented copies) are held out together,
+    split as their first members alone would be, so no copy of a validation image is trained on.
+    """
     labels = np.asarray(labels)
+    if groups is not None:
+        groups = np.asarray(groups)
+        first = np.unique(groups, return_index=True)[1]
+        _, held = split_validation(labels[first], fraction, rng, stratify)
+        held = np.flatnonzero(np.isin(groups, groups[first[held]]))
+        return np.setdiff1d(np.arange(len(labels)), held), held
     count = len(labels)
     if fraction <= 0 or count < 5:
         return np.arange(count), np.arange(0)
@@ -120,8 +130,8 @@ class _MLP:
             X = self.input_scaler_.transform(X)
         return torch.as_tensor(X, dtype=torch.float32, device=self.device)
 
-    def fit(self, X, y, on_epoch=None, should_stop=None):
-        """Train a fresh network on X (n_samples × n_features) and y; returns self."""
+    def fit(self, X, y, on_epoch=None, should_stop=None, groups=None):
+        """Train a fresh network on X (n_samples × n_features) and y; returns self. `groups`: see split_validation."""
         import torch
 
         X = np.asarray(X, dtype=np.float64)
@@ -130,7 +140,7 @@ class _MLP:
         bounds = X if self.input_bounds is None else np.asarray(self.input_bounds, dtype=np.float64)
         self.input_scaler_ = MinMaxScaler().fit(bounds) if self.normalize_inputs else None
         targets = self._prepare_targets(y)
-        train, held = split_validation(np.asarray(y), self.validation_split, rng, self._stratify)
+        train, held = split_validation(np.asarray(y), self.validation_split, rng, self._stratify, groups)
         self.split_counts_ = (len(train), len(held))
         inputs = self._inputs(X)
         self.network_ = self._build(X.shape[1])

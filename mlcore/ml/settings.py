@@ -19,13 +19,14 @@ import math
 import numpy as np
 
 # The course's settings for the Marcelle MLP: Adam at 0.001, 15 epochs, batches of 8, a fifth held out to watch.
-# `activation` is what each hidden layer applies; `dropout` the share of hidden outputs switched off in training.
+# `activation` is what each hidden layer applies; `dropout` the share of hidden outputs switched off in training;
+# `augmentation` the changed copies of each training image added to the training (see mlcore.ml.augmentation).
 DEFAULTS = dict(hidden_layers=[64, 32], epochs=15, batch_size=8, learning_rate=0.001, validation_split=0.2, seed=0,
-                activation="relu", dropout=0.0)
+                activation="relu", dropout=0.0, augmentation=0)
 
 MAX_LAYERS = 8
 MAX_UNITS = 4096
-WHOLE = {"epochs": (1, 10000), "batch_size": (1, 100000), "seed": (0, 2**31 - 1)}
+WHOLE = {"epochs": (1, 10000), "batch_size": (1, 100000), "seed": (0, 2**31 - 1), "augmentation": (0, 10)}
 # (lowest, highest, whether the lowest itself is allowed)
 NUMBER = {"learning_rate": (0, 10, False), "validation_split": (0, 0.9, True), "dropout": (0, 0.9, True)}
 ACTIVATIONS = ["relu", "tanh", "sigmoid"]  # the choices of mlcore.ml.models, in the order + steps through them
@@ -156,4 +157,6 @@ def step(key, value, up):
         return round(min(0.9, max(0.0, value + (0.05 if up else -0.05))), 2)
     if key == "dropout":
         return round(min(0.9, max(0.0, value + (0.1 if up else -0.1))), 1)
+    if key == "augmentation":
+        return min(WHOLE[key][1], max(0, value + (1 if up else -1)))
     return min(WHOLE["seed"][1], max(0, (value or 0) + (1 if up else -1)))

@@ -11,13 +11,14 @@ SHORT = {"efficientnet_lite0": "EffNet", "mobilenet_v3_small": "MobileNet", "col
 # (heading, width in pixels, the row's text)
 COLUMNS = [
     ("#", 28, lambda row: str(row["number"])),
-    ("features", 82, lambda row: SHORT.get(row["features"], row["features"])),
-    ("layers", 74, lambda row: ",".join(map(str, row["hidden_layers"])) or "none"),
-    ("act.", 56, lambda row: row["activation"]),
+    ("features", 70, lambda row: SHORT.get(row["features"], row["features"])),
+    ("layers", 66, lambda row: ",".join(map(str, row["hidden_layers"])) or "none"),
+    ("act.", 50, lambda row: row["activation"]),
     ("drop", 40, lambda row: f"{row['dropout']:g}"),
     ("ep.", 34, lambda row: str(row["epochs"])),
     ("batch", 46, lambda row: str(row["batch_size"])),
-    ("l. rate", 58, lambda row: f"{row['learning_rate']:g}"),
+    ("l. rate", 52, lambda row: f"{row['learning_rate']:g}"),
+    ("aug.", 34, lambda row: str(row["augmentation"])),  # augmented copies of each training image
     ("train", 46, lambda row: percent(row["train_accuracy"])),
     ("valid.", 46, lambda row: percent(row["validation_accuracy"])),
     ("test", 46, lambda row: percent(row["test_accuracy"])),

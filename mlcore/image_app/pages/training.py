@@ -30,8 +30,8 @@ class TrainingPage(Page):
 
     SETTINGS = [("hidden_layers", "hidden layers"), ("epochs", "epochs"), ("batch_size", "batch size"),
                 ("learning_rate", "learning rate"), ("validation_split", "validation split"), ("seed", "seed"),
-                ("activation", "activation"), ("dropout", "dropout")]
-    PITCH = 44  # from one setting's row to the next
+                ("activation", "activation"), ("dropout", "dropout"), ("augmentation", "augmented copies")]
+    PITCH = 40  # from one setting's row to the next
 
     def __init__(self, app, rect):
         super().__init__(app, rect)
