@@ -30,7 +30,7 @@ from mlcore.image_app.pages.training import TrainingPage
 from mlcore.image_app.pipeline import DEFAULTS, ImagePipeline, course_model
 from mlcore.image_app.predictions import Predictions
 from mlcore.image_app.steps import StepQueue, step_name
-from mlcore.ml.warmup import preload_torch
+from mlcore.ml.trainer_process import TrainerProcess
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import Thumbnails
 
@@ -59,6 +59,7 @@ class ImageApp:
                                 "collection": lambda _: self.own.start_split(self._seed()),
                                 "save_dataset": lambda argument: self.own.start_save(argument, self._seed()),
                                 "load_model": lambda path: self.pipeline.load_model_file(path),
+                                "save_model": lambda path: self.pipeline.save_model_file(path),
                                 "predict": lambda path: self.predictions.start(path),
                                 "export": lambda _: self.exports.start_job()}, self.say)
         self.exports = Exports(self)
@@ -69,7 +70,7 @@ class ImageApp:
         self.thumbnails = Thumbnails()
         self.page = 0
         self.quit_when_idle = self.quit_posted = False
-        self.torch_thread = None
+        self.worker_started = False
         content = pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN, height - TAB_HEIGHT - MESSAGE_HEIGHT - 20)
         self.tab_bar = TabBar(width, PAGES)
         self.tabs = self.tab_bar.tabs
@@ -110,7 +111,9 @@ class ImageApp:
         """Read the command line and queue the steps it asks for; the first is loading the dataset."""
         predict = command_line.option(args, "predict", [])
         command_line.check_images(predict)  # a missing or broken image ends the run before any work
-        self.pipeline = ImagePipeline(build_model=self.build_model)
+        # Features, training and model files in a process of its own: torch never enters the window's.
+        self.pipeline = ImagePipeline(build_model=self.build_model, worker=TrainerProcess())
+        self.live.worker = self.pipeline.worker
         self.pipeline.params.update(command_line.settings_from(args, self.params))
         features = command_line.option(args, "features") or self.features
         if features:
@@ -136,11 +139,11 @@ class ImageApp:
 
     # -- once a frame -----------------------------------------------------------------------------------------
     def update(self, frame_count):
-        """Once a frame: start torch loading after the first frame, move the queue on, quit when asked and idle."""
-        if self.torch_thread is None and frame_count >= 1:
-            self.torch_thread = preload_torch()
+        """Once a frame: start the torch process after the first frame, move the queue on, quit when idle."""
         if self.pipeline is None:
             return
+        if not self.worker_started and frame_count >= 1:
+            self.worker_started = bool(self.pipeline.worker.start())  # it loads torch while the window runs
         self._finish_step()
         self.steps.start_next(self.busy)
         self.messages.collect(self.pipeline)
@@ -177,6 +180,8 @@ class ImageApp:
             self.own.saved(job.result)
         elif step == "load_model":
             self.saved["loaded_model"] = job.result["path"]
+        elif step == "save_model":
+            self.models.saved(job.result)
         elif step == "export":
             self.exports.saved(job.result)
 

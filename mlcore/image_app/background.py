@@ -6,6 +6,7 @@ from mlcore.data.datasets import DatasetError
 from mlcore.image_app.images import PipelineError
 from mlcore.jobs import Cancelled, Job
 from mlcore.ml.features import FeatureError
+from mlcore.ml.trainer_process import TrainingError
 
 
 class OneJobAtATime:
@@ -45,7 +46,7 @@ class OneJobAtATime:
                 raise
             except Exception as error:
                 self._ended("failed")
-                if isinstance(error, (DatasetError, FeatureError, PipelineError)):
+                if isinstance(error, (DatasetError, FeatureError, PipelineError, TrainingError)):
                     self._note(str(error))
                 else:  # a bug rather than bad input: the type helps whoever reports it
                     self._note(f"{job.name} failed: {type(error).__name__}: {error}")

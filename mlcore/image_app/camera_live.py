@@ -15,6 +15,7 @@ class CameraAndLive:
         self.wanted = False
         self.predictor = None  # the LivePredictor while Live runs
         self.extractor = None
+        self.worker = None  # where Live's features are computed: the pipeline's worker (None: in this process)
 
     def use_source(self, source):
         """Another camera from the command line, before anything opened the first."""
@@ -78,7 +79,8 @@ class CameraAndLive:
                 self.stop()
             else:
                 self.feed.open(loop=True)  # a video or a folder plays on and on for a demo
-                self.predictor = LivePredictor(self.feed.squared(), model, extractor, device=device).start()
+                self.predictor = LivePredictor(self.feed.squared(), model, extractor, device=device,
+                                               worker=self.worker).start()
                 self.extractor = extractor
 
     def quit(self):

@@ -12,19 +12,21 @@ skipped: the predictor always works on the newest one, so the bars follow the ca
 import threading
 import time
 
-from mlcore.ml import features
+from mlcore.jobs import Cancelled
+from mlcore.ml.in_process import InProcess
 
 
 class LivePredictor:
     """A thread that extracts features of the camera's newest frame and asks the model about it."""
 
-    def __init__(self, camera, model, extractor, device=None):
+    def __init__(self, camera, model, extractor, device=None, worker=None):
         if extractor == "stored":
             raise ValueError("live prediction needs an extractor that can see new images, not 'stored'")
         self.camera = camera
         self.model = model
         self.extractor = extractor
         self.device = device
+        self.worker = worker if worker is not None else InProcess()  # a window's: a process of its own
         self.result = []
         self.frame = None
         self.count = 0          # predictions made
@@ -60,7 +62,8 @@ class LivePredictor:
                     time.sleep(0.005)
                     continue
                 seen = number
-                vector = features.extract(self.extractor, [frame], device=self.device)
+                vector, _ = self.worker.extract(self.extractor, [frame], device=self.device,
+                                                should_stop=self._stop.is_set)
                 probabilities = self.model.predict_proba(vector)[0]
                 order = probabilities.argsort()[::-1]
                 self.result = [(self.model.classes_[i], float(probabilities[i])) for i in order]
@@ -70,5 +73,7 @@ class LivePredictor:
                 self._times = (self._times + [now])[-16:]
                 if len(self._times) >= 2:
                     self.rate = (len(self._times) - 1) / (self._times[-1] - self._times[0])
+        except Cancelled:
+            return  # stopped while a frame was being looked at
         except Exception as error:  # shown on screen by the sketch
             self.error = f"live prediction stopped: {error}"

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from mlcore.image_app.own_classes import safe_file_name
-from mlcore.ml.model_io import ModelFileError, save_model
 
 
 class ModelFiles:
@@ -19,20 +18,18 @@ class ModelFiles:
         return f"{safe_file_name(dataset.name if dataset is not None else 'model')}.model.pt"
 
     def save(self):
-        """Write the model with its classes, extractor and settings."""
-        app, model = self.app, self.app.pipeline.model
-        if model is None:
+        """Write the model with its classes, extractor and settings, in the background (its turn in the queue)."""
+        app = self.app
+        if app.pipeline.model is None:
             app.say("no model to save yet: train one on page 3", problem=True)
             return
-        path = Path(self.save_to or self.default_path())
-        try:
-            save_model(path, model, model.classes_, app.pipeline.trained_extractor, params=None)
-        except ModelFileError as error:
-            app.say(f"model not saved: {error}", problem=True)
-            return
-        app.saved["model"] = str(path)
-        app.say(f"model saved to {path} (classes {', '.join(model.classes_)}); load it with --load-model "
-                f"or drop the file on the window")
+        app.steps.ask("save_model", str(Path(self.save_to or self.default_path())))
+
+    def saved(self, result):
+        """The save step ended well: say where the file is."""
+        self.app.saved["model"] = result["path"]
+        self.app.say(f"model saved to {result['path']} (classes {', '.join(result['classes'])}); load it with "
+                     f"--load-model or drop the file on the window")
 
     def load(self, path=None):
         """Load a saved model in the background: `path`, else --load-model, else where Save model writes."""

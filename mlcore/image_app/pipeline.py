@@ -39,7 +39,8 @@ from mlcore.image_app.saved_work import SavedWork
 from mlcore.jobs import Cancelled, Job
 from mlcore.ml import features
 from mlcore.ml.confusion import random_baseline
-from mlcore.ml.features import FeatureCache, FeatureError
+from mlcore.ml.features import FeatureError
+from mlcore.ml.in_process import InProcess
 from mlcore.ml.models import MLPClassifier
 from mlcore.ml.settings import DEFAULTS, SettingError, checked
 
@@ -74,8 +75,11 @@ class _StopFlag:
 class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
     """Dataset, features, model and results of one image classifier, with the slow steps on a worker thread."""
 
-    def __init__(self, cache_folder=None, device=None, build_model=course_model):
+    def __init__(self, cache_folder=None, device=None, build_model=course_model, worker=None):
         super().__init__()
+        # Where the torch work happens (features, training, model files): here by default; a window passes a
+        # `TrainerProcess`, so that its frames never wait on torch.
+        self.worker = worker if worker is not None else InProcess()
         self.cache_folder = Path(cache_folder) if cache_folder is not None else datasets.cache_dir()
         self.device = device  # where features are computed; None: the GPU if torch sees one
         self.build_model = build_model  # settings -> an unfitted classifier, called by every training
@@ -178,11 +182,14 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
 
     def _features(self, job, name, images, progress=None, stored=None):
         """Feature vectors of `images` with extractor `name`, through the disk cache (its problems noted)."""
-        cache = FeatureCache(self.cache_folder / "features")
-        vectors = features.extract(name, images, stored=stored, progress=progress, cancel=_StopFlag(job),
-                                   cache=cache, device=self.device)
-        if cache.warning:
-            self._note(cache.warning)
+        worker = self.worker if name != "stored" else InProcess()  # stored vectors are only stacked: no torch
+        vectors, facts = worker.extract(name, images, stored=stored, cache_folder=self.cache_folder / "features",
+                                        device=self.device, progress=progress, should_stop=lambda: job.cancelled)
+        if facts["warning"]:
+            self._note(facts["warning"])
+        vectors = vectors.view(features.Features)
+        vectors.extractor, vectors.compute_device, vectors.cache_hits = name, facts["compute_device"], facts[
+            "cache_hits"]
         return vectors
 
     def _extract_job(self, job, name):
@@ -266,7 +273,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
 
         job.report(0, epochs, f"epoch 0/{epochs}")
         started = time.monotonic()
-        model.fit(inputs, labels, on_epoch=on_epoch, should_stop=lambda: job.cancelled, groups=groups)
+        model = self._fit(model, inputs, labels, groups, on_epoch, lambda: job.cancelled)
         self._evaluate(model, dataset, name)
         done = len(history["loss"])
         self._training = "cancelled" if job.cancelled else "done"
@@ -276,6 +283,12 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
                    f"test accuracy {_percent(self.test_accuracy)}")
         return {"train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy, "epochs": done,
                 "status": self._training, "history": self.history}
+
+    def _fit(self, model, inputs, labels, groups, on_epoch, should_stop):
+        """Train `model` with the worker; the trained model it gives back (a `NumpyMLP` from a process)."""
+        own_class = type(model).__module__.startswith("mlcore.")  # a sketch's own class cannot travel
+        worker = self.worker if own_class else InProcess()
+        return worker.fit_model(model, inputs, labels, on_epoch, should_stop, groups=groups)
 
     def _run_all_step(self, job, spec, name):
         self._load_step(job, spec)

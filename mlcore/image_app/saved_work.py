@@ -9,7 +9,8 @@ from mlcore.data.collection import CollectionError
 from mlcore.data.marcelle import save_marcelle_split
 from mlcore.image_app.images import PipelineError
 from mlcore.ml import features
-from mlcore.ml.model_io import ModelFileError, load_model
+from mlcore.ml.model_io import ModelFileError
+from mlcore.ml.trainer_process import TrainingError
 
 
 class SavedWork:
@@ -95,6 +96,20 @@ class SavedWork:
 
         return self._start("export", step)
 
+    def save_model_file(self, path):
+        """Background: write the current model (with its classes and extractor) as a model file."""
+        model, extractor = self.model, self.trained_extractor
+
+        def step(job):
+            job.report(0, None, f"saving the model to {path}")
+            try:
+                written = self.worker.save_model(path, model, list(model.classes_), extractor)
+            except (ModelFileError, TrainingError) as error:
+                raise PipelineError(f"model not saved: {error}") from None
+            return {"path": str(written), "classes": list(model.classes_)}
+
+        return self._start("save_model", step)
+
     def load_model_file(self, path):
         """Background: a saved model becomes the current model (scored on the dataset where it fits)."""
         path = Path(path)
@@ -102,8 +117,8 @@ class SavedWork:
         def step(job):
             job.report(0, None, f"loading {path.name}")
             try:
-                model, info = load_model(path)
-            except ModelFileError as error:
+                model, info = self.worker.load_model(path)
+            except (ModelFileError, TrainingError) as error:
                 raise PipelineError(str(error)) from None
             extractor = info["extractor"]
             if extractor not in features.EXTRACTORS:

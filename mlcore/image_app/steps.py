@@ -7,6 +7,7 @@ and `ended` once a frame.
 
 STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "training", "predict": "predicting",
               "collection": "using your dataset", "load_model": "loading the model",
+              "save_model": "saving the model",
               "save_dataset": "saving the dataset", "export": "exporting the dataset"}
 
 

@@ -68,6 +68,14 @@ class _MLP:
         self.device = device
         self._lock = threading.Lock()  # predictions from the draw loop never see half an optimiser step
 
+    def settings(self):
+        """The constructor's arguments as plain values: `type(model)(**model.settings())` is the same network
+        untrained (how a training is handed to another process)."""
+        return {"hidden_layers": list(self.hidden_layers), "activation": self.activation, "dropout": self.dropout,
+                "learning_rate": self.learning_rate, "epochs": self.epochs, "batch_size": self.batch_size,
+                "validation_split": self.validation_split, "normalize_inputs": self.normalize_inputs,
+                "input_bounds": self.input_bounds, "seed": self.seed, "device": self.device}
+
     # -- what the two tasks do differently -------------------------------------------------------------------
     def _outputs(self):
         raise NotImplementedError

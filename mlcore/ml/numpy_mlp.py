@@ -30,7 +30,8 @@ def export(model):
             "target_min": None if target is None else float(target.min_[0]),
             "target_range": None if target is None else float(target.range_[0]),
             "history": {key: list(values) for key, values in getattr(model, "history_", {}).items()},
-            "split_counts": getattr(model, "split_counts_", None)}
+            "split_counts": getattr(model, "split_counts_", None),
+            "settings": {**model.settings(), "seed": getattr(model, "_seed", model.seed)}}
 
 
 def restore(exported, model):
@@ -79,6 +80,13 @@ class NumpyMLP:
         self.target_min, self.target_range = exported["target_min"], exported["target_range"]
         self.history_ = exported["history"]
         self.split_counts_ = exported["split_counts"]
+        self.settings_ = dict(exported.get("settings") or {})
+        for name, value in self.settings_.items():  # hidden_layers, activation, dropout…: as the torch model had
+            setattr(self, name, value)
+
+    def settings(self):
+        """The settings the network was trained with (`MLPClassifier(**model.settings())` rebuilds it untrained)."""
+        return dict(self.settings_)
 
     def summary(self):
         return [dict(layer) for layer in self.layers]

@@ -12,15 +12,18 @@ is ever unpickled from it. The child ends when its standard input closes, so it 
 
 import atexit
 import itertools
+import os
 import pickle
 import queue
 import sys
 import threading
 from pathlib import Path
 
+from mlcore.jobs import Cancelled
 from mlcore.ml.numpy_mlp import NumpyMLP
 
 ROOT = str(Path(__file__).resolve().parents[2])
+_CORES = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class TrainingError(RuntimeError):
@@ -54,6 +57,9 @@ class TrainerProcess:
         """End the child: it finishes when its input closes."""
         process = self.process
         if process is not None and process.poll() is None:
+            if not self.ready.is_set():  # still loading torch: nothing of the student's is in it
+                process.kill()
+                return
             try:
                 process.stdin.close()
                 process.wait(timeout=5)
@@ -78,25 +84,47 @@ class TrainerProcess:
         for waiting in list(self._waiting.values()):
             waiting.put(("failed", None, "the training process stopped unexpectedly"))
 
-    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None):
+    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None, groups=None):
         """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`."""
-        return self._ask("train", (task, options, epochs, inputs, outputs), on_epoch, should_stop, on_ready)
+        return self._ask("train", (task, options, epochs, inputs, outputs, groups), on_epoch, should_stop, on_ready)
 
-    def save(self, path, task, options, model):
+    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None):
+        """Train an unfitted MLPClassifier or MLPRegressor (its settings travel, not the object); the trained
+        network comes back as a `NumpyMLP`."""
+        task = "regression" if getattr(model, "OUTPUT", "") == "sigmoid" else "classification"
+        options = model.settings()
+        epochs = options.pop("epochs")
+        return self.fit(task, options, epochs, inputs, outputs, on_epoch or (lambda epoch, logs: None), should_stop,
+                        groups=groups)
+
+    def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
+                should_stop=lambda: False):
+        """`mlcore.ml.features.extract` in the child (through the disk cache under `cache_folder`, if given).
+        Returns (vectors, cache warning or "")."""
+        return self._ask("extract", (name, images, stored, cache_folder, device), progress=progress,
+                         should_stop=should_stop or (lambda: False))
+
+    def save(self, path, task, options, model, extractor="canvas", classes=None):
         """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format); returns the path."""
-        return self._ask("save", (str(path), task, options, model.exported))
+        return self._ask("save", (str(path), task, options, model.exported, extractor, classes))
+
+    def save_model(self, path, model, classes, extractor):
+        """Save an image classifier's trained `NumpyMLP` with its classes and extractor; returns the path."""
+        return self.save(path, "classification", model.settings(), model, extractor, classes)
 
     def load(self, path):
         """(NumpyMLP, metadata) of a model file; a file that cannot be used raises TrainingError with why."""
         return self._ask("load", (str(path),))
 
-    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None):
+    load_model = load
+
+    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None, progress=None):
         self.start()
         request = next(self._ids)
         messages = self._waiting[request] = queue.Queue()
         try:
             self._send((kind, request, *arguments))
-            return self._follow(request, messages, on_epoch, should_stop, on_ready)
+            return self._follow(request, messages, on_epoch, should_stop, on_ready, progress)
         except BaseException:
             if self.process.poll() is None:
                 self._send(("cancel", request))
@@ -104,7 +132,7 @@ class TrainerProcess:
         finally:
             del self._waiting[request]
 
-    def _follow(self, training, messages, on_epoch, should_stop, on_ready):
+    def _follow(self, training, messages, on_epoch, should_stop, on_ready, progress):
         asked_to_stop = False
         while True:
             try:
@@ -119,6 +147,12 @@ class TrainerProcess:
                 on_ready()
             elif kind == "epoch":
                 on_epoch(message[2], message[3])
+            elif kind == "progress" and progress is not None:
+                progress(message[2], message[3])
+            elif kind == "extracted":
+                return message[2], message[3]
+            elif kind == "cancelled":
+                raise Cancelled()
             elif kind == "done":
                 return NumpyMLP(message[2])
             elif kind == "saved":
@@ -167,6 +201,8 @@ def main():
         kind, number, *arguments = request
         try:
             send(_answer(kind, number, arguments, send, cancelled))
+        except Cancelled:
+            send(("cancelled", number))
         except Exception as error:  # the parent shows it on screen
             own = type(error).__module__.startswith("mlcore")  # the project's errors are written for students
             send(("failed", number, str(error) if own else f"{type(error).__name__}: {error}"))
@@ -180,18 +216,37 @@ def _answer(kind, number, arguments, send, cancelled):
 
     models = {"classification": MLPClassifier, "regression": MLPRegressor}
     if kind == "train":
-        task, options, epochs, inputs, outputs = arguments
+        task, options, epochs, inputs, outputs, groups = arguments
         send(("started", number))
         model = models[task](epochs=epochs, **options)
         model.fit(inputs, outputs, on_epoch=lambda epoch, logs: send(("epoch", number, epoch, logs)),
-                  should_stop=lambda: number in cancelled)
+                  should_stop=lambda: number in cancelled, groups=groups)
         return ("done", number, export(model))
+    if kind == "extract":
+        return _extract(number, arguments, send, cancelled)
     if kind == "save":
-        path, task, options, exported = arguments
+        path, task, options, exported, extractor, classes = arguments
         model = restore(exported, models[task](**options))
-        return ("saved", number, str(save_model(path, model, extractor="canvas")))
+        return ("saved", number, str(save_model(path, model, classes, extractor=extractor)))
     model, metadata = load_model(arguments[0])
     return ("loaded", number, export(model), metadata)
+
+
+def _extract(number, arguments, send, cancelled):
+    """Feature vectors of the images (through the disk cache), with progress as batches end."""
+    import torch
+
+    from mlcore.ml.in_process import InProcess
+
+    name, images, stored, cache_folder, device = arguments
+    torch.set_num_threads(_CORES)  # a big network on many images: every core (training goes back to one)
+    try:
+        vectors, facts = InProcess().extract(name, images, stored, cache_folder, device,
+                                             progress=lambda done, total: send(("progress", number, done, total)),
+                                             should_stop=lambda: number in cancelled)
+    finally:
+        torch.set_num_threads(1)
+    return ("extracted", number, vectors, facts)
 
 
 def _receive(stream, requests, cancelled):
