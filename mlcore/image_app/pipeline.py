@@ -33,6 +33,7 @@ from mlcore.data.datasets import Dataset, DownloadCancelled, load_dataset
 from mlcore.image_app.augmented import AugmentedTraining
 from mlcore.image_app.background import OneJobAtATime
 from mlcore.image_app.images import PipelineError, ranked, read_image
+from mlcore.image_app.noise_check import NoiseOrBias
 from mlcore.image_app.results import HISTORY_KEYS, Results
 from mlcore.image_app.runs import Runs
 from mlcore.image_app.saved_work import SavedWork
@@ -72,7 +73,7 @@ class _StopFlag:
         return self.job.cancelled
 
 
-class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
+class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, NoiseOrBias, AugmentedTraining):
     """Dataset, features, model and results of one image classifier, with the slow steps on a worker thread."""
 
     def __init__(self, cache_folder=None, device=None, build_model=course_model, worker=None):
@@ -343,6 +344,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, AugmentedTraining):
             "runs": self.runs_state(),
             "augmentation": self.augmentation,
             "run_shown": self.run_shown,
+            "noise_or_bias": self.noise_state(),
         }
 
     def _features_state(self) -> dict:

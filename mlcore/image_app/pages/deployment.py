@@ -1,5 +1,6 @@
 """Step 5, the Deployment page: click any image, drop an image file, or turn on Live: the model's confidence for
-every class, as bars in the classes' colours."""
+every class, as bars in the classes' colours. "Noise or bias?" then shows every run's answers on slightly changed
+copies of that image, and the test errors grouped (`pages.noise_or_bias`)."""
 
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pygame
 
 from mlcore.image_app.camera_feed import draw_feed
 from mlcore.image_app.pages.base import Page, accent_button, draw_answer, white_panel
+from mlcore.image_app.pages.noise_or_bias import NoiseOrBiasView
 from mlcore.image_app.pipeline import RETRAIN_CAPTION
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
@@ -18,6 +20,7 @@ class DeploymentPage(Page):
     BUTTONS = ["Live", "Save model", "Load model"]
     TOP = 58  # the row of buttons at the top of the panel
     SIDE = 180  # the picture of the image that was classified
+    NOISE = "Noise or bias?"
 
     def __init__(self, app, rect):
         super().__init__(app, rect)
@@ -33,6 +36,10 @@ class DeploymentPage(Page):
         self.retrain_button = accent_button((self.panel.x + 18, self.panel.bottom - 62, self.panel.width - 36, 48),
                                             RETRAIN_CAPTION, size=26)
         self._picture = (None, None)
+        self.noise = NoiseOrBiasView(app, self.rect, self.panel)
+        answer_x = self.panel.x + 18 + self.SIDE + 16  # under the answer, beside the picture
+        self.noise_button = ui.Button((answer_x, self.panel.y + 14 + self.TOP + self.SIDE - 38,
+                                       self.panel.right - answer_x - 12, 38), self.NOISE, size=26)
 
     @property
     def offers_retrain(self):
@@ -43,10 +50,25 @@ class DeploymentPage(Page):
     def button_center(self, name):
         if name == RETRAIN_CAPTION:
             return self.retrain_button.rect.center
+        if name in (self.NOISE, "Back"):
+            return (self.noise_button if name == self.NOISE else self.noise.back).rect.center
         return self.buttons[self.BUTTONS.index(name)].rect.center
 
     def grids(self):
-        return [self.train_grid, self.test_grid]
+        return [] if self.noise.shown else [self.train_grid, self.test_grid]
+
+    def wheel(self, x, y, dy):
+        if self.noise.shown:
+            self.noise.wheel(x, y, dy)
+        else:
+            super().wheel(x, y, dy)
+
+    def _noise_source(self, latest):
+        """What the noise-or-bias check is asked for: the image of the answer shown, if a model can check it."""
+        if latest is None or self.pipeline.model is None or self.app.live.wanted:
+            return None
+        kind, where = latest["image"]
+        return (kind, where) if kind in ("train", "test") else where
 
     def update(self):
         super().update()
@@ -56,6 +78,13 @@ class DeploymentPage(Page):
         return False  # clicking an image predicts here; nothing is enlarged
 
     def click(self, x, y):
+        if self.noise.shown:
+            self.noise.click(x, y)
+            return
+        source = self._noise_source(self.app.predictions.latest)
+        if source is not None and self.noise_button.hit(x, y):
+            self.noise.open(source)
+            return
         if self.offers_retrain and self.retrain_button.hit(x, y):
             self.app.predictions.retrain_computable()
             return
@@ -71,6 +100,9 @@ class DeploymentPage(Page):
                 return
 
     def draw(self, screen):
+        if self.noise.shown:
+            self.noise.draw(screen)
+            return
         dataset = self.pipeline.dataset
         latest = self.app.predictions.latest
         chosen = tuple(latest["image"]) if latest and latest["image"][0] in ("train", "test") else None
@@ -121,6 +153,8 @@ class DeploymentPage(Page):
             lines.append(f"true class: {latest['true']} ({right})")
         for i, line in enumerate(lines):
             ui.label(screen, line, (tx, y + 96 + 28 * i), size=24, colour=ui.DIM)
+        if self._noise_source(latest) is not None:
+            self.noise_button.draw(screen)
         self._draw_bars(screen, latest["probabilities"])
 
     def _draw_live(self, screen, x, y):
@@ -188,3 +222,6 @@ class DeploymentPage(Page):
             picture = image_surface(preview.result, side)
         self._picture = (key, picture)
         return picture
+
+    def state(self):
+        return {"deployment": self.noise.state()}
