@@ -164,7 +164,10 @@ def image():
     actions = [{"type": "key_down", "key": "t", "after": 2}, {"type": "key_up", "key": "t"},
                {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 240}]
     state = run_sketch("image_classifier", actions, "--features", "color_histogram")
-    print(f"image classifier: T at frame 2 → training {state['training']['status']}")
+    process = state["process"]
+    print(f"image classifier: T at frame 2 → training {state['training']['status']}; window's memory "
+          f"{process['peak_memory_mb']:.0f} MB (target ≤ 250), torch in the window: "
+          f"{'yes' if process['torch_loaded'] else 'no'}")
     report_frames("image_classifier", state["timing"])
 
 

@@ -11,3 +11,6 @@ def test_t_pressed_while_the_dataset_loads_trains_once_it_is_loaded(tmp_path):
     assert run.returncode == 0, run.output
     assert run.state["training"]["status"] == "done" and len(run.state["training"]["loss"]) == 3
     assert "load a dataset first (page 1)" not in str(run.state)
+    # Features and training ran in the torch process: the window's own never imported torch.
+    assert run.state["process"]["torch_loaded"] is False
+    assert run.state["process"]["peak_memory_mb"] is None or run.state["process"]["peak_memory_mb"] < 250

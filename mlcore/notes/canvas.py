@@ -27,18 +27,6 @@ TOP_BAR = 48
 BOTTOM_BAR = 34
 
 
-def peak_memory_mb():
-    """The most memory this process has held (Linux's VmHWM; None where the system does not say)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
 class NoteCanvas(CanvasFiles):
     """A canvas where notes are placed, heard, learnt and predicted. `task` is 'classification' or 'regression'."""
 
@@ -290,5 +278,4 @@ class NoteCanvas(CanvasFiles):
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
                 "messages": list(self.message_log), "unsaved": self.unsaved, "display": theme.report(),
-                "process": {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()},
                 "network_file": file_state(network.file_job if network is not None else None)}

@@ -1,5 +1,6 @@
 """How long frames take: the first one from the start, and those drawn while background work runs."""
 
+import sys
 import time
 
 from mlcore import jobs
@@ -41,6 +42,23 @@ class FrameTimes:
                 "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
                 "frame_ms_p95_while_training": _p95(busy), "frame_ms_max": self.max_ms,
                 "frame_ms_p95": _p95(sorted(self.all))}
+
+
+def peak_memory_mb():
+    """The most memory this process has held (Linux's VmHWM; None where the system does not say)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def process_facts():
+    """What the window's process holds: whether torch was ever imported into it, and its peak memory."""
+    return {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()}
 
 
 def _p95(ordered):

@@ -15,7 +15,7 @@ from mlcore import jobs
 from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
 from mlcore.runtime.events import handle_event
-from mlcore.runtime.frame_times import FrameTimes
+from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import hook_arguments, misspelt_hooks
 from mlcore.runtime.inputs import frames
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
@@ -110,6 +110,7 @@ class Runner:
     def state(self):
         state = dict(self.call("state") or {})
         state.setdefault("timing", {}).update(self.times.timing())
+        state["process"] = process_facts()
         state["window"] = {"size": list(self.window.get_size()), "scale": round(self.fit.scale, 4)}
         state["reloads"] = self.reloads()
         messages = self.banner + self.errors.log + self.notices.log
