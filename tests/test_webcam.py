@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -252,18 +253,35 @@ def test_no_camera_says_so_and_the_view_still_works(tmp_path, source, says):
     assert state["collection"]["classes"] == ["thumbs up"] and state["collection"]["counts"] == {"thumbs up": 0}
 
 
-def test_a_camera_that_stops_mid_recording_keeps_the_frames(tmp_path, clips):
-    short = make_clip(tmp_path / "short.avi", "red", frames=45)  # a second and a half at 30 frames a second
-    actions = wait({"idle": True}) + key("n") + wait({"camera.status": "running"}) + new_class("red") + hold("r", 400)
-    run = run_sketch("image_classifier", actions, tmp_path, "--camera", short, env=env_for(tmp_path))
+def test_a_camera_that_stops_mid_recording_keeps_the_frames(tmp_path):
+    # A folder of pictures plays on and on, like a webcam; its pictures taken away while R is held are a camera
+    # unplugged mid-recording.
+    source = tmp_path / "frames"
+    source.mkdir()
+    for index in range(30):
+        cv2.imwrite(str(source / f"{index:02d}.png"), cv2.cvtColor(scene("red", index), cv2.COLOR_RGB2BGR))
+    collection = tmp_path / "kept"
+    actions = (wait({"camera.status": "running"}) + new_class("red") + [{"type": "key_down", "key": "r", "after": 2}]
+               + wait({"camera.status": "failed"}, timeout_s=120) + [{"type": "key_up", "key": "r"}])
+    runs = []
+    sketch = threading.Thread(target=lambda: runs.append(run_sketch(
+        "image_classifier", actions, tmp_path / "run", "--camera", source, "--collection", collection,
+        env=env_for(tmp_path), timeout=300)))
+    sketch.start()
+    while sketch.is_alive() and len(list((collection / "red").glob("*.png"))) < 3:
+        time.sleep(0.05)
+    for picture in source.glob("*.png"):
+        picture.unlink()
+    sketch.join(300)
+    [run] = runs
     assert run.returncode == 0, run.output
     state = run.state
     count = state["collection"]["counts"]["red"]
     assert count >= 3
     stopped = [m for m in state["problem_messages"] if "recording stopped" in m]
-    assert stopped and stopped[0].startswith("end of short.avi after 45 frames: recording stopped")
+    assert stopped and stopped[0].startswith("frames: none of its images could be read: recording stopped")
     assert f"(red: {count})" in stopped[0]
-    assert len(list(Path(state["collection"]["folder"], "red").glob("*.png"))) == count
+    assert len(list((collection / "red").glob("*.png"))) == count
 
 
 def test_a_crash_while_recording_loses_at_most_the_last_second(tmp_path, clips):

@@ -2,7 +2,8 @@
 
 It opens only while a view needs it (the New dataset view, or Live mode on the Deployment page): a run that
 never shows them never touches a webcam. A video or a folder goes through the same code as a webcam, which is
-how a classroom without webcams and the tests record.
+how a classroom without webcams and the tests record; it plays on and on, starting again at its end, and
+`restart()` (each press of R) starts it again at its first frame.
 """
 
 from pathlib import Path
@@ -45,7 +46,7 @@ class CameraFeed:
     def running(self):
         return self.camera is not None and self.camera.status in ("starting", "running")
 
-    def open(self, loop=False):
+    def open(self, loop=True):
         """The camera, started unless it runs already; one that ended or failed is opened again."""
         if self.running and self.camera.loop == loop:
             return self.camera
@@ -56,11 +57,22 @@ class CameraFeed:
     def use(self, source):
         """Read from another source from now on (opened again by whoever needs it)."""
         was_open = self.running
-        loop = self.camera.loop if self.camera is not None else False
+        loop = self.camera.loop if self.camera is not None else True
         self.close()
         self.source = parse_source(source)
         if was_open:
             self.open(loop)
+
+    def restart(self):
+        """A video or a folder starts again at its first frame (a webcam goes on); True when it did."""
+        if isinstance(self.source, int):
+            return False
+        loop = self.camera.loop if self.camera is not None else True
+        shown = self._picture
+        self.close()
+        self.open(loop)
+        self._picture = shown  # the last picture stays on screen until the first frame of the new pass
+        return True
 
     def close(self):
         if self.camera is not None:
@@ -83,7 +95,7 @@ class CameraFeed:
         """The newest frame (its centre square: what is recorded), fitted into `size`, or None."""
         frame, count = self.latest()
         if frame is None:
-            return None
+            return self._picture[1]  # None, except just after restart()
         key = (id(self.camera), count, tuple(size), square)
         if self._picture[0] != key:
             self._picture = (key, fitted_surface(square_image(frame) if square else frame, size))

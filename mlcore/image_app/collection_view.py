@@ -15,6 +15,7 @@ import pygame
 
 from mlcore.data.collection import CollectionError
 from mlcore.image_app.camera_feed import draw_feed
+from mlcore.image_app.camera_picker import CameraPicker
 from mlcore.widgets import ui
 from mlcore.widgets.text_edit import TextEdit
 from mlcore.widgets.thumbnails import class_colour, image_surface
@@ -35,18 +36,19 @@ class CollectionView:
         self.rect = pygame.Rect(rect)
         self.rate = float(rate)
         self.name_box = TextEdit(limit=64)
-        self.editing = False
+        self.naming = False  # the class name box has the keyboard
         self.selected = None
         self.recording = False
         self.recorded_now = 0
         self._due = 0.0
-        self._seen = 0
+        self._seen = (None, 0)  # the camera and the number of the last frame recorded
         self._delete_armed = (None, 0.0)
         self._thumbs = {}
         x, y, right = self.rect.x, self.rect.y, self.rect.right
         side = 440
-        self.preview = pygame.Rect(x, y, side, side * 3 // 4)
-        self.record_button = ui.Button((x, self.preview.bottom + 12, side, 56), "Record (hold R)", size=30)
+        self.preview = pygame.Rect(x, y, side, 296)
+        self.picker = CameraPicker(app, (x, self.preview.bottom + 8, side, 40))  # webcams, a video, a folder
+        self.record_button = ui.Button((x, self.picker.rect.bottom + 8, side, 50), "Record (hold R)", size=30)
         column = x + side + 24
         self.box = pygame.Rect(column, y, right - column - 3 * 128, 44)
         self.add_button = ui.Button((self.box.right + 8, y, 120, 44), "Add", size=28)
@@ -78,8 +80,19 @@ class CollectionView:
         return pygame.Rect(self.rows.x, self.rows.y + index * pitch, self.rows.width, pitch - 4)
 
     # -- typing ---------------------------------------------------------------------------------------------
+    @property
+    def editing(self):
+        """True while the class name box, or the camera picker's path box on the Data page, has the keyboard."""
+        return self.naming or (self.picker.editing and self.app.pages[self.app.page] is self.app.data_page)
+
+    @editing.setter
+    def editing(self, value):  # the path box closes on a click beside it (CameraPicker.click), or on opening
+        self.naming = value
+
     def type_key(self, key, unicode):
-        if self.name_box.type(key, unicode) == "enter":
+        if self.picker.editing:
+            self.picker.type_key(key, unicode)
+        elif self.name_box.type(key, unicode) == "enter":
             self.editing = False
             self.add()
 
@@ -140,7 +153,7 @@ class CollectionView:
                          else "click a class first, then hold R to record it", problem=True)
             return
         feed = self.app.camera
-        if not feed.running:
+        if not feed.restart() and not feed.running:  # a video or a folder starts again at its first frame
             feed.open()
             self.app.say(f"opening {feed.name}…")
         self.recording, self.recorded_now = True, 0
@@ -165,9 +178,9 @@ class CollectionView:
         if now < self._due:
             return
         frame, count = self.app.camera.latest()
-        if frame is None or count == self._seen:
+        if frame is None or (self.app.camera.camera, count) == self._seen:
             return  # wait for a new frame: a frame recorded twice would teach nothing new
-        self._seen = count
+        self._seen = (self.app.camera.camera, count)
         self.collection.record(self.selected, frame)
         self.recorded_now += 1
         self._due += 1.0 / self.rate
@@ -176,6 +189,8 @@ class CollectionView:
 
     # -- clicks ----------------------------------------------------------------------------------------------
     def click(self, x, y):
+        if self.picker.click(x, y):
+            return
         self.editing = False
         if self.box.collidepoint(x, y):
             self.editing = True
@@ -214,7 +229,9 @@ class CollectionView:
         self.record_button.selected = self.recording
         self.record_button.enabled = self.selected is not None
         self.record_button.draw(screen)
-        hint = f"{self.rate:g} pictures a second while held (R, Space or this button)"
+        self.picker.draw(screen)
+        hint = (f"{self.rate:g} pictures a second while held (R, Space or this button)" if not self.picker.editing
+                else "type the path, then Enter; or drop a video or a folder on the window")
         ui.label(screen, ui.cut(hint, self.preview.width, 21), (self.preview.x, self.record_button.rect.bottom + 8),
                  size=21, colour=ui.DIM)
         self._draw_box(screen)
@@ -236,7 +253,7 @@ class CollectionView:
                  anchor="midleft")
 
     def _draw_box(self, screen):
-        self.name_box.draw(screen, self.box, self.editing, placeholder="type a class name")
+        self.name_box.draw(screen, self.box, self.naming, placeholder="type a class name")
 
     def _draw_rows(self, screen, collection):
         classes = collection.classes
@@ -296,4 +313,4 @@ class CollectionView:
             return None
         return {"name": collection.name, "classes": list(collection.classes), "counts": collection.counts(),
                 "folder": str(collection.folder), "selected": self.selected, "recording": self.recording,
-                "unsaved": collection.unsaved, "save_error": collection.save_error}
+                "unsaved": collection.unsaved, "save_error": collection.save_error, "picker": self.picker.state()}

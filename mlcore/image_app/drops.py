@@ -4,6 +4,7 @@ dataset, a video or a folder becomes the camera, anything else is an image to cl
 from pathlib import Path
 
 from mlcore.image_app.camera_feed import camera_source_kind
+from mlcore.image_app.camera_picker import use_file_source
 
 MODEL_EXTENSIONS = (".pt", ".pth")
 DATASET_EXTENSIONS = (".json",)  # an Export of this sketch, or any course file
@@ -19,7 +20,6 @@ def drop_file(app, path):
         app.say(f"opening {source.name} as the dataset")
         app.load(str(source))
     elif camera_source_kind(source):
-        app.camera.use(source)
-        app.say(f"camera: {source.name} (a {camera_source_kind(source)} played as the camera)")
+        use_file_source(app, source)
     else:
         app.predictions.file(path)

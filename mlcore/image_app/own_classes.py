@@ -71,6 +71,7 @@ class OwnClasses:
         if not show:
             return
         app.data_page.collecting = True
+        app.collector.picker.look()  # the webcams plugged in now
         if page:
             app.show_page("Data")
         app.camera.open()

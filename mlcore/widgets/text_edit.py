@@ -39,8 +39,11 @@ class TextEdit:
         self.fresh = False
         return None
 
-    def draw(self, screen, box, editing, shown=None, placeholder="", size=30):
-        """The box; `shown` is the value displayed while not editing (default: the text typed)."""
+    def draw(self, screen, box, editing, shown=None, placeholder="", size=30, keep_end=False):
+        """The box; `shown` is the value displayed while not editing (default: the text typed).
+
+        A text too long for the box is cut at its end, or at its start with `keep_end` (a path: its file name).
+        """
         box = pygame.Rect(box)
         pygame.draw.rect(screen, (255, 255, 255), box, border_radius=6)
         pygame.draw.rect(screen, ui.ACCENT if editing else (120, 124, 135), box, 3 if editing else 1,
@@ -51,7 +54,12 @@ class TextEdit:
             ui.label(screen, ui.cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM,
                      anchor="midleft")
             return
-        text = ui.cut(text, box.width - 20, size)
+        if keep_end and ui.text_width(text, size) > box.width - 20:
+            while text and ui.text_width("…" + text, size) > box.width - 20:
+                text = text[1:]
+            text = "…" + text
+        else:
+            text = ui.cut(text, box.width - 20, size)
         if editing and self.fresh and text:
             drawn = ui.label(screen, text, position, size=size, colour=(255, 255, 255), background=ui.ACCENT,
                              anchor="midleft", padding=2)
