@@ -1,9 +1,19 @@
-"""Reading a file with one clear sentence when it cannot be read, and writing files so that a crash, a full disk or
-an interrupted write never leaves half a file behind."""
+"""Reading a file with one clear sentence when it cannot be read, writing files so that a crash, a full disk or
+an interrupted write never leaves half a file behind, and the per-user cache folder where such files live."""
 
 import os
 import secrets
 from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder: $ML_SKETCHES_CACHE, else $XDG_CACHE_HOME/ml-sketches, else ~/.cache/ml-sketches."""
+    override = os.environ.get("ML_SKETCHES_CACHE")
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "ml-sketches"
 
 
 def write_atomically(path, content):

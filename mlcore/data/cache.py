@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-
-def cache_dir() -> Path:
-    """The per-user cache folder: $ML_SKETCHES_CACHE, else $XDG_CACHE_HOME/ml-sketches, else ~/.cache/ml-sketches."""
-    override = os.environ.get("ML_SKETCHES_CACHE")
-    if override:
-        return Path(override).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "ml-sketches"
+from mlcore.files import cache_dir  # noqa: F401  (where the data's files are kept; importable from here too)
 
 
 def make_folders(folder: Path) -> list[Path]:

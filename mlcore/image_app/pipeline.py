@@ -185,7 +185,8 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, NoiseOrBias, Augmen
         """Feature vectors of `images` with extractor `name`, through the disk cache (its problems noted)."""
         worker = self.worker if name != "stored" else InProcess()  # stored vectors are only stacked: no torch
         vectors, facts = worker.extract(name, images, stored=stored, cache_folder=self.cache_folder / "features",
-                                        device=self.device, progress=progress, should_stop=lambda: job.cancelled)
+                                        device=self.device, progress=progress, should_stop=lambda: job.cancelled,
+                                        on_wait=_waiting(job, f"{name} features"))
         if facts["warning"]:
             self._note(facts["warning"])
         vectors = vectors.view(features.Features)
@@ -274,7 +275,7 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, NoiseOrBias, Augmen
 
         job.report(0, epochs, f"epoch 0/{epochs}")
         started = time.monotonic()
-        model = self._fit(model, inputs, labels, groups, on_epoch, lambda: job.cancelled)
+        model = self._fit(model, inputs, labels, groups, on_epoch, lambda: job.cancelled, _waiting(job, "training"))
         self._evaluate(model, dataset, name)
         done = len(history["loss"])
         self._training = "cancelled" if job.cancelled else "done"
@@ -285,11 +286,11 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, NoiseOrBias, Augmen
         return {"train_accuracy": self.train_accuracy, "test_accuracy": self.test_accuracy, "epochs": done,
                 "status": self._training, "history": self.history}
 
-    def _fit(self, model, inputs, labels, groups, on_epoch, should_stop):
+    def _fit(self, model, inputs, labels, groups, on_epoch, should_stop, on_wait=None):
         """Train `model` with the worker; the trained model it gives back (a `NumpyMLP` from a process)."""
         own_class = type(model).__module__.startswith("mlcore.")  # a sketch's own class cannot travel
         worker = self.worker if own_class else InProcess()
-        return worker.fit_model(model, inputs, labels, on_epoch, should_stop, groups=groups)
+        return worker.fit_model(model, inputs, labels, on_epoch, should_stop, groups=groups, on_wait=on_wait)
 
     def _run_all_step(self, job, spec, name):
         self._load_step(job, spec)
@@ -358,6 +359,11 @@ class ImagePipeline(OneJobAtATime, SavedWork, Results, Runs, NoiseOrBias, Augmen
             width = features.dim(name) if name in features.EXTRACTORS else None
         return {"name": name, "dim": width, "device": self._compute_device if vectors is not None else None,
                 "ready": vectors is not None, "cache_hits": self._cache_hits if vectors is not None else 0}
+
+
+def _waiting(job, what):
+    """`on_wait(seconds)` for the worker: the job's message counts down until torch is loaded in its process."""
+    return lambda seconds: job.report(job.done, None, f"{what} starts when the network library is ready… {seconds} s")
 
 
 def _as_list(matrix):

@@ -21,8 +21,9 @@ class InProcess:
         return self
 
     def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
-                should_stop=lambda: False):
-        """`mlcore.ml.features.extract`, through the disk cache under `cache_folder` when one is given."""
+                should_stop=lambda: False, on_wait=None):
+        """`mlcore.ml.features.extract`, through the disk cache under `cache_folder` when one is given. (`on_wait`:
+        nothing is ever waited for here; a process of its own calls it until torch is loaded.)"""
         from mlcore.ml import features
 
         cache = features.FeatureCache(Path(cache_folder)) if cache_folder is not None else None
@@ -32,7 +33,7 @@ class InProcess:
                  "warning": cache.warning if cache is not None else ""}
         return np.asarray(vectors), facts
 
-    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None):
+    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None, on_wait=None):
         return model.fit(inputs, outputs, on_epoch=on_epoch, should_stop=should_stop, groups=groups)
 
     def save_model(self, path, model, classes, extractor):

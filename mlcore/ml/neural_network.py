@@ -32,6 +32,7 @@ MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file 
 class NetworkFileError(ValueError):
     """A model file made for something else than this network; the message says what, for the screen."""
 _trainer = None  # None: train on a thread of this process
+WAITING = "T: training starts when the network library is ready…"  # the top bar, until torch is loaded
 
 
 def train_in_a_process():
@@ -92,10 +93,11 @@ class NeuralNetwork:
                 progress.put((epoch, dict(logs)))
                 job.report(epoch)
 
-            job.report(0, epochs, "T: training starts when the network library is ready…")
+            job.report(0, epochs, WAITING)
             if trainer is not None:
                 return trainer.fit(task, options, epochs, inputs, outputs, epoch_ended, lambda: job.cancelled,
-                                   on_ready=lambda: job.report(0, epochs, "training"))
+                                   on_ready=lambda: job.report(0, epochs, "training"),
+                                   on_wait=lambda seconds: job.report(0, epochs, f"{WAITING} {seconds} s"))
             import torch  # noqa: F401  (first use: seconds, off the draw loop)
 
             job.report(0, epochs, "training")

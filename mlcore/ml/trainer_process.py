@@ -17,8 +17,10 @@ import pickle
 import queue
 import sys
 import threading
+import time
 from pathlib import Path
 
+from mlcore.files import cache_dir, write_atomically
 from mlcore.jobs import Cancelled
 from mlcore.ml.numpy_mlp import NumpyMLP
 
@@ -39,6 +41,7 @@ class TrainerProcess:
         self._waiting = {}        # training id → the queue its messages go to
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
+        self._started_at = None
 
     def start(self):
         """Start the child (once); returns at once, while it loads torch."""
@@ -47,11 +50,20 @@ class TrainerProcess:
         if self.process is not None and self.process.poll() is None:
             return self
         self.ready.clear()
+        self._started_at = time.monotonic()
         code = f"import sys; sys.path.insert(0, {ROOT!r}); from mlcore.ml.trainer_process import main; main()"
         self.process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         threading.Thread(target=self._read, args=(self.process,), name="trainer messages", daemon=True).start()
         atexit.register(self.close)
         return self
+
+    def seconds_to_ready(self):
+        """About how many seconds until torch is loaded in the child (from how long it took last time); 0 once
+        it is."""
+        if self.ready.is_set():
+            return 0
+        elapsed = time.monotonic() - self._started_at if self._started_at is not None else 0.0
+        return max(1, round(_expected_load_seconds() - elapsed))
 
     def close(self):
         """End the child: it finishes when its input closes."""
@@ -76,6 +88,7 @@ class TrainerProcess:
             while True:
                 message = pickle.load(process.stdout)
                 if message[0] == "ready":
+                    _remember_load_seconds(time.monotonic() - self._started_at)
                     self.ready.set()
                 elif message[1] in self._waiting:
                     self._waiting[message[1]].put(message)
@@ -84,25 +97,29 @@ class TrainerProcess:
         for waiting in list(self._waiting.values()):
             waiting.put(("failed", None, "the training process stopped unexpectedly"))
 
-    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None, groups=None):
-        """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`."""
-        return self._ask("train", (task, options, epochs, inputs, outputs, groups), on_epoch, should_stop, on_ready)
+    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None, groups=None,
+            on_wait=None):
+        """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`.
 
-    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None):
+        `on_wait(seconds)`, until the training starts: about how long until torch is loaded in the child."""
+        return self._ask("train", (task, options, epochs, inputs, outputs, groups), on_epoch, should_stop, on_ready,
+                         on_wait=on_wait)
+
+    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None, on_wait=None):
         """Train an unfitted MLPClassifier or MLPRegressor (its settings travel, not the object); the trained
         network comes back as a `NumpyMLP`."""
         task = "regression" if getattr(model, "OUTPUT", "") == "sigmoid" else "classification"
         options = model.settings()
         epochs = options.pop("epochs")
         return self.fit(task, options, epochs, inputs, outputs, on_epoch or (lambda epoch, logs: None), should_stop,
-                        groups=groups)
+                        groups=groups, on_wait=on_wait)
 
     def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
-                should_stop=lambda: False):
+                should_stop=lambda: False, on_wait=None):
         """`mlcore.ml.features.extract` in the child (through the disk cache under `cache_folder`, if given).
-        Returns (vectors, cache warning or "")."""
+        Returns (vectors, {"compute_device", "cache_hits", "warning"})."""
         return self._ask("extract", (name, images, stored, cache_folder, device), progress=progress,
-                         should_stop=should_stop or (lambda: False))
+                         should_stop=should_stop or (lambda: False), on_wait=on_wait)
 
     def save(self, path, task, options, model, extractor="canvas", classes=None):
         """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format); returns the path."""
@@ -118,13 +135,14 @@ class TrainerProcess:
 
     load_model = load
 
-    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None, progress=None):
+    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None, progress=None,
+             on_wait=None):
         self.start()
         request = next(self._ids)
         messages = self._waiting[request] = queue.Queue()
         try:
             self._send((kind, request, *arguments))
-            return self._follow(request, messages, on_epoch, should_stop, on_ready, progress)
+            return self._follow(request, messages, on_epoch, should_stop, on_ready, progress, on_wait)
         except BaseException:
             if self.process.poll() is None:
                 self._send(("cancel", request))
@@ -132,17 +150,20 @@ class TrainerProcess:
         finally:
             del self._waiting[request]
 
-    def _follow(self, training, messages, on_epoch, should_stop, on_ready, progress):
-        asked_to_stop = False
+    def _follow(self, training, messages, on_epoch, should_stop, on_ready, progress, on_wait=None):
+        asked_to_stop = started = False
         while True:
             try:
                 message = messages.get(timeout=0.05)
             except queue.Empty:
+                if on_wait is not None and not started:
+                    on_wait(self.seconds_to_ready())
                 if should_stop() and not asked_to_stop:
                     self._send(("cancel", training))
                     asked_to_stop = True
                 continue
             kind = message[0]
+            started = True  # the child has taken the request: torch is loaded
             if kind == "started" and on_ready is not None:
                 on_ready()
             elif kind == "epoch":
@@ -161,6 +182,23 @@ class TrainerProcess:
                 return NumpyMLP(message[2]), message[3]
             elif kind == "failed":
                 raise TrainingError(message[2])
+
+
+_LOAD_SECONDS = "torch-load-seconds.txt"  # in the cache folder: how long torch took to load last time
+
+
+def _expected_load_seconds():
+    try:
+        return float((cache_dir() / _LOAD_SECONDS).read_text())
+    except (OSError, ValueError):
+        return 4.0  # a first run on a laptop of the course's kind
+
+
+def _remember_load_seconds(seconds):
+    try:
+        write_atomically(cache_dir() / _LOAD_SECONDS, f"{seconds:.1f}")
+    except OSError:
+        pass  # a read-only cache folder: the countdown guesses next time
 
 
 _shared = None

@@ -267,7 +267,8 @@ class NoteCanvas(CanvasFiles):
         job = network.job if network is not None else None
         status = "idle" if job is None else ("running" if job.status == "done" and not network.trained else job.status)
         training = {"status": status, "epochs": self.epochs, "epochs_done": job.done if job else 0,
-                    "error": job.error if job else "", "seconds": network.seconds if network else None}
+                    "error": job.error if job else "", "seconds": network.seconds if network else None,
+                    "message": job.message if job else ""}
         if job is not None:
             training.update({key: list(values) for key, values in network.history.items()})
             training["layers"] = network.summary()
