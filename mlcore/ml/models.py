@@ -86,7 +86,8 @@ class _MLP:
     def _loss(self, output, target):
         raise NotImplementedError
 
-    def _metrics(self, output, target):
+    def _per_sample(self, output, target):
+        """The loss and the metric of each sample, as a (2, N) tensor in `LOGS` order."""
         raise NotImplementedError
 
     def _output_activation(self, torch):
@@ -154,10 +155,11 @@ class _MLP:
         self.network_ = self._build(X.shape[1])
         # Fused Adam updates every weight in one call: for networks this small, the calls are the cost.
         optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate, fused=True)
-        train, held = torch.as_tensor(train, device=self.device), torch.as_tensor(held, device=self.device)
+        rows = torch.as_tensor(train, device=self.device)
+        train_inputs, train_targets = inputs[rows], targets[rows]
         self.history_ = {}
         for epoch in range(1, self.epochs + 1):
-            self._train_epoch(optimizer, inputs[train], targets[train], rng)
+            self._train_epoch(optimizer, train_inputs, train_targets, rng)
             logs = self._epoch_logs(inputs, targets, train, held)
             for key, value in logs.items():
                 self.history_.setdefault(key, []).append(value)
@@ -176,26 +178,29 @@ class _MLP:
         self.network_.train()
         order = torch.as_tensor(rng.permutation(len(inputs)), device=self.device)
         inputs, targets = inputs[order], targets[order]  # shuffled once: the batches are then plain slices
+        parameters = [parameter for group in optimizer.param_groups for parameter in group["params"]]
         for start in range(0, len(inputs), self.batch_size):
             end = start + self.batch_size
             with self._lock:
-                optimizer.zero_grad()
+                for parameter in parameters:  # what optimizer.zero_grad() does, without its bookkeeping
+                    parameter.grad = None
                 self._loss(self.network_(inputs[start:end]), targets[start:end]).backward()
                 optimizer.step()
 
     def _epoch_logs(self, inputs, targets, train, held):
-        """Loss and metric of the training and the validation parts, from one forward pass over every sample."""
+        """Loss and metric of the training and the validation parts (index arrays), from one forward pass over
+        every sample: each sample's numbers come back to numpy at once, and are averaged there."""
         import torch
 
         with torch.no_grad(), self._lock:
             self.network_.eval()
-            output = self.network_(inputs)
-            logs = {}
-            for prefix, rows in (("", train), ("val_", held)):
-                if len(rows):
-                    logs[prefix + "loss"] = self._loss(output[rows], targets[rows])
-                    logs.update({prefix + key: value for key, value in self._metrics(output[rows], targets[rows]).items()})
-        return dict(zip(logs, torch.stack(list(logs.values())).tolist()))  # one conversion to Python numbers
+            values = self._per_sample(self.network_(inputs), targets).cpu().numpy()
+        logs = {}
+        for prefix, rows in (("", train), ("val_", held)):
+            if len(rows):
+                means = values[:, rows].mean(axis=1, dtype=np.float64)
+                logs.update({prefix + key: float(mean) for key, mean in zip(self.LOGS, means)})
+        return logs
 
     def _forward(self, X):
         import torch
@@ -225,8 +230,13 @@ class MLPClassifier(_MLP):
 
         return torch.nn.functional.cross_entropy(output, target)
 
-    def _metrics(self, output, target):
-        return {"accuracy": (output.argmax(1) == target).float().mean()}
+    LOGS = ("loss", "accuracy")
+
+    def _per_sample(self, output, target):
+        import torch
+
+        losses = torch.nn.functional.cross_entropy(output, target, reduction="none")
+        return torch.stack([losses, (output.argmax(1) == target).float()])
 
     def predict_proba(self, X):
         """Probability of each class in `classes_` order, one row per sample."""
@@ -269,10 +279,15 @@ class MLPRegressor(_MLP):
 
         return torch.nn.functional.binary_cross_entropy(output, target)
 
-    def _metrics(self, output, target):
+    LOGS = ("loss", "mean_error")
+
+    def _per_sample(self, output, target):
+        import torch
+
         # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
         scale = float(self.target_scaler_.range_[0])
-        return {"mean_error": (output - target).abs().mean() * scale}
+        losses = torch.nn.functional.binary_cross_entropy(output, target, reduction="none")
+        return torch.cat([losses, (output - target).abs() * scale], dim=1).T
 
     def predict(self, X):
         """The predicted target of each sample, in the units of the y given to `fit`."""
