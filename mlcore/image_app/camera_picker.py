@@ -122,11 +122,13 @@ class CameraPicker:
         return False
 
     def pick(self, index):
-        """Record from webcam `index` from now on."""
+        """Record from webcam `index` from now on; the one in use, picked again after a failure, opens again."""
         feed = self.app.camera
         if feed.source != index:
             feed.use(index)
             self.app.say(f"camera: camera {index}")
+        elif not feed.running:
+            feed.open()
 
     def type_key(self, key, unicode):
         if self.path_box.type(key, unicode) == "enter":

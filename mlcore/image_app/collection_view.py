@@ -231,7 +231,7 @@ class CollectionView:
         self.record_button.draw(screen)
         self.picker.draw(screen)
         hint = (f"{self.rate:g} pictures a second while held (R, Space or this button)" if not self.picker.editing
-                else "type the path, then Enter; or drop a video or a folder on the window")
+                else "type its path and press Enter, or drop it on the window")
         ui.label(screen, ui.cut(hint, self.preview.width, 21), (self.preview.x, self.record_button.rect.bottom + 8),
                  size=21, colour=ui.DIM)
         self._draw_box(screen)
