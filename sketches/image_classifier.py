@@ -10,7 +10,7 @@ Step 5, Deployment: click any image, drop an image file on the window, or press 
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
       N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model ·
-      F2 projector theme.
+      F2 projector theme · Enter: continue the last session (offered on a line at the start).
 Clicks: the tabs and buttons; a picture (enlarge it; on page 1 delete it or move it to another class or set, U
 undoes it; on page 5 classify it); a confusion cell (list its images);
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
@@ -19,7 +19,7 @@ video or a folder (the new camera).
 Run: python -m sketches.image_classifier [--dataset miniFRUIT] [--features color_histogram] [--train]
      [--epochs 15] [--layers 64,32] [--predict photo.jpg other.jpg] [--quit-when-idle] [--page Testing]
      [--fullscreen] [--camera 0|clip.mp4|folder] [--collection my_classes] [--save-dataset DIR]
-     [--save-model fruit.pt] [--load-model fruit.pt] [--live] [--projector] [--augmentation 2]
+     [--save-model fruit.pt] [--load-model fruit.pt] [--live] [--projector] [--augmentation 2] [--restore]
 """
 
 import pathlib
@@ -87,6 +87,7 @@ def draw(screen):
 
 
 def key_pressed(key, unicode):
+    app.session.answer(key)                  # the line offering the last session: Enter continues it, others not
     if app.editing:                          # a box has the keyboard: a setting, or a class name
         app.type_key(key, unicode)
     elif key in ("r", "space"):

@@ -1,19 +1,22 @@
 """Editing the data on the Data page, driven as a person would: click a picture, then Delete, Move to the other
 set or another class beside it; U or Undo takes an edit back. The counts, the features (moved with their images,
-never extracted again) and the baseline follow, and Export writes the edited data."""
+never extracted again) and the baseline follow, and Export and Save dataset (D) write the edited data."""
 
 import json
 
 import numpy as np
 
 from driver import key, run_sketch
+from mlcore.data.builtin import render
+from mlcore.data.collection import Collection
 from mlcore.data.datasets import load_dataset
 from mlcore.ml import features
 from mlcore.ml.confusion import random_baseline
-from test_image_classifier import DATA, TAB, at, assert_consistent, env_for, wait
+from test_image_classifier import DATA, LAYOUT, TAB, at, assert_consistent, env_for, wait, write_png
 from test_image_export import BUILTIN_COUNTS
 
 DELETE, MOVE, FIRST_CLASS = 0, 1, 2  # the buttons beside an enlarged picture, top to bottom
+VIEW = LAYOUT.collector  # the New dataset view
 
 
 def edit(grid, item, button):
@@ -101,3 +104,40 @@ def test_a_model_trained_before_an_edit_is_cleared_and_the_new_training_uses_the
     assert again.returncode == 0, again.output
     assert sum(again.state["counts"]["train"].values()) == 119
     assert_consistent(again.state, epochs=2)
+
+
+def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
+    """D writes the recorded classes as the Data page shows them, as Export does: a deleted picture stays out and a
+    moved one is in its new set, in the Marcelle files and in the image folders alike."""
+    folder = tmp_path / "mine"
+    collection = Collection(folder=folder)
+    rng = np.random.default_rng(1)
+    for label in ("apple", "banana"):
+        collection.add_class(label)
+        for _ in range(6):
+            collection.record(label, render(label, rng))
+    assert collection.close()
+    split = Collection.open(folder).split(test_fraction=0.2, seed=0)  # as the sketch splits it (TEST_FRACTION, SEED)
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    write_png(camera / "frame.png")
+    actions = (wait({"idle": True, "dataset": "mine"}) + at(VIEW.button_center("Use"), after=2)
+               + wait({"idle": True, "collecting": False}) + edit(DATA.train_grid, 0, DELETE)
+               + edit(DATA.test_grid, 0, MOVE) + key("d", after=2) + wait({"idle": True, "job.name": "save_dataset"}))
+    run = run_sketch("image_classifier", actions, tmp_path / "run", "--collection", folder, "--camera", camera,
+                     "--features", "color_histogram", "--save-dataset", "saved", env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    deleted, moved = split.train[0], split.test[0]
+    assert state["edits"] == [f"deleted training set image of '{deleted.label}'",
+                              f"moved a test set image of '{moved.label}' to the training set"]
+    assert state["job"]["status"] == "done" and state["saved"]["dataset"] == "saved"
+    train_ids = [sample.id for sample in split.train[1:]] + [moved.id]
+    test_ids = [sample.id for sample in split.test[1:]]
+    saved = load_dataset(str(tmp_path / "run" / "saved" / "mine"))
+    assert [s.id for s in saved.train] == train_ids and [s.id for s in saved.test] == test_ids
+    assert saved.counts() == state["counts"]
+    assert all(sample.x is not None and len(sample.x) == 512 for sample in saved.train + saved.test)
+    images = tmp_path / "run" / "saved" / "images"
+    for part, ids in (("train", train_ids), ("test", test_ids)):
+        assert sorted(path.stem for path in (images / part).glob("*/*.png")) == sorted(ids)

@@ -215,20 +215,25 @@ class Collection:
 
     # -- exports --------------------------------------------------------------------------------------------
     def save_marcelle(self, path_prefix: str | os.PathLike, vectors: dict | None = None,
-                      test_fraction: float = 0.2, seed: int = 0) -> tuple[Path, Path]:
+                      test_fraction: float = 0.2, seed: int = 0, split: Dataset | None = None) -> tuple[Path, Path]:
         """Write `<prefix>_train.json` and `<prefix>_test.json` in the course's Marcelle format.
 
         `path_prefix` is "folder/name"; an existing folder gets `<folder>/<collection name>_train.json`. Images
         are stored as Marcelle's JPEG thumbnails. Each instance carries `x` only when `vectors` (id -> feature
         vector) holds its id: the course's Marcelle app needs `x` on every instance, computed with the model it
-        uses, so export with `vectors` for it; these sketches work from the images alone.
+        uses, so export with `vectors` for it; these sketches work from the images alone. `split`: the training
+        and test images to write (the collection's, edited), instead of `split(test_fraction, seed)`.
         Returns the two paths.
         """
         if vectors:
             lengths = {len(np.asarray(vector).ravel()) for vector in vectors.values()}
             if len(lengths) > 1:
                 raise ValueError(f"the vectors have different lengths: {sorted(lengths)}")
-        dataset = self.split(test_fraction=test_fraction, seed=seed, vectors=vectors)
+        if split is None:
+            dataset = self.split(test_fraction=test_fraction, seed=seed, vectors=vectors)
+        else:
+            dataset = Dataset(split.name, split.classes, [self._export(sample, vectors) for sample in split.train],
+                              [self._export(sample, vectors) for sample in split.test])
         prefix = Path(path_prefix).expanduser()
         if prefix.is_dir():
             prefix = prefix / self.name
@@ -242,26 +247,26 @@ class Collection:
         return train_path, test_path
 
     def save_image_folders(self, root: str | os.PathLike, test_fraction: float = 0.2, seed: int = 0,
-                           overwrite: bool = False) -> Path:
+                           overwrite: bool = False, split: Dataset | None = None) -> Path:
         """Write `root/train/<class>/<id>.png` and `root/test/<class>/<id>.png`; returns root.
 
         A root whose train/ or test/ folder already holds files is refused, unless `overwrite=True`, which
-        replaces those two folders.
+        replaces those two folders. `split`: the training and test images to write, as for `save_marcelle`.
         """
         root = Path(root).expanduser()
         if self.folder is not None and root.resolve().is_relative_to(self.folder.resolve()):
             # Inside the autosave folder, train/ and test/ would open again as two more classes.
             raise CollectionError(f"{root} is inside the collection's own folder {self.folder}: choose another")
-        dataset = self.split(test_fraction=test_fraction, seed=seed)
-        for split in ("train", "test"):
-            target = root / split
+        dataset = self.split(test_fraction=test_fraction, seed=seed) if split is None else split
+        for part in ("train", "test"):
+            target = root / part
             if target.exists() and any(target.iterdir()):
                 if not overwrite:
                     raise CollectionError(f"{target} already holds files: choose an empty folder, "
                                           f"or save with overwrite=True to replace it")
         try:
-            for split, samples in (("train", dataset.train), ("test", dataset.test)):
-                target = root / split
+            for part, samples in (("train", dataset.train), ("test", dataset.test)):
+                target = root / part
                 if overwrite and target.exists():
                     shutil.rmtree(target)
                 target.mkdir(parents=True, exist_ok=True)

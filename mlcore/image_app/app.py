@@ -3,7 +3,8 @@
 `sketches/image_classifier.py` keeps the lesson (its knobs, `build_model`, `training_done`, the keys); this module
 holds the machinery, each part in its own module: the pages (`pages/`), the tab and message bars (`bars`), the
 queue of steps a batch run goes through (`steps`), the command line (`command_line`), the camera and Live
-(`camera_live`), your own classes (`own_classes`, `collection_view`) and the engine (`pipeline`, no pygame).
+(`camera_live`), your own classes (`own_classes`, `collection_view`), the last session (`session`) and the engine
+(`pipeline`, no pygame).
 
 The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of the
 pipeline, one at a time, started in order by the step queue. Nothing here reads the runtime's globals: the sketch
@@ -29,6 +30,7 @@ from mlcore.image_app.pages.testing import TestingPage
 from mlcore.image_app.pages.training import TrainingPage
 from mlcore.image_app.pipeline import DEFAULTS, ImagePipeline, course_model
 from mlcore.image_app.predictions import Predictions
+from mlcore.image_app.session import Session
 from mlcore.image_app.steps import StepQueue, step_name
 from mlcore.ml.trainer_process import TrainerProcess
 from mlcore.widgets import theme, ui
@@ -66,6 +68,7 @@ class ImageApp:
         self.edits = DataEdits(self)  # delete an image or move it to another class or set, with undo
         self.models = ModelFiles(self)
         self.predictions = Predictions(self)
+        self.session = Session(self)  # the last session: offered on start, kept while working
         self.saved = {}  # the paths written by Save dataset and Save model
         self.thumbnails = Thumbnails()
         self.page = 0
@@ -136,6 +139,7 @@ class ImageApp:
         page = command_line.first_page(args)
         if page:
             self.page = PAGES.index(page)
+        self.session.start(args)
 
     # -- once a frame -----------------------------------------------------------------------------------------
     def update(self, frame_count):
@@ -155,6 +159,7 @@ class ImageApp:
         collecting = self.data_page.collecting and self.page == PAGES.index("Data")
         self.live.update(self.collector, collecting, self.pipeline.model, self.pipeline.trained_extractor,
                          self.pipeline.device)
+        self.session.update()
         if self.quit_when_idle and self.idle and self.steps.current is None and not self.quit_posted and (
                 frame_count > 1):
             self.quit_posted = True
@@ -166,6 +171,7 @@ class ImageApp:
         if ended is None:
             return
         step, argument, job = ended
+        self.session.step_ended(step, argument, job)
         if step == "train" and job.result is not None and self.training_done is not None:
             self.training_done(job.result)  # a stopped training has results too: what it learned so far
         if job.status in ("failed", "cancelled"):
@@ -265,12 +271,12 @@ class ImageApp:
         drop_file(self, path)
 
     def quit(self):
-        """When the window closes: stop recording and Live, release the camera, write the last recordings."""
+        """When the window closes: stop recording and Live, release the camera, write the last recordings and the
+        session."""
         self.collector.stop_recording()
         self.live.quit()
-        collection = self.own.collection
-        if collection is not None and not collection.close(timeout=10):
-            print(f"not every recording could be saved: {collection.save_error}")
+        self.own.close()
+        self.session.quit()
 
     # -- events -----------------------------------------------------------------------------------------------
     @property
@@ -291,7 +297,7 @@ class ImageApp:
         if self.messages.open:
             self.messages.open = False
             return
-        if self.pages[self.page].click_overlay(x, y):
+        if self.session.click(x, y) or self.pages[self.page].click_overlay(x, y):
             return
         self.collector.editing = False
         tab = self.tab_bar.hit(x, y)
@@ -318,29 +324,35 @@ class ImageApp:
         self.pages[self.page].draw(screen)
         self.tab_bar.draw(screen, self.page, self.pipeline)
         self.messages.draw(screen)
+        self.session.draw(screen)
         self.pages[self.page].draw_overlay(screen)
         if self.messages.open:
             self.messages.draw_log(screen)
 
     def state(self):
         """The pipeline's state plus what the window knows: page, predictions, queue, messages, selections."""
-        pipeline = self.pipeline
-        state = pipeline.state() if pipeline else {}
-        log = self.messages.log
-        state.update(sketch="image_classifier", page=PAGES[self.page],
-                     params=dict(pipeline.params) if pipeline else dict(self.params),
-                     predictions=list(self.predictions.answers), queue=[step for step, _ in self.steps.waiting],
-                     idle=self.idle if pipeline else True, messages=[text for text, _ in log],
-                     problem_messages=[text for text, problem in log if problem], display=theme.report())
-        if pipeline:
-            state["training"].update(pipeline.history)  # the whole curves: one value per epoch
-        enlarged = self.pages[self.page].enlarged
-        state["enlarged"] = list(enlarged) if enlarged else None
-        for page in self.pages:
-            state.update(page.state())
-        state.update(collection=self.collector.state(), camera=self.camera.state(), live=self.live.state(),
-                     saved=dict(self.saved))
-        return state
+        return window_state(self)
+
+
+def window_state(app):
+    """`app`'s state: the pipeline's, plus what the window knows (page, predictions, queue, messages, selections)."""
+    pipeline = app.pipeline
+    state = pipeline.state() if pipeline else {}
+    log = app.messages.log
+    state.update(sketch="image_classifier", page=PAGES[app.page],
+                 params=dict(pipeline.params) if pipeline else dict(app.params),
+                 predictions=list(app.predictions.answers), queue=[step for step, _ in app.steps.waiting],
+                 idle=app.idle if pipeline else True, messages=[text for text, _ in log],
+                 problem_messages=[text for text, problem in log if problem], display=theme.report())
+    if pipeline:
+        state["training"].update(pipeline.history)  # the whole curves: one value per epoch
+    enlarged = app.pages[app.page].enlarged
+    state["enlarged"] = list(enlarged) if enlarged else None
+    for page in app.pages:
+        state.update(page.state())
+    state.update(collection=app.collector.state(), camera=app.camera.state(), live=app.live.state(),
+                 saved=dict(app.saved), **app.session.state())
+    return state
 
 
 def toggle_theme(app):

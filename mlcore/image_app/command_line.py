@@ -67,6 +67,9 @@ def add_arguments(parser):
     parser.add_argument("--export", metavar="PATH",
                         help="where Export (X) writes the dataset as one Marcelle file (default ./NAME-marcelle.json)")
     parser.add_argument("--live", action="store_true", help="classify the camera live once a model is ready")
+    parser.add_argument("--restore", action="store_true",
+                        help="continue where the last session stopped (its dataset and edits, features, model, runs "
+                             "and page) without asking")
 
 
 def option(args, name, default=None):

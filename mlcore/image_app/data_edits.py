@@ -3,7 +3,8 @@ class or to the other set (training or test), with undo.
 
 Each edit makes a new Dataset (the same samples, one moved or gone) and moves the image's feature vector with it,
 so nothing is extracted again; the counts and the random baseline are read from the new dataset. The model and
-its scores belong to the data before the edit, so they are cleared: train again. Export writes the edited data.
+its scores belong to the data before the edit, so they are cleared: train again. Export and Save dataset write the
+edited data, and the last session keeps the edits as plain values (`changes`), made again on restoring (`replay`).
 """
 
 import dataclasses
@@ -22,16 +23,17 @@ class DataEdits:
 
     def __init__(self, app):
         self.app = app
-        self.done = []  # (the pipeline's data before the edit, the dataset the edit made, what was done)
+        # (the pipeline's data before the edit, the dataset the edit made, what was done, the change as plain values)
+        self.done = []
 
     def _chain(self):
         """The edits that led to the dataset now loaded, oldest first (edits of another dataset are forgotten)."""
         pipeline = self.app.pipeline
         chain, current = [], pipeline.dataset if pipeline else None
-        for before, made, what in reversed(self.done):
-            if made is current:
-                chain.append((before, made, what))
-                current = before[0]
+        for entry in reversed(self.done):
+            if entry[1] is current:
+                chain.append(entry)
+                current = entry[0][0]
         return list(reversed(chain))
 
     def _refused(self):
@@ -58,27 +60,12 @@ class DataEdits:
         if self._refused():
             return
         pipeline = self.app.pipeline
-        dataset = pipeline.dataset
-        before = (dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted)
-        sets = {"train": list(dataset.train), "test": list(dataset.test)}
-        features = {"train": pipeline.train_features, "test": pipeline.test_features}
-        sample = sets[split].pop(index)
-        vector = features[split][index] if features[split] is not None else None
-        if features[split] is not None:
-            features[split] = np.delete(features[split], index, axis=0)
-        if to_split is None:
-            what = f"deleted {SETS[split]} image of '{sample.label}'"
-        else:
-            moved = dataclasses.replace(sample, label=label or sample.label)
-            sets[to_split].append(moved)
-            if features[to_split] is not None:
-                features[to_split] = np.concatenate([features[to_split], vector[None, :]])
-            what = f"moved a {SETS[split]} image of '{sample.label}' to " + (
-                f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}")
-        classes = sorted(set(dataset.classes) | {s.label for s in sets["train"] + sets["test"]})
-        made = dataclasses.replace(dataset, classes=classes, train=sets["train"], test=sets["test"])
-        self._use(made, features["train"], features["test"], pipeline._extracted)
-        self.done.append((before, made, what))
+        before = (pipeline.dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted)
+        image = (before[0].train if split == "train" else before[0].test)[index]
+        change = {"split": split, "index": index, "id": image.id, "label": label, "to_split": to_split}
+        after, what = apply_edit(before, change)
+        self._use(*after)
+        self.done.append((before, after[0], what, change))
         self.app.say(f"{what} (U undoes it); train again to see the model on the edited data")
 
     def undo(self):
@@ -89,7 +76,7 @@ class DataEdits:
             return
         if self._refused():
             return
-        before, made, what = chain[-1]
+        before, _, what, _ = chain[-1]
         self.done.remove(chain[-1])
         self._use(*before)
         self.app.say(f"undone: {what}")
@@ -103,5 +90,60 @@ class DataEdits:
             train_features = test_features = extracted = None
         pipeline.train_features, pipeline.test_features, pipeline._extracted = train_features, test_features, extracted
 
+    def changes(self):
+        """The edits that made the dataset now loaded out of the one loaded, oldest first, as plain values."""
+        return [dict(change) for _, _, _, change in self._chain()]
+
     def state(self):
-        return {"edits": [what for _, _, what in self._chain()]}
+        return {"edits": [what for _, _, what, _ in self._chain()]}
+
+
+def apply_edit(data, change):
+    """`data` (dataset, training features, test features, extractor) after `change`: (the new data, what was done).
+
+    `change` says {"split", "index", "label", "to_split"}: image `index` leaves `split`; unless `to_split` is None,
+    it joins the end of `to_split` with class `label` (its own when None). Its feature vector goes with it.
+    """
+    dataset, train_features, test_features, extracted = data
+    split, index, label, to_split = (change[key] for key in ("split", "index", "label", "to_split"))
+    sets = {"train": list(dataset.train), "test": list(dataset.test)}
+    features = {"train": train_features, "test": test_features}
+    sample = sets[split].pop(index)
+    vector = features[split][index] if features[split] is not None else None
+    if features[split] is not None:
+        features[split] = np.delete(features[split], index, axis=0)
+    if to_split is None:
+        what = f"deleted {SETS[split]} image of '{sample.label}'"
+    else:
+        moved = dataclasses.replace(sample, label=label or sample.label)
+        sets[to_split].append(moved)
+        if features[to_split] is not None:
+            features[to_split] = np.concatenate([features[to_split], vector[None, :]])
+        what = f"moved a {SETS[split]} image of '{sample.label}' to " + (
+            f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}")
+    classes = sorted(set(dataset.classes) | {s.label for s in sets["train"] + sets["test"]})
+    made = dataclasses.replace(dataset, classes=classes, train=sets["train"], test=sets["test"])
+    if features["train"] is None or features["test"] is None:
+        features, extracted = {"train": None, "test": None}, None
+    return (made, features["train"], features["test"], extracted), what
+
+
+def replay(data, changes):
+    """Make `changes` (from `DataEdits.changes`) again on `data`, as `apply_edit` does, each image found by its id.
+
+    Returns the data after them, the entries of `DataEdits.done` they make (so that U undoes them) and how many
+    could not be made: an image that is no longer there stops the replay, since the later edits counted on it.
+    """
+    done = []
+    for count, change in enumerate(changes):
+        samples = data[0].train if change["split"] == "train" else data[0].test
+        index = change["index"]
+        if not (0 <= index < len(samples) and samples[index].id == change["id"]):
+            index = next((number for number, sample in enumerate(samples) if sample.id == change["id"]), None)
+            if index is None:
+                return data, done, len(changes) - count
+        change = {**change, "index": index}
+        after, what = apply_edit(data, change)
+        done.append((data, after[0], what, change))
+        data = after
+    return data, done, 0

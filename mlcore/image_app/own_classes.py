@@ -63,6 +63,20 @@ class OwnClasses:
         app.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
         return True
 
+    def adopt(self, collection):
+        """`collection`, opened and split as the dataset elsewhere (by a restored session), becomes the one in use."""
+        if self.collection is not None and self.collection is not collection:
+            self.collection.close()
+        self.collection = collection
+        self.used = self.snapshot()
+        self.app.collector.selected = collection.classes[0] if collection.classes else None
+
+    def close(self):
+        """When the window closes: the last recordings written to the collection's folder (or a line saying why not)."""
+        collection = self.collection
+        if collection is not None and not collection.close(timeout=10):
+            print(f"not every recording could be saved: {collection.save_error}")
+
     def show(self, spec=None, page=True, show=True):
         """Show the New dataset view on the Data page, opening (or creating) the collection and the camera."""
         app = self.app
@@ -151,7 +165,8 @@ class OwnClasses:
     def start_save(self, argument, seed):
         """The step queue's "save_dataset" step, as a pipeline job."""
         folder, extractor = argument
-        return self.app.pipeline.save_collection(self.collection, folder, extractor, self.test_fraction, seed)
+        changes = self.app.edits.changes() if self.in_use() else []  # the images deleted or moved on page 1
+        return self.app.pipeline.save_collection(self.collection, folder, extractor, self.test_fraction, seed, changes)
 
     def saved(self, result):
         """The dataset was written: where, said on the message bar."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mlcore.data.collection import CollectionError
 from mlcore.data.marcelle import save_marcelle_split
+from mlcore.image_app.data_edits import replay
 from mlcore.image_app.images import PipelineError
 from mlcore.ml import features
 from mlcore.ml.model_io import ModelFileError
@@ -30,14 +31,20 @@ class SavedWork:
 
         return self._start("load", step)
 
-    def save_collection(self, collection, folder, extractor, test_fraction=0.2, seed=0):
-        """Background: write the collection as Marcelle files (with `extractor`'s vectors as `x`) and image folders."""
+    def save_collection(self, collection, folder, extractor, test_fraction=0.2, seed=0, changes=()):
+        """Background: write the collection as Marcelle files (with `extractor`'s vectors as `x`) and image folders,
+        split as the Data page shows it: with `changes` (`DataEdits.changes`: images deleted or moved) made."""
         folder = Path(folder)
 
         def step(job):
-            samples = collection.samples
-            if not samples:
+            if not collection.samples:
                 raise PipelineError("nothing to save: record some images first")
+            try:
+                split = collection.split(test_fraction=test_fraction, seed=seed)
+            except CollectionError as error:
+                raise PipelineError(f"dataset not saved: {error}") from None
+            split = replay((split, None, None, None), list(changes))[0][0]
+            samples = split.train + split.test
             total = len(samples)
             job.report(0, total, f"{extractor} features for the Marcelle file: 0/{total}")
 
@@ -49,10 +56,8 @@ class SavedWork:
             job.report(total, total, f"writing {folder}")
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                train, test = collection.save_marcelle(folder / collection.name, vectors=by_id,
-                                                       test_fraction=test_fraction, seed=seed)
-                images = collection.save_image_folders(folder / "images", test_fraction=test_fraction, seed=seed,
-                                                       overwrite=True)
+                train, test = collection.save_marcelle(folder / collection.name, vectors=by_id, split=split)
+                images = collection.save_image_folders(folder / "images", overwrite=True, split=split)
             except (CollectionError, OSError) as error:
                 raise PipelineError(f"dataset not saved: {error}") from None
             return {"folder": str(folder), "marcelle": [str(train), str(test)], "images": str(images),

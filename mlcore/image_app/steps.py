@@ -8,7 +8,8 @@ and `ended` once a frame.
 STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "training", "predict": "predicting",
               "collection": "using your dataset", "load_model": "loading the model",
               "save_model": "saving the model",
-              "save_dataset": "saving the dataset", "export": "exporting the dataset"}
+              "save_dataset": "saving the dataset", "export": "exporting the dataset",
+              "restore": "continuing the last session"}
 
 
 def step_name(step):
