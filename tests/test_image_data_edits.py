@@ -106,9 +106,8 @@ def test_a_model_trained_before_an_edit_is_cleared_and_the_new_training_uses_the
     assert_consistent(again.state, epochs=2)
 
 
-def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
-    """D writes the recorded classes as the Data page shows them, as Export does: a deleted picture stays out and a
-    moved one is in its new set, in the Marcelle files and in the image folders alike."""
+def recorded_classes(tmp_path):
+    """A collection of two classes of six pictures each, as the camera would have left it, and a camera to open."""
     folder = tmp_path / "mine"
     collection = Collection(folder=folder)
     rng = np.random.default_rng(1)
@@ -117,17 +116,29 @@ def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
         for _ in range(6):
             collection.record(label, render(label, rng))
     assert collection.close()
-    split = Collection.open(folder).split(test_fraction=0.2, seed=0)  # as the sketch splits it (TEST_FRACTION, SEED)
     camera = tmp_path / "camera"
     camera.mkdir()
     write_png(camera / "frame.png")
+    return folder, camera
+
+
+def edit_and_save_own_classes(tmp_path, folder, camera):
+    """Use the recorded classes as the dataset, delete a training picture, move a test picture, then D."""
     actions = (wait({"idle": True, "dataset": "mine"}) + at(VIEW.button_center("Use"), after=2)
                + wait({"idle": True, "collecting": False}) + edit(DATA.train_grid, 0, DELETE)
                + edit(DATA.test_grid, 0, MOVE) + key("d", after=2) + wait({"idle": True, "job.name": "save_dataset"}))
     run = run_sketch("image_classifier", actions, tmp_path / "run", "--collection", folder, "--camera", camera,
                      "--features", "color_histogram", "--save-dataset", "saved", env=env_for(tmp_path))
     assert run.returncode == 0, run.output
-    state = run.state
+    return run.state
+
+
+def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
+    """D writes the recorded classes as the Data page shows them, as Export does: a deleted picture stays out and a
+    moved one is in its new set, in the Marcelle files and in the image folders alike."""
+    folder, camera = recorded_classes(tmp_path)
+    split = Collection.open(folder).split(test_fraction=0.2, seed=0)  # as the sketch splits it (TEST_FRACTION, SEED)
+    state = edit_and_save_own_classes(tmp_path, folder, camera)
     deleted, moved = split.train[0], split.test[0]
     assert state["edits"] == [f"deleted training set image of '{deleted.label}'",
                               f"moved a test set image of '{moved.label}' to the training set"]

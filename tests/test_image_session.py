@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 
 from driver import key, run_sketch
+from mlcore.data.datasets import load_dataset
 from mlcore.image_app.session import describe
 from mlcore.image_app.session_file import SessionError, read_session, session_path, write_session
 from mlcore.ml import numpy_mlp
 from mlcore.ml.models import MLPClassifier
 from mlcore.ml.numpy_mlp import NumpyMLP
 from test_image_classifier import TAB, at, env_for, run_batch, wait, write_png
-from test_image_data_edits import DATA, DELETE, MOVE, edit
+from test_image_data_edits import DATA, DELETE, MOVE, edit, edit_and_save_own_classes, recorded_classes
 from test_image_export import BUILTIN_COUNTS
 
 RESTORED = {"session.restoring": False, "training.status": "done", "idle": True}
@@ -139,6 +140,24 @@ def test_a_damaged_session_file_is_one_message_and_a_fresh_start(tmp_path, conte
         [said] = state["problem_messages"]
         assert said.startswith(f"the last session ({path}) is damaged") and said.endswith(": starting afresh")
         assert state["counts"] == BUILTIN_COUNTS and state["session"]["offer"] is None
+
+
+def test_your_own_classes_come_back_with_their_edits(tmp_path):
+    folder, camera = recorded_classes(tmp_path)
+    first = edit_and_save_own_classes(tmp_path, folder, camera)
+    assert len(first["edits"]) == 2
+    actions = wait({"session.restoring": False, "idle": True, "dataset": "mine"}) + key("d") + wait({"idle": True})
+    again = run_sketch("image_classifier", actions, tmp_path / "again", "--restore", "--camera", camera,
+                       "--save-dataset", "again", env=env_for(tmp_path))
+    assert again.returncode == 0, again.output
+    state = again.state
+    assert state["problem_messages"] == []
+    for name in ("dataset", "classes", "counts", "edits", "page"):
+        assert state[name] == first[name], name
+    assert state["collection"]["folder"] == str(folder) and state["collection"]["counts"] == {"apple": 6, "banana": 6}
+    # The collection is the dataset again, so D saves it with the edits made again.
+    saved = load_dataset(str(tmp_path / "again" / "again" / "mine"))
+    assert saved.counts() == first["counts"]
 
 
 # ------------------------------------------------------------------------------------------------ the file alone

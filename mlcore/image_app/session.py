@@ -283,6 +283,7 @@ class Session:
 
     def _restored(self, session, result):
         app = self.app
+        app.messages.collect(app.pipeline)  # what the restore said (loaded, features) comes before its last line
         self.restoring = False
         self.source = dict(session["source"])
         app.edits.done = list(result["edits"])
