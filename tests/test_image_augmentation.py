@@ -87,7 +87,7 @@ def test_the_augmentation_setting_is_checked():
 def test_a_validation_split_holds_an_image_out_with_its_copies():
     labels = ["a"] * 10 + ["b"] * 10
     groups = np.arange(20)
-    plain_train, plain_held = split_validation(labels, 0.2, np.random.default_rng(1))
+    _, plain_held = split_validation(labels, 0.2, np.random.default_rng(1))
     train, held = split_validation(labels + labels + labels, 0.2, np.random.default_rng(1),
                                    groups=np.concatenate([groups, groups, groups]))
     assert sorted(held % 20) == sorted(np.repeat(plain_held, 3))  # the same images as without copies, copies too
@@ -176,3 +176,25 @@ def test_the_training_page_knob_sets_the_copies_and_the_runs_table_shows_them(tm
     assert state["runs"][-1]["augmentation"] == 2 and state["runs"][-1]["features"] == "color_histogram"
     assert state["augmentation"] == {"copies": 2, "vectors": 240, "cache_hits": 0}  # 120 training images
     assert "augmented copies: 3 (press Train to use it)" in state["messages"]
+
+
+@pytest.mark.parametrize("look", ["DEFAULT", "PROJECTOR"])
+def test_the_runs_table_headings_fit_their_columns_in_both_themes(look):
+    import pygame
+
+    from mlcore.image_app.pages.runs_table import COLUMNS
+    from mlcore.widgets import theme, ui
+
+    pygame.display.init()
+    pygame.font.init()
+    ui.forget_fonts()
+    try:
+        canvas = pygame.display.set_mode((1200, 660))
+        theme.use(getattr(theme, look))
+        theme.begin_frame(canvas)
+        for heading, width, _ in COLUMNS:
+            assert ui.font(17, bold=True).size(heading)[0] <= width - 4, heading  # a gap before the next one
+        assert sum(width for _, width, _ in COLUMNS) <= TRAINING.charts.width - 6  # the table within the page
+    finally:
+        theme.use(theme.DEFAULT)
+        ui.forget_fonts()

@@ -8,21 +8,21 @@ from mlcore.widgets import ui
 
 SHORT = {"efficientnet_lite0": "EffNet", "mobilenet_v3_small": "MobileNet", "color_histogram": "colours",
          "pixels": "pixels", "stored": "stored"}
-# (heading, width in pixels, the row's text)
+# (heading, width in pixels, the row's text); the widths fit the bold headings of the projector theme too
 COLUMNS = [
     ("#", 28, lambda row: str(row["number"])),
-    ("features", 70, lambda row: SHORT.get(row["features"], row["features"])),
-    ("layers", 66, lambda row: ",".join(map(str, row["hidden_layers"])) or "none"),
-    ("act.", 50, lambda row: row["activation"]),
-    ("drop", 40, lambda row: f"{row['dropout']:g}"),
-    ("ep.", 34, lambda row: str(row["epochs"])),
-    ("batch", 46, lambda row: str(row["batch_size"])),
-    ("l. rate", 52, lambda row: f"{row['learning_rate']:g}"),
-    ("aug.", 34, lambda row: str(row["augmentation"])),  # augmented copies of each training image
+    ("features", 78, lambda row: SHORT.get(row["features"], row["features"])),
+    ("layers", 60, lambda row: ",".join(map(str, row["hidden_layers"])) or "none"),
+    ("act.", 44, lambda row: row["activation"]),
+    ("drop", 46, lambda row: f"{row['dropout']:g}"),
+    ("ep.", 32, lambda row: str(row["epochs"])),
+    ("batch", 54, lambda row: str(row["batch_size"])),
+    ("l. rate", 54, lambda row: f"{row['learning_rate']:g}"),
+    ("aug.", 42, lambda row: str(row["augmentation"])),  # augmented copies of each training image
     ("train", 46, lambda row: percent(row["train_accuracy"])),
-    ("valid.", 46, lambda row: percent(row["validation_accuracy"])),
-    ("test", 46, lambda row: percent(row["test_accuracy"])),
-    ("s", 40, lambda row: f"{row['seconds']:.1f}"),
+    ("valid.", 52, lambda row: percent(row["validation_accuracy"])),
+    ("test", 40, lambda row: percent(row["test_accuracy"])),
+    ("s", 30, lambda row: f"{row['seconds']:.1f}"),
 ]
 ROW = 22
 HEADER = 48  # the caption, then the column headings
