@@ -12,7 +12,7 @@ import pytest
 
 from driver import key, run_sketch
 from mlcore.data.datasets import load_dataset
-from mlcore.image_app.session import describe
+from mlcore.image_app.session import SessionWriter, describe
 from mlcore.image_app.session_file import SessionError, read_session, session_path, write_session
 from mlcore.ml import numpy_mlp
 from mlcore.ml.models import MLPClassifier
@@ -211,3 +211,17 @@ def test_a_missing_array_or_another_version_is_refused_with_one_sentence(tmp_pat
     np.savez(path, session=np.array(json.dumps({"version": 99})))
     with pytest.raises(SessionError, match="written by another version of this sketch$"):
         read_session(path)
+
+
+def test_a_session_that_cannot_be_written_says_why_and_the_writer_goes_on(tmp_path, trained):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache cannot be a folder inside a file")
+    writer = SessionWriter(session_path(blocked / "cache"))
+    writer.save(small_session(), {"net": trained[0]})
+    writer.flush()
+    assert writer.error and not writer.busy  # the reason, in one line ("Not a directory")
+    writer.path = session_path(tmp_path / "cache")  # the folder can be written again: the next snapshot is
+    writer.save(small_session(), {"net": trained[0]})
+    writer.flush()
+    assert writer.error == "" and read_session(writer.path)[0]["page"] == "Testing"
+    assert not list(blocked.parent.glob("**/*.part"))

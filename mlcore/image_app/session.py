@@ -190,7 +190,7 @@ def _use_model(pipeline, model, entry, scored_only=True):
         pipeline.model, pipeline._trained_on = model, name
     pipeline._history = {key: list(entry["history"].get(key, ())) for key in HISTORY_KEYS}
     pipeline._epochs_planned = entry["epochs"]
-    pipeline._training = entry["status"] if entry["status"] in ("done", "cancelled", "idle") else "done"
+    pipeline._training = entry.get("status") if entry.get("status") in ("done", "cancelled", "idle") else "done"
     return scored
 
 

@@ -131,20 +131,28 @@ def _entries(session):
 def check(session, models):
     """A TypeError or KeyError where `session` lacks a part the sketch reads, so a damaged file is found on reading."""
     source = session["source"]
-    if not (isinstance(source.get("dataset"), str) or isinstance(source.get("collection"), str)):
+    if "collection" in source:
+        if not isinstance(source["collection"], str) or not isinstance(source["test_fraction"], (int, float)):
+            raise TypeError("own classes without their folder or test share")
+    elif not isinstance(source["dataset"], str):
         raise TypeError("no dataset named")
+    if not all(isinstance(session[key], str) for key in ("dataset", "features", "page")) or not isinstance(
+            session["params"], dict) or not isinstance(session["extracted"], (str, type(None))):
+        raise TypeError("no dataset name, features, page or settings")
     for change in session["edits"]:
         if not (change["split"] in ("train", "test") and change["to_split"] in ("train", "test", None)
-                and isinstance(change["index"], int) and isinstance(change["id"], str)):
+                and isinstance(change["index"], int) and isinstance(change["id"], str)
+                and isinstance(change["label"], (str, type(None)))):
             raise TypeError(f"an edit that cannot be made: {change}")
+    if not all(isinstance(run["row"], dict) for run in session["runs"]):
+        raise TypeError("a run without its row")
     for entry in _entries(session):
-        if not isinstance(entry.get("row", {}), dict):
-            raise TypeError("a run without its row")
-        if entry.get("model") is not None:
+        if entry["model"] is not None:
             model = models[entry["model"]]
             if not model.weights or len(model.weights) != len(model.biases):
                 raise TypeError(f"model {entry['model']} has no layers")
-            if not isinstance(entry["history"], dict) or not isinstance(entry["trained_on"], str):
+            if not isinstance(entry["history"], dict) or not isinstance(entry["trained_on"], str) or not isinstance(
+                    entry["epochs"], int):
                 raise TypeError(f"model {entry['model']} without its curves or features")
-    if not isinstance(session["params"], dict) or not isinstance(session["page"], str):
-        raise TypeError("no settings or page")
+    if session["run_shown"] is not None and not isinstance(session["run_shown"], int):
+        raise TypeError("the run shown is not a number")
