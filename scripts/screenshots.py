@@ -36,6 +36,25 @@ def notes_demo(predictions):
     return actions
 
 
+def noise_demo():
+    """Two runs (colour histograms, then EfficientNet-Lite0), then Noise or bias? on one test image."""
+    os.environ.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    sys.path.insert(0, str(ROOT))
+    from sketches.image_classifier import app  # its geometry only: the sketch runs in its own process
+
+    _, features, training, _, deployment = app.pages
+    tab = {name: app.tabs[number].rect.center for number, name in ((1, "features"), (2, "training"), (4, "deployment"))}
+
+    def done(**until):
+        return [{"type": "wait", "until": {"idle": True, **until}, "timeout_s": 600, "after": 2}]
+
+    return (done(**{"training.status": "done"}) + click(*tab["features"])
+            + click(*features.button_center("efficientnet_lite0")) + click(*tab["training"])
+            + click(*training.button_center("Train")) + done(**{"features.name": "efficientnet_lite0"})
+            + click(*tab["deployment"]) + click(*deployment.test_grid.item_center(9))
+            + click(*deployment.button_center("Noise or bias?")) + done(**{"noise_or_bias.check.item": ["test", 9]}))
+
+
 IMAGES = ["--dataset", "builtin", "--features", "efficientnet_lite0", "--train", "--quit-when-idle"]
 SHOTS = {
     "classification": ("classification", notes_demo([(300, 300), (640, 330), (560, 130)]), []),
@@ -47,6 +66,8 @@ SHOTS = {
     "image-training": ("image_classifier", None, IMAGES + ["--page", "Training"]),
     "image-testing": ("image_classifier", None, IMAGES + ["--page", "Testing"]),
     "image-deployment": ("image_classifier", None, IMAGES + ["--page", "Deployment", "--predict", "{banana}"]),
+    "image-noise-or-bias": ("image_classifier", noise_demo, ["--features", "color_histogram", "--train", "--epochs",
+                                                             "5"]),
 }
 
 
@@ -63,11 +84,15 @@ def banana_photo(folder):
     return str(path)
 
 
-def main():
+def main(names=()):
+    """Make every screenshot, or only those named (`python scripts/screenshots.py image-noise-or-bias`)."""
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     cache = tempfile.mkdtemp()  # features computed once, for all the image classifier's pictures
     for name, (sketch, actions, extra) in SHOTS.items():
+        if names and name not in names:
+            continue
+        actions = actions() if callable(actions) else actions
         with tempfile.TemporaryDirectory() as folder:
             command = [sys.executable, "-m", f"sketches.{sketch}", "--headless", "--seed", "1",
                        "--screenshot", str(OUT / f"{name}.png")]
@@ -81,4 +106,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

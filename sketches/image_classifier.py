@@ -7,6 +7,7 @@ Step 3, Training: set the network's knobs, press Train, and watch the loss and a
         The network is built by `build_model` below, and `training_done` runs when a training ends.
 Step 4, Testing: read the two confusion matrices. Does the model beat guessing? Click a cell to see its images.
 Step 5, Deployment: click any image, drop an image file on the window, or press Live to classify the camera.
+        Then Noise or bias?: every run's answers on changed copies of that image, and the test errors grouped.
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
       N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model ·
