@@ -166,8 +166,9 @@ class TrainerProcess:
             started = True  # the child has taken the request: torch is loaded
             if kind == "started" and on_ready is not None:
                 on_ready()
-            elif kind == "epoch":
-                on_epoch(message[2], message[3])
+            elif kind == "epochs":
+                for epoch, logs in message[2]:
+                    on_epoch(epoch, logs)
             elif kind == "progress" and progress is not None:
                 progress(message[2], message[3])
             elif kind == "extracted":
@@ -257,8 +258,9 @@ def _answer(kind, number, arguments, send, cancelled):
         task, options, epochs, inputs, outputs, groups = arguments
         send(("started", number))
         model = models[task](epochs=epochs, **options)
-        model.fit(inputs, outputs, on_epoch=lambda epoch, logs: send(("epoch", number, epoch, logs)),
-                  should_stop=lambda: number in cancelled, groups=groups)
+        epochs_ended = _EpochsInFrames(number, send)
+        model.fit(inputs, outputs, on_epoch=epochs_ended, should_stop=lambda: number in cancelled, groups=groups)
+        epochs_ended.flush()
         return ("done", number, export(model))
     if kind == "extract":
         return _extract(number, arguments, send, cancelled)
@@ -268,6 +270,27 @@ def _answer(kind, number, arguments, send, cancelled):
         return ("saved", number, str(save_model(path, model, classes, extractor=extractor)))
     model, metadata = load_model(arguments[0])
     return ("loaded", number, export(model), metadata)
+
+
+class _EpochsInFrames:
+    """The epochs' logs, sent a frame's worth at a time: a tiny network ends an epoch every millisecond or so, and
+    one message per epoch would cost the training more than the epochs themselves."""
+
+    SECONDS = 0.015  # about a frame: the curves still grow smoothly
+
+    def __init__(self, number, send):
+        self.number, self.send = number, send
+        self.waiting, self.sent_at = [], time.monotonic()
+
+    def __call__(self, epoch, logs):
+        self.waiting.append((epoch, logs))
+        if time.monotonic() - self.sent_at >= self.SECONDS:
+            self.flush()
+
+    def flush(self):
+        if self.waiting:
+            self.send(("epochs", self.number, self.waiting))
+            self.waiting, self.sent_at = [], time.monotonic()
 
 
 def _extract(number, arguments, send, cancelled):
