@@ -64,8 +64,8 @@ class NoiseOrBiasView:
         self.back.draw(screen)
         ui.label(screen, "Noise or bias?", (self.rect.x, self.rect.y + 4), size=34, bold=True)
         chosen = check["item"][1] if check and check["item"] and check["item"][0] == "test" else None
-        self.errors.draw(screen, pipeline.test_errors(), self.app.thumbnails, pipeline.dataset.classes
-                         if pipeline.dataset else [], self._errors_line(), chosen)
+        classes = pipeline.dataset.classes if pipeline.dataset else []
+        self.errors.draw(screen, pipeline.test_errors(), self.app.thumbnails, classes, self._errors_line(), chosen)
         top = self.rect.y + 48
         if draw_job_progress(screen, (self.rect.x, top + 30, self.rect.width, 60), self.app.job, (STEP,)):
             return
