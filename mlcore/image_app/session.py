@@ -199,7 +199,7 @@ class Session:
 
     def __init__(self, app):
         self.app = app
-        app.steps.starters["restore"] = self.start_restore
+        app.steps.add_step("restore", self.start_restore)
         self.path = self.writer = None  # set by `start`, from the pipeline's cache folder
         self.offered = None  # (session, models) while the line offering it shows
         self.source = None  # where the dataset now loaded came from: {"dataset": spec} or {"collection": folder…}

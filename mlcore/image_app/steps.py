@@ -9,7 +9,7 @@ STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "tra
               "collection": "using your dataset", "load_model": "loading the model",
               "save_model": "saving the model",
               "save_dataset": "saving the dataset", "export": "exporting the dataset",
-              "restore": "continuing the last session"}
+              "restore": "continuing the last session", "noise or bias": "checking noise or bias"}
 
 
 def step_name(step):
@@ -25,6 +25,10 @@ class StepQueue:
         self.say = say  # say(text, problem=False): a line on the message bar
         self.waiting = []  # (step, argument), in the order they will start
         self.current = None  # (step, argument, job) started from the queue and not yet seen to end
+
+    def add_step(self, step, starter):
+        """A step that a part of the app brings (restoring a session, a check): `starter(argument)` -> its Job."""
+        self.starters[step] = starter
 
     def __contains__(self, step):
         """True when `step` waits its turn."""

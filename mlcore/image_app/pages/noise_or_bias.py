@@ -28,7 +28,7 @@ class NoiseOrBiasView:
     def __init__(self, app, rect, panel):
         self.app = app
         # The check is a step of the app's queue: asked for while a training runs, it starts when that ends.
-        app.steps.starters[STEP] = lambda source: app.pipeline.check_noise(source)
+        app.steps.add_step(STEP, lambda source: app.pipeline.check_noise(source))
         self.rect = pygame.Rect(rect.x, rect.y, panel.x - 24 - rect.x, rect.height)
         self.shown = False
         self.back = ui.Button((self.rect.right - 100, self.rect.y, 100, 40), "Back", size=28)
