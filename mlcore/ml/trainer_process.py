@@ -220,6 +220,8 @@ def main():
     """Load torch, warm it up, then train what arrives on standard input until it closes."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the messages
+    if hasattr(os, "nice"):
+        os.nice(10)  # background work: the window's frames come first when both want a core
     send_lock = threading.Lock()
 
     def send(message):
