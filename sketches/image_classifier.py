@@ -1,7 +1,8 @@
 """Image classifier: teach a small neural network to tell pictures apart, as the course's Marcelle app does.
 
 Step 1, Data: choose a dataset (builtin works offline) and browse its training and test images. Or press
-        New dataset: name your own classes, then hold R while the camera sees each one (Teachable Machine's way).
+        New dataset: name your own classes, pick a camera (or a video, or a folder of images) under its picture,
+        then hold R while it sees each one (Teachable Machine's way).
 Step 2, Features: choose a feature extractor and press Extract: every image becomes a list of numbers.
 Step 3, Training: set the network's knobs, press Train, and watch the loss and accuracy curves grow.
         The network is built by `build_model` below, and `training_done` runs when a training ends.

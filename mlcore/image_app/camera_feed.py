@@ -146,7 +146,7 @@ def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False)
     camera = feed.camera
     if camera is not None and camera.status == "failed":
         lines = ["no picture:"] + ui.wrap(camera.error, rect.width - 24, 24) + [""] + ui.wrap(
-            "(or drop a video or a folder of images on the window)", rect.width - 24, 24)
+            "pick another camera, or a video or a folder, below (or drop one on the window)", rect.width - 24, 24)
     elif picture is None:
         lines = [waiting if camera is not None else "camera closed"]
     else:

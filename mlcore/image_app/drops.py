@@ -20,6 +20,7 @@ def drop_file(app, path):
         app.say(f"opening {source.name} as the dataset")
         app.load(str(source))
     elif camera_source_kind(source):
-        use_file_source(app, source)
+        if use_file_source(app, source):
+            app.collector.picker.editing = False  # a path half typed in the picker's box is answered by the drop
     else:
         app.predictions.file(path)
