@@ -55,6 +55,45 @@ def noise_demo():
             + click(*deployment.button_center("Noise or bias?")) + done(**{"noise_or_bias.check.item": ["test", 9]}))
 
 
+def new_dataset_demo():
+    """New dataset, folders of pictures played as the camera (no webcam here): two classes named and recorded,
+    the second after picking its folder in the camera picker."""
+    os.environ.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    sys.path.insert(0, str(ROOT))
+    from sketches.image_classifier import app  # its geometry only: the sketch runs in its own process
+
+    view = app.collector
+
+    def typed(text):
+        return [action for character in text for action in key(character)]
+
+    def record(frames):
+        return [{"type": "key_down", "key": "r", "after": 2}, {"type": "key_up", "key": "r", "after": frames}]
+
+    running = [{"type": "wait", "until": {"camera.status": "running"}, "timeout_s": 60, "after": 5}]
+    return (running + click(*view.button_center("name")) + typed("banana") + key("return") + record(40)
+            + click(*view.picker.button_center("file")) + typed("apple") + key("return") + running
+            + click(*view.button_center("name")) + typed("apple") + key("return") + record(40)
+            + [{"type": "wait", "until": {"idle": True}, "timeout_s": 60, "after": 10}])
+
+
+def fruit_folders(folder):
+    """Pictures of bananas, and of apples, in two folders: what the camera picker plays when no webcam is there."""
+    import cv2
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT))
+    from mlcore.data.builtin import render
+
+    rng = np.random.default_rng(7)
+    for fruit in ("banana", "apple"):
+        pictures = Path(folder, fruit)
+        pictures.mkdir()
+        for i in range(12):
+            cv2.imwrite(str(pictures / f"{i:03d}.png"), cv2.cvtColor(render(fruit, rng), cv2.COLOR_RGB2BGR))
+    return "banana"
+
+
 IMAGES = ["--dataset", "builtin", "--features", "efficientnet_lite0", "--train", "--quit-when-idle"]
 SHOTS = {
     "classification": ("classification", notes_demo([(300, 300), (640, 330), (560, 130)]), []),
@@ -66,6 +105,7 @@ SHOTS = {
     "image-training": ("image_classifier", None, IMAGES + ["--page", "Training"]),
     "image-testing": ("image_classifier", None, IMAGES + ["--page", "Testing"]),
     "image-deployment": ("image_classifier", None, IMAGES + ["--page", "Deployment", "--predict", "{banana}"]),
+    "image-new-dataset": ("image_classifier", new_dataset_demo, ["--camera", "{fruit}", "--collection", "mine"]),
     "image-noise-or-bias": ("image_classifier", noise_demo, ["--features", "color_histogram", "--train", "--epochs",
                                                              "5"]),
 }
@@ -100,7 +140,8 @@ def main(names=()):
                 replay = Path(folder, "replay.jsonl")
                 replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
                 command += ["--replay", str(replay), "--quit-after-replay"]
-            extra = [argument.replace("{banana}", banana_photo(folder)) for argument in extra]
+            made = {"{banana}": banana_photo, "{fruit}": fruit_folders}
+            extra = [made[argument](folder) if argument in made else argument for argument in extra]
             subprocess.run(command + extra, cwd=folder, env=dict(env, ML_SKETCHES_CACHE=cache), check=True)
         print("wrote", OUT / f"{name}.png")
 
