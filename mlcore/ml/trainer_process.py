@@ -153,14 +153,14 @@ class TrainerProcess:
     def _follow(self, training, messages, on_epoch, should_stop, on_ready, progress, on_wait=None):
         asked_to_stop = started = False
         while True:
+            if should_stop() and not asked_to_stop:  # checked between messages too: they may never pause
+                self._send(("cancel", training))
+                asked_to_stop = True
             try:
                 message = messages.get(timeout=0.05)
             except queue.Empty:
                 if on_wait is not None and not started:
                     on_wait(self.seconds_to_ready())
-                if should_stop() and not asked_to_stop:
-                    self._send(("cancel", training))
-                    asked_to_stop = True
                 continue
             kind = message[0]
             started = True  # the child has taken the request: torch is loaded
