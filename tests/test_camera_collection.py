@@ -47,7 +47,7 @@ def scene(colour, index, size=(96, 128)):
 def video(tmp_path):
     """30 frames: 15 with a red disc, then 15 with a blue one (MJPG .avi)."""
     path = tmp_path / "clip.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (128, 96))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 60, (128, 96))
     assert writer.isOpened()
     for index in range(30):
         writer.write(cv2.cvtColor(scene(RED if index < 15 else BLUE, index), cv2.COLOR_RGB2BGR))
@@ -120,6 +120,24 @@ def test_a_looping_video_starts_again_at_its_end(video):
     time.sleep(0.1)
     assert camera.frame_count == stopped_at
     assert camera.latest()[0] is not None  # the last frame stays available
+
+
+def test_a_video_plays_at_its_own_frame_rate_and_a_folder_at_the_fixed_one(tmp_path):
+    from mlcore.image_app.camera_feed import CAMERA_FPS, CameraFeed
+
+    clip = tmp_path / "slow.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (64, 48))
+    for index in range(40):
+        writer.write(cv2.cvtColor(scene(RED, index, (48, 64)), cv2.COLOR_RGB2BGR))
+    writer.release()
+    for source, wanted in ((clip, 15), (write_folder(tmp_path / "frames"), CAMERA_FPS)):
+        feed = CameraFeed(source)  # as the sketch opens it: a camera made with fps=CAMERA_FPS
+        camera = feed.open(loop=True)
+        try:
+            assert wait_until(lambda: camera.frame_count >= 32), camera.error
+            assert wanted * 0.8 <= camera.measured_fps <= wanted * 1.1, (source.name, camera.measured_fps)
+        finally:
+            feed.close()
 
 
 def test_a_folder_is_read_in_sorted_order(tmp_path):

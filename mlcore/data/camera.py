@@ -10,8 +10,9 @@ The draw loop only ever calls `latest()`, which never waits: the thread keeps th
 rest, so a slow frame on screen never makes the feed lag behind. A count that has not moved since the last call
 means no new frame yet.
 
-A webcam delivers frames at its own pace. A video file or a folder of images is played at `fps` frames a second,
-so that a classroom without a webcam (or a test) sees the same kind of live feed. At the end of a video or a
+A webcam delivers frames at its own pace. A video file plays at its own frame rate (`fps` when the file does not
+say, or says something absurd), and a folder of images at `fps` frames a second, so that a classroom without a
+webcam (or a test) sees the same kind of live feed. At the end of a video or a
 folder the feed stops with status "ended" (and a `message` saying so), or starts again from the beginning when
 `loop=True` (for demos of live prediction).
 
@@ -45,6 +46,9 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 # A webcam that sends nothing for this long has been unplugged, or taken by another program.
 STALL_SECONDS = 2.0
+
+# A video's own frame rate is believed within these bounds; outside them (0 when unknown) `fps` paces it.
+VIDEO_FPS_BOUNDS = (1.0, 240.0)
 
 # measured_fps averages over this many recent frames: enough to be steady, few enough to follow a change.
 _FPS_WINDOW = 30
@@ -146,6 +150,7 @@ class _Video:
         self.loop = loop
         self.capture = None
         self.frames_this_pass = 0
+        self.rate = None  # the video's own frames a second, once opened (None: unknown)
 
     def open(self) -> None:
         self.capture = _open_capture(str(self.path))
@@ -153,6 +158,8 @@ class _Video:
             raise _Failed(f"{self.path.name}: not a video OpenCV can read "
                           f"(use a video file such as .mp4 or .avi, or a folder of images)")
         self.frames_this_pass = 0
+        rate = self.capture.get(cv2.CAP_PROP_FPS)
+        self.rate = float(rate) if VIDEO_FPS_BOUNDS[0] <= rate <= VIDEO_FPS_BOUNDS[1] else None
 
     def read(self, delivered: int, stop: threading.Event) -> np.ndarray | None:
         ok, bgr = self.capture.read()
@@ -240,7 +247,8 @@ class Camera:
     """A webcam (device index), a video file or a folder of images, read on a thread; see the module docstring.
 
     `source` is an int device index, a path, or the text given to `--camera` (see `parse_source`). `fps` paces
-    videos and folders (a webcam keeps its own rate). `loop=True` starts a video or a folder again at its end.
+    folders, and videos that do not tell their own rate (a webcam and other videos keep theirs). `loop=True`
+    starts a video or a folder again at its end.
     """
 
     def __init__(self, source: int | str | os.PathLike, fps: float = 10, loop: bool = False):
@@ -334,7 +342,7 @@ class Camera:
                     pass
 
     def _read_frames(self, source) -> None:
-        period = 1.0 / self.fps
+        period = 1.0 / (getattr(source, "rate", None) or self.fps)
         due = time.monotonic()
         while not self._stop.is_set():
             problems_before = len(self.problems)

@@ -15,7 +15,7 @@ from mlcore.data.collection import square_image
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import fitted_surface
 
-CAMERA_FPS = 30  # how fast a video or a folder plays as a camera (a webcam keeps its own pace)
+CAMERA_FPS = 30  # how fast a folder (or a video that does not say its rate) plays; a webcam or a video keeps its own
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
 
 
