@@ -568,6 +568,24 @@ def test_a_failed_first_download_leaves_no_folder_and_is_retried(server, cache):
     assert sorted(os.listdir(cache / "datasets" / "miniROAD")) == ["miniROAD_test.json", "miniROAD_train.json"]
 
 
+def test_no_network_says_so_in_words_and_how_to_use_the_dataset_offline(cache, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):  # what urllib raises on a computer with no network: the name is not found
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(DatasetError) as caught:
+        ensure_course_dataset("miniFRUIT")
+    message = str(caught.value)
+    assert message.startswith("could not download miniFRUIT (train): no network")
+    assert "Errno" not in message and "this computer seems to have no network" in message
+    folder = cache / "datasets" / "miniFRUIT"
+    assert f"copy miniFRUIT_train.json and miniFRUIT_test.json into {folder}" in message
+    assert "--dataset" in message and not folder.exists()
+
+
 def test_a_failed_download_keeps_folders_that_were_there_before(server, cache):
     (cache / "datasets" / "miniMASK").mkdir(parents=True)
     (cache / "datasets" / "miniMASK" / "miniMASK_train.json").write_bytes(small_file())

@@ -8,6 +8,7 @@ next call simply tries again.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import urllib.error
@@ -34,6 +35,21 @@ STALE_PART_SECONDS = 600
 
 class DownloadCancelled(DatasetError):
     """The download was stopped through its `cancel` event; nothing was written."""
+
+
+class NoNetwork(DatasetError):
+    """The server could not be reached: no network, or the server is down."""
+
+
+def _network_words(reason) -> str:
+    """Why a connection failed, in words rather than an errno ("[Errno -2] Name or service not known")."""
+    if isinstance(reason, socket.gaierror):
+        return "the server's name could not be looked up: this computer seems to have no network"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "no answer in time"
+    return str(reason)
 
 
 def _cache_error(folder: Path, err: OSError) -> DatasetError:
@@ -104,8 +120,8 @@ def _stream(url: str, out, what: str, progress: Progress | None, cancel: threadi
     except urllib.error.HTTPError as err:
         raise DatasetError(f"could not download {what}: the server answered {err.code} {err.reason} ({url})") from None
     except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", None) or err
-        raise DatasetError(f"could not download {what}: no network or server unreachable ({reason})") from None
+        reason = _network_words(getattr(err, "reason", None) or err)
+        raise NoNetwork(f"could not download {what}: no network or server unreachable ({reason})") from None
     with response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
@@ -155,8 +171,12 @@ def ensure_course_dataset(name: str, progress: Progress | None = None, cancel: t
         path = folder / f"{known}_{split}.json"
         if not path.is_file():
             _remove_stale_parts(path)
-            download(base_url.format(name=known, split=split), path, progress=progress, cancel=cancel,
-                     what=f"{known} ({split})")
+            try:
+                download(base_url.format(name=known, split=split), path, progress=progress, cancel=cancel,
+                         what=f"{known} ({split})")
+            except NoNetwork as error:
+                raise NoNetwork(f"{error}. To use {known} offline, copy {known}_train.json and {known}_test.json "
+                                f"into {folder}, or pass --dataset with the folder that holds them") from None
         paths.append(path)
     return paths[0], paths[1]
 
