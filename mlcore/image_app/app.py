@@ -218,8 +218,10 @@ class ImageApp:
             self.steps.ask("extract", name or self.pipeline.features_name)
 
     def train(self):
-        if self.training:
-            self.say("already training: press Stop to stop it", problem=True)
+        if self.training:  # not a problem: what was asked for is under way
+            doing = self.job.message or ""
+            self.say("already training: press Stop (S) to stop it" if doing.startswith("epoch") else
+                     f"training is already waiting its turn ({doing or 'starting'})")
             return
         self.own.new_recordings()
         if not self._needs_data():
