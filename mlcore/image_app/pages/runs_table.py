@@ -1,5 +1,10 @@
 """The runs table under the Training page's curves: one row per training of the session, newest last; a click on a
-row brings that run's model, curves and confusion matrices back."""
+row brings that run's model, curves and confusion matrices back.
+
+Each column is as wide as the widest text it draws (its heading included), so no number is ever cut short. Where
+the table is too narrow for every column (the projector theme's larger text, a small window), the least needed
+columns are left out, the caption names them, and the accuracies, what the lesson compares, always stay.
+"""
 
 import pygame
 
@@ -8,25 +13,39 @@ from mlcore.widgets import ui
 
 SHORT = {"efficientnet_lite0": "EffNet", "mobilenet_v3_small": "MobileNet", "color_histogram": "colours",
          "pixels": "pixels", "stored": "stored"}
-# (heading, width in pixels, the row's text); the widths fit the bold headings of the projector theme too
+KEEP = 99  # a column never left out
+# (heading, the row's text, how much it is needed: the lowest goes first where the columns do not all fit)
 COLUMNS = [
-    ("#", 28, lambda row: str(row["number"])),
-    ("features", 78, lambda row: SHORT.get(row["features"], row["features"])),
-    ("layers", 60, lambda row: ",".join(map(str, row["hidden_layers"])) or "none"),
-    ("act.", 44, lambda row: row["activation"]),
-    ("drop", 46, lambda row: f"{row['dropout']:g}"),
-    ("ep.", 32, lambda row: str(row["epochs"])),
-    ("batch", 54, lambda row: str(row["batch_size"])),
-    ("l. rate", 54, lambda row: f"{row['learning_rate']:g}"),
-    ("aug.", 42, lambda row: str(row["augmentation"])),  # augmented copies of each training image
-    ("train", 46, lambda row: percent(row["train_accuracy"])),
-    ("valid.", 52, lambda row: percent(row["validation_accuracy"])),
-    ("test", 40, lambda row: percent(row["test_accuracy"])),
-    ("s", 30, lambda row: f"{row['seconds']:.1f}"),
+    ("#", lambda row: str(row["number"]), KEEP),
+    ("features", lambda row: SHORT.get(row["features"], row["features"]), 9),
+    ("layers", lambda row: ",".join(map(str, row["hidden_layers"])) or "none", 8),
+    ("act.", lambda row: row["activation"], 5),
+    ("drop", lambda row: f"{row['dropout']:g}", 2),
+    ("ep.", lambda row: str(row["epochs"]), 6),
+    ("batch", lambda row: str(row["batch_size"]), 3),
+    ("l. rate", lambda row: f"{row['learning_rate']:g}", 7),
+    ("aug.", lambda row: str(row["augmentation"]), 4),  # augmented copies of each training image
+    ("train", lambda row: percent(row["train_accuracy"]), KEEP),
+    ("valid.", lambda row: percent(row["validation_accuracy"]), KEEP),
+    ("test", lambda row: percent(row["test_accuracy"]), KEEP),
+    ("time", lambda row: f"{row['seconds']:.1f} s", 1),
 ]
-ROW = 22
-HEADER = 48  # the caption, then the column headings
+SIZE = 17  # the cells and headings (the theme's minimum may draw them larger)
+CAPTION = 18
+ROW = 22  # the least height of a row, and of the caption with the headings: more where the text is drawn larger
+HEADER = 48
 SHOWN = 6  # the newest rows that fit
+CAPTIONS = ["runs: click one to bring back its curves and matrices", "runs: click one to bring it back", "runs"]
+
+
+def row_height():
+    """The canvas pixels from one row to the next, at the text size drawn now."""
+    return max(ROW, ui.line_height(SIZE) + 6)
+
+
+def header_height():
+    """The caption, then the column headings."""
+    return max(HEADER, ui.line_height(CAPTION) + ui.line_height(SIZE) + 12)
 
 
 class RunsTable:
@@ -38,7 +57,7 @@ class RunsTable:
     @staticmethod
     def height(count):
         """The height the table needs for `count` runs (0: none)."""
-        return 0 if not count else HEADER + ROW * min(count, SHOWN) + 12
+        return 0 if not count else header_height() + row_height() * min(count, SHOWN) + 12
 
     def visible(self, rows):
         """(index, row) of the rows drawn: the newest SHOWN."""
@@ -47,7 +66,8 @@ class RunsTable:
 
     def row_rect(self, position):
         """The rectangle of the `position`-th drawn row (0 is the top one)."""
-        return pygame.Rect(self.rect.x, self.rect.y + HEADER + position * ROW, self.rect.width, ROW)
+        step = row_height()
+        return pygame.Rect(self.rect.x, self.rect.y + header_height() + position * step, self.rect.width, step)
 
     def hit(self, rows, x, y):
         """The index of the run whose row is at (x, y), or None."""
@@ -56,18 +76,44 @@ class RunsTable:
                 return index
         return None
 
+    def columns(self, rows):
+        """(heading, width, the row's text) of the columns drawn, and the headings left out for want of room."""
+        drawn = [row for _, row in self.visible(rows)]
+        widths = {heading: max([ui.text_width(heading, SIZE, True)] + [ui.text_width(text(row), SIZE)
+                                                                        for row in drawn])
+                  for heading, text, _ in COLUMNS}
+        gap = max(10, ui.line_height(SIZE) // 2)
+        kept = list(COLUMNS)
+        while sum(widths[heading] + gap for heading, _, _ in kept) - gap > self.rect.width:
+            needed = min(need for _, _, need in kept)
+            if needed == KEEP:
+                break
+            kept = [column for column in kept if column[2] != needed]
+        left_out = [heading for heading, _, _ in COLUMNS if all(heading != kept_heading for kept_heading, _, _ in kept)]
+        return [(heading, widths[heading] + gap, text) for heading, text, _ in kept], left_out
+
+    def caption(self, left_out):
+        """The line over the headings: what a click does, and which columns are left out, as room allows."""
+        if left_out:
+            hidden = f"not shown for room: {', '.join(left_out)}"
+            candidates = [f"runs (click one to bring it back); {hidden}", f"runs; {hidden}", "runs; some columns hidden"]
+        else:
+            candidates = CAPTIONS
+        return next((text for text in candidates if ui.text_width(text, CAPTION) <= self.rect.width), candidates[-1])
+
     def draw(self, screen, rows, shown):
-        ui.label(screen, "runs: click one to bring back its curves and matrices", (self.rect.x, self.rect.y),
-                 size=18, colour=ui.DIM)
+        columns, left_out = self.columns(rows)
+        ui.label(screen, self.caption(left_out), (self.rect.x, self.rect.y), size=CAPTION, colour=ui.DIM)
         x = self.rect.x
-        for heading, width, _ in COLUMNS:
-            ui.label(screen, heading, (x, self.rect.y + HEADER - 4), size=17, bold=True, anchor="bottomleft")
+        for heading, width, _ in columns:
+            ui.label(screen, heading, (x, self.rect.y + header_height() - 4), size=SIZE, bold=True,
+                     anchor="bottomleft", padding=0)
             x += width
         for position, (index, row) in enumerate(self.visible(rows)):
             rect = self.row_rect(position)
             if index == shown:
                 pygame.draw.rect(screen, (255, 236, 179), rect)
             x = self.rect.x
-            for _, width, text in COLUMNS:
-                ui.label(screen, ui.cut(text(row), width - 4, 17), (x, rect.centery), size=17, anchor="midleft")
+            for _, width, text in columns:
+                ui.label(screen, text(row), (x, rect.centery), size=SIZE, anchor="midleft", padding=0)
                 x += width

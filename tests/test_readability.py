@@ -1,0 +1,102 @@
+"""Every number and name the image classifier draws is whole, in both themes, at the window sizes the sketch gets on
+1280×720 and 1024×768 screens: nothing cut short with "…", no two texts of a table on top of each other."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pygame
+import pytest
+
+from mlcore.widgets import theme, ui
+from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
+
+DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
+CANVAS = (1200, 660)
+# Window pixels per canvas pixel: no window (headless), the window that fits a 1280×720 screen, the one that
+# fills it (--scale), and the one that fits a 1024×768 screen (its text drawn larger to stay over the minimum).
+SCALES = {"headless": 1.0, "1280x720": 640 / 660, "1280x720-filled": 1280 / 1200,
+          "1024x768": 1024 / 1200}
+LOOKS = [theme.DEFAULT, theme.PROJECTOR]
+
+
+@pytest.fixture(params=LOOKS, ids=lambda look: look.name)
+def look(request):
+    return request.param
+
+
+@pytest.fixture(params=list(SCALES.values()), ids=list(SCALES))
+def canvas(request, look, monkeypatch):
+    """A canvas drawn into a window `scale` times its size, in theme `look`; `canvas.boxes` lists every text drawn
+    as (text, box)."""
+    pygame.display.init()
+    pygame.font.init()
+    ui.forget_fonts()
+    scale = request.param
+    pygame.display.set_mode((round(CANVAS[0] * scale), round(CANVAS[1] * scale)))
+    surface = pygame.Surface(CANVAS)
+    surface.fill((255, 255, 255))
+    theme.use(look)
+    theme.begin_frame(surface)
+    boxes = []
+    draw = ui.label
+
+    def label(target, text, *args, **kwargs):
+        box = draw(target, text, *args, **kwargs)
+        if str(text).strip():
+            boxes.append((str(text), pygame.Rect(box)))
+        return box
+
+    monkeypatch.setattr(ui, "label", label)
+    yield SimpleNamespace(surface=surface, boxes=boxes, look=look, scale=scale)
+    theme.use(theme.DEFAULT)
+    ui.forget_fonts()
+    pygame.display.quit()
+
+
+def assert_whole_and_apart(boxes, within):
+    """No text cut short, every text inside `within`, and no two texts overlapping."""
+    texts = [text for text, _ in boxes]
+    assert not [text for text in texts if text.endswith("…")], texts
+    assert not [text for text, box in boxes if not within.contains(box)], (within, boxes)
+    for i, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1:]:
+            assert not box.colliderect(other_box), f"{text!r} {box} overlaps {other!r} {other_box}"
+
+
+def assert_min_size(look):
+    small = [(text, px) for text, px in theme.report()["texts"] if px < look.min_text_px]
+    assert small == [], small
+
+
+# ------------------------------------------------------------------------------------------ the runs table
+
+
+def run_row(number, **values):
+    row = {"number": number, "features": "efficientnet_lite0", "hidden_layers": [128, 64], "activation": "sigmoid",
+           "dropout": 0.25, "epochs": 150, "batch_size": 128, "learning_rate": 0.001, "augmentation": 10,
+           "train_accuracy": 1.0, "validation_accuracy": 1.0, "test_accuracy": 1.0, "seconds": 123.4}
+    return {**row, **values}
+
+
+RUNS = [run_row(1, features="mobilenet_v3_small"), run_row(2, features="color_histogram", test_accuracy=0.955),
+        run_row(3, hidden_layers=[], seconds=5.0), run_row(4, learning_rate=0.0001), run_row(5), run_row(6),
+        run_row(7, test_accuracy=0.05)]
+
+
+def test_the_runs_table_draws_every_accuracy_whole_and_its_columns_apart(canvas):
+    from mlcore.image_app.pages.runs_table import RunsTable
+
+    height = RunsTable.height(len(RUNS))
+    table = RunsTable((TRAINING.charts.x + 6, TRAINING.charts.bottom - height + 8, TRAINING.charts.width - 6,
+                       height - 8))
+    table.draw(canvas.surface, RUNS, shown=len(RUNS) - 1)
+    assert_whole_and_apart(canvas.boxes, table.rect.inflate(0, 8))
+    texts = [text for text, _ in canvas.boxes]
+    for heading in ("#", "train", "valid.", "test"):  # what the lesson compares is always there
+        assert heading in texts
+    assert texts.count("100%") >= 3 * 5 and "96%" in texts and "5%" in texts
+    assert_min_size(canvas.look)
+    # The rows lie where a click finds them, one under the other, each as tall as its text.
+    rows = [box for text, box in canvas.boxes if text == "7"]
+    assert table.hit(RUNS, rows[-1].centerx, rows[-1].centery) == 6
+    assert table.row_rect(0).height >= ui.line_height(17)
