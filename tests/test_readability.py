@@ -100,3 +100,42 @@ def test_the_runs_table_draws_every_accuracy_whole_and_its_columns_apart(canvas)
     rows = [box for text, box in canvas.boxes if text == "7"]
     assert table.hit(RUNS, rows[-1].centerx, rows[-1].centery) == 6
     assert table.row_rect(0).height >= ui.line_height(17)
+
+
+# ------------------------------------------------------------------------------------------ the Testing page
+
+
+def a_testing_page(classes, majority):
+    """A Testing page over a pipeline that has a model, its two matrices and the guessing baseline."""
+    from mlcore.image_app.pages.testing import TestingPage
+
+    k = len(classes)
+    matrix = np.diag([15] * k) + (np.eye(k, k=1, dtype=int) * 3 if k > 1 else 0)
+    pipeline = SimpleNamespace(
+        dataset=SimpleNamespace(classes=list(classes)), model=object(), confusion_train=matrix.tolist(),
+        confusion_test=(matrix * 7).tolist(),
+        state=lambda: {"baseline": {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"}})
+    return TestingPage(SimpleNamespace(pipeline=pipeline), TESTING.rect)
+
+
+@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
+                                     ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic")],
+                         ids=["miniFRUIT", "builtin", "six"])
+def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, classes):
+    page = a_testing_page(classes, classes[0])
+    page.draw(canvas.surface)
+    boxes = canvas.boxes
+    texts = [text for text, _ in boxes]
+    assert not [text for text in texts if text.endswith("…")], texts
+    assert "Does the model beat that?" in " ".join(page.question)  # the question whole, on as many lines as it needs
+    for view in page.views:
+        inside = [(text, box) for text, box in boxes if view.rect.contains(box)]
+        assert_whole_and_apart(inside, view.rect)
+        for name in classes:  # each class named whole beside its row
+            assert any(text.endswith(name) for text, _ in inside), (name, [text for text, _ in inside])
+    question = [box for text, box in boxes if not any(view.rect.colliderect(box) for view in page.views)]
+    assert question and all(TESTING.rect.contains(box) for box in question)
+    assert_min_size(canvas.look)
+    # A click on a cell finds it where it is drawn.
+    cell = page.views[1].cell_rect(len(classes), len(classes) - 1, 0)
+    assert page.views[1].hit(len(classes), *cell.center) == (len(classes) - 1, 0)

@@ -89,6 +89,10 @@ class RunsTable:
             if needed == KEEP:
                 break
             kept = [column for column in kept if column[2] != needed]
+        for column in sorted(COLUMNS, key=lambda column: -column[2]):  # a narrow one left out may fit after all
+            if column not in kept and sum(widths[heading] + gap for heading, _, _ in kept) + widths[column[0]] <= \
+                    self.rect.width:
+                kept = [other for other in COLUMNS if other in kept or other is column]
         left_out = [heading for heading, _, _ in COLUMNS if all(heading != kept_heading for kept_heading, _, _ in kept)]
         return [(heading, widths[heading] + gap, text) for heading, text, _ in kept], left_out
 

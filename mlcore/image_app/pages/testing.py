@@ -12,26 +12,61 @@ from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged
 CORRECT, MISTAKE = theme.DEFAULT.correct, theme.DEFAULT.mistake
 
 
-class ConfusionView:
-    """One confusion matrix: rows the true class, columns the predicted one, shaded by the share of the row."""
+CAPTION = "rows: true class, columns: predicted class"
 
-    LABEL_WIDTH = 150
+
+class ConfusionView:
+    """One confusion matrix: rows the true class, columns the predicted one, shaded by the share of the row.
+
+    Its header (the title, the caption, the column names) is as tall as the theme's text needs. Where a class name
+    is wider than its column, the columns are numbered and each row's name carries its number: names are never cut.
+    """
+
+    LABEL_WIDTH = 150  # the least room for the row names; more, up to 40% of the view, where the names need it
     ACCURACY_WIDTH = 78
-    HEADER = 82  # the title, a caption, the column names
+    HEADER = 82  # the least height of the title, the caption and the column names
 
     def __init__(self, rect, split, title):
         self.rect = pygame.Rect(rect)
         self.split, self.title = split, title
+        self.classes = []  # the classes drawn last: their names decide the room the row names take
+
+    def numbered(self, classes):
+        """Whether the columns show numbers instead of names: one name is wider than its column."""
+        room = self.cell_size(len(classes)) - 2
+        return any(ui.text_width(name, theme.current().tick) > room for name in classes)
+
+    def row_name(self, classes, row):
+        return f"{row + 1} {classes[row]}" if self.numbered(classes) else classes[row]
+
+    def label_width(self):
+        names = [f"{i + 1} {name}" for i, name in enumerate(self.classes)]
+        widest = max((ui.text_width(name, 24) for name in names), default=0) + 28
+        return max(self.LABEL_WIDTH, min(widest, int(self.rect.width * 0.4)))
+
+    def accuracy_width(self):
+        return max(self.ACCURACY_WIDTH, ui.text_width("correct", theme.current().tick) + 16,
+                   ui.text_width("100%", 24) + 16)
+
+    def caption_lines(self):
+        return ui.wrap(CAPTION, self.rect.width, theme.current().small)
+
+    def header(self):
+        """The title, the caption and the column names, at the text sizes drawn now."""
+        look = theme.current()
+        needed = (ui.line_height(32) + 6 + len(self.caption_lines()) * ui.line_height(look.small) + 6
+                  + ui.line_height(look.tick) + 12)
+        return max(self.HEADER, needed)
 
     def cell_size(self, k):
-        room_x = self.rect.width - self.LABEL_WIDTH - self.ACCURACY_WIDTH
-        room_y = self.rect.height - self.HEADER
+        room_x = self.rect.width - self.label_width() - self.accuracy_width()
+        room_y = self.rect.height - self.header()
         return max(12, min(72, room_x // max(k, 1), room_y // max(k, 1)))
 
     def cell_rect(self, k, row, col):
         """Where cell (row, col) of a k-class matrix lies."""
         size = self.cell_size(k)
-        return pygame.Rect(self.rect.x + self.LABEL_WIDTH + col * size, self.rect.y + self.HEADER + row * size,
+        return pygame.Rect(self.rect.x + self.label_width() + col * size, self.rect.y + self.header() + row * size,
                            size, size)
 
     def hit(self, k, x, y):
@@ -42,6 +77,7 @@ class ConfusionView:
         return None
 
     def draw(self, screen, matrix, classes, selected=None):
+        self.classes = list(classes)
         k = len(classes)
         correct = np.trace(matrix) / matrix.sum() if matrix is not None and matrix.sum() else None
         ui.label(screen, f"{self.title}: {percent(correct)} correct", (self.rect.x, self.rect.y), size=32, bold=True)
@@ -49,28 +85,47 @@ class ConfusionView:
             ui.label(screen, "train a model to fill it (page 3)", (self.rect.x, self.rect.y + 44), size=26,
                      colour=ui.DIM)
             return
-        size = self.cell_size(k)
-        text_size = max(18, min(32, int(size * 0.55)))
-        top = self.cell_rect(k, 0, 0)
         look = theme.current()
-        ui.label(screen, "rows: true class   columns: predicted class", (self.rect.x, self.rect.y + 34),
-                 size=look.small, colour=ui.DIM)
-        ui.label(screen, "correct", (top.x + k * size + 8, top.y - 4), size=look.tick, colour=ui.DIM,
-                 anchor="bottomleft")
-        rows = matrix.sum(axis=1)
-        # Where names are cut short, the class colours above the columns and beside the rows pair them up.
+        y = self.rect.y + ui.line_height(32) + 6
+        for line in self.caption_lines():
+            ui.label(screen, line, (self.rect.x, y), size=look.small, colour=ui.DIM)
+            y += ui.line_height(look.small)
+        self._draw_columns(screen, classes)
+        self._draw_rows(screen, matrix, classes)
+        if selected is not None:
+            pygame.draw.rect(screen, ui.INK, self.cell_rect(k, *selected).inflate(4, 4), 4)
+
+    def _draw_columns(self, screen, classes):
+        """Above each column its class colour and its name (or its number, the row names then carry it)."""
+        k, look = len(classes), theme.current()
+        numbered = self.numbered(classes)
         for col, name in enumerate(classes):
             cell = self.cell_rect(k, 0, col)
             pygame.draw.rect(screen, class_colour(name, classes), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
-            ui.label(screen, ui.cut(name, size - 2, look.tick), (cell.centerx, cell.top - 10), size=look.tick,
+            ui.label(screen, str(col + 1) if numbered else name, (cell.centerx, cell.top - 10), size=look.tick,
                      anchor="midbottom", padding=0)
+        top = self.cell_rect(k, 0, k - 1)
+        ui.label(screen, "correct", (top.right + 8, top.top - 10), size=look.tick, colour=ui.DIM,
+                 anchor="bottomleft", padding=0)
+
+    def _draw_rows(self, screen, matrix, classes):
+        k, look = len(classes), theme.current()
+        size = self.cell_size(k)
+        text_size = max(18, min(32, int(size * 0.55)))
+        rows = matrix.sum(axis=1)
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
             chip = min(14, size - 6)
             pygame.draw.rect(screen, class_colour(name, classes), (self.rect.x, first.centery - chip // 2, chip, chip),
                              border_radius=3)
-            ui.label(screen, ui.cut(name, self.LABEL_WIDTH - 30, 24), (self.rect.x + 20, first.centery), size=24,
-                     anchor="midleft")
+            room = self.label_width() - 28
+            lines = ui.wrap(self.row_name(classes, row), room, 24)
+            if len(lines) * ui.line_height(24) > size or any(ui.text_width(line, 24) > room for line in lines):
+                lines = [ui.cut(self.row_name(classes, row), room, 24)]  # a name longer than any room left
+            line_y = first.centery - len(lines) * ui.line_height(24) // 2
+            for line in lines:
+                ui.label(screen, line, (self.rect.x + 20, line_y), size=24, padding=0)
+                line_y += ui.line_height(24)
             for col in range(k):
                 cell = self.cell_rect(k, row, col)
                 count = int(matrix[row, col])
@@ -83,8 +138,6 @@ class ConfusionView:
             right = self.cell_rect(k, row, k - 1).right + 8
             share = matrix[row, row] / rows[row] if rows[row] else None
             ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
-        if selected is not None:
-            pygame.draw.rect(screen, ui.INK, self.cell_rect(k, *selected).inflate(4, 4), 4)
 
 
 class TestingPage(Page):
@@ -103,9 +156,18 @@ class TestingPage(Page):
         self.selected = None  # (split, row, col)
         self.selected_model = None  # the model whose answers the cell counts
         self.answer = None  # the enlarged image's {"true", "predicted", "probabilities"}
+        self.question = []  # the teaching question's lines, over the matrices
 
     def grids(self):
         return [self.members]
+
+    def _place_views(self, question):
+        """Put the matrices under the teaching question, however many lines it takes."""
+        self.question = question
+        top = self.rect.y + max(40, len(question) * ui.line_height(27) + 8)
+        for view in self.views:
+            view.rect.height = self.members.rect.y - 4 - top
+            view.rect.y = top
 
     def view(self, split):
         return self.views[0 if split == "train" else 1]
@@ -171,7 +233,9 @@ class TestingPage(Page):
             which = "test" if baseline["set"] == "test" else "training"
             line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
                     f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
-            ui.label(screen, ui.cut(line, self.rect.width, 27), self.rect.topleft, size=27)
+            self._place_views(ui.wrap(line, self.rect.width, 27))
+            for number, text in enumerate(self.question):
+                ui.label(screen, text, (self.rect.x, self.rect.y + number * ui.line_height(27)), size=27)
         for view in self.views:
             matrix = pipeline.confusion_train if view.split == "train" else pipeline.confusion_test
             chosen = self.selected[1:] if self.selected and self.selected[0] == view.split else None
