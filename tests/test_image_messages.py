@@ -1,8 +1,12 @@
 """What the image classifier's messages say and where: true words for a repeated key, the whole text of every
 message in the list of all messages, the last session's offer on the screen at the projector's size."""
 
-from driver import key, run_sketch
-from test_image_classifier import env_for, wait
+import pytest
+
+from driver import click, key, run_sketch
+from mlcore.image_app.session import describe
+from mlcore.image_app.session_file import read_session, session_path, write_session
+from test_image_classifier import LAYOUT, env_for, wait
 
 
 def test_t_pressed_again_while_training_extracts_its_features_says_it_waits_its_turn(tmp_path):
@@ -14,3 +18,44 @@ def test_t_pressed_again_while_training_extracts_its_features_says_it_waits_its_
     messages, problems = run.state["messages"], run.state["problem_messages"]
     assert any(text.startswith("training is already waiting its turn") for text in messages), messages
     assert not any("already" in text for text in problems), problems
+
+
+def shown_text(state):
+    """Every text of the last frame, joined by spaces: a wrapped message reads whole in it."""
+    return " ".join(text for text, _ in state["display"]["texts"])
+
+
+def test_the_list_of_all_messages_wraps_a_long_message_instead_of_cutting_it(tmp_path):
+    closed = "http://127.0.0.1:9"  # nothing listens there: the course dataset's download fails at once
+    env = env_for(tmp_path, https_proxy=closed, HTTPS_PROXY=closed, http_proxy=closed, HTTP_PROXY=closed,
+                  no_proxy="", NO_PROXY="")
+    actions = (wait({"job.status": "failed", "idle": True}) + click(LAYOUT.messages.rect.centerx,
+                                                                   LAYOUT.messages.rect.centery))
+    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", "miniMASK", env=env)
+    assert run.returncode == 0, run.output
+    error = run.state["job"]["error"]
+    assert len(error) > 150 and "offline" in error  # far longer than a line of the list
+    assert error in shown_text(run.state)
+
+
+def write_offer(cache):
+    """A last session whose description is long: a course dataset, edits, runs, the Deployment page."""
+    edits = [{"split": "train", "index": i, "id": f"image{i}", "label": None, "to_split": None} for i in range(12)]
+    session = {"source": {"dataset": "miniFRUIT"}, "dataset": "miniFRUIT", "edits": edits,
+               "features": "efficientnet_lite0", "extracted": "efficientnet_lite0", "params": {"epochs": 3},
+               "page": "Deployment", "run_shown": None, "model": None,
+               "runs": [{"row": {"number": n + 1}, "model": None} for n in range(14)]}
+    write_session(session_path(cache), session, {})
+    return describe(read_session(session_path(cache))[0])
+
+
+@pytest.mark.parametrize("theme", ["default", "projector"])
+def test_the_offer_of_the_last_session_reads_whole_at_the_projectors_size(tmp_path, theme):
+    offer = write_offer(tmp_path / "cache")
+    actions = wait({"session.offer": offer, "idle": True}) + wait({"idle": True}, after=3)
+    options = ["--scale", "0.9697"] + (["--projector"] if theme == "projector" else [])
+    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", "builtin", *options,
+                     env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    assert run.state["session"]["offer"] == offer
+    assert f"Continue the last session? {offer}" in shown_text(run.state)

@@ -8,6 +8,7 @@ from mlcore.widgets import ui
 
 TAB_HEIGHT = 56
 MESSAGE_HEIGHT = 44
+LOG_SIZE, LOG_PITCH = 24, 28  # the list of every message: its text size and line pitch
 HINT = "1–5 pages   T train   S stop   N new dataset   L live   wheel: browse   Esc quit"
 
 
@@ -90,14 +91,33 @@ class MessageBar:
             ui.label(screen, more, (bar.right - 12, bar.centery), size=20, colour=(235, 235, 235), anchor="midright")
 
     def draw_log(self, screen):
-        """Every message, newest at the bottom, over the page (a click closes it)."""
+        """Every message, newest at the bottom, over the page (a click closes it); a long one wraps onto more lines,
+        the lines after its first indented."""
         box = ui.panel(screen, (40, TAB_HEIGHT + 20, self.width - 80, self.height - TAB_HEIGHT - MESSAGE_HEIGHT - 40),
                        alpha=250)
         ui.label(screen, "Messages (click to close)", (box.x + 16, box.y + 10), size=28, colour=ui.PANEL_TEXT,
                  bold=True)
-        lines = (box.height - 60) // 28
-        y = box.y + 50
-        for text, problem in self.log[-lines:]:
-            ui.label(screen, ui.cut(text, box.width - 32, 24), (box.x + 16, y), size=24,
-                     colour=(255, 140, 140) if problem else ui.PANEL_TEXT)
-            y += 28
+        room, pitch, indent = (box.height - 60) // LOG_PITCH, LOG_PITCH, 24
+        lines = []  # (text, x, colour), the newest message's last line last
+        for text, problem in reversed(self.log):
+            colour = (255, 140, 140) if problem else ui.PANEL_TEXT
+            first, *rest = wrap_whole(text, box.width - 32, LOG_SIZE, box.width - 32 - indent)
+            lines[:0] = [(first, box.x + 16, colour)] + [(line, box.x + 16 + indent, colour) for line in rest]
+            if len(lines) >= room:
+                break
+        for i, (text, x, colour) in enumerate(lines[-room:]):
+            ui.label(screen, text, (x, box.y + 50 + i * pitch), size=LOG_SIZE, colour=colour)
+
+
+def wrap_whole(text, width, size, then=None):
+    """`text` in lines of at most `width` pixels at `size` (`then` for the lines after the first), nothing cut: a
+    word longer than a line (a path) is broken where the line ends."""
+    lines, rest = [], " ".join(str(text).split())
+    while rest:
+        room = width if not lines else (then or width)
+        line = (ui.wrap(rest, room, size) or [""])[0]
+        while len(line) > 1 and ui.text_width(line, size) > room:
+            line = line[:-1]
+        lines.append(line)
+        rest = rest[len(line):].lstrip()
+    return lines or [""]

@@ -20,7 +20,7 @@ import pygame
 from mlcore.data.collection import CollectionError
 from mlcore.data.course import course_name
 from mlcore.image_app import command_line
-from mlcore.image_app.bars import MESSAGE_HEIGHT
+from mlcore.image_app.bars import MESSAGE_HEIGHT, wrap_whole
 from mlcore.image_app.command_line import PAGES
 from mlcore.image_app.data_edits import replay
 from mlcore.image_app.images import PipelineError
@@ -30,7 +30,8 @@ from mlcore.image_app.runs import KEPT
 from mlcore.image_app.session_file import SessionError, read_session, session_path, write_session
 from mlcore.widgets import ui
 
-OFFER_HEIGHT = 52
+OFFER_HEIGHT = 52  # the band's height for one line of text: two lines make it taller
+OFFER_SIZE = 26
 ENTER_KEYS = ("return", "enter")  # pygame's names for Enter and the keypad's Enter
 
 
@@ -345,17 +346,23 @@ class Session:
         return False
 
     def draw(self, screen):
+        """The offer above the message bar; a description too long for one line takes two (the band grows up)."""
         if self.offered is None:
             return
-        rect = self.rect
-        pygame.draw.rect(screen, ui.PANEL, rect)
-        pygame.draw.line(screen, ui.ACCENT, rect.topleft, rect.topright, 3)
         hint = "any other key: no"
         hint_x = self.button.rect.x - 12
-        ui.label(screen, hint, (hint_x, rect.centery), size=22, colour=ui.PANEL_DIM, anchor="midright")
-        text = f"Continue the last session? {describe(self.offered[0])}"
         room = hint_x - ui.text_width(hint, 22) - 36
-        ui.label(screen, ui.cut(text, room, 26), (12, rect.centery), size=26, colour=ui.PANEL_TEXT, anchor="midleft")
+        lines = wrap_whole(f"Continue the last session? {describe(self.offered[0])}", room, OFFER_SIZE)
+        pitch = ui.line_height(OFFER_SIZE) + 2
+        height = max(OFFER_HEIGHT, len(lines) * pitch + 12)
+        rect = pygame.Rect(self.rect.x, self.rect.bottom - height, self.rect.width, height)
+        pygame.draw.rect(screen, ui.PANEL, rect)
+        pygame.draw.line(screen, ui.ACCENT, rect.topleft, rect.topright, 3)
+        ui.label(screen, hint, (hint_x, self.button.rect.centery), size=22, colour=ui.PANEL_DIM, anchor="midright")
+        top = rect.centery - len(lines) * pitch // 2
+        for i, line in enumerate(lines):
+            ui.label(screen, line, (12, top + i * pitch + pitch // 2), size=OFFER_SIZE, colour=ui.PANEL_TEXT,
+                     anchor="midleft", padding=0)
         self.button.draw(screen)
 
     def state(self):
