@@ -139,3 +139,30 @@ def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, 
     # A click on a cell finds it where it is drawn.
     cell = page.views[1].cell_rect(len(classes), len(classes) - 1, 0)
     assert page.views[1].hit(len(classes), *cell.center) == (len(classes) - 1, 0)
+
+
+# ------------------------------------------------------------------------------------------ picture tiles
+
+
+@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
+                                     ("blue bottle", "cardboard", "glass")], ids=["miniFRUIT", "builtin", "trash"])
+def test_picture_tiles_name_their_class_whole(canvas, classes):
+    from mlcore.widgets.thumbnails import ThumbnailGrid
+
+    samples = [SimpleNamespace(label=classes[i % len(classes)]) for i in range(40)]
+    pictures = SimpleNamespace(sample=lambda split, index: samples[index], get=lambda *args: None)
+    for grid in (DATA.train_grid, DEPLOYMENT.test_grid, TESTING.members):
+        grid = ThumbnailGrid(grid.rect, "Training set", size=grid.size, header=grid.header)
+        grid.set_items([("train", i) for i in range(len(samples))])
+        canvas.boxes.clear()
+        grid.draw(canvas.surface, pictures, classes)
+        names = [(text, box) for text, box in canvas.boxes if text not in ("Training set",) and "image" not in text
+                 and "–" not in text]
+        assert names and not [text for text, _ in names if text.endswith("…")], names
+        for position, _ in grid.visible():  # each name on its own tile's band
+            cell = grid.cell_rect(position)
+            band = pygame.Rect(cell.x, cell.bottom, cell.width, grid.caption)
+            on_band = [text for text, box in names if band.contains(box)]
+            assert " ".join(on_band) in classes, (on_band, band)
+        assert grid.rows >= 1 and grid.columns >= 3
+    assert_min_size(canvas.look)

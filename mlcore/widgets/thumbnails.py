@@ -89,6 +89,13 @@ class Thumbnails:
         return surface
 
 
+def _two_lines(name, size):
+    """The width of `name`'s label cut between two of its words where its longer line is shortest."""
+    words = name.split()
+    return min([max(ui.text_width(" ".join(words[:cut]), size, True), ui.text_width(" ".join(words[cut:]), size, True))
+                for cut in range(1, len(words))] or [ui.text_width(name, size, True)])
+
+
 def draw_arrow(surface, rect, up, enabled=True):
     """A page button: a box with a triangle pointing up or down (the bundled font has no arrow glyphs)."""
     rect = pygame.Rect(rect)
@@ -106,13 +113,36 @@ class ThumbnailGrid:
     def __init__(self, rect, title, size=76, caption=20, gap=8, header=40):
         self.rect = pygame.Rect(rect)
         self.title = title
+        self.base, self.least_caption = size, caption  # the tiles' side and band when the class names fit them
         self.size, self.caption, self.gap, self.header = size, caption, gap, header
+        self.label_size, self.label_lines = theme.current().tick, 1
         self.items = []  # (split, index) pairs
         self.first_row = 0
-        self.columns = max(1, (self.rect.width + gap) // (size + gap))
-        self.rows = max(1, (self.rect.height - header + gap) // (size + caption + gap))
+        self._arrange()
         self.up_button = pygame.Rect(self.rect.right - 2 * ARROW - 6, self.rect.y, ARROW, ARROW)
         self.down_button = pygame.Rect(self.rect.right - ARROW, self.rect.y, ARROW, ARROW)
+
+    def _arrange(self):
+        self.columns = max(1, (self.rect.width + self.gap) // (self.size + self.gap))
+        self.rows = max(1, (self.rect.height - self.header + self.gap) // (self.size + self.caption + self.gap))
+
+    def fit(self, classes):
+        """Tiles that name their class whole: the label as small as the theme allows (never under its minimum on
+        screen), then the tile wider where a name still does not fit, a name of several words on two lines."""
+        floor, size = ui.shown_size(1), theme.current().tick
+        widths = {name: ui.text_width(name, size, True) for name in classes}
+        while size > floor and max(widths.values(), default=0) > self.base - 6:
+            size -= 1
+            widths = {name: ui.text_width(name, size, True) for name in classes}
+        one_line = max(widths.values(), default=0) + 6
+        two_lines = max((_two_lines(name, size) for name in classes), default=0) + 6
+        lines = 1 if one_line <= 1.5 * self.base or two_lines >= one_line else 2
+        side = max(self.base, min(round(2.5 * self.base), one_line if lines == 1 else two_lines))
+        caption = max(self.least_caption, lines * ui.line_height(size) + 2)
+        if (side, caption, size, lines) != (self.size, self.caption, self.label_size, self.label_lines):
+            self.size, self.caption, self.label_size, self.label_lines = side, caption, size, lines
+            self._arrange()
+            self.scroll(0)
 
     def set_items(self, items):
         """Show these (split, index) pairs; back to the first page when they change."""
@@ -173,6 +203,7 @@ class ThumbnailGrid:
             ui.label(surface, "no images", (self.rect.x, self.rect.y + self.header + 8), size=26, colour=ui.DIM)
             return
         colours = class_colours(tuple(classes))
+        self.fit(classes)
         for position, (split, index) in self.visible():
             cell = self.cell_rect(position)
             picture = thumbnails.get(split, index, self.size)
@@ -182,13 +213,24 @@ class ThumbnailGrid:
                 pygame.draw.rect(surface, (210, 210, 214), cell)
             name = thumbnails.sample(split, index).label
             colour = colours.get(name, ui.DIM)
-            size = theme.current().tick
-            strip = pygame.Rect(cell.x, cell.bottom, cell.width, max(self.caption, ui.line_height(size)))
-            pygame.draw.rect(surface, colour, strip)
-            ui.label(surface, ui.cut(name, cell.width - 4, size, bold=True), strip.center, size=size,
-                     colour=ui.text_colour(colour), anchor="center", bold=True, padding=0)
+            self._draw_band(surface, pygame.Rect(cell.x, cell.bottom, cell.width, self.caption), name, colour)
             if highlight == (split, index):
                 pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
+
+
+    def _draw_band(self, surface, band, name, colour):
+        """The class's colour under a picture, and its name on it (on two lines where the tiles need them)."""
+        pygame.draw.rect(surface, colour, band)
+        size = self.label_size
+        lines = ui.wrap(name, band.width - 4, size, True) if self.label_lines > 1 else [name]
+        if len(lines) > self.label_lines:
+            lines = lines[:self.label_lines - 1] + [" ".join(lines[self.label_lines - 1:])]
+        step = ui.line_height(size)
+        y = band.centery - step * (len(lines) - 1) / 2
+        for line in lines:
+            ui.label(surface, ui.cut(line, band.width - 2, size, bold=True), (band.centerx, round(y)), size=size,
+                     colour=ui.text_colour(colour), anchor="center", bold=True, padding=0)
+            y += step
 
 
 def draw_enlarged(surface, thumbnails, item, classes, caption=""):

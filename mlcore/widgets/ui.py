@@ -89,12 +89,12 @@ def cut(text, width, size=28, bold=False):
     return text + "…"
 
 
-def wrap(text, width, size=28):
+def wrap(text, width, size=28, bold=False):
     """`text` broken into lines that fit `width` pixels at `size`."""
     lines, line = [], ""
     for word in str(text).split():
         candidate = f"{line} {word}".strip()
-        if line and text_width(candidate, size) > width:
+        if line and text_width(candidate, size, bold) > width:
             lines.append(line)
             line = word
         else:
