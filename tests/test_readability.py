@@ -166,3 +166,40 @@ def test_picture_tiles_name_their_class_whole(canvas, classes):
             assert " ".join(on_band) in classes, (on_band, band)
         assert grid.rows >= 1 and grid.columns >= 3
     assert_min_size(canvas.look)
+
+
+# ------------------------------------------------------------------------------------------ Features page, top bar
+
+
+def test_the_mobilenet_hint_is_whole_under_the_buttons(canvas, monkeypatch):
+    from mlcore.image_app.pages import features
+    from mlcore.image_app.pages.features import FeaturesPage
+
+    monkeypatch.setattr(features, "mobilenet_weights_on_disk", lambda: False)
+    pipeline = SimpleNamespace(features_name="color_histogram", dataset=None, _has_stored=lambda dataset: False,
+                               state=lambda: {"features": {"ready": False}})
+    page = FeaturesPage(SimpleNamespace(pipeline=pipeline, job=None, busy=False), FEATURES.rect)
+    page.draw(canvas.surface)
+    texts = [text for text, _ in canvas.boxes]
+    assert not [text for text in texts if text.endswith("…")], texts
+    hint = [box for text, box in canvas.boxes if box.top >= page.extract_button.rect.bottom and box.x == page.rect.x]
+    words = " ".join(text for text, box in canvas.boxes if box in hint)
+    assert "--features mobilenet_v3_small" in words
+    assert all(page.rect.contains(box) and box.right <= page.panel.x for box in hint), (page.rect, hint)
+    assert "mobilenet_v3_small" in texts  # the greyed button keeps its name
+    assert_min_size(canvas.look)
+
+
+@pytest.mark.parametrize("message", ["efficientnet_lite0 features of the augmented copies: 380/1200",
+                                     "epoch 12/150: loss 0.532", None])
+def test_the_top_bar_says_what_runs_without_cutting_it(canvas, message):
+    from mlcore.image_app.bars import TabBar
+
+    job = SimpleNamespace(running=True, message=message, name="extract", done=380, total=1200, fraction=380 / 1200)
+    pipeline = SimpleNamespace(job=job, model=None, dataset=None)
+    bar = TabBar(CANVAS[0], ["Data", "Features", "Training", "Testing", "Deployment"])
+    bar.draw(canvas.surface, 0, pipeline)
+    status = [(text, box) for text, box in canvas.boxes if box.x > bar.tabs[-1].rect.right]
+    assert len(status) == 1 and not status[0][0].endswith("…"), status
+    assert status[0][1].right <= CANVAS[0] - 8
+    assert_min_size(canvas.look)

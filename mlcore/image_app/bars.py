@@ -2,8 +2,7 @@
 
 import pygame
 
-from mlcore.image_app.pages.base import job_bar
-from mlcore.image_app.steps import step_name
+from mlcore.image_app.pages.base import job_bar, short_job_text
 from mlcore.widgets import ui
 
 TAB_HEIGHT = 56
@@ -33,8 +32,8 @@ class TabBar:
         status = pygame.Rect(right + 16, 6, self.width - right - 24, TAB_HEIGHT - 12)
         job = pipeline.job if pipeline else None
         if job is not None and job.running:
-            text = job.message or step_name(job.name)
-            ui.label(screen, ui.cut(text, status.width, 22), (status.x, status.y), size=22, colour=ui.PANEL_TEXT)
+            text = short_job_text(job, status.width, 22)  # a message too long for the bar: its step and count
+            ui.label(screen, text, (status.x, status.y), size=22, colour=ui.PANEL_TEXT)
             job_bar(screen, (status.x, status.bottom - 12, status.width, 10), job)
             return
         ready = "ready" if pipeline and pipeline.model is not None else "no model yet"

@@ -2,6 +2,7 @@
 
 import pygame
 
+from mlcore.image_app.steps import STEP_NAMES
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import draw_enlarged
 
@@ -41,8 +42,19 @@ def draw_job_progress(surface, rect, job, names):
         return False
     rect = pygame.Rect(rect)
     job_bar(surface, (rect.x, rect.y, rect.width, 16), job)
-    ui.label(surface, ui.cut(job.message or job.name, rect.width, 26), (rect.x, rect.y + 22), size=26)
+    y = rect.y + 22
+    for line in ui.wrap(job.message or job.name, rect.width, 26)[:2]:  # a long message on two lines, not cut
+        ui.label(surface, ui.cut(line, rect.width, 26), (rect.x, y), size=26)
+        y += ui.line_height(26)
     return True
+
+
+def short_job_text(job, width, size):
+    """What a job is doing in `width` pixels: its message where it fits, else its step with how far it has come."""
+    name = STEP_NAMES.get(job.name, job.name)
+    counted = f"{name}: {job.done}/{job.total}" if job.total else name
+    candidates = [job.message or name, counted, name, f"{job.fraction:.0%}" if job.total else name]
+    return next((text for text in candidates if ui.text_width(text, size) <= width), ui.cut(name, width, size))
 
 
 def draw_answer(surface, x, y, label, confidence, room):

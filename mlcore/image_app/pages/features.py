@@ -69,9 +69,6 @@ class FeaturesPage(Page):
         for name, button in zip(EXTRACTORS, self.options):
             button.enabled = self.offered(name)
             button.selected = name == chosen
-            missing = name == "mobilenet_v3_small" and not button.enabled
-            button.caption = ui.cut(GET_MOBILENET, button.rect.width - 12, 18) if missing else name
-            button.size = 18 if missing else 29
             button.draw(screen)
         job = self.app.job
         self.stop_button.enabled = self.app.busy
@@ -81,7 +78,18 @@ class FeaturesPage(Page):
         if not draw_job_progress(screen, progress, job, ("extract", "train", "run_all", "predict")):
             if self.pipeline.dataset is None:
                 ui.label(screen, "load a dataset first (page 1)", progress.topleft, size=26, colour=ui.DIM)
+        if not self.offered("mobilenet_v3_small"):
+            self._draw_mobilenet_hint(screen)
         self._draw_panel(screen, chosen)
+
+    def _draw_mobilenet_hint(self, screen):
+        """Why MobileNet is greyed out, whole, under the buttons (at the page's foot, clear of the progress)."""
+        width = self.options[0].rect.width
+        lines = ui.wrap(f"MobileNet {GET_MOBILENET}", width, 22)
+        y = self.rect.bottom - len(lines) * ui.line_height(22) - 2
+        for line in lines:
+            ui.label(screen, line, (self.rect.x, y), size=22, colour=ui.DIM, padding=0)
+            y += ui.line_height(22)
 
     def _draw_panel(self, screen, chosen):
         panel = self.panel
