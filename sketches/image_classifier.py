@@ -147,6 +147,10 @@ def state():
     return app.state()
 
 
+def notice(text, error):
+    app.say(text, problem=error)             # the runtime's news (a window made smaller to fit): on the bar
+
+
 def quitting():
     app.quit()                               # the last recordings reach the disk before the window closes
 

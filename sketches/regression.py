@@ -108,6 +108,10 @@ def state():
     return canvas.state()
 
 
+def notice(text, seconds, error):
+    canvas.say(text, seconds, error)  # the runtime's news (a window made smaller to fit, a reload): on the bar
+
+
 def quitting():
     return canvas.autosave()  # unsaved samples go to a file; False (no folder can be written) asks before closing
 

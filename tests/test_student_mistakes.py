@@ -121,9 +121,13 @@ def test_samples_that_cannot_be_saved_anywhere_ask_before_closing(tmp_path):
     assert [m.split(" anywhere")[0] for m in said] == ["could not save your 3 samples", "could not save your 4 samples"]
     assert "press Esc again to quit anyway (what could not be saved will be lost)" in state["runtime_messages"]
     assert done.stderr.count("could not write the autosave file anywhere") == 2
+    # Said on the sketch's own bar, in its error colour (the runtime draws nothing over the canvas).
+    assert "press Esc again to quit anyway (what could not be saved will be lost)" in state["messages"]
     import pygame
 
-    assert tuple(pygame.image.load(str(tmp_path / "screen.png")).get_at((480, 598)))[:3] == (180, 20, 20)
+    from mlcore.widgets.theme import DEFAULT
+
+    assert tuple(pygame.image.load(str(tmp_path / "screen.png")).get_at((480, 598)))[:3] == DEFAULT.error
 
 
 def test_one_esc_quits_when_the_autosave_finds_a_place(tmp_path):

@@ -109,3 +109,24 @@ def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, scre
     assert any(f"larger than this {width}×{height} screen" in m for m in state["runtime_messages"])
     x, y = state["clicks"][0]  # a second click may come before the sketch has quit
     assert abs(x - 400 / scale_used) <= 1 and abs(y - 300 / scale_used) <= 1
+
+
+@pytest.mark.parametrize("screen", [(1280, 720)], indirect=True)
+@pytest.mark.parametrize("sketch, scale, ready", [("image_classifier", "1", {"dataset": "builtin", "idle": True}),
+                                                  ("classification", "1.5", {"mode": "collecting"})])
+def test_the_window_made_smaller_is_said_on_the_sketchs_own_bar_not_over_it(tmp_path, screen, sketch, scale, ready):
+    display, (width, height) = screen
+    replay = tmp_path / "replay.jsonl"
+    replay.write_text(json.dumps({"type": "wait", "until": ready, "timeout_s": 120, "after": 30}) + "\n")
+    env = {name: value for name, value in os.environ.items() if name != "SDL_VIDEODRIVER"}
+    env.update(DISPLAY=display, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy", ML_SKETCHES_CACHE=str(tmp_path))
+    process = subprocess.run([sys.executable, "-m", f"sketches.{sketch}", "--scale", scale, "--replay", str(replay),
+                              "--quit-after-replay", "--state-json", str(tmp_path / "s.json")], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=240)
+    assert process.returncode == 0, process.stderr[-2000:]
+    state = json.loads((tmp_path / "s.json").read_text())
+    assert state["window"]["scale"] < float(scale)  # made smaller to fit the screen, and said so…
+    said = f"larger than this {width}×{height} screen"
+    assert any(said in message for message in state["runtime_messages"])
+    assert any(said in message for message in state["messages"])
+    assert state["runtime_bar"] == []  # …on the sketch's own message bar: nothing drawn over its text

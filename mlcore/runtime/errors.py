@@ -69,18 +69,32 @@ class HookErrors:
 
 
 class Notices:
-    """Short runtime messages ("reloaded my_sketch.py", a window made smaller to fit): a few seconds each."""
+    """Short runtime messages ("reloaded my_sketch.py", a window made smaller to fit): a few seconds each.
+
+    A sketch with a message bar of its own takes them there (`hand_over`), so that nothing is drawn over its text
+    or charts; a sketch without one gets them along the bottom of the window."""
 
     def __init__(self):
-        self.shown = []  # (text, until, is_error)
+        self.shown = []  # (text, until, is_error), drawn by the runtime
         self.log = []
+        self.hand_to = None  # hand_to(text, seconds, error) -> True when the sketch showed it
 
     def say(self, text, seconds=4.0, error=False):
         """Show `text` for `seconds` (float("inf"): until the window closes); red when `error`."""
-        self.shown = [notice for notice in self.shown if notice[0] != text]
-        self.shown.append((text, time.monotonic() + seconds, error))
         if text not in self.log:
             self.log.append(text)
+        if self.hand_to is not None and self.hand_to(text, seconds, error):
+            return
+        self.shown = [notice for notice in self.shown if notice[0] != text]
+        self.shown.append((text, time.monotonic() + seconds, error))
+
+    def hand_over(self, hand_to):
+        """From now on, notices go to `hand_to` first (those on screen now too): the sketch's own message bar."""
+        self.hand_to = hand_to
+        now, waiting, self.shown = time.monotonic(), self.shown, []
+        for text, until, error in waiting:
+            if until > now and not hand_to(text, until - now, error):
+                self.shown.append((text, until, error))
 
     def current(self):
         now = time.monotonic()

@@ -4,7 +4,7 @@ import difflib
 import inspect
 
 HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
-         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments"]
+         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments", "notice"]
 
 
 def hook_arguments(function, available):

@@ -78,6 +78,7 @@ class Runner:
             # A terminal's kill (SIGTERM) ends the sketch like closing its window: quitting() still saves.
             signal.signal(signal.SIGTERM, lambda number, frame: setattr(self, "running", False))
         self.call("setup", args=self.args)
+        self.notices.hand_over(self.hand_notice)
 
     # -- the window ---------------------------------------------------------------------------------------------
     def window_changed(self):
@@ -107,6 +108,13 @@ class Runner:
         self.errors.succeeded(name)
         return result
 
+    def hand_notice(self, text, seconds, error):
+        """A runtime notice for the sketch's own message bar, through its `notice` hook: True if it took it."""
+        if "notice" not in self.namespace:
+            return False
+        self.call("notice", text=text, seconds=seconds, error=error)
+        return not self.errors.showing("notice")
+
     def state(self):
         state = dict(self.call("state") or {})
         state.setdefault("timing", {}).update(self.times.timing())
@@ -116,6 +124,7 @@ class Runner:
         messages = self.banner + self.errors.log + self.notices.log
         if messages:
             state["runtime_messages"] = messages
+        state["runtime_bar"] = [text for text, _ in self._bar_lines()]  # what the runtime draws over the canvas
         return state
 
     def state_matches(self, until):
@@ -215,7 +224,7 @@ class Runner:
     def _with_messages(self):
         """The canvas, with spelling hints, errors (red) and notices along the bottom, on a copy of its own: the
         sketch's canvas stays as it drew it (a sketch that never clears it keeps its picture)."""
-        lines = ([(line, True) for line in self.banner + self.errors.lines()] + self.notices.current())
+        lines = self._bar_lines()
         if not lines:
             return self.canvas
         if self.frame is None:
@@ -223,6 +232,9 @@ class Runner:
         self.frame.blit(self.canvas, (0, 0))
         draw_bars(self.frame, lines)
         return self.frame
+
+    def _bar_lines(self):
+        return [(line, True) for line in self.banner + self.errors.lines()] + self.notices.current()
 
     def finish(self):
         """Tell the sketch (unless a quit already did), save what was asked for, stop the background work."""
