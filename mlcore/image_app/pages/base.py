@@ -50,10 +50,15 @@ def draw_job_progress(surface, rect, job, names):
 
 
 def short_job_text(job, width, size):
-    """What a job is doing in `width` pixels: its message where it fits, else its step with how far it has come."""
+    """What a job is doing in `width` pixels: its message where it fits, else the message without its names of
+    files and extractors, else its first word and how far it has come ("features: 40/120")."""
     name = STEP_NAMES.get(job.name, job.name)
-    counted = f"{name}: {job.done}/{job.total}" if job.total else name
-    candidates = [job.message or name, counted, name, f"{job.fraction:.0%}" if job.total else name]
+    message = job.message or name
+    plain = " ".join(word for word in message.split()
+                     if "_" not in word and not ("/" in word and any(c.isalpha() for c in word)))
+    first = (plain.split(":")[0].split() or [name])[0].rstrip(":")
+    counted = f"{first}: {job.done}/{job.total}" if job.total else first
+    candidates = [message, plain, counted, name, f"{job.fraction:.0%}" if job.total else name]
     return next((text for text in candidates if ui.text_width(text, size) <= width), ui.cut(name, width, size))
 
 
