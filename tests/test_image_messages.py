@@ -6,7 +6,7 @@ import pytest
 from driver import click, key, run_sketch
 from mlcore.image_app.session import describe
 from mlcore.image_app.session_file import read_session, session_path, write_session
-from test_image_classifier import LAYOUT, env_for, wait
+from test_image_classifier import DATA, DEPLOYMENT, LAYOUT, TAB, at, env_for, wait, write_png
 
 
 def test_t_pressed_again_while_training_extracts_its_features_says_it_waits_its_turn(tmp_path):
@@ -59,3 +59,25 @@ def test_the_offer_of_the_last_session_reads_whole_at_the_projectors_size(tmp_pa
     assert run.returncode == 0, run.output
     assert run.state["session"]["offer"] == offer
     assert f"Continue the last session? {offer}" in shown_text(run.state)
+
+
+def test_live_started_from_the_noise_or_bias_view_says_so_and_shows_and_a_new_dataset_closes_the_view(tmp_path):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for index, label in enumerate(["apple", "banana", "lemon", "orange"] * 2):
+        write_png(frames / f"frame{index}.png", label, seed=index)
+    open_check = (at(TAB["Deployment"]) + at(DEPLOYMENT.train_grid.item_center(1))
+                  + at(DEPLOYMENT.button_center("Noise or bias?"))
+                  + wait({"idle": True, "deployment.view": "noise_or_bias"}))
+    actions = (wait({"training.status": "done", "idle": True}) + open_check + key("l")
+               + wait({"live.ready": True, "deployment.view": "answers"}, after=2) + key("l")
+               + open_check + at(TAB["Data"]) + at(DATA.button_center("builtin"))
+               + wait({"dataset": "builtin", "idle": True}, after=2) + at(TAB["Deployment"]) + wait({"idle": True}))
+    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--train",
+                     "--epochs", "2", "--camera", frames, env=env_for(tmp_path), timeout=300)
+    assert run.returncode == 0, run.output
+    messages = run.state["messages"]
+    on = [i for i, text in enumerate(messages) if text.startswith("live: on, frames")]
+    off = [i for i, text in enumerate(messages) if text == "live stopped"]
+    assert on and off and on[0] < off[0], messages  # the first L said it started, the second that it stopped
+    assert run.state["page"] == "Deployment" and run.state["deployment"]["view"] == "answers"

@@ -267,6 +267,7 @@ class ImageApp:
         """Live on the Deployment page: the camera classified continuously, the bars moving."""
         if self.live.toggle(self.pipeline.model, self.pipeline.trained_extractor):
             self.show_page("Deployment")
+            self.pages[PAGES.index("Deployment")].show_answers()  # Live shows there, not under Noise or bias?
 
     def drop(self, path):
         """A file dropped on the window: a model, a dataset file, a video or folder for the camera, an image."""

@@ -34,6 +34,7 @@ class CameraAndLive:
             self.say(STORED_CANNOT_PREDICT, problem=True)
             return False
         self.wanted = True
+        self.say(f"live: on, {self.feed.name} (L stops it)")
         return True
 
     def stop(self):

@@ -36,6 +36,7 @@ class DeploymentPage(Page):
         self.retrain_button = accent_button((self.panel.x + 18, self.panel.bottom - 62, self.panel.width - 36, 48),
                                             RETRAIN_CAPTION, size=26)
         self._picture = (None, None)
+        self._dataset = None  # the dataset the page last showed
         self.noise = NoiseOrBiasView(app, self.rect, self.panel)
         answer_x = self.panel.x + 18 + self.SIDE + 16  # under the answer, beside the picture
         self.noise_button = ui.Button((answer_x, self.panel.y + 14 + self.TOP + self.SIDE - 38,
@@ -70,8 +71,15 @@ class DeploymentPage(Page):
         kind, where = latest["image"]
         return (kind, where) if kind in ("train", "test") else where
 
+    def show_answers(self):
+        """Leave the Noise or bias? view for the answers view (where Live shows)."""
+        self.noise.shown = False
+
     def update(self):
         super().update()
+        if self._dataset is not self.pipeline.dataset:  # another dataset: the check was about the one gone
+            self._dataset = self.pipeline.dataset
+            self.show_answers()
         self.show_dataset(self.train_grid, self.test_grid)
 
     def click_overlay(self, x, y):
