@@ -152,3 +152,16 @@ def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
     images = tmp_path / "run" / "saved" / "images"
     for part, ids in (("train", train_ids), ("test", test_ids)):
         assert sorted(path.stem for path in (images / part).glob("*/*.png")) == sorted(ids)
+
+
+def test_an_undo_back_to_the_data_a_model_was_trained_on_brings_that_model_back(tmp_path):
+    actions = (wait({"training.status": "done", "idle": True}) + edit(DATA.train_grid, 0, DELETE)
+               + wait({"idle": True}, after=2) + key("u", after=2) + wait({"idle": True}, after=2))
+    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--epochs", "2",
+                     "--train", env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert state["edits"] == [] and state["counts"] == BUILTIN_COUNTS
+    assert state["model"] is not None and state["training"]["status"] == "done" and state["run_shown"] == 0
+    assert state["test_accuracy"] == state["runs"][0]["test_accuracy"] and state["confusion_test"] is not None
+    assert any(text.endswith("the model trained on these data is back (run 1)") for text in state["messages"])

@@ -3,7 +3,8 @@ class or to the other set (training or test), with undo.
 
 Each edit makes a new Dataset (the same samples, one moved or gone) and moves the image's feature vector with it,
 so nothing is extracted again; the counts and the random baseline are read from the new dataset. The model and
-its scores belong to the data before the edit, so they are cleared: train again. Export and Save dataset write the
+its scores belong to the data before the edit, so they are cleared: train again. An undo that brings the data back
+as they were brings back the model and scores they had, too. Export and Save dataset write the
 edited data, and the last session keeps the edits as plain values (`changes`), made again on restoring (`replay`).
 """
 
@@ -11,7 +12,11 @@ import dataclasses
 
 import numpy as np
 
+from mlcore.image_app.runs import KEPT
+
 SETS = {"train": "training set", "test": "test set"}
+# What the pipeline knows of the model of the data before an edit (its runs' KEPT, and which run shows).
+RESULTS = KEPT + ("_training", "run_shown")
 
 
 def other_set(split):
@@ -25,6 +30,8 @@ class DataEdits:
         self.app = app
         # (the pipeline's data before the edit, the dataset the edit made, what was done, the change as plain values)
         self.done = []
+        # (the dataset an edit made, the model and scores of the data before it): what its undo brings back
+        self._results = []
 
     def _chain(self):
         """The edits that led to the dataset now loaded, oldest first (edits of another dataset are forgotten)."""
@@ -64,7 +71,10 @@ class DataEdits:
         image = (before[0].train if split == "train" else before[0].test)[index]
         change = {"split": split, "index": index, "id": image.id, "label": label, "to_split": to_split}
         after, what = apply_edit(before, change)
+        kept = {name: getattr(pipeline, name) for name in RESULTS} if pipeline.model is not None else None
         self._use(*after)
+        if kept is not None:
+            self._results.append((after[0], kept))
         self.done.append((before, after[0], what, change))
         self.app.say(f"{what} (U undoes it); train again to see the model on the edited data")
 
@@ -76,10 +86,19 @@ class DataEdits:
             return
         if self._refused():
             return
-        before, _, what, _ = chain[-1]
+        before, made, what, _ = chain[-1]
         self.done.remove(chain[-1])
         self._use(*before)
-        self.app.say(f"undone: {what}")
+        kept = next((results for dataset, results in self._results if dataset is made), None)
+        self._results = [entry for entry in self._results if entry[0] is not made]
+        if kept is None:
+            self.app.say(f"undone: {what}")
+            return
+        for name, value in kept.items():  # the data are as they were: so are the model and its scores
+            setattr(self.app.pipeline, name, value)
+        run = kept["run_shown"]
+        self.app.say(f"undone: {what}; the model trained on these data is back"
+                     + (f" (run {run + 1})" if run is not None else ""))
 
     def _use(self, dataset, train_features, test_features, extracted):
         """Make `dataset` the pipeline's, with its features; the model and scores of the other data go."""
