@@ -225,3 +225,22 @@ def test_a_session_that_cannot_be_written_says_why_and_the_writer_goes_on(tmp_pa
     writer.flush()
     assert writer.error == "" and read_session(writer.path)[0]["page"] == "Testing"
     assert not list(blocked.parent.glob("**/*.part"))
+
+
+def test_the_camera_picked_in_the_window_comes_back_unless_the_command_line_names_one(tmp_path):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    write_png(frames / "frame0.png")
+    picked = (wait({"dataset": "builtin", "idle": True}) + [{"type": "drop_file", "path": str(frames), "after": 2}]
+              + wait({"camera.source": str(frames)}) + wait({"session.up_to_date": True}, after=3))
+    first = run_sketch("image_classifier", picked, tmp_path / "first", "--camera", "3", env=env_for(tmp_path))
+    assert first.returncode == 0, first.output
+    assert read_session(session_path(tmp_path / "cache"))[0]["camera"] == str(frames)
+    back = wait({"dataset": "builtin", "idle": True, "session.restoring": False}, after=3)
+    restored = run_sketch("image_classifier", back, tmp_path / "restored", "--restore", env=env_for(tmp_path))
+    assert restored.returncode == 0, restored.output
+    assert restored.state["camera"]["source"] == str(frames)
+    asked = run_sketch("image_classifier", back, tmp_path / "asked", "--restore", "--camera", "2",
+                       env=env_for(tmp_path))
+    assert asked.returncode == 0, asked.output
+    assert asked.state["camera"]["source"] == "2"

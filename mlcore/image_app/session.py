@@ -1,7 +1,7 @@
 """Continue where the last session stopped, as Marcelle keeps its state and Teachable Machine users ask for.
 
 While a person works, the session (the dataset and its edits, the chosen features, the trained model, the runs
-table, the page, the settings) is written to the cache folder each time one of these changes and nothing runs,
+table, the page, the settings, the camera unless --camera chose it) is written to the cache folder each time one of these changes and nothing runs,
 by a thread of its own (`session_file` says what the file holds). On the next start, one line above the message
 bar offers to continue it: Enter or its button accepts, any other key or click dismisses it. `--restore` accepts
 without asking. Accepting queues one "restore" step: it loads the dataset again, extracts the features (from the
@@ -42,6 +42,11 @@ def dataset_spec(spec):
     if text.lower() == "builtin" or course_name(text) is not None:
         return text
     return str(Path(text).expanduser().absolute())
+
+
+def camera_spec(source):
+    """The camera as the session keeps it: a webcam's number, or a video's or a folder's full path."""
+    return source if isinstance(source, int) else str(Path(source).expanduser().absolute())
 
 
 def describe(session):
@@ -133,7 +138,8 @@ def snapshot(app, source):
     extracted = pipeline._extracted if pipeline.train_features is not None else None
     return {"source": dict(source), "dataset": pipeline.dataset.name, "edits": app.edits.changes(),
             "features": pipeline.features_name, "extracted": extracted, "params": copy.deepcopy(pipeline.params),
-            "page": PAGES[app.page], "model": current, "runs": runs, "run_shown": pipeline.run_shown}, models
+            "page": PAGES[app.page], "model": current, "runs": runs, "run_shown": pipeline.run_shown,
+            "camera": camera_spec(app.camera.source)}, models
 
 
 def restore(pipeline, job, session, models):
@@ -207,6 +213,7 @@ class Session:
         self.keep = False  # whether this run writes the session (not a batch run)
         self.restoring = False
         self.page_asked = False  # --page (or --live, --predict) chose the page: a restore keeps it
+        self.camera_asked = False  # --camera chose the camera: a restore keeps it
         self.written = None  # what the last snapshot asked of the writer was made of
         self.told_error = ""
         rect = pygame.Rect(0, app.height - MESSAGE_HEIGHT - OFFER_HEIGHT, app.width, OFFER_HEIGHT)
@@ -223,6 +230,7 @@ class Session:
         restore = command_line.option(args, "restore", False)
         self.keep = not command_line.is_batch(args)
         self.page_asked = command_line.first_page(args) is not None
+        self.camera_asked = command_line.option(args, "camera") is not None  # --camera wins over the session's
         if not restore and not (self.keep and self.path.exists()):
             return
         if not self.path.exists():
@@ -252,7 +260,16 @@ class Session:
         app.stop_for("restore", saved)
         app.steps.waiting += later
         self.restoring = True
+        self._restore_camera(saved[0].get("camera"))
         app.say(f"continuing the last session: {describe(saved[0])}")
+
+    def _restore_camera(self, source):
+        """The camera picked in the last session, unless --camera chose one (a path gone since is left out)."""
+        if self.camera_asked or source is None or source == camera_spec(self.app.camera.source):
+            return
+        if isinstance(source, int) or Path(source).exists():
+            self.app.camera.use(source)
+            self.app.say(f"camera: {self.app.camera.name} (as in the last session)")
 
     def dismiss(self):
         self.offered = None
@@ -300,7 +317,8 @@ class Session:
     def _signature(self):
         """What the session is made of, cheaply compared each frame."""
         app, pipeline = self.app, self.app.pipeline
-        return (id(pipeline.dataset), repr(self.source), pipeline.features_name, pipeline._extracted,
+        return (id(pipeline.dataset), repr(self.source), repr(app.camera.source), pipeline.features_name,
+                pipeline._extracted,
                 id(pipeline.model), len(pipeline._runs), pipeline.run_shown, app.page,
                 repr(sorted(pipeline.params.items())))
 

@@ -2,8 +2,8 @@
 
 The file holds plain values and numpy arrays only, so reading it runs no code (no pickle, no torch): the entry
 "session" is the JSON text of what the session was (the dataset and its edits, the features, the page, the
-settings, the runs table, which run is shown), and every other entry is an array of a trained network, as
-`mlcore.ml.numpy_mlp.export` gives it. A network comes back as a `NumpyMLP`, which predicts as the trained one did.
+settings, the runs table, which run is shown, the camera), and every other entry is an array of a trained network,
+as `mlcore.ml.numpy_mlp.export` gives it. A network comes back as a `NumpyMLP`, which predicts as the trained one did.
 
     >>> write_session(path, session, {"m0": model})     # session: plain values naming the model "m0"
     >>> session, models = read_session(path)            # models: {"m0": NumpyMLP}; SessionError if unreadable
@@ -154,5 +154,7 @@ def check(session, models):
             if not isinstance(entry["history"], dict) or not isinstance(entry["trained_on"], str) or not isinstance(
                     entry["epochs"], int):
                 raise TypeError(f"model {entry['model']} without its curves or features")
+    if not isinstance(session.get("camera"), (int, str, type(None))):  # None: a file written before it was kept
+        raise TypeError("the camera is neither a number nor a path")
     if session["run_shown"] is not None and not isinstance(session["run_shown"], int):
         raise TypeError("the run shown is not a number")
