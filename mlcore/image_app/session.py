@@ -2,10 +2,11 @@
 
 While a person works, the session (the dataset and its edits, the chosen features, the trained model, the runs
 table, the page, the settings, the camera) is written to the cache folder each time one of these changes and
-nothing runs, by a thread of its own (`session_file` says what the file holds). On the next start, one line above the message
-bar offers to continue it: Enter or its button accepts, any other key or click dismisses it. `--restore` accepts
-without asking. Accepting queues one "restore" step: it loads the dataset again, extracts the features (from the
-feature cache, so quickly), makes the edits again, then brings back the models as `NumpyMLP`s, scored again.
+nothing runs, by a thread of its own (`session_file` says what the file holds). On the next start, one line above
+the message bar offers to continue it: Enter or its button accepts, any other key or click dismisses it.
+`--restore` accepts without asking. Accepting queues one "restore" step: it loads the dataset again, extracts the
+features (from the feature cache, so quickly), makes the edits again, then brings back the models as `NumpyMLP`s,
+scored again; the camera comes back unless `--camera` names one.
 
 Runs with no person at the keyboard (`--train`, `--predict`, `--quit-when-idle`) neither offer the session nor
 write it, so a script never replaces what a student left.
