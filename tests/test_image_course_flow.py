@@ -232,4 +232,4 @@ def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_pat
     assert state["train_accuracy"] == first["train_accuracy"]
     assert any(m.startswith("run 1: color_histogram") for m in state["messages"])
     # The row shown is highlighted.
-    assert run.pixel(TRAINING.charts.x + 30, first_row[1]) == (255, 236, 179)
+    assert run.pixel(TRAINING.charts.right - 4, first_row[1]) == (255, 236, 179)  # right of the last column

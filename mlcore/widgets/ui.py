@@ -28,6 +28,8 @@ _floors = {}  # (size, minimum, scale) -> the size drawn
 def _font(size, bold):
     key = (size, bold)
     if key not in _fonts:
+        if not pygame.font.get_init():  # measuring a layout before any window (tests, scripts)
+            pygame.font.init()
         _fonts[key] = pygame.font.Font(None, size)
         _fonts[key].set_bold(bold)
     return _fonts[key]
