@@ -164,7 +164,7 @@ class TestingPage(Page):
     def _place_views(self, question):
         """Put the matrices under the teaching question, however many lines it takes."""
         self.question = question
-        top = self.rect.y + max(40, len(question) * ui.line_height(27) + 8)
+        top = self.rect.y + max(40, len(question) * ui.line_height(27) + 12)
         for view in self.views:
             view.rect.height = self.members.rect.y - 4 - top
             view.rect.y = top
