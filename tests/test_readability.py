@@ -113,9 +113,16 @@ def a_testing_page(classes, majority):
     matrix = np.diag([15] * k) + (np.eye(k, k=1, dtype=int) * 3 if k > 1 else 0)
     pipeline = SimpleNamespace(
         dataset=SimpleNamespace(classes=list(classes)), model=object(), confusion_train=matrix.tolist(),
-        confusion_test=(matrix * 7).tolist(),
+        confusion_test=(matrix * 7).tolist(), runs_state=lambda: RUNS[:3], run_shown=1,
         state=lambda: {"baseline": {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"}})
-    return TestingPage(SimpleNamespace(pipeline=pipeline), TESTING.rect)
+    return TestingPage(SimpleNamespace(pipeline=pipeline, thumbnails=pictures_of(classes)), TESTING.rect)
+
+
+def pictures_of(classes, count=40):
+    """Stand-in thumbnails: `count` samples of `classes` in turn, each a black square."""
+    samples = [SimpleNamespace(label=classes[i % len(classes)]) for i in range(count)]
+    return SimpleNamespace(sample=lambda split, index: samples[index], dataset=None,
+                           get=lambda split, index, size, wait=False: pygame.Surface((size, size)))
 
 
 @pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
@@ -135,10 +142,109 @@ def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, 
             assert any(text.endswith(name) for text, _ in inside), (name, [text for text, _ in inside])
     question = [box for text, box in boxes if not any(view.rect.colliderect(box) for view in page.views)]
     assert question and all(TESTING.rect.contains(box) for box in question)
+    # Which run of the table the matrices are, above the question, whole.
+    run = [box for text, box in boxes if text == "run 2 of 3: colours, 128,64, sigmoid"]
+    assert run and run[0].bottom <= min(box.top for text, box in boxes if text.startswith("Guessing"))
     assert_min_size(canvas.look)
     # A click on a cell finds it where it is drawn.
     cell = page.views[1].cell_rect(len(classes), len(classes) - 1, 0)
     assert page.views[1].hit(len(classes), *cell.center) == (len(classes) - 1, 0)
+
+
+SKIN = ("actinic keratosis", "basal cell carcinoma", "benign keratosis", "dermatofibroma", "melanocytic nevi",
+        "melanoma", "vascular lesion")
+
+
+@pytest.mark.parametrize("classes", [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper",
+                                                           "plastic"), SKIN], ids=["miniFRUIT", "six", "skin"])
+def test_the_enlarged_pictures_confidence_card_names_every_class_whole(canvas, classes):
+    page = a_testing_page(classes, classes[0])
+    page.enlarged = ("test", 1)
+    shares = [0.5 / 2 ** i for i in range(len(classes))]
+    page.answer = {"true": classes[1], "predicted": classes[0],
+                   "probabilities": {name: share for name, share in zip(classes, shares)}}
+    page.draw_overlay(canvas.surface)
+    assert_whole_and_apart(canvas.boxes, canvas.surface.get_rect())
+    texts = [text for text, _ in canvas.boxes]
+    for name in classes:  # each name whole, on one line or on two
+        assert name in texts or any(f"{a} {b}" == name for a, b in zip(texts, texts[1:])), (name, texts)
+    assert_min_size(canvas.look)
+
+
+# ------------------------------------------------------------------------------------------ the Data page
+
+
+def a_data_page(classes):
+    """A Data page showing a dataset of `classes`, 40 pictures in each set."""
+    from mlcore.image_app.pages.data import DataPage
+
+    pictures = pictures_of(classes)
+    counts = {split: {name: 120 for name in classes} for split in ("train", "test")}
+    samples = [pictures.sample("train", i) for i in range(40)]
+    dataset = SimpleNamespace(name="mini", classes=list(classes), train=samples, test=samples, problems=[],
+                              counts=lambda: counts)
+    pictures.dataset = dataset
+    app = SimpleNamespace(pipeline=SimpleNamespace(dataset=dataset), job=None, thumbnails=pictures,
+                          own=SimpleNamespace(in_use=lambda: False), edits=SimpleNamespace(state=lambda: {"edits": []}),
+                          width=CANVAS[0], height=CANVAS[1])
+    page = DataPage(app, DATA.rect)
+    page.update()
+    return page
+
+
+@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
+                                     ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic")],
+                         ids=["miniFRUIT", "builtin", "six"])
+def test_the_data_pages_class_chips_are_whole_over_the_pictures(canvas, classes):
+    page = a_data_page(classes)
+    page.draw(canvas.surface)
+    chips = {f"{name} 120" for name in classes}
+    for grid in page.train_grid, page.test_grid:
+        drawn = [(text, box) for text, box in canvas.boxes
+                 if grid.rect.contains(box) and (text in chips or text == "…")]
+        assert sorted(text for text, _ in drawn) == sorted(chips), drawn  # every class, whole, none left out
+        assert_whole_and_apart(drawn, pygame.Rect(grid.rect.x, grid.rect.y, grid.rect.width, grid.header))
+    assert page.train_grid.header == page.test_grid.header  # the two grids' pictures stay level
+    assert_min_size(canvas.look)
+
+
+@pytest.mark.parametrize("classes", [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper",
+                                                           "plastic")], ids=["miniFRUIT", "six"])
+def test_the_enlarged_pictures_buttons_say_they_move_it_to_another_class(canvas, classes):
+    page = a_data_page(classes)
+    page.enlarged = ("train", 0)
+    page.draw_overlay(canvas.surface)
+    captions = [text for text, box in canvas.boxes if box.x > page.edit_button_rect(0).x]
+    assert captions == ["Delete", "Move to test set"] + [f"Move to {name}" for name in classes[1:]], captions
+    assert_min_size(canvas.look)
+
+
+# ------------------------------------------------------------------------------------------ Deployment page
+
+
+def test_the_deployment_panel_names_the_run_that_answers(canvas):
+    from mlcore.image_app.pages.deployment import DeploymentPage
+
+    classes = ("apple", "banana", "lemon", "orange")
+    pictures = pictures_of(classes)
+    dataset = SimpleNamespace(classes=list(classes))
+    pictures.dataset = dataset
+    pipeline = SimpleNamespace(dataset=dataset, model=object(), trained_extractor="color_histogram",
+                               runs_state=lambda: RUNS[:3], run_shown=1)
+    latest = {"image": ("test", 3), "label": "apple", "confidence": 0.4, "source": "test image 4", "true": "apple",
+              "probabilities": {"apple": 0.4, "banana": 0.3, "lemon": 0.2, "orange": 0.1}}
+    app = SimpleNamespace(pipeline=pipeline, thumbnails=pictures, busy=False, job=None,
+                          live=SimpleNamespace(wanted=False), predictions=SimpleNamespace(latest=latest),
+                          steps=SimpleNamespace(add_step=lambda *args: None))
+    page = DeploymentPage(app, DEPLOYMENT.rect)
+    page._draw_panel(canvas.surface, latest)
+    inside = [(text, box) for text, box in canvas.boxes if page.panel.contains(box)]
+    assert len(inside) == len(canvas.boxes)
+    assert_whole_and_apart(inside, page.panel)
+    [run] = [box for text, box in inside if text == "run 2 of 3: colours, 128,64, sigmoid"]
+    assert run.top >= max(button.rect.bottom for button in page.buttons)
+    assert run.bottom <= min(box.top for text, box in inside if text == "apple")  # over the answer
+    assert_min_size(canvas.look)
 
 
 # ------------------------------------------------------------------------------------------ picture tiles

@@ -144,6 +144,13 @@ class ThumbnailGrid:
             self._arrange()
             self.scroll(0)
 
+    def set_header(self, height):
+        """Make the header (the title, and what a page draws under it) `height` pixels tall; the tiles follow."""
+        if height != self.header:
+            self.header = height
+            self._arrange()
+            self.scroll(0)
+
     def set_items(self, items):
         """Show these (split, index) pairs; back to the first page when they change."""
         items = list(items)

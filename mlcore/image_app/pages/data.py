@@ -14,17 +14,38 @@ EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.exports)
 UNDO = "Undo"  # the last edit of the data (mlcore.image_app.data_edits)
 
 
-def draw_chips(surface, x, y, chips, right):
-    """Class chips on one line: a colour square, the name and a count; cut where the line ends."""
-    for name, count, colour in chips:
-        text = f"{name} {count}"
-        width = 22 + ui.text_width(text, 22)
-        if x + width > right:
-            ui.label(surface, "…", (x, y), size=22, colour=ui.DIM)
-            return
-        pygame.draw.rect(surface, colour, (x, y + 2, 16, 16), border_radius=3)
-        ui.label(surface, text, (x + 20, y - 1), size=22, colour=ui.ERROR if count == 0 else ui.INK, padding=0)
-        x += width + 14
+CHIPS = 40  # where the class chips start under a grid's title
+HEADER = 68  # a grid's header when the chips take one line
+
+
+def chip_lines(chips, width):
+    """The chips (name, count, colour) on as few lines as `width` allows: a list of lines of (chip, its x)."""
+    lines, x = [[]], 0
+    for chip in chips:
+        chip_width = 22 + ui.text_width(f"{chip[0]} {chip[1]}", 22)
+        if lines[-1] and x + chip_width > width:
+            lines.append([])
+            x = 0
+        lines[-1].append((chip, x))
+        x += chip_width + 14
+    return lines
+
+
+def chips_header(lines):
+    """The height of a grid's header (its title, then `lines` lines of chips)."""
+    return max(HEADER, CHIPS + (len(lines) - 1) * (ui.line_height(22) + 4) + ui.line_height(22) + 6)
+
+
+def draw_chips(surface, x, y, lines, right):
+    """Class chips, on the lines `chip_lines` made: a colour square, the name and a count, whole."""
+    pitch = ui.line_height(22) + 4
+    for row, line in enumerate(lines):
+        for (name, count, colour), left in line:
+            top = y + row * pitch
+            pygame.draw.rect(surface, colour, (x + left, top + 2, 16, 16), border_radius=3)
+            text = ui.cut(f"{name} {count}", right - x - left - 20, 22)  # only a name wider than the whole line
+            ui.label(surface, text, (x + left + 20, top - 1), size=22, colour=ui.ERROR if count == 0 else ui.INK,
+                     padding=0)
 
 
 class DataPage(Page):
@@ -38,8 +59,9 @@ class DataPage(Page):
         half = (self.rect.width - 24) // 2
         top = self.rect.y + 104
         height = self.rect.bottom - top
-        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=68)
-        self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64, header=68)
+        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=HEADER)
+        self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64,
+                                       header=HEADER)
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
         self.export_button = ui.Button((self.rect.right - 140, self.rect.y + 58, 140, 38), EXPORT, size=26)
         self.undo_button = ui.Button((self.rect.right - 290, self.rect.y + 58, 140, 38), UNDO, size=26)
@@ -80,11 +102,12 @@ class DataPage(Page):
 
     # -- editing the data: buttons beside an enlarged image ----------------------------------------------------
     def edit_actions(self):
-        """What the buttons beside the enlarged image do: Delete, Move to the other set, then one per other class."""
+        """What the buttons beside the enlarged image do: Delete, Move to the other set, then Move to each other
+        class."""
         split, index = self.enlarged
         samples = self.pipeline.dataset.train if split == "train" else self.pipeline.dataset.test
         actions = [("Delete", None), (f"Move to {SETS[other_set(split)]}", None)]
-        return actions + [(f"Class: {name}", name) for name in self.classes if name != samples[index].label]
+        return actions + [(f"Move to {name}", name) for name in self.classes if name != samples[index].label]
 
     def edit_button_rect(self, position):
         """Where the edit button at `position` (0: Delete, 1: Move, then the classes) lies, right of the image."""
@@ -158,10 +181,14 @@ class DataPage(Page):
         if dataset is None:
             return
         counts = dataset.counts()
-        for grid, split in ((self.train_grid, "train"), (self.test_grid, "test")):
+        lines = {grid: chip_lines([(name, counts[split][name], class_colour(name, dataset.classes))
+                                   for name in dataset.classes], grid.rect.width)
+                 for grid, split in ((self.train_grid, "train"), (self.test_grid, "test"))}
+        header = max(chips_header(grid_lines) for grid_lines in lines.values())  # both grids' pictures level
+        for grid, grid_lines in lines.items():
+            grid.set_header(header)
             grid.draw(screen, self.app.thumbnails, dataset.classes)
-            chips = [(name, counts[split][name], class_colour(name, dataset.classes)) for name in dataset.classes]
-            draw_chips(screen, grid.rect.x, grid.rect.y + 40, chips, grid.rect.right)
+            draw_chips(screen, grid.rect.x, grid.rect.y + CHIPS, grid_lines, grid.rect.right)
 
     def _draw_collection_status(self, screen, status):
         collection = self.app.own.collection

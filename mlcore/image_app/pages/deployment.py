@@ -9,8 +9,9 @@ import pygame
 from mlcore.image_app.camera_feed import draw_feed
 from mlcore.image_app.pages.base import Page, accent_button, draw_answer, white_panel
 from mlcore.image_app.pages.noise_or_bias import NoiseOrBiasView
+from mlcore.image_app.pages.runs_table import run_caption
 from mlcore.image_app.pipeline import RETRAIN_CAPTION
-from mlcore.widgets import ui
+from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
 
 
@@ -18,7 +19,7 @@ class DeploymentPage(Page):
     """Step 5: click any image, drop an image file, or turn on Live: the model's confidence for every class."""
 
     BUTTONS = ["Live", "Save model", "Load model"]
-    TOP = 58  # the row of buttons at the top of the panel
+    TOP = 88  # the row of buttons at the top of the panel, then the line naming the run that answers
     SIDE = 180  # the picture of the image that was classified
     NOISE = "Noise or bias?"
 
@@ -128,6 +129,7 @@ class DeploymentPage(Page):
             button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
                 button.caption == "Live" and wanted)
             button.draw(screen)
+        self._draw_run_line(screen)
         if self.offers_retrain:
             ui.label(screen, "this model knows only the stored vectors: a new image needs computed ones",
                      (panel.x + 18, self.retrain_button.rect.y - 30), size=22, colour=ui.DIM)
@@ -164,6 +166,14 @@ class DeploymentPage(Page):
         if self._noise_source(latest) is not None:
             self.noise_button.draw(screen)
         self._draw_bars(screen, latest["probabilities"])
+
+    def _draw_run_line(self, screen):
+        """Under the buttons, which run of the runs table answers here, once the table has two or more."""
+        pipeline, size = self.pipeline, theme.current().small
+        line = run_caption(pipeline.runs_state(), pipeline.run_shown) if pipeline.model is not None else ""
+        if line:
+            ui.label(screen, ui.cut(line, self.panel.width - 36, size, True),
+                     (self.panel.x + 18, self.buttons[0].rect.bottom + 6), size=size, bold=True, colour=ui.ACCENT)
 
     def _draw_live(self, screen, x, y):
         """The camera as it is now, the model's answer for its newest frame, and how often it answers."""

@@ -38,6 +38,17 @@ SHOWN = 6  # the newest rows that fit
 CAPTIONS = ["runs: click one to bring back its curves and matrices", "runs: click one to bring it back", "runs"]
 
 
+def run_caption(rows, shown):
+    """Which run the Testing and Deployment pages show, once the table has two or more ("run 2 of 3: EffNet, 64,32,
+    relu"); "" before that, or while the pages show no run's results."""
+    if len(rows) < 2 or shown is None or not 0 <= shown < len(rows):
+        return ""
+    row = rows[shown]
+    features = SHORT.get(row["features"], row["features"])
+    layers = ",".join(map(str, row["hidden_layers"])) or "no hidden layer"
+    return f"run {row['number']} of {len(rows)}: {features}, {layers}, {row['activation']}"
+
+
 def row_height():
     """The canvas pixels from one row to the next, at the text size drawn now."""
     return max(ROW, ui.line_height(SIZE) + 6)

@@ -4,6 +4,7 @@ import numpy as np
 import pygame
 
 from mlcore.image_app.pages.base import Page, percent
+from mlcore.image_app.pages.runs_table import run_caption
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged
 
@@ -157,17 +158,23 @@ class TestingPage(Page):
         self.selected_model = None  # the model whose answers the cell counts
         self.answer = None  # the enlarged image's {"true", "predicted", "probabilities"}
         self.question = []  # the teaching question's lines, over the matrices
+        self.run_line = ""  # which run of the runs table the matrices are, once there are two or more
 
     def grids(self):
         return [self.members]
 
-    def _place_views(self, question):
-        """Put the matrices under the teaching question, however many lines it takes."""
-        self.question = question
-        top = self.rect.y + max(40, len(question) * ui.line_height(27) + 12)
+    def _place_views(self, question, run_line=""):
+        """Put the matrices under the line naming the run and the teaching question, however many lines they
+        take."""
+        self.question, self.run_line = question, run_line
+        top = self.question_top() + max(40, len(question) * ui.line_height(27) + 12)
         for view in self.views:
             view.rect.height = self.members.rect.y - 4 - top
             view.rect.y = top
+
+    def question_top(self):
+        """Where the teaching question starts: under the line naming the run, where there is one."""
+        return self.rect.y + (ui.line_height(theme.current().small) + 4 if self.run_line else 0)
 
     def view(self, split):
         return self.views[0 if split == "train" else 1]
@@ -213,29 +220,51 @@ class TestingPage(Page):
             return
         caption = f"true: {answer['true']}   predicted: {answer['predicted']}"
         box = draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes, caption)
-        rows = list(answer["probabilities"].items())
-        card = pygame.Rect(box.right + 16, box.y, 300, 56 + 34 * len(rows))
+        self._draw_confidences(screen, box, list(answer["probabilities"].items()))
+
+    def _draw_confidences(self, screen, box, rows):
+        """A card right of the enlarged picture: each class's name (whole: its column as wide as the widest name,
+        a name of several words on two lines where the card has no more room), a bar and the confidence."""
+        size, bar_width, gap = 22, 110, 10
+        room = screen.get_width() - 8 - (box.right + 16) - 28  # inside the card, whose edge stays on the canvas
+        number_width = ui.text_width("100%", size) + 6
+        name_width = max(ui.text_width(name, size) for name, _ in rows)
+        bar_width = max(50, min(bar_width, room - name_width - gap - number_width))
+        name_width = min(name_width, room - bar_width - gap - number_width)
+        title = ui.wrap("the model's confidence", max(name_width + gap + bar_width + number_width, 120), 24, True)
+        inner = max([name_width + gap + bar_width + number_width] + [ui.text_width(line, 24, True) for line in title])
+        step = ui.line_height(size)
+        lines = [ui.wrap(name, name_width, size) or [name] for name, _ in rows]
+        pitches = [max(34, len(name_lines) * step + 12) for name_lines in lines]
+        top = 12 + len(title) * ui.line_height(24) + 12
+        card = pygame.Rect(box.right + 16, box.y, inner + 28, top + sum(pitches) + 8)
         pygame.draw.rect(screen, (255, 255, 255), card, border_radius=10)
-        ui.label(screen, "the model's confidence", (card.x + 14, card.y + 12), size=24, bold=True)
-        for i, (name, p) in enumerate(rows):
-            y = card.y + 48 + 34 * i
-            bar = pygame.Rect(card.x + 130, y + 4, 110, 20)
+        for number, line in enumerate(title):
+            ui.label(screen, line, (card.x + 14, card.y + 12 + number * ui.line_height(24)), size=24, bold=True)
+        y = card.y + top
+        for (name, p), name_lines, pitch in zip(rows, lines, pitches):
+            middle = y + pitch // 2
+            for number, line in enumerate(name_lines):
+                line_middle = middle + round((number - (len(name_lines) - 1) / 2) * step)
+                ui.label(screen, ui.cut(line, name_width, size), (card.x + 14, line_middle), size=size,
+                         anchor="midleft")
+            bar = pygame.Rect(card.x + 14 + name_width + gap, middle - 10, bar_width, 20)
             colour = class_colour(name, self.classes) if name in self.classes else ui.ACCENT
-            ui.label(screen, ui.cut(name, 110, 22), (card.x + 14, bar.centery), size=22, anchor="midleft")
             pygame.draw.rect(screen, (232, 232, 236), bar)
             pygame.draw.rect(screen, colour, (bar.x, bar.y, round(bar.width * p), bar.height))
-            ui.label(screen, f"{p:.0%}", (bar.right + 6, bar.centery), size=22, anchor="midleft")
+            ui.label(screen, f"{p:.0%}", (bar.right + 6, bar.centery), size=size, anchor="midleft")
+            y += pitch
 
     def draw(self, screen):
         pipeline = self.pipeline
         baseline = pipeline.state()["baseline"]
-        if baseline["uniform"] is not None:
-            which = "test" if baseline["set"] == "test" else "training"
-            line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
-                    f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
-            self._place_views(ui.wrap(line, self.rect.width, 27))
-            for number, text in enumerate(self.question):
-                ui.label(screen, text, (self.rect.x, self.rect.y + number * ui.line_height(27)), size=27)
+        run_line = run_caption(pipeline.runs_state(), pipeline.run_shown) if pipeline.model is not None else ""
+        self._place_views(self._question_lines(baseline), run_line)
+        if self.run_line:
+            ui.label(screen, self.run_line, self.rect.topleft, size=theme.current().small, bold=True,
+                     colour=ui.ACCENT)
+        for number, text in enumerate(self.question):
+            ui.label(screen, text, (self.rect.x, self.question_top() + number * ui.line_height(27)), size=27)
         for view in self.views:
             matrix = pipeline.confusion_train if view.split == "train" else pipeline.confusion_test
             chosen = self.selected[1:] if self.selected and self.selected[0] == view.split else None
@@ -249,6 +278,15 @@ class TestingPage(Page):
             self.members.draw(screen, self.app.thumbnails, self.classes)
         elif pipeline.model is not None:
             ui.label(screen, "Click a cell to see its images", self.members.rect.topleft, size=30, bold=True)
+
+    def _question_lines(self, baseline):
+        """The teaching question (does the model beat guessing?), wrapped to the page; none before a baseline."""
+        if baseline["uniform"] is None:
+            return []
+        which = "test" if baseline["set"] == "test" else "training"
+        line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
+                f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
+        return ui.wrap(line, self.rect.width, 27)
 
     def state(self):
         if not self.selected:
