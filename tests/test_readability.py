@@ -244,6 +244,8 @@ def test_the_deployment_panel_names_the_run_that_answers(canvas):
     [run] = [box for text, box in inside if text == "run 2 of 3: colours, 128,64, sigmoid"]
     assert run.top >= max(button.rect.bottom for button in page.buttons)
     assert run.bottom <= min(box.top for text, box in inside if text == "apple")  # over the answer
+    lines = [box for text, box in inside if text in ("test image 4", "true class: apple (right)")]
+    assert len(lines) == 2 and not [box for box in lines if box.colliderect(page.noise_button.rect)]  # not under it
     assert_min_size(canvas.look)
 
 

@@ -1,10 +1,6 @@
-"""Import torch and warm it up in the background, so that it is ready by the time a student presses T."""
-
-import threading
+"""Warm torch up in the training process, so that it is ready by the time a student presses T."""
 
 import numpy as np
-
-from mlcore import jobs
 
 
 def warm_up():
@@ -21,10 +17,3 @@ def warm_up():
         model.validation_split = 0.2
         model.fit(points, targets)
         model.predict(points[:2])
-
-
-def preload_torch():
-    """Start the warm-up on a plain thread (not a Job: no student asked for it, so `jobs.busy()` ignores it)."""
-    thread = threading.Thread(target=warm_up, name="import torch", daemon=True)
-    thread.start()
-    return jobs.track(thread)

@@ -161,8 +161,10 @@ class DeploymentPage(Page):
         if "true" in latest:
             right = "right" if latest["true"] == latest["label"] else "wrong"
             lines.append(f"true class: {latest['true']} ({right})")
+        pitch = ui.line_height(24) + 2  # as drawn (a theme may enlarge it), and a little air
+        top = max(y + 86, self.noise_button.rect.y - 2 - pitch * len(lines))  # above the Noise or bias? button
         for i, line in enumerate(lines):
-            ui.label(screen, line, (tx, y + 96 + 28 * i), size=24, colour=ui.DIM)
+            ui.label(screen, line, (tx, top + pitch * i), size=24, colour=ui.DIM, padding=0)
         if self._noise_source(latest) is not None:
             self.noise_button.draw(screen)
         self._draw_bars(screen, latest["probabilities"])
