@@ -49,7 +49,7 @@ def main():
     parser.add_argument("--builtin-only", action="store_true", help="skip the course datasets")
     args = parser.parse_args()
     os.environ["ML_SKETCHES_CACHE"] = tempfile.mkdtemp(prefix="bench-augmentation-")
-    from mlcore.image_app.pipeline import ImagePipeline
+    from mlcore.image_engine.pipeline import ImagePipeline
 
     names = ["builtin"]
     if not args.builtin_only:

@@ -1,4 +1,4 @@
-"""The image classifier's engine (mlcore.image_app.pipeline) against a plain torch MLP, and how fast it answers.
+"""The image classifier's engine (mlcore.image_engine.pipeline) against a plain torch MLP, and how fast it answers.
 
     .venv/bin/python benchmarks/bench_image_classifier.py [--seeds 10] [--repeat 5]
 
@@ -84,7 +84,7 @@ def plain_mlp_accuracy(train_x, train_y, test_x, test_y, seed, hold_out, params)
 
 
 def accuracy_table(seeds):
-    from mlcore.image_app.pipeline import DEFAULTS, ImagePipeline
+    from mlcore.image_engine.pipeline import DEFAULTS, ImagePipeline
 
     print(f"\n1. Test accuracy, stored features, DEFAULTS {DEFAULTS}, mean of {seeds} seeds")
     header = (f"{'dataset':<10} {'pipeline':>9} {'plain, same 20% out':>20} {'diff':>7} "
@@ -111,7 +111,7 @@ def accuracy_table(seeds):
 
 
 def extraction_table(specs, repeat, cache):
-    from mlcore.image_app.pipeline import ImagePipeline
+    from mlcore.image_engine.pipeline import ImagePipeline
 
     print(f"\n2. EfficientNet-Lite0 features of the train + test images (median of {repeat}, each in an empty cache)")
     header = f"{'dataset':<10} {'run':<40} {'images':>6} {'seconds':>8} {'images/s':>9}"
@@ -145,7 +145,7 @@ def extraction_table(specs, repeat, cache):
 
 
 def timing_table(repeat):
-    from mlcore.image_app.pipeline import ImagePipeline
+    from mlcore.image_engine.pipeline import ImagePipeline
 
     print(f"\n3. Cached files and features, torch loaded: load + features + train 15 epochs + both matrices "
           f"(median of {repeat})")

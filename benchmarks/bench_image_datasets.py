@@ -56,7 +56,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=15)
     args = parser.parse_args()
     os.environ["ML_SKETCHES_CACHE"] = tempfile.mkdtemp(prefix="bench-datasets-")
-    from mlcore.image_app.pipeline import ImagePipeline
+    from mlcore.image_engine.pipeline import ImagePipeline
 
     print(f"test accuracy, mean ± spread of {args.seeds} seeds, {args.epochs} epochs")
     print(f"{'dataset':10s} {'features':19s} {'accuracy':>15s}   target")

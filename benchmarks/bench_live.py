@@ -18,8 +18,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcore.data.camera import Camera  # noqa: E402
-from mlcore.image_app.pipeline import ImagePipeline  # noqa: E402
-from mlcore.image_app.live import LivePredictor  # noqa: E402
+from mlcore.image_engine.pipeline import ImagePipeline  # noqa: E402
+from mlcore.image_app.camera.predictor import LivePredictor  # noqa: E402
 
 
 def make_video(path, frames=60):

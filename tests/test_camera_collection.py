@@ -123,7 +123,7 @@ def test_a_looping_video_starts_again_at_its_end(video):
 
 
 def test_a_video_plays_at_its_own_frame_rate_and_a_folder_at_the_fixed_one(tmp_path):
-    from mlcore.image_app.camera_feed import CAMERA_FPS, CameraFeed
+    from mlcore.image_app.camera.feed import CAMERA_FPS, CameraFeed
 
     clip = tmp_path / "slow.avi"
     writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 15, (64, 48))

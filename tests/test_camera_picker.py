@@ -15,7 +15,7 @@ import pygame
 
 from driver import click, key, run_sketch
 from mlcore.data.camera_probe import CameraProbe, FoundCamera, listed_cameras, opened_cameras
-from mlcore.image_app.camera_picker import NO_CAMERA_LINE
+from mlcore.image_app.camera.picker import NO_CAMERA_LINE
 from mlcore.widgets import ui
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 from test_webcam import env_for, hold, new_class, typed, wait

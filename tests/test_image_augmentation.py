@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from driver import key
-from mlcore.image_app.augmented import STORED_CANNOT_AUGMENT
-from mlcore.image_app.pipeline import ImagePipeline
+from mlcore.image_engine.augmented import STORED_CANNOT_AUGMENT
+from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml import augmentation, features, settings
 from mlcore.ml.models import MLPClassifier, split_validation
 from test_image_classifier import FEATURES, TAB, TRAINING, at, env_for, run_sketch, wait

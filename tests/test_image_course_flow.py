@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from driver import key, run_sketch, shared_datasets
-from mlcore.image_app.pipeline import RETRAIN_CAPTION
+from mlcore.image_engine.pipeline import RETRAIN_CAPTION
 from mlcore.ml import features, settings
 from mlcore.ml.features import GET_MOBILENET, MOBILENET_WEIGHTS_FILE
 from test_image_classifier import (DATA, DEPLOYMENT, FEATURES, TAB, TESTING, TRAINING, assert_consistent, at,

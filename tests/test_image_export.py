@@ -14,7 +14,7 @@ from mlcore.data import marcelle
 from mlcore.data.datasets import load_dataset
 from mlcore.data.marcelle import TEST_SET, TRAINING_SET
 from mlcore.data.samples import Sample
-from mlcore.image_app.pipeline import ImagePipeline
+from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml import features
 from test_image_classifier import DATA, FEATURES, TAB, at, env_for, run_batch, wait, write_png
 

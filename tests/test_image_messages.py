@@ -5,7 +5,7 @@ import pytest
 
 from driver import click, key, run_sketch
 from mlcore.image_app.session import describe
-from mlcore.image_app.session_file import read_session, session_path, write_session
+from mlcore.image_engine.session_file import read_session, session_path, write_session
 from test_image_classifier import DATA, DEPLOYMENT, LAYOUT, TAB, at, env_for, wait, write_png
 
 

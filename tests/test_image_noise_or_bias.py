@@ -9,7 +9,7 @@ import pytest
 from driver import key
 from mlcore.data.builtin import render
 from mlcore.data.datasets import load_dataset
-from mlcore.image_app.pipeline import ImagePipeline
+from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml import features
 from mlcore.ml.confusion import confusion_matrix
 from mlcore.ml.variations import LIGHT, SHIFT, changed_copies, error_groups, flips
@@ -187,10 +187,10 @@ def test_the_deployment_page_shows_every_runs_answers_on_the_copies_and_the_grou
 
 
 def test_the_grouped_errors_lie_inside_their_panel_without_overlapping_and_scroll_a_line_at_a_time():
-    from mlcore.image_app.pages.test_errors import HEADER, TestErrors
+    from mlcore.image_app.pages.error_groups import HEADER, ErrorGroups
 
     panel = DEPLOYMENT.panel
-    view = TestErrors(panel)
+    view = ErrorGroups(panel)
     groups = [{"true": "lemon", "predicted": "banana", "indices": list(range(100, 119))},
               {"true": "apple", "predicted": "banana", "indices": list(range(11))},
               {"true": "apple", "predicted": "orange", "indices": [3, 5]}]

@@ -18,7 +18,7 @@ import pytest
 
 from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix, per_class_accuracy, random_baseline
 from mlcore.data.datasets import Sample, save_marcelle
-from mlcore.image_app.pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline
+from mlcore.image_engine.pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline
 from mlcore.ml.models import MLPClassifier
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -344,7 +344,7 @@ def test_stop_ends_a_long_training_and_keeps_what_was_learned(tmp_path):
 
 def test_the_pipeline_imports_without_pygame_and_the_app_never_reads_the_runtime():
     """A notebook imports the pipeline with no display; the app is handed the frame count and the mouse."""
-    code = ("import sys\nfrom mlcore.image_app.pipeline import ImagePipeline\nimport mlcore.image_app\n"
+    code = ("import sys\nfrom mlcore.image_engine.pipeline import ImagePipeline\nimport mlcore.image_app\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygame'))\n")
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)

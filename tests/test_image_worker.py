@@ -5,7 +5,7 @@ and a failure that is one sentence."""
 import numpy as np
 import pytest
 
-from mlcore.image_app.pipeline import ImagePipeline
+from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml.numpy_mlp import NumpyMLP
 from mlcore.ml.trainer_process import TrainerProcess
 

@@ -59,14 +59,14 @@ def test_no_import_cycle_between_packages():
     assert graph.cycles(packages) == []
 
 
-@pytest.mark.parametrize("package", ["ml", "data"])
-def test_ml_and_data_import_neither_pygame_nor_the_runtime_nor_widgets(package):
+@pytest.mark.parametrize("package", ["ml", "data", "image_engine"])
+def test_ml_data_and_the_image_engine_import_neither_pygame_nor_the_runtime_nor_widgets(package):
     assert offending(package, ["pygame", "mlcore.runtime", "mlcore.widgets", "mlcore.notes",
                                "mlcore.image_app", "sketches"]) == []
 
 
-def test_ml_and_data_load_without_pygame():
-    names = sorted(name for name in MODULES if graph.package_of(name) in ("ml", "data"))
+def test_ml_data_and_the_image_engine_load_without_pygame():
+    names = sorted(name for name in MODULES if graph.package_of(name) in ("ml", "data", "image_engine"))
     code = ("import importlib, sys\n"
             f"for name in {names!r}:\n"
             "    importlib.import_module(name)\n"
@@ -79,12 +79,15 @@ def test_ml_and_data_load_without_pygame():
     assert len(names) >= 10
 
 
+APPS = ["mlcore.notes", "mlcore.image_app", "mlcore.image_engine", "sketches"]
+
+
 def test_widgets_know_nothing_of_ml_data_notes_or_the_image_app():
-    assert offending("widgets", ["mlcore.ml", "mlcore.data", "mlcore.notes", "mlcore.image_app", "sketches"]) == []
+    assert offending("widgets", ["mlcore.ml", "mlcore.data", *APPS]) == []
 
 
 def test_the_runtime_knows_nothing_of_ml_data_notes_or_the_image_app():
-    assert offending("runtime", ["mlcore.ml", "mlcore.data", "mlcore.notes", "mlcore.image_app", "sketches"]) == []
+    assert offending("runtime", ["mlcore.ml", "mlcore.data", *APPS]) == []
 
 
 def test_files_classes_and_functions_stay_small():

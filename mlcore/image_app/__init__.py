@@ -1,1 +1,1 @@
-"""The image classifier: its pipeline (no pygame), its pages, the camera and live prediction."""
+"""The image classifier's window: its pages, bars, camera and Live, over the engine in `mlcore.image_engine`."""

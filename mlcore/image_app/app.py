@@ -15,10 +15,10 @@ import pygame
 
 from mlcore.image_app import command_line
 from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
-from mlcore.image_app.camera_live import CameraAndLive
+from mlcore.image_app.camera.live import CameraView
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
-from mlcore.image_app.data_edits import DataEdits
+from mlcore.image_engine.edits import DataEdits
 from mlcore.image_app.drops import drop_file
 from mlcore.image_app.exports import Exports
 from mlcore.image_app.model_files import ModelFiles
@@ -28,7 +28,7 @@ from mlcore.image_app.pages.deployment import DeploymentPage
 from mlcore.image_app.pages.features import FeaturesPage
 from mlcore.image_app.pages.testing import TestingPage
 from mlcore.image_app.pages.training import TrainingPage
-from mlcore.image_app.pipeline import DEFAULTS, ImagePipeline, course_model
+from mlcore.image_engine.pipeline import DEFAULTS, ImagePipeline, course_model
 from mlcore.image_app.predictions import Predictions
 from mlcore.image_app.session import Session
 from mlcore.image_app.steps import StepQueue, step_name
@@ -53,7 +53,7 @@ class ImageApp:
         self.pipeline = None
         self.messages = MessageBar(width, height)
         self.say = self.messages.say
-        self.live = CameraAndLive(camera, self.say)
+        self.live = CameraView(camera, self.say)
         self.own = OwnClasses(self, test_fraction)
         self.steps = StepQueue({"load": lambda spec: self.pipeline.load(spec),
                                 "extract": lambda name: self.pipeline.extract(name),

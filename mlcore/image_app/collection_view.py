@@ -3,7 +3,7 @@
 The view is Teachable Machine's recipe: type a class name and press Add, pick a class, hold R, Space or the
 Record button while the camera sees an example, and watch the count grow. Frames are taken at a steady rate
 (`rate` a second) from `Camera.latest()`, which never waits, and go into a `mlcore.data.collection.Collection` that
-autosaves them to its folder as they arrive. The camera itself is `mlcore.image_app.camera_feed.CameraFeed`.
+autosaves them to its folder as they arrive. The camera itself is `mlcore.image_app.camera.feed.CameraFeed`.
 
 The slow steps (using the collection as the dataset, saving it with feature vectors) are `ImagePipeline` methods
 that run as Jobs, started by the app's step queue like the pipeline's other steps.
@@ -14,8 +14,8 @@ import time
 import pygame
 
 from mlcore.data.collection import CollectionError
-from mlcore.image_app.camera_feed import draw_feed
-from mlcore.image_app.camera_picker import CameraPicker
+from mlcore.image_app.camera.feed import draw_feed
+from mlcore.image_app.camera.picker import CameraPicker
 from mlcore.widgets import ui
 from mlcore.widgets.text_edit import TextEdit
 from mlcore.widgets.thumbnails import class_colour, image_surface

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mlcore.image_app.images import PipelineError, read_image
+from mlcore.image_engine.images import PipelineError, read_image
 from mlcore.ml import settings
 from mlcore.ml.features import EXTRACTORS
 

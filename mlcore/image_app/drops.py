@@ -3,8 +3,8 @@ dataset, a video or a folder becomes the camera, anything else is an image to cl
 
 from pathlib import Path
 
-from mlcore.image_app.camera_feed import camera_source_kind
-from mlcore.image_app.camera_picker import use_file_source
+from mlcore.image_app.camera.feed import camera_source_kind
+from mlcore.image_app.camera.picker import use_file_source
 
 MODEL_EXTENSIONS = (".pt", ".pth")
 DATASET_EXTENSIONS = (".json",)  # an Export of this sketch, or any course file

@@ -4,8 +4,8 @@ queue), kept for the Deployment page and the state JSON; `--predict` answers als
 from pathlib import Path
 
 from mlcore.image_app import command_line
-from mlcore.image_app.images import read_image
-from mlcore.image_app.pipeline import DEFAULT_FEATURES, RETRAIN_CAPTION
+from mlcore.image_engine.images import read_image
+from mlcore.image_engine.pipeline import DEFAULT_FEATURES, RETRAIN_CAPTION
 from mlcore.jobs import Job
 
 

@@ -23,12 +23,12 @@ from mlcore.data.course import course_name
 from mlcore.image_app import command_line
 from mlcore.image_app.bars import MESSAGE_HEIGHT, wrap_whole
 from mlcore.image_app.command_line import PAGES
-from mlcore.image_app.data_edits import replay
-from mlcore.image_app.images import PipelineError
+from mlcore.image_engine.edits import replay
+from mlcore.image_engine.images import PipelineError
 from mlcore.image_app.own_classes import open_collection
-from mlcore.image_app.results import HISTORY_KEYS
-from mlcore.image_app.runs import KEPT
-from mlcore.image_app.session_file import SessionError, read_session, session_path, write_session
+from mlcore.image_engine.results import HISTORY_KEYS
+from mlcore.image_engine.runs import KEPT
+from mlcore.image_engine.session_file import SessionError, read_session, session_path, write_session
 from mlcore.widgets import ui
 
 OFFER_HEIGHT = 52  # the band's height for one line of text: two lines make it taller

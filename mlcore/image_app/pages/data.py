@@ -3,7 +3,7 @@
 import pygame
 
 from mlcore.data.datasets import COURSE_DATASETS
-from mlcore.image_app.data_edits import SETS, other_set
+from mlcore.image_engine.edits import SETS, other_set
 from mlcore.image_app.pages.base import Page, job_bar
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
@@ -11,7 +11,7 @@ from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
 NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
 EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.exports)
-UNDO = "Undo"  # the last edit of the data (mlcore.image_app.data_edits)
+UNDO = "Undo"  # the last edit of the data (mlcore.image_engine.edits)
 
 
 CHIPS = 40  # where the class chips start under a grid's title

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pygame
 
-from mlcore.image_app.camera_feed import draw_feed
+from mlcore.image_app.camera.feed import draw_feed
 from mlcore.image_app.pages.base import Page, accent_button, draw_answer, white_panel
 from mlcore.image_app.pages.noise_or_bias import NoiseOrBiasView
 from mlcore.image_app.pages.runs_table import run_caption
-from mlcore.image_app.pipeline import RETRAIN_CAPTION
+from mlcore.image_engine.pipeline import RETRAIN_CAPTION
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
 

@@ -9,7 +9,7 @@ background (`ImagePipeline.check_noise`, a step of the queue); this view only re
 import pygame
 
 from mlcore.image_app.pages.base import draw_job_progress
-from mlcore.image_app.pages.test_errors import TestErrors
+from mlcore.image_app.pages.error_groups import ErrorGroups
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import class_colour, image_surface
 
@@ -32,7 +32,7 @@ class NoiseOrBiasView:
         self.rect = pygame.Rect(rect.x, rect.y, panel.x - 24 - rect.x, rect.height)
         self.shown = False
         self.back = ui.Button((self.rect.right - 100, self.rect.y, 100, 40), "Back", size=28)
-        self.errors = TestErrors(panel)
+        self.errors = ErrorGroups(panel)
         self.column = (self.rect.width - LABEL - FLIPS) // 6
         self._pictures = (None, [])  # (the check they show, their surfaces)
 

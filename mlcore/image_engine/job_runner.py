@@ -3,7 +3,7 @@
 import threading
 
 from mlcore.data.datasets import DatasetError
-from mlcore.image_app.images import PipelineError
+from mlcore.image_engine.images import PipelineError
 from mlcore.jobs import Cancelled, Job
 from mlcore.ml.features import FeatureError
 from mlcore.ml.trainer_process import TrainingError

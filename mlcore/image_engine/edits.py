@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from mlcore.image_app.runs import KEPT
+from mlcore.image_engine.runs import KEPT
 
 SETS = {"train": "training set", "test": "test set"}
 # What the pipeline knows of the model of the data before an edit (its runs' KEPT, and which run shows).

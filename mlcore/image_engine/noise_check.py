@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.image_app.images import PipelineError, read_image
+from mlcore.image_engine.images import PipelineError, read_image
 from mlcore.jobs import Job
 from mlcore.ml.variations import changed_copies, error_groups, flips
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from mlcore.data.collection import CollectionError
 from mlcore.data.marcelle import save_marcelle_split
-from mlcore.image_app.data_edits import replay
-from mlcore.image_app.images import PipelineError
+from mlcore.image_engine.edits import replay
+from mlcore.image_engine.images import PipelineError
 from mlcore.ml import features
 from mlcore.ml.model_io import ModelFileError
 from mlcore.ml.trainer_process import TrainingError

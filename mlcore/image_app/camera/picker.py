@@ -11,7 +11,7 @@ from pathlib import Path
 import pygame
 
 from mlcore.data.camera_probe import DONE, FAILED, CameraProbe, FoundCamera
-from mlcore.image_app.camera_feed import camera_source_kind
+from mlcore.image_app.camera.feed import camera_source_kind
 from mlcore.widgets import ui
 from mlcore.widgets.text_edit import TextEdit
 

@@ -1,12 +1,12 @@
 """The camera's lifecycle and Live mode: open the camera when a view needs it, close it when none does, and keep
 a `LivePredictor` running for the current model while Live is on."""
 
-from mlcore.image_app.camera_feed import CameraFeed
-from mlcore.image_app.live import LivePredictor
-from mlcore.image_app.pipeline import STORED_CANNOT_PREDICT
+from mlcore.image_app.camera.feed import CameraFeed
+from mlcore.image_app.camera.predictor import LivePredictor
+from mlcore.image_engine.pipeline import STORED_CANNOT_PREDICT
 
 
-class CameraAndLive:
+class CameraView:
     """The one camera feed, and Live: wanted or not, its predictor, the extractor it runs."""
 
     def __init__(self, source, say):

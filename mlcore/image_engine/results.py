@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mlcore.image_app.images import ranked
+from mlcore.image_engine.images import ranked
 from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix
 
 HISTORY_KEYS = ("loss", "val_loss", "accuracy", "val_accuracy")

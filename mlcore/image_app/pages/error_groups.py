@@ -15,7 +15,7 @@ GAP = 6
 HEADER = 34  # a group's line: its two classes and how many images
 
 
-class TestErrors:
+class ErrorGroups:
     """A scrolling list of groups: a line naming the true and the predicted class, then rows of pictures."""
 
     TOP = 84  # the title and the line under it

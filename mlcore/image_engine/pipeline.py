@@ -30,13 +30,13 @@ import numpy as np
 
 from mlcore.data import datasets
 from mlcore.data.datasets import Dataset, DownloadCancelled, load_dataset
-from mlcore.image_app.augmented import AugmentedTraining
-from mlcore.image_app.background import OneJobAtATime
-from mlcore.image_app.images import PipelineError, ranked, read_image
-from mlcore.image_app.noise_check import NoiseOrBias
-from mlcore.image_app.results import HISTORY_KEYS, Results
-from mlcore.image_app.runs import Runs
-from mlcore.image_app.saved_work import SavedWork
+from mlcore.image_engine.augmented import AugmentedTraining
+from mlcore.image_engine.job_runner import OneJobAtATime
+from mlcore.image_engine.images import PipelineError, ranked, read_image
+from mlcore.image_engine.noise_check import NoiseOrBias
+from mlcore.image_engine.results import HISTORY_KEYS, Results
+from mlcore.image_engine.runs import Runs
+from mlcore.image_engine.saved_work import SavedWork
 from mlcore.jobs import Cancelled, Job
 from mlcore.ml import features
 from mlcore.ml.confusion import random_baseline

@@ -1,0 +1,1 @@
+"""The image classifier's engine, without a display: datasets, features, training, runs, edits, files."""
