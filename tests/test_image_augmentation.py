@@ -4,9 +4,9 @@ and the Training page's knob."""
 
 import numpy as np
 import pytest
+from mlcore.image_engine.training import STORED_CANNOT_AUGMENT
 
 from driver import key
-from mlcore.image_engine.augmented import STORED_CANNOT_AUGMENT
 from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml import augmentation, features, settings
 from mlcore.ml.models import MLPClassifier, split_validation
@@ -88,8 +88,9 @@ def test_a_validation_split_holds_an_image_out_with_its_copies():
     labels = ["a"] * 10 + ["b"] * 10
     groups = np.arange(20)
     _, plain_held = split_validation(labels, 0.2, np.random.default_rng(1))
-    train, held = split_validation(labels + labels + labels, 0.2, np.random.default_rng(1),
-                                   groups=np.concatenate([groups, groups, groups]))
+    train, held = split_validation(
+        labels + labels + labels, 0.2, np.random.default_rng(1), groups=np.concatenate([groups, groups, groups])
+    )
     assert sorted(held % 20) == sorted(np.repeat(plain_held, 3))  # the same images as without copies, copies too
     assert set(held % 20).isdisjoint(set(train % 20)) and len(train) + len(held) == 60
 
@@ -165,10 +166,17 @@ def test_stored_features_train_without_copies_and_say_why(tmp_path):
 
 def test_the_training_page_knob_sets_the_copies_and_the_runs_table_shows_them(tmp_path):
     field = TRAINING.field("augmentation")
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("color_histogram")) + at(TAB["Training"])
-               + at(field.box.center) + [*key("3"), *key("return")] + at(field.minus.rect.center)
-               + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True}))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("color_histogram"))
+        + at(TAB["Training"])
+        + at(field.box.center)
+        + [*key("3"), *key("return")]
+        + at(field.minus.rect.center)
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+    )
     run = run_sketch("image_classifier", actions, tmp_path / "run", "--epochs", "3", env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
@@ -192,9 +200,21 @@ def test_the_runs_table_shows_the_copies_in_both_themes(look):
         canvas = pygame.display.set_mode((1200, 660))
         theme.use(getattr(theme, look))
         theme.begin_frame(canvas)
-        row = {"number": 1, "features": "color_histogram", "hidden_layers": [64, 32], "activation": "relu",
-               "dropout": 0.0, "epochs": 15, "batch_size": 8, "learning_rate": 0.001, "augmentation": 2,
-               "train_accuracy": 1.0, "validation_accuracy": 0.9, "test_accuracy": 0.85, "seconds": 3.2}
+        row = {
+            "number": 1,
+            "features": "color_histogram",
+            "hidden_layers": [64, 32],
+            "activation": "relu",
+            "dropout": 0.0,
+            "epochs": 15,
+            "batch_size": 8,
+            "learning_rate": 0.001,
+            "augmentation": 2,
+            "train_accuracy": 1.0,
+            "validation_accuracy": 0.9,
+            "test_accuracy": 0.85,
+            "seconds": 3.2,
+        }
         table = RunsTable((TRAINING.charts.x + 6, 0, TRAINING.charts.width - 6, 200))
         columns, _ = table.columns([row])
         assert "aug." in [heading for heading, _, _ in columns]  # the copies' column fits at this window's scale

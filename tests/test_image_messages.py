@@ -4,15 +4,19 @@ message in the list of all messages, the last session's offer on the screen at t
 import pytest
 
 from driver import click, key, run_sketch
-from mlcore.image_app.session import describe
+from mlcore.image_engine.session_state import describe
 from mlcore.image_engine.session_file import read_session, session_path, write_session
 from test_image_classifier import DATA, DEPLOYMENT, LAYOUT, TAB, at, env_for, wait, write_png
 
 
 def test_t_pressed_again_while_training_extracts_its_features_says_it_waits_its_turn(tmp_path):
-    actions = (wait({"dataset": "builtin", "idle": True}) + key("t")
-               + wait({"job.name": "train", "job.status": "running", "training.epochs_done": 0}) + key("t")
-               + wait({"training.status": "done", "idle": True}, timeout_s=240))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + key("t")
+        + wait({"job.name": "train", "job.status": "running", "training.epochs_done": 0})
+        + key("t")
+        + wait({"training.status": "done", "idle": True}, timeout_s=240)
+    )
     run = run_sketch("image_classifier", actions, tmp_path, "--epochs", "2", env=env_for(tmp_path), timeout=300)
     assert run.returncode == 0, run.output
     messages, problems = run.state["messages"], run.state["problem_messages"]
@@ -27,10 +31,12 @@ def shown_text(state):
 
 def test_the_list_of_all_messages_wraps_a_long_message_instead_of_cutting_it(tmp_path):
     closed = "http://127.0.0.1:9"  # nothing listens there: the course dataset's download fails at once
-    env = env_for(tmp_path, https_proxy=closed, HTTPS_PROXY=closed, http_proxy=closed, HTTP_PROXY=closed,
-                  no_proxy="", NO_PROXY="")
-    actions = (wait({"job.status": "failed", "idle": True}) + click(LAYOUT.messages.rect.centerx,
-                                                                   LAYOUT.messages.rect.centery))
+    env = env_for(
+        tmp_path, https_proxy=closed, HTTPS_PROXY=closed, http_proxy=closed, HTTP_PROXY=closed, no_proxy="", NO_PROXY=""
+    )
+    actions = wait({"job.status": "failed", "idle": True}) + click(
+        LAYOUT.messages.rect.centerx, LAYOUT.messages.rect.centery
+    )
     run = run_sketch("image_classifier", actions, tmp_path, "--dataset", "miniMASK", env=env)
     assert run.returncode == 0, run.output
     error = run.state["job"]["error"]
@@ -41,10 +47,18 @@ def test_the_list_of_all_messages_wraps_a_long_message_instead_of_cutting_it(tmp
 def write_offer(cache):
     """A last session whose description is long: a course dataset, edits, runs, the Deployment page."""
     edits = [{"split": "train", "index": i, "id": f"image{i}", "label": None, "to_split": None} for i in range(12)]
-    session = {"source": {"dataset": "miniFRUIT"}, "dataset": "miniFRUIT", "edits": edits,
-               "features": "efficientnet_lite0", "extracted": "efficientnet_lite0", "params": {"epochs": 3},
-               "page": "Deployment", "run_shown": None, "model": None,
-               "runs": [{"row": {"number": n + 1}, "model": None} for n in range(14)]}
+    session = {
+        "source": {"dataset": "miniFRUIT"},
+        "dataset": "miniFRUIT",
+        "edits": edits,
+        "features": "efficientnet_lite0",
+        "extracted": "efficientnet_lite0",
+        "params": {"epochs": 3},
+        "page": "Deployment",
+        "run_shown": None,
+        "model": None,
+        "runs": [{"row": {"number": n + 1}, "model": None} for n in range(14)],
+    }
     write_session(session_path(cache), session, {})
     return describe(read_session(session_path(cache))[0])
 
@@ -54,8 +68,7 @@ def test_the_offer_of_the_last_session_reads_whole_at_the_projectors_size(tmp_pa
     offer = write_offer(tmp_path / "cache")
     actions = wait({"session.offer": offer, "idle": True}) + wait({"idle": True}, after=3)
     options = ["--scale", "0.9697"] + (["--projector"] if theme == "projector" else [])
-    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", "builtin", *options,
-                     env=env_for(tmp_path))
+    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", "builtin", *options, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     assert run.state["session"]["offer"] == offer
     assert f"Continue the last session? {offer}" in shown_text(run.state)
@@ -66,15 +79,39 @@ def test_live_started_from_the_noise_or_bias_view_says_so_and_shows_and_a_new_da
     frames.mkdir()
     for index, label in enumerate(["apple", "banana", "lemon", "orange"] * 2):
         write_png(frames / f"frame{index}.png", label, seed=index)
-    open_check = (at(TAB["Deployment"]) + at(DEPLOYMENT.train_grid.item_center(1))
-                  + at(DEPLOYMENT.button_center("Noise or bias?"))
-                  + wait({"idle": True, "deployment.view": "noise_or_bias"}))
-    actions = (wait({"training.status": "done", "idle": True}) + open_check + key("l")
-               + wait({"live.ready": True, "deployment.view": "answers"}, after=2) + key("l")
-               + open_check + at(TAB["Data"]) + at(DATA.button_center("builtin"))
-               + wait({"dataset": "builtin", "idle": True}, after=2) + at(TAB["Deployment"]) + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--train",
-                     "--epochs", "2", "--camera", frames, env=env_for(tmp_path), timeout=300)
+    open_check = (
+        at(TAB["Deployment"])
+        + at(DEPLOYMENT.train_grid.item_center(1))
+        + at(DEPLOYMENT.button_center("Noise or bias?"))
+        + wait({"idle": True, "deployment.view": "noise_or_bias"})
+    )
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + open_check
+        + key("l")
+        + wait({"live.ready": True, "deployment.view": "answers"}, after=2)
+        + key("l")
+        + open_check
+        + at(TAB["Data"])
+        + at(DATA.button_center("builtin"))
+        + wait({"dataset": "builtin", "idle": True}, after=2)
+        + at(TAB["Deployment"])
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "2",
+        "--camera",
+        frames,
+        env=env_for(tmp_path),
+        timeout=300,
+    )
     assert run.returncode == 0, run.output
     messages = run.state["messages"]
     on = [i for i, text in enumerate(messages) if text.startswith("live: on, frames")]

@@ -30,8 +30,12 @@ def assert_errors_match_the_matrix(groups, matrix, classes):
     """The groups' sizes are exactly the off-diagonal cells of the test confusion matrix, largest first."""
     matrix = np.array(matrix)
     sizes = {(group["true"], group["predicted"]): len(group["indices"]) for group in groups}
-    expected = {(true, predicted): int(matrix[i, j]) for i, true in enumerate(classes)
-                for j, predicted in enumerate(classes) if i != j and matrix[i, j]}
+    expected = {
+        (true, predicted): int(matrix[i, j])
+        for i, true in enumerate(classes)
+        for j, predicted in enumerate(classes)
+        if i != j and matrix[i, j]
+    }
     assert sizes == expected
     assert [len(group["indices"]) for group in groups] == sorted(sizes.values(), reverse=True)
 
@@ -58,7 +62,7 @@ def test_the_changed_copies_are_really_changed_images():
     for name, picture in copies:
         assert picture.shape == image.shape and picture.dtype == np.uint8, name
     for i, (first, a) in enumerate(copies):
-        for second, b in copies[i + 1:]:
+        for second, b in copies[i + 1 :]:
             assert not np.array_equal(a, b), f"{first} and {second} are the same picture"
     assert pictures["brighter"].mean() > image.mean() + 10 and pictures["darker"].mean() < image.mean() - 10
 
@@ -88,16 +92,18 @@ def test_every_run_answers_the_copies_as_its_model_does_directly(tmp_path):
     pipeline.params.update(hidden_layers=[16], activation="tanh")
     assert finish(pipeline.train(), 300) == "done", pipeline.job.error
     dataset = pipeline.dataset
-    for source, image, true in ((("test", 7), dataset.test[7].image, dataset.test[7].label),
-                                (str(_png(tmp_path, dataset.train[3].image)), dataset.train[3].image, None)):
+    for source, image, true in (
+        (("test", 7), dataset.test[7].image, dataset.test[7].label),
+        (str(_png(tmp_path, dataset.train[3].image)), dataset.train[3].image, None),
+    ):
         job = pipeline.check_noise(source)
         assert finish(job) == "done", job.error
         check = pipeline.state()["noise_or_bias"]["check"]
         assert check["copies"] == COPIES and check["true"] == true
         assert [answers["run"] for answers in check["runs"]] == [1, 2]
-        for answers, (row, kept, _) in zip(check["runs"], pipeline._runs):
-            expected = direct_answers(kept["model"], "color_histogram", image)
-            assert answers["answers"] == expected, row["number"]
+        for answers, run in zip(check["runs"], pipeline.runs):
+            expected = direct_answers(run.model, "color_histogram", image)
+            assert answers["answers"] == expected, run.row["number"]
             assert answers["flips"] == sum(answer != expected[0] for answer in expected[1:])
             assert answers["flip_rate"] == pytest.approx(answers["flips"] / 5)
             assert all(0 < p <= 1 for p in answers["confidences"])
@@ -110,8 +116,12 @@ def test_every_run_answers_the_copies_as_its_model_does_directly(tmp_path):
 
 
 def test_a_run_on_stored_vectors_is_named_not_guessed(tmp_path):
-    spec = write_pair(tmp_path, "colours", colour_samples({"red": 6, "green": 6}, vector_length=8),
-                      colour_samples({"red": 3, "green": 3}, seed=1, vector_length=8))
+    spec = write_pair(
+        tmp_path,
+        "colours",
+        colour_samples({"red": 6, "green": 6}, vector_length=8),
+        colour_samples({"red": 3, "green": 3}, seed=1, vector_length=8),
+    )
     pipeline = ImagePipeline(cache_folder=tmp_path / "cache")
     pipeline.params["epochs"] = 2
     assert finish(pipeline.load(spec)) == "done"
@@ -139,17 +149,39 @@ def _png(folder, image):
 def test_the_deployment_page_shows_every_runs_answers_on_the_copies_and_the_grouped_errors(tmp_path):
     model_file = tmp_path / "second.pt"
     view = DEPLOYMENT.noise
-    actions = (wait({"training.status": "done", "idle": True}) + at(TAB["Training"])
-               + at(TRAINING.field("epochs").plus.rect.center) + at(TRAINING.field("hidden_layers").minus.rect.center)
-               + at(TRAINING.button_center("Train")) + wait({"training.epochs_done": 4, "idle": True})
-               + at(TAB["Deployment"]) + at(DEPLOYMENT.test_grid.item_center(2))
-               + at(DEPLOYMENT.button_center("Noise or bias?"))
-               + wait({"noise_or_bias.check.item": ["test", 2], "idle": True}, after=2)
-               + at(view.errors.first_picture_center()) + wait({"idle": True}, after=3)
-               + key("m") + wait({"saved.model": str(model_file)}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--train",
-                     "--epochs", "3", "--seed", "1", "--projector", "--save-model", model_file,
-                     env=env_for(tmp_path), timeout=400)
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + at(TAB["Training"])
+        + at(TRAINING.field("epochs").plus.rect.center)
+        + at(TRAINING.field("hidden_layers").minus.rect.center)
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.epochs_done": 4, "idle": True})
+        + at(TAB["Deployment"])
+        + at(DEPLOYMENT.test_grid.item_center(2))
+        + at(DEPLOYMENT.button_center("Noise or bias?"))
+        + wait({"noise_or_bias.check.item": ["test", 2], "idle": True}, after=2)
+        + at(view.errors.first_picture_center())
+        + wait({"idle": True}, after=3)
+        + key("m")
+        + wait({"saved.model": str(model_file)})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "3",
+        "--seed",
+        "1",
+        "--projector",
+        "--save-model",
+        model_file,
+        env=env_for(tmp_path),
+        timeout=400,
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert [row["number"] for row in state["runs"]] == [1, 2] and state["run_shown"] == 1
@@ -191,13 +223,15 @@ def test_the_grouped_errors_lie_inside_their_panel_without_overlapping_and_scrol
 
     panel = DEPLOYMENT.panel
     view = ErrorGroups(panel)
-    groups = [{"true": "lemon", "predicted": "banana", "indices": list(range(100, 119))},
-              {"true": "apple", "predicted": "banana", "indices": list(range(11))},
-              {"true": "apple", "predicted": "orange", "indices": [3, 5]}]
+    groups = [
+        {"true": "lemon", "predicted": "banana", "indices": list(range(100, 119))},
+        {"true": "apple", "predicted": "banana", "indices": list(range(11))},
+        {"true": "apple", "predicted": "orange", "indices": [3, 5]},
+    ]
     pictures = view.pictures(groups)
     rects = [rect for rect, _ in pictures]
     assert all(view.inner.contains(rect) and panel.contains(rect) for rect in rects)
-    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
     assert [index for _, index in pictures][:3] == [100, 101, 102]
     assert view.click(*view.first_picture_center(), groups) == 100 == pictures[0][1]
     assert pictures[0][0].top == view.inner.top + HEADER  # under the first group's own line

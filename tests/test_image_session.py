@@ -12,7 +12,7 @@ import pytest
 
 from driver import key, run_sketch
 from mlcore.data.datasets import load_dataset
-from mlcore.image_app.session import SessionWriter, describe
+from mlcore.image_engine.session_state import SessionWriter, describe
 from mlcore.image_engine.session_file import SessionError, read_session, session_path, write_session
 from mlcore.ml import numpy_mlp
 from mlcore.ml.models import MLPClassifier
@@ -22,8 +22,21 @@ from test_image_data_edits import DATA, DELETE, MOVE, edit, edit_and_save_own_cl
 from test_image_export import BUILTIN_COUNTS
 
 RESTORED = {"session.restoring": False, "training.status": "done", "idle": True}
-SAME = ("dataset", "classes", "counts", "edits", "features", "confusion_train", "confusion_test", "train_accuracy",
-        "test_accuracy", "runs", "run_shown", "page", "params")
+SAME = (
+    "dataset",
+    "classes",
+    "counts",
+    "edits",
+    "features",
+    "confusion_train",
+    "confusion_test",
+    "train_accuracy",
+    "test_accuracy",
+    "runs",
+    "run_shown",
+    "page",
+    "params",
+)
 
 
 def same_session(state, first):
@@ -31,7 +44,8 @@ def same_session(state, first):
     for name in SAME:
         if name == "features":
             assert {k: state[name][k] for k in ("name", "dim", "ready")} == {
-                k: first[name][k] for k in ("name", "dim", "ready")}
+                k: first[name][k] for k in ("name", "dim", "ready")
+            }
         else:
             assert state[name] == first[name], name
     for curve in ("loss", "val_loss", "accuracy", "val_accuracy"):
@@ -44,13 +58,30 @@ def first(tmp_path_factory):
     training of 3 epochs, a new image classified, and the Training page last."""
     folder = tmp_path_factory.mktemp("session")
     png = write_png(folder / "banana.png")
-    actions = (wait({"features.ready": True, "idle": True}) + edit(DATA.train_grid, 0, DELETE)
-               + edit(DATA.train_grid, 3, MOVE) + at(TAB["Training"]) + key("t")
-               + wait({"training.status": "done", "idle": True})
-               + [{"type": "drop_file", "path": str(png), "after": 2}] + wait({"idle": True, "page": "Deployment"})
-               + at(TAB["Training"]) + wait({"session.up_to_date": True, "page": "Training"}))
-    run = run_sketch("image_classifier", actions, folder / "first", "--features", "color_histogram", "--epochs", "3",
-                     "--layers", "16", env=env_for(folder))
+    actions = (
+        wait({"features.ready": True, "idle": True})
+        + edit(DATA.train_grid, 0, DELETE)
+        + edit(DATA.train_grid, 3, MOVE)
+        + at(TAB["Training"])
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+        + [{"type": "drop_file", "path": str(png), "after": 2}]
+        + wait({"idle": True, "page": "Deployment"})
+        + at(TAB["Training"])
+        + wait({"session.up_to_date": True, "page": "Training"})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        folder / "first",
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "3",
+        "--layers",
+        "16",
+        env=env_for(folder),
+    )
     assert run.returncode == 0, run.output
     return folder, png, run.state
 
@@ -99,15 +130,23 @@ def test_the_restored_model_predicts_the_same(first):
 def test_the_offer_line_accepted_with_enter_then_an_edit_undone(first):
     folder, _, state = first
     offer = "builtin, 2 edits, color_histogram features, a trained model, 1 run, Training page"
-    actions = (wait({"session.offer": offer, "idle": True}) + key("return") + wait(RESTORED)
-               + [{"type": "wait", "until": {"session.up_to_date": True}, "timeout_s": 60, "after": 1}])
+    actions = (
+        wait({"session.offer": offer, "idle": True})
+        + key("return")
+        + wait(RESTORED)
+        + [{"type": "wait", "until": {"session.up_to_date": True}, "timeout_s": 60, "after": 1}]
+    )
     run = run_sketch("image_classifier", actions, folder / "offered", env=env_for(folder))
     assert run.returncode == 0, run.output
     same_session(run.state, state)
     assert run.state["session"]["offer"] is None
     # The edits made again can be undone, and the session follows: one edit left, the model gone with the data.
-    undone = run_sketch("image_classifier", actions + key("u") + wait({"idle": True, "session.up_to_date": True}),
-                        folder / "undone", env=env_for(folder))
+    undone = run_sketch(
+        "image_classifier",
+        actions + key("u") + wait({"idle": True, "session.up_to_date": True}),
+        folder / "undone",
+        env=env_for(folder),
+    )
     assert undone.returncode == 0, undone.output
     assert undone.state["edits"] == state["edits"][:1] and undone.state["model"] is None
     session, models = read_session(session_path(folder / "cache"))
@@ -133,8 +172,13 @@ def test_a_damaged_session_file_is_one_message_and_a_fresh_start(tmp_path, conte
     path.parent.mkdir(parents=True)
     for name, options in (("offered", []), ("restored", ["--restore"])):
         path.write_bytes(content)  # the first run started afresh, and its session replaced the damaged file
-        run = run_sketch("image_classifier", wait({"idle": True, "dataset": "builtin"}), tmp_path / name, *options,
-                         env=env_for(tmp_path))
+        run = run_sketch(
+            "image_classifier",
+            wait({"idle": True, "dataset": "builtin"}),
+            tmp_path / name,
+            *options,
+            env=env_for(tmp_path),
+        )
         assert run.returncode == 0, run.output
         state = run.state
         [said] = state["problem_messages"]
@@ -147,8 +191,17 @@ def test_your_own_classes_come_back_with_their_edits(tmp_path):
     first = edit_and_save_own_classes(tmp_path, folder, camera)
     assert len(first["edits"]) == 2
     actions = wait({"session.restoring": False, "idle": True, "dataset": "mine"}) + key("d") + wait({"idle": True})
-    again = run_sketch("image_classifier", actions, tmp_path / "again", "--restore", "--camera", camera,
-                       "--save-dataset", "again", env=env_for(tmp_path))
+    again = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "again",
+        "--restore",
+        "--camera",
+        camera,
+        "--save-dataset",
+        "again",
+        env=env_for(tmp_path),
+    )
     assert again.returncode == 0, again.output
     state = again.state
     assert state["problem_messages"] == []
@@ -164,10 +217,24 @@ def test_your_own_classes_come_back_with_their_edits(tmp_path):
 
 
 def small_session(model_name="net"):
-    return {"source": {"dataset": "builtin"}, "dataset": "builtin", "edits": [], "features": "pixels",
-            "extracted": "pixels", "params": {"epochs": 3}, "page": "Testing", "run_shown": None, "runs": [],
-            "model": {"model": model_name, "trained_on": "pixels", "history": {"loss": [0.9, 0.5]}, "epochs": 2,
-                      "status": "done"}}
+    return {
+        "source": {"dataset": "builtin"},
+        "dataset": "builtin",
+        "edits": [],
+        "features": "pixels",
+        "extracted": "pixels",
+        "params": {"epochs": 3},
+        "page": "Testing",
+        "run_shown": None,
+        "runs": [],
+        "model": {
+            "model": model_name,
+            "trained_on": "pixels",
+            "history": {"loss": [0.9, 0.5]},
+            "epochs": 2,
+            "status": "done",
+        },
+    }
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +298,12 @@ def test_the_camera_picked_in_the_window_comes_back_unless_the_command_line_name
     frames = tmp_path / "frames"
     frames.mkdir()
     write_png(frames / "frame0.png")
-    picked = (wait({"dataset": "builtin", "idle": True}) + [{"type": "drop_file", "path": str(frames), "after": 2}]
-              + wait({"camera.source": str(frames)}) + wait({"session.up_to_date": True}, after=3))
+    picked = (
+        wait({"dataset": "builtin", "idle": True})
+        + [{"type": "drop_file", "path": str(frames), "after": 2}]
+        + wait({"camera.source": str(frames)})
+        + wait({"session.up_to_date": True}, after=3)
+    )
     first = run_sketch("image_classifier", picked, tmp_path / "first", "--camera", "3", env=env_for(tmp_path))
     assert first.returncode == 0, first.output
     assert read_session(session_path(tmp_path / "cache"))[0]["camera"] == str(frames)
@@ -240,7 +311,8 @@ def test_the_camera_picked_in_the_window_comes_back_unless_the_command_line_name
     restored = run_sketch("image_classifier", back, tmp_path / "restored", "--restore", env=env_for(tmp_path))
     assert restored.returncode == 0, restored.output
     assert restored.state["camera"]["source"] == str(frames)
-    asked = run_sketch("image_classifier", back, tmp_path / "asked", "--restore", "--camera", "2",
-                       env=env_for(tmp_path))
+    asked = run_sketch(
+        "image_classifier", back, tmp_path / "asked", "--restore", "--camera", "2", env=env_for(tmp_path)
+    )
     assert asked.returncode == 0, asked.output
     assert asked.state["camera"]["source"] == "2"

@@ -41,9 +41,10 @@ from mlcore.data.recordings import (
     square_image,
 )
 from mlcore.data.samples import Dataset, Sample
-from mlcore.files import write_atomically
+from mlcore.files import cache_dir, write_atomically
 
-__all__ = ["DEFAULT_NAME", "METADATA", "Collection", "CollectionError", "check_class_name", "square_image"]
+__all__ = ["DEFAULT_COLLECTION", "DEFAULT_NAME", "METADATA", "Collection", "CollectionError", "check_class_name",
+           "collection_folder", "open_collection", "square_image"]
 
 DEFAULT_NAME = "my_classes"
 
@@ -322,3 +323,24 @@ class Collection:
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is left, then stop the writer thread; returns `flush`'s answer. Later changes stay in memory."""
         return self._writer.close(timeout) if self._writer is not None else True
+
+
+DEFAULT_COLLECTION = "my_classes"
+
+
+def collection_folder(spec=None):
+    """Where `--collection` keeps its images: a folder path as given, a bare name under <cache>/collections/."""
+    spec = str(spec or DEFAULT_COLLECTION).strip()
+    path = Path(spec).expanduser()
+    if path.is_dir() or "/" in spec or "\\" in spec or spec.startswith("."):
+        return path, None
+    return cache_dir() / "collections" / check_class_name(spec), spec
+
+
+def open_collection(spec=None):
+    """The collection named by `spec` (opened if it exists, created empty if not); CollectionError if refused."""
+    folder, name = collection_folder(spec)
+    try:
+        return Collection(name=name, folder=folder)
+    except OSError as error:
+        raise CollectionError(f"cannot open {folder} ({error.strerror or error})") from None

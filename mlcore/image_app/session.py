@@ -12,194 +12,20 @@ Runs with no person at the keyboard (`--train`, `--predict`, `--quit-when-idle`)
 write it, so a script never replaces what a student left.
 """
 
-import copy
-import threading
 from pathlib import Path
 
 import pygame
 
-from mlcore.data.collection import CollectionError
-from mlcore.data.course import course_name
 from mlcore.image_app import command_line
 from mlcore.image_app.bars import MESSAGE_HEIGHT, wrap_whole
 from mlcore.image_app.command_line import PAGES
-from mlcore.image_engine.edits import replay
-from mlcore.image_engine.images import PipelineError
-from mlcore.image_app.own_classes import open_collection
-from mlcore.image_engine.results import HISTORY_KEYS
-from mlcore.image_engine.runs import KEPT
-from mlcore.image_engine.session_file import SessionError, read_session, session_path, write_session
+from mlcore.image_engine.session_file import SessionError, read_session, session_path
+from mlcore.image_engine.session_state import SessionWriter, camera_spec, dataset_spec, describe, restore, snapshot
 from mlcore.widgets import ui
 
 OFFER_HEIGHT = 52  # the band's height for one line of text: two lines make it taller
 OFFER_SIZE = 26
 ENTER_KEYS = ("return", "enter")  # pygame's names for Enter and the keypad's Enter
-
-
-def dataset_spec(spec):
-    """A dataset as the session names it: a course name as it is, a file or folder by its full path (so that the
-    next session, started from another folder, finds it)."""
-    text = str(spec).strip()
-    if text.lower() == "builtin" or course_name(text) is not None:
-        return text
-    return str(Path(text).expanduser().absolute())
-
-
-def camera_spec(source):
-    """The camera as the session keeps it: a webcam's number, or a video's or a folder's full path."""
-    return source if isinstance(source, int) else str(Path(source).expanduser().absolute())
-
-
-def describe(session):
-    """What a session holds, in a few words: "builtin, 1 edit, color_histogram features, 2 runs, Training page"."""
-    edits, runs = len(session["edits"]), len(session["runs"])
-    parts = [session["dataset"]]
-    if edits:
-        parts.append(f"{edits} edit{'s' * (edits != 1)}")
-    if session["extracted"]:
-        parts.append(f"{session['extracted']} features")
-    if session["model"] is not None and session["model"]["model"] is not None:
-        parts.append("a trained model")
-    if runs:
-        parts.append(f"{runs} run{'s' * (runs != 1)}")
-    return ", ".join(parts + [f"{session['page']} page"])
-
-
-class SessionWriter:
-    """Writes the newest snapshot to the session file on a thread of its own: the draw loop never waits on a disk.
-
-    Snapshots asked for while one is being written replace one another: only the newest is written next.
-    """
-
-    def __init__(self, path):
-        self.path = path
-        self.error = ""  # why the last write failed, in one line; "" once one succeeds
-        self._pending = None
-        self._thread = None
-        self._lock = threading.Lock()
-
-    def save(self, session, models):
-        with self._lock:
-            self._pending = (session, models)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="session writer", daemon=True)
-                self._thread.start()
-
-    @property
-    def busy(self):
-        """True while a snapshot waits or is being written."""
-        with self._lock:
-            return self._thread is not None
-
-    def _run(self):
-        while True:
-            with self._lock:
-                pending, self._pending = self._pending, None
-                if pending is None:
-                    self._thread = None
-                    return
-            try:
-                write_session(self.path, *pending)
-                self.error = ""
-            except OSError as error:
-                self.error = f"{error.strerror or error}"
-            except Exception as error:  # a bug, not the disk: still one line, and the writer goes on
-                self.error = f"{type(error).__name__}: {error}"
-
-    def flush(self, timeout=10.0):
-        """Wait until the newest snapshot is on disk (at most `timeout` seconds)."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-
-
-def snapshot(app, source):
-    """The session now, as plain values naming its models, and the models by name (written by `SessionWriter`)."""
-    pipeline = app.pipeline
-    models, names = {}, {}
-
-    def entry(model, trained_on, history, epochs, status):
-        name = names.setdefault(id(model), f"model{len(names)}")
-        models[name] = model
-        return {"model": name, "trained_on": trained_on, "history": {key: list(history.get(key, ()))
-                                                                     for key in HISTORY_KEYS},
-                "epochs": epochs, "status": status}
-
-    runs = []
-    for row, kept, dataset in pipeline._runs:
-        run = {"row": dict(row), "model": None}
-        # Only a run of the data now loaded, on the features now extracted, can be brought back whole.
-        if dataset is pipeline.dataset and kept.get("model") is not None and pipeline._extracted is not None and (
-                kept.get("_extracted") == pipeline._extracted):
-            run.update(entry(kept["model"], kept["_trained_on"], kept["_history"], kept["_epochs_planned"], "done"))
-        runs.append(run)
-    model = pipeline.model
-    current = None if model is None else entry(model, pipeline._trained_on, pipeline.history,
-                                                pipeline._epochs_planned, pipeline._training)
-    extracted = pipeline._extracted if pipeline.train_features is not None else None
-    return {"source": dict(source), "dataset": pipeline.dataset.name, "edits": app.edits.changes(),
-            "features": pipeline.features_name, "extracted": extracted, "params": copy.deepcopy(pipeline.params),
-            "page": PAGES[app.page], "model": current, "runs": runs, "run_shown": pipeline.run_shown,
-            "camera": camera_spec(app.camera.source)}, models
-
-
-def restore(pipeline, job, session, models):
-    """The "restore" step, on the pipeline's worker thread: the dataset, its features and edits, then the runs and
-    the model. Returns what the window takes over: the edits (to undo them), how many were missed, the collection."""
-    source, collection = session["source"], None
-    if "collection" in source:
-        job.report(0, None, f"opening {source['collection']}")
-        try:
-            collection = open_collection(source["collection"])
-            dataset = collection.split(test_fraction=source["test_fraction"], seed=pipeline.params.get("seed") or 0)
-        except CollectionError as error:
-            raise PipelineError(f"the last session's own classes cannot be opened: {error}") from None
-        pipeline._set_dataset(dataset)
-    else:
-        pipeline._load_step(job, source["dataset"])
-    pipeline.features_name = session["features"]
-    if session["extracted"]:
-        pipeline._extract_step(job, session["extracted"])
-    data = (pipeline.dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted)
-    data, edits, missed = replay(data, session["edits"])
-    pipeline.dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted = data
-    _restore_runs(pipeline, session, models)
-    return {"edits": edits, "missed": missed, "collection": collection}
-
-
-def _restore_runs(pipeline, session, models):
-    """The runs table (each run of these data and features whole, the others as rows), then the model shown."""
-    pipeline._runs = []
-    for run in session["runs"]:
-        kept, dataset = {}, None
-        if run["model"] is not None and _use_model(pipeline, models[run["model"]], run):
-            kept, dataset = {name: getattr(pipeline, name) for name in KEPT}, pipeline.dataset
-        pipeline._runs.append((dict(run["row"]), kept, dataset))
-    pipeline._clear_results()
-    current = session["model"]
-    if current is not None and current["model"] is not None:
-        _use_model(pipeline, models[current["model"]], current, scored_only=False)
-        shown = session["run_shown"]
-        if isinstance(shown, int) and 0 <= shown < len(pipeline._runs) and pipeline._runs[shown][2] is not None:
-            pipeline.run_shown = shown
-
-
-def _use_model(pipeline, model, entry, scored_only=True):
-    """Make `model` the pipeline's, scored on the features when it was trained on them (its confusion matrices and
-    accuracies come back), with its curves; True if scored. `scored_only`: leave an unscored model out."""
-    name, vectors = entry["trained_on"], pipeline.train_features
-    scored = vectors is not None and pipeline._extracted == name and vectors.shape[1] == model.weights[0].shape[1] and (
-        set(model.classes_) <= set(pipeline.dataset.classes))
-    if scored:
-        pipeline._evaluate(model, pipeline.dataset, name)
-    elif scored_only:
-        return False
-    else:
-        pipeline.model, pipeline._trained_on = model, name
-    pipeline._history = {key: list(entry["history"].get(key, ())) for key in HISTORY_KEYS}
-    pipeline._epochs_planned = entry["epochs"]
-    pipeline._training = entry.get("status") if entry.get("status") in ("done", "cancelled", "idle") else "done"
-    return scored
 
 
 class Session:
@@ -280,7 +106,7 @@ class Session:
         session, models = saved
         pipeline = self.app.pipeline
         pipeline.params.update({key: value for key, value in session["params"].items() if key in pipeline.params})
-        return pipeline._start("restore", lambda job: restore(pipeline, job, session, models))
+        return pipeline.start_job("restore", lambda job: restore(pipeline, job, session, models))
 
     # -- steps that ended, and writing ------------------------------------------------------------------------------
     def step_ended(self, step, argument, job):
@@ -319,8 +145,7 @@ class Session:
         """What the session is made of, cheaply compared each frame."""
         app, pipeline = self.app, self.app.pipeline
         return (id(pipeline.dataset), repr(self.source), repr(app.camera.source), pipeline.features_name,
-                pipeline._extracted,
-                id(pipeline.model), len(pipeline._runs), pipeline.run_shown, app.page,
+                pipeline.extracted, id(pipeline.model), len(pipeline.runs), pipeline.run_shown, app.page,
                 repr(sorted(pipeline.params.items())))
 
     def update(self):
@@ -337,7 +162,7 @@ class Session:
         signature = self._signature()
         if signature != self.written:
             self.written = signature
-            self.writer.save(*snapshot(app, self.source))
+            self.writer.save(*snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page], app.camera.source))
 
     def quit(self):
         """When the window closes: the last change written, and the writer done."""

@@ -12,11 +12,8 @@ import dataclasses
 
 import numpy as np
 
-from mlcore.image_engine.runs import KEPT
 
 SETS = {"train": "training set", "test": "test set"}
-# What the pipeline knows of the model of the data before an edit (its runs' KEPT, and which run shows).
-RESULTS = KEPT + ("_training", "run_shown")
 
 
 def other_set(split):
@@ -24,19 +21,23 @@ def other_set(split):
 
 
 class DataEdits:
-    """The edits of the dataset now loaded, newest last, each with what undoes it."""
+    """The edits of the dataset now loaded, newest last, each with what undoes it.
 
-    def __init__(self, app):
-        self.app = app
-        # (the pipeline's data before the edit, the dataset the edit made, what was done, the change as plain values)
+    `busy()` names what runs or waits (a job's name, "the queued steps"), or is None when the data may change.
+    """
+
+    def __init__(self, pipeline, say, busy):
+        self.pipeline = pipeline
+        self.say = say
+        self.busy = busy
+        # (the data before the edit: (dataset, features), the dataset the edit made, what was done, the change)
         self.done = []
-        # (the dataset an edit made, the model and scores of the data before it): what its undo brings back
+        # (the dataset an edit made, the results shown on the data before it): what its undo brings back
         self._results = []
 
     def _chain(self):
         """The edits that led to the dataset now loaded, oldest first (edits of another dataset are forgotten)."""
-        pipeline = self.app.pipeline
-        chain, current = [], pipeline.dataset if pipeline else None
+        chain, current = [], self.pipeline.dataset
         for entry in reversed(self.done):
             if entry[1] is current:
                 chain.append(entry)
@@ -44,12 +45,11 @@ class DataEdits:
         return list(reversed(chain))
 
     def _refused(self):
-        app = self.app
-        if app.pipeline.dataset is None:
+        if self.pipeline.dataset is None:
             return True
-        if app.busy or app.steps.waiting:
-            app.say(f"wait until {app.job.name if app.busy else 'the queued steps'} ends, then edit the data",
-                    problem=True)
+        running = self.busy()
+        if running:
+            self.say(f"wait until {running} ends, then edit the data", problem=True)
             return True
         return False
 
@@ -66,48 +66,37 @@ class DataEdits:
         `label` (its own when None). Its feature vector goes with it."""
         if self._refused():
             return
-        pipeline = self.app.pipeline
-        before = (pipeline.dataset, pipeline.train_features, pipeline.test_features, pipeline._extracted)
+        pipeline = self.pipeline
+        before = (pipeline.dataset, pipeline.features)
         image = (before[0].train if split == "train" else before[0].test)[index]
         change = {"split": split, "index": index, "id": image.id, "label": label, "to_split": to_split}
         after, what = apply_edit(before, change)
-        kept = {name: getattr(pipeline, name) for name in RESULTS} if pipeline.model is not None else None
-        self._use(*after)
+        kept = pipeline.results() if pipeline.model is not None else None
+        pipeline.use_data(*after)
         if kept is not None:
             self._results.append((after[0], kept))
         self.done.append((before, after[0], what, change))
-        self.app.say(f"{what} (U undoes it); train again to see the model on the edited data")
+        self.say(f"{what} (U undoes it); train again to see the model on the edited data")
 
     def undo(self):
         """Undo the last edit of the dataset now loaded."""
         chain = self._chain()
         if not chain:
-            self.app.say("nothing to undo: no edit of this dataset", problem=True)
+            self.say("nothing to undo: no edit of this dataset", problem=True)
             return
         if self._refused():
             return
         before, made, what, _ = chain[-1]
         self.done.remove(chain[-1])
-        self._use(*before)
+        self.pipeline.use_data(*before)
         kept = next((results for dataset, results in self._results if dataset is made), None)
         self._results = [entry for entry in self._results if entry[0] is not made]
         if kept is None:
-            self.app.say(f"undone: {what}")
+            self.say(f"undone: {what}")
             return
-        for name, value in kept.items():  # the data are as they were: so are the model and its scores
-            setattr(self.app.pipeline, name, value)
-        run = kept["run_shown"]
-        self.app.say(f"undone: {what}; the model trained on these data is back"
-                     + (f" (run {run + 1})" if run is not None else ""))
-
-    def _use(self, dataset, train_features, test_features, extracted):
-        """Make `dataset` the pipeline's, with its features; the model and scores of the other data go."""
-        pipeline = self.app.pipeline
-        pipeline._clear_results()
-        pipeline.dataset = dataset
-        if train_features is None or test_features is None:
-            train_features = test_features = extracted = None
-        pipeline.train_features, pipeline.test_features, pipeline._extracted = train_features, test_features, extracted
+        self.pipeline.bring_back(kept)  # the data are as they were: so are the model and its scores
+        self.say(f"undone: {what}; the model trained on these data is back"
+                 + (f" (run {kept.index + 1})" if kept.index is not None else ""))
 
     def changes(self):
         """The edits that made the dataset now loaded out of the one loaded, oldest first, as plain values."""
@@ -118,33 +107,33 @@ class DataEdits:
 
 
 def apply_edit(data, change):
-    """`data` (dataset, training features, test features, extractor) after `change`: (the new data, what was done).
+    """`data` (a dataset and its FeatureSet, or None) after `change`: (the new data, what was done).
 
     `change` says {"split", "index", "label", "to_split"}: image `index` leaves `split`; unless `to_split` is None,
     it joins the end of `to_split` with class `label` (its own when None). Its feature vector goes with it.
     """
-    dataset, train_features, test_features, extracted = data
+    dataset, features = data
     split, index, label, to_split = (change[key] for key in ("split", "index", "label", "to_split"))
     sets = {"train": list(dataset.train), "test": list(dataset.test)}
-    features = {"train": train_features, "test": test_features}
+    vectors = {"train": features.train, "test": features.test} if features is not None else None
     sample = sets[split].pop(index)
-    vector = features[split][index] if features[split] is not None else None
-    if features[split] is not None:
-        features[split] = np.delete(features[split], index, axis=0)
+    if vectors is not None:
+        vector = vectors[split][index]
+        vectors[split] = np.delete(vectors[split], index, axis=0)
     if to_split is None:
         what = f"deleted {SETS[split]} image of '{sample.label}'"
     else:
         moved = dataclasses.replace(sample, label=label or sample.label)
         sets[to_split].append(moved)
-        if features[to_split] is not None:
-            features[to_split] = np.concatenate([features[to_split], vector[None, :]])
+        if vectors is not None:
+            vectors[to_split] = np.concatenate([vectors[to_split], vector[None, :]])
         what = f"moved a {SETS[split]} image of '{sample.label}' to " + (
             f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}")
     classes = sorted(set(dataset.classes) | {s.label for s in sets["train"] + sets["test"]})
     made = dataclasses.replace(dataset, classes=classes, train=sets["train"], test=sets["test"])
-    if features["train"] is None or features["test"] is None:
-        features, extracted = {"train": None, "test": None}, None
-    return (made, features["train"], features["test"], extracted), what
+    if vectors is not None:
+        features = dataclasses.replace(features, train=vectors["train"], test=vectors["test"])
+    return (made, features), what
 
 
 def replay(data, changes):

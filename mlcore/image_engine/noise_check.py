@@ -3,7 +3,7 @@ test errors of the model shown, grouped by (true → predicted).
 
 The course asks students to tell a noisy model (its answer flips between copies a person would call the same)
 from a biased one (wrong the same way every time). The copies' features are computed through the pipeline's
-feature step, once per extractor, in a background job; each run's kept model answers them with `predict_proba`.
+feature extraction, once per extractor, in a background job; each run's model answers them with `predict_proba`.
 """
 
 from pathlib import Path
@@ -11,36 +11,28 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.image_engine.images import PipelineError, read_image
-from mlcore.jobs import Job
 from mlcore.ml.variations import changed_copies, error_groups, flips
 
 SPLIT_NAMES = {"train": "training", "test": "test"}
 NO_STORED = "stored vectors exist only for the dataset's own images, not for changed copies"
 
 
-class NoiseOrBias:
-    """The noise-or-bias part of `ImagePipeline` (which supplies `dataset`, `_runs`, `_features` and `_start`)."""
+class NoiseCheck:
+    """The last noise-or-bias check, and the grouped test errors of the run shown (grouped once per evaluation)."""
 
-    _noise_check = None  # the last check: what `noise_state` reports, with the copies' pictures
-    _errors_kept = (None, None, [])  # (dataset, predictions, groups): grouped once per evaluation
+    def __init__(self, extraction):
+        self.extraction = extraction
+        self._last = None  # the last check: what `state` reports, with the copies' pictures
+        self._errors_kept = (None, None, [])  # (dataset, predictions, groups)
 
-    def check_noise(self, source) -> Job:
-        """Every run's answers on `source` and its changed copies, in the background; `job.result` is the check.
+    def last(self, dataset):
+        """The last check, if it was made on `dataset`: its copies' names and pictures, every run's answers and
+        flips; else None."""
+        check = self._last
+        return check if check is not None and check["dataset"] is dataset else None
 
-        `source` is a dataset image as ("train" or "test", index), an RGB array, or the path of an image file.
-        """
-        return self._start("noise or bias", self._noise_step, source)
-
-    @property
-    def noise_check(self):
-        """The last check, if it was made on the dataset loaded now: its copies' names and pictures, every run's
-        answers and flips; else None."""
-        check = self._noise_check
-        return check if check is not None and check["dataset"] is self.dataset else None
-
-    def test_errors(self) -> list[dict]:
-        """The model's wrong answers on the test set, grouped by (true, predicted), largest group first."""
-        dataset, predicted = self.dataset, self.predictions.get("test")
+    def test_errors(self, dataset, predicted) -> list[dict]:
+        """The wrong answers `predicted` on `dataset`'s test set, grouped by (true, predicted), largest first."""
         kept_dataset, kept_predicted, groups = self._errors_kept
         if kept_dataset is dataset and kept_predicted is predicted:
             return groups
@@ -50,37 +42,38 @@ class NoiseOrBias:
         self._errors_kept = (dataset, predicted, groups)
         return groups
 
-    def noise_state(self) -> dict:
+    def state(self, dataset, predicted, run_shown) -> dict:
         """The check and the grouped test errors as plain values, for the state JSON."""
-        check = self.noise_check
+        check = self.last(dataset)
         shown = None if check is None else {key: check[key] for key in ("source", "item", "true", "copies", "runs")}
-        return {"check": shown, "errors_of_run": self.run_shown + 1 if self.run_shown is not None else None,
-                "test_errors": [{**group, "count": len(group["indices"])} for group in self.test_errors()]}
+        return {"check": shown, "errors_of_run": run_shown + 1 if run_shown is not None else None,
+                "test_errors": [{**group, "count": len(group["indices"])} for group in
+                                self.test_errors(dataset, predicted)]}
 
-    def _noise_step(self, job, source):
-        dataset = self.dataset
+    def step(self, job, source, dataset, runs):
+        """The check itself, on the job's thread: every run of `dataset` answers `source`'s changed copies."""
         if dataset is None:
             raise PipelineError("load a dataset first")
-        runs = [(row, kept) for row, kept, data in list(self._runs) if data is dataset]
+        runs = runs.of_dataset(dataset)
         if not runs:
             raise PipelineError("train a model first: the check compares the answers of every run")
         image, about, item, true = self._chosen(dataset, source)
         copies = changed_copies(image)
         pictures = [picture for _, picture in copies]
         vectors, answers = {}, []
-        for number, (row, kept) in enumerate(runs):
-            name = kept["_trained_on"]
-            job.report(number, len(runs), f"noise or bias: run {row['number']}, {name} features of the copies")
+        for count, run in enumerate(runs):
+            name, number = run.trained_on, run.row["number"]
+            job.report(count, len(runs), f"noise or bias: run {number}, {name} features of the copies")
             if name == "stored":
-                answers.append({"run": row["number"], "features": name, "skipped": NO_STORED})
+                answers.append({"run": number, "features": name, "skipped": NO_STORED})
                 continue
             if name not in vectors:
-                vectors[name] = self._features(job, name, pictures)
-            answers.append(_answers(row["number"], name, kept["model"], vectors[name]))
+                vectors[name] = self.extraction.vectors(job, name, pictures)
+            answers.append(_answers(number, name, run.model, vectors[name]))
         job.report(len(runs), len(runs), "noise or bias: done")
-        self._noise_check = {"dataset": dataset, "source": about, "item": item, "true": true,
-                             "copies": [name for name, _ in copies], "pictures": pictures, "runs": answers}
-        return self._noise_check
+        self._last = {"dataset": dataset, "source": about, "item": item, "true": true,
+                      "copies": [name for name, _ in copies], "pictures": pictures, "runs": answers}
+        return self._last
 
     @staticmethod
     def _chosen(dataset, source):

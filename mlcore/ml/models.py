@@ -293,3 +293,11 @@ class MLPRegressor(_MLP):
         """The predicted target of each sample, in the units of the y given to `fit`."""
         scaled = self._forward(X).cpu().numpy()[:, 0]
         return self.target_scaler_.inverse_transform(scaled)
+
+
+def mlp_from_settings(settings) -> MLPClassifier:
+    """An unfitted MLPClassifier made from the image classifier's settings (`mlcore.ml.settings.DEFAULTS`' keys):
+    what the engine trains when no sketch hands it a `build_model` of its own (a notebook, a script)."""
+    keys = ("hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size", "validation_split",
+            "seed")
+    return MLPClassifier(**{key: settings[key] for key in keys})
