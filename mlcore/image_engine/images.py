@@ -7,6 +7,7 @@ import numpy as np
 
 from mlcore.data import samples
 from mlcore.files import read_bytes
+from mlcore.pixels import as_rgb
 
 
 class PipelineError(Exception):
@@ -37,20 +38,7 @@ def read_image(source) -> np.ndarray:
 
 
 def _from_array(image):
-    if image.dtype != np.uint8:
-        raise PipelineError(f"the image is {image.dtype}, not uint8 RGB: pixels must be 0-255")
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    elif image.ndim == 3 and image.shape[2] == 4:
-        image = image[:, :, :3]
-    if image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
-        raise PipelineError(f"the image has shape {image.shape}, not H x W x 3 RGB")
-    return samples.fit_image(image)
-
-
-def ranked(model, probabilities) -> list[tuple[str, float]]:
-    """The model's classes with their probabilities, likeliest first."""
-    order = np.argsort(-probabilities, kind="stable")
-    return [(model.classes_[i], float(probabilities[i])) for i in order]
+    try:
+        return samples.fit_image(as_rgb(image))
+    except ValueError as problem:
+        raise PipelineError(f"the image {problem}") from None

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mlcore.image_engine.images import PipelineError, ranked
+from mlcore.image_engine.images import PipelineError
 from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix
+from mlcore.ml.models import ranked
 
 STORED_CANNOT_PREDICT = (
     "stored features exist only for the dataset's own images; choose another extractor to predict new images"

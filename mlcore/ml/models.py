@@ -301,3 +301,9 @@ def mlp_from_settings(settings) -> MLPClassifier:
     keys = ("hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size", "validation_split",
             "seed")
     return MLPClassifier(**{key: settings[key] for key in keys})
+
+
+def ranked(model, probabilities) -> list[tuple[str, float]]:
+    """A classifier's classes (`model.classes_`) with their `probabilities`, likeliest first."""
+    order = np.argsort(-np.asarray(probabilities), kind="stable")
+    return [(model.classes_[i], float(probabilities[i])) for i in order]
