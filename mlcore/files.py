@@ -1,6 +1,8 @@
-"""Reading a file with one clear sentence when it cannot be read, writing files so that a crash, a full disk or
-an interrupted write never leaves half a file behind, and the per-user cache folder where such files live."""
+"""Reading a file (or its JSON) with one clear sentence when it cannot be read, writing files so that a crash, a
+full disk or an interrupted write never leaves half a file behind, and the per-user cache folder where such files
+live."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -71,3 +73,37 @@ def read_bytes(path, what, error=OSError, count=-1):
         raise error(f"{path}: a folder, not {what}") from None
     except OSError as failure:
         raise error(f"{path}: cannot be read ({failure.strerror or failure})") from None
+
+
+MAX_DIGITS = 300  # a whole number longer than this is no coordinate, count or weight: a damaged or hostile file
+
+
+def _whole_number(text):
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number {len(text)} digits long")
+    return int(text)
+
+
+def parse_json(data, name, error=ValueError):
+    """JSON text or bytes parsed, every way it can fail turned into `error` with one sentence naming `name`.
+
+    Bytes are UTF-8, with or without a byte-order mark; empty text, text that is not UTF-8, JSON that is broken,
+    nested too deeply to read, or holds a whole number of hundreds of digits each say so in words.
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise error(f"{name}: not a JSON file (it is not UTF-8 text)") from None
+    data = data.removeprefix("\ufeff")
+    if not data.strip():
+        raise error(f"{name}: the file is empty")
+    try:
+        return json.loads(data, parse_int=_whole_number)
+    except json.JSONDecodeError as failure:
+        raise error(f"{name}: not valid JSON, the file may be truncated or corrupt "
+                    f"({failure.msg} at line {failure.lineno}, column {failure.colno})") from None
+    except RecursionError:
+        raise error(f"{name}: not readable (its JSON is nested too deeply)") from None
+    except ValueError as failure:  # a number too long
+        raise error(f"{name}: not readable ({failure})") from None

@@ -29,7 +29,7 @@ from mlcore.data.samples import (
     make_dataset,
     short_name,
 )
-from mlcore.files import write_atomically
+from mlcore.files import parse_json, write_atomically
 
 TRAINING_SET, TEST_SET = "trainingSet", "testSet"  # the course files' datasetName for each set
 
@@ -79,24 +79,8 @@ def _label(raw) -> str | None:
 
 def _load_json(data, source: str):
     """Parse JSON text or bytes, turning every way it can fail into one clear DatasetError."""
-    name = short_name(source) or "dataset"
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        if not bytes(data).strip():
-            raise DatasetError(f"{name}: the file is empty")
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DatasetError(f"{name}: not a JSON file (it is not UTF-8 text)") from None
-    if isinstance(data, str):
-        if not data.strip():
-            raise DatasetError(f"{name}: the file is empty")
-        try:
-            return json.loads(data)
-        except json.JSONDecodeError as err:
-            raise DatasetError(
-                f"{name}: not valid JSON, the file may be truncated or corrupt "
-                f"({err.msg} at line {err.lineno}, column {err.colno})"
-            ) from None
+    if isinstance(data, (bytes, bytearray, memoryview, str)):
+        return parse_json(data, short_name(source) or "dataset", DatasetError)
     return data
 
 

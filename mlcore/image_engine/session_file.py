@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.files import write_atomically
+from mlcore.files import parse_json, write_atomically
 from mlcore.ml import numpy_mlp
 
 VERSION = 1
@@ -111,7 +111,7 @@ def read_session(path):
     except (ValueError, EOFError, zipfile.BadZipFile, zlib.error):
         raise SessionError(f"the last session ({path}) is damaged (not a whole session file)") from None
     try:
-        session = json.loads(str(arrays.pop("session")))
+        session = parse_json(str(arrays.pop("session")), f"the last session ({path})", SessionError)
         if not isinstance(session, dict) or session.get("version") != VERSION:
             raise SessionError(f"the last session ({path}) was written by another version of this sketch")
         models = {name: numpy_mlp.NumpyMLP(_decode(value, arrays)) for name, value in session["models"].items()}
