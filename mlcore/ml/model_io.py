@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.files import read_bytes, write_atomically
+from mlcore.ml import features
 from mlcore.ml.models import ACTIVATIONS, MLPClassifier, MLPRegressor
 from mlcore.ml.scaling import MinMaxScaler
 
@@ -290,6 +291,10 @@ def _check_document(name: str, document) -> tuple[list, str, int, dict]:
         raise ModelFileError(f"{name}: tampered or damaged: 'extractor' is not a name")
     if not isinstance(feature_dim, int) or isinstance(feature_dim, bool) or feature_dim < 1:
         raise ModelFileError(f"{name}: tampered or damaged: 'feature_dim' is {feature_dim!r}")
+    width = features.dim(extractor) if extractor in features.EXTRACTORS else None
+    if width is not None and width != feature_dim:
+        raise ModelFileError(f"{name}: tampered or damaged: {extractor} gives {width} numbers, but the network "
+                             f"takes {feature_dim}")
     return classes, extractor, feature_dim, _check_params(name, document["params"])
 
 
