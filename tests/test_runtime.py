@@ -165,6 +165,96 @@ def test_a_broken_hook_is_shown_on_screen_and_the_sketch_goes_on(tmp_path):
     assert tuple(image.get_at((195, 98)))[:3] == (180, 20, 20)  # the red bar along the bottom
 
 
+HOSTED = '''
+WIDTH, HEIGHT = 200, 100
+
+
+class Host:
+    """What a sketch's host does for it: it draws, updates, reports, refuses a quit, and shows its view at twice
+    the size on the canvas's right half."""
+
+    def __init__(self):
+        self.frames, self.presses, self.keys = [], [], []
+
+    def update(self, frame_count):
+        self.frames.append(frame_count)
+
+    def draw(self, screen):
+        screen.fill((0, 0, 255))
+
+    def point_under(self, x, y):
+        return (x - 100) * 2, y * 2
+
+    def key_pressed(self, key):
+        self.keys.append(key)
+
+    def state(self):
+        return {"frames": self.frames, "presses": self.presses, "keys": self.keys}
+
+    def quitting(self):
+        return False  # nothing could be saved: the process ends with status 3
+
+
+app = Host()
+
+
+def mouse_pressed(x, y, button):
+    app.presses.append([x, y, button])
+'''
+HOST_ACTIONS = [{"type": "key_down", "key": "a", "after": 2}, {"type": "key_up", "key": "a"},
+                {"type": "mouse_down", "x": 150, "y": 40, "button": 1}, {"type": "mouse_up", "x": 150, "y": 40}]
+
+
+def test_the_hooks_a_sketch_leaves_out_come_from_its_host(tmp_path):
+    shot = tmp_path / "shot.png"
+    status, state, _ = run_tiny(tmp_path, HOST_ACTIONS, "--scale", "2", "--screenshot", shot, source=HOSTED)
+    assert status == 3  # the host's quitting() said that something was lost
+    assert state["keys"] == ["a"]
+    assert state["presses"] == [[100, 80, 1]]  # the click at (150, 40), in the host's own view
+    assert state["frames"] == list(range(len(state["frames"]))) and len(state["frames"]) > 4  # each frame's count
+    assert tuple(pygame.image.load(str(shot)).get_at((20, 20)))[:3] == (0, 0, 255)  # the host drew
+
+
+def test_a_hook_the_sketch_defines_overrides_its_hosts_and_may_call_it(tmp_path):
+    source = HOSTED + '''
+
+def key_pressed(key):
+    app.key_pressed(key.upper())
+
+
+def draw(screen):
+    app.draw(screen)
+    screen.fill((255, 0, 0), (0, 0, 10, 10))
+
+
+def quitting():
+    return None
+'''
+    shot = tmp_path / "shot.png"
+    status, state, _ = run_tiny(tmp_path, HOST_ACTIONS, "--screenshot", shot, source=source)
+    assert status == 0 and state["keys"] == ["A"]
+    image = pygame.image.load(str(shot))
+    assert tuple(image.get_at((5, 5)))[:3] == (255, 0, 0) and tuple(image.get_at((20, 20)))[:3] == (0, 0, 255)
+
+
+def test_the_host_is_the_canvas_before_the_app_and_never_sets_up():
+    class Host:
+        def __init__(self, name):
+            self.name = name
+
+        def draw(self, screen):
+            return self.name
+
+        def setup(self, args):
+            raise AssertionError("a host never stands in for setup")
+
+    both = {"canvas": Host("canvas"), "app": Host("app")}
+    assert hooks.find_hook(both, "draw")(None) == "canvas"
+    assert hooks.find_hook({"app": Host("app")}, "draw")(None) == "app"
+    assert hooks.find_hook(both, "setup") is None and hooks.find_hook(both, "update") is None
+    assert hooks.host_point(both, 3, 4) == (3, 4)  # a host without point_under: the canvas point itself
+
+
 # -- the command line ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sketch", ["classification", "regression", "image_classifier"])
@@ -221,7 +311,7 @@ def test_a_note_sketch_refuses_a_load_file_that_does_not_exist(tmp_path):
     ('{"type": "wait", "for": "training"}', '"for" can only be "idle", not "training"'),
     ('{"type": "wait", "for": "idle", "timeout_s": 0}', '"timeout_s" must be a number of seconds above 0, not 0'),
     ('{"type": "drop_file"}', 'drop_file needs a "path"'),
-    ('{"type": "key_down", "key": "a"', "not JSON"),
+    ('{"type": "key_down", "key": "a"', "not valid JSON"),
 ])
 def test_a_bad_replay_line_is_one_line_naming_its_number(tmp_path, line, wanted):
     replay = tmp_path / "lesson.jsonl"

@@ -19,43 +19,81 @@ def write(tmp_path, document, name="data.json"):
 
 
 def test_any_two_numeric_xs_and_any_note_key_in_ys(tmp_path):
-    path = write(tmp_path, {"data": [{"xs": {"mouseX": 100, "mouseY": 200}, "ys": {"note": "e"}},
-                                     {"xs": {"a": 300.5, "b": 150}, "ys": {"output0": "G"}}]})
+    path = write(
+        tmp_path,
+        {
+            "data": [
+                {"xs": {"mouseX": 100, "mouseY": 200}, "ys": {"note": "e"}},
+                {"xs": {"a": 300.5, "b": 150}, "ys": {"output0": "G"}},
+            ]
+        },
+    )
     samples, skipped, _ = read_samples(path, ANYWHERE)
     assert skipped == 0
     assert samples == [Sample(100, 200, "E", 329.63), Sample(300.5, 150, "G", 392.0)]
 
 
 def test_regression_takes_the_one_number_in_ys_under_any_name(tmp_path):
-    path = write(tmp_path, {"data": [{"xs": {"x": 100, "y": 200}, "ys": {"pitch": 300}},
-                                     {"xs": {"x": 120, "y": 200}, "ys": {"label": "E", "frequency": 329.63}}]})
+    path = write(
+        tmp_path,
+        {
+            "data": [
+                {"xs": {"x": 100, "y": 200}, "ys": {"pitch": 300}},
+                {"xs": {"x": 120, "y": 200}, "ys": {"label": "E", "frequency": 329.63}},
+            ]
+        },
+    )
     samples, skipped, _ = read_samples(path, ANYWHERE, wants_number=True)
     assert skipped == 0
     assert samples == [Sample(100, 200, "D", 300.0), Sample(120, 200, "E", 329.63)]
 
 
 def test_regression_says_what_it_found_when_ys_has_several_numbers_or_none(tmp_path):
-    path = write(tmp_path, {"data": [{"xs": {"x": 100, "y": 200}, "ys": {"hz": 300, "volume": 0.5}},
-                                     {"xs": {"x": 100, "y": 200}, "ys": {"label": "C"}},
-                                     {"xs": {"x": 100, "y": 200}, "ys": {"hz": True}}]})
+    path = write(
+        tmp_path,
+        {
+            "data": [
+                {"xs": {"x": 100, "y": 200}, "ys": {"hz": 300, "volume": 0.5}},
+                {"xs": {"x": 100, "y": 200}, "ys": {"label": "C"}},
+                {"xs": {"x": 100, "y": 200}, "ys": {"hz": True}},
+            ]
+        },
+    )
     samples, skipped, reasons = read_samples(path, ANYWHERE, wants_number=True)
     assert samples == [] and skipped == 3
-    assert reasons == {"2 numbers in ys (hz, volume), not one": 1, "0 numbers in ys (label), not one": 1,
-                       "0 numbers in ys (hz), not one": 1}
+    assert reasons == {
+        "2 numbers in ys (hz, volume), not one": 1,
+        "0 numbers in ys (label), not one": 1,
+        "0 numbers in ys (hz), not one": 1,
+    }
 
 
 def test_booleans_are_not_numbers_and_places_off_the_canvas_are_skipped(tmp_path):
-    path = write(tmp_path, {"data": [{"xs": {"x": True, "y": 200, "z": 300}, "ys": {"label": "C"}},
-                                     {"xs": {"x": 100, "y": 10}, "ys": {"label": "C"}},      # on the top bar
-                                     {"xs": {"x": -4, "y": 200}, "ys": {"label": "C"}},      # off the canvas
-                                     {"xs": {"x": 100, "y": 580}, "ys": {"label": "C"}}]})   # on the bottom bar
+    path = write(
+        tmp_path,
+        {
+            "data": [
+                {"xs": {"x": True, "y": 200, "z": 300}, "ys": {"label": "C"}},
+                {"xs": {"x": 100, "y": 10}, "ys": {"label": "C"}},  # on the top bar
+                {"xs": {"x": -4, "y": 200}, "ys": {"label": "C"}},  # off the canvas
+                {"xs": {"x": 100, "y": 580}, "ys": {"label": "C"}},
+            ]
+        },
+    )  # on the bottom bar
     samples, skipped, reasons = read_samples(path, ANYWHERE)
     assert samples == [Sample(200, 300, "C", 261.63)]  # the boolean is not x: the next two numbers are
     assert skipped == 3 and reasons == {"outside the canvas": 3}
 
 
-@pytest.mark.parametrize("content, why", [("[" * 100_000, "nested too deeply"), ("{", "not valid JSON"),
-                                          ('{"data": {}}', 'no "data" list'), ("\udcff", "not valid JSON")])
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ("{", "not valid JSON"),
+        ('{"data": {}}', 'no "data" list'),
+        ("\udcff", "not UTF-8"),
+    ],
+)
 def test_unreadable_files_are_one_sentence(tmp_path, content, why):
     path = tmp_path / "bad.json"
     path.write_bytes(content.encode("utf-8", "surrogateescape"))
@@ -68,8 +106,12 @@ def test_what_save_writes_is_what_ml5_load_data_reads(tmp_path):
     sample_files.save_samples(tmp_path / "out.json", samples, with_frequency=True)
     document = json.loads((tmp_path / "out.json").read_text())
     # ml5's loadData wants {"data": [{xs, ys}]}: numbers in xs, the outputs in ys under their names.
-    assert document == {"data": [{"xs": {"x": 100, "y": 200}, "ys": {"label": "E", "frequency": 329.63}},
-                                 {"xs": {"x": 300, "y": 400}, "ys": {"label": "G", "frequency": 392.0}}]}
+    assert document == {
+        "data": [
+            {"xs": {"x": 100, "y": 200}, "ys": {"label": "E", "frequency": 329.63}},
+            {"xs": {"x": 300, "y": 400}, "ys": {"label": "G", "frequency": 392.0}},
+        ]
+    }
     assert read_samples(tmp_path / "out.json", ANYWHERE, wants_number=True)[0] == samples
 
 
@@ -83,9 +125,16 @@ def test_a_pathological_load_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_the_regression_sketch_loads_a_file_with_its_own_key_names(tmp_path):
-    path = write(tmp_path, {"data": [{"xs": {"px": 200, "py": 300}, "ys": {"hertz": 440}},
-                                     {"xs": {"px": 400, "py": 300}, "ys": {"hertz": 261.63}},
-                                     {"xs": {"px": 400, "py": 5}, "ys": {"hertz": 261.63}}]})
+    path = write(
+        tmp_path,
+        {
+            "data": [
+                {"xs": {"px": 200, "py": 300}, "ys": {"hertz": 440}},
+                {"xs": {"px": 400, "py": 300}, "ys": {"hertz": 261.63}},
+                {"xs": {"px": 400, "py": 5}, "ys": {"hertz": 261.63}},
+            ]
+        },
+    )
     run = run_sketch("regression", key("a"), tmp_path, "--load", path)
     assert [(s["label"], s["target"]) for s in run.state["samples"]] == [("A", 440.0), ("C", 261.63)]
     assert any("1 entries skipped: 1 outside the canvas" in m for m in run.state["messages"])
@@ -99,8 +148,9 @@ def test_two_sessions_in_one_folder_keep_both_and_load_last_opens_the_newest(tmp
     assert len(autosaves) == 2
     labels = sorted([entry["ys"]["label"] for entry in json.loads(path.read_text())["data"]] for path in autosaves)
     assert labels == [["C"], ["E", "E"]]
-    again = run_sketch("classification", key("a"), tmp_path / "later", "--load", "last",
-                       env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    again = run_sketch(
+        "classification", key("a"), tmp_path / "later", "--load", "last", env={"XDG_DATA_HOME": str(tmp_path / "data")}
+    )
     assert [s["label"] for s in again.state["samples"]] == []  # another folder: its own autosaves (none)
     again = run_sketch("classification", key("a"), tmp_path, "--load", "last")
     assert [s["label"] for s in again.state["samples"]] == ["E", "E"]

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore.files import write_atomically
+from mlcore.files import parse_json, write_atomically
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20
@@ -77,14 +77,11 @@ def _output(ys, wants_number, octave):
 def read_samples(path, fits, wants_number=False, octave=4):
     """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons)."""
     try:
-        with open(path, encoding="utf-8") as file:
-            document = json.load(file)
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as error:
         raise SampleFileError(error.strerror or str(error)) from None
-    except RecursionError:
-        raise SampleFileError("not an ml5 data file (nested too deeply to read)") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SampleFileError(f"not valid JSON ({error})") from None
+    document = parse_json(data, Path(path).name, SampleFileError)
     entries = document.get("data") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise SampleFileError('not an ml5 data file (no "data" list)')

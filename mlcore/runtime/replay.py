@@ -10,6 +10,7 @@ import math
 import time
 
 from mlcore import jobs
+from mlcore.files import parse_json, read_bytes
 from mlcore.runtime.inputs import frames, mouse
 
 ACTIONS = ("key_down", "key_up", "mouse_down", "mouse_up", "mouse_move", "drop_file", "wait")
@@ -26,14 +27,13 @@ def read_actions(path, key_code):
     `key_code` turns a key name into pygame's code and raises ValueError for a name it does not know.
     """
     actions = []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                action = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ReplayError(f"{path}, line {number}: not JSON ({error.msg})") from None
+    try:
+        text = read_bytes(path, "a replay file", ReplayError).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReplayError(f"{path}: not a replay file (it is not UTF-8 text)") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            action = parse_json(line, f"{path}, line {number}", ReplayError)
             problem = action_problem(action, key_code)
             if problem:
                 raise ReplayError(f"{path}, line {number}: {problem}")
