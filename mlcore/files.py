@@ -5,6 +5,7 @@ live."""
 import json
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -107,3 +108,50 @@ def parse_json(data, name, error=ValueError):
         raise error(f"{name}: not readable (its JSON is nested too deeply)") from None
     except ValueError as failure:  # a number too long
         raise error(f"{name}: not readable ({failure})") from None
+
+
+def write_new(folder, stem, suffix, content) -> Path:
+    """Write `content` (as `write_atomically` takes it) to a new file in `folder`: `stem + suffix`, else
+    `stem-2 + suffix`, `stem-3 + suffix`… Its name is claimed first (created empty, exclusively), so any number of
+    programs writing at the same moment each get a file of their own; an OSError leaves no file behind."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while True:
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            number += 1
+            continue
+        try:
+            write_atomically(path, content)
+        except BaseException:
+            _remove_quietly(path)
+            raise
+        return path
+
+
+STALE_SECONDS = 300  # a temporary file this old was left by a write that was killed: no write takes so long
+
+
+def remove_stale_parts(folder, prefix, now=None):
+    """Remove the temporary files (`.NAME.xxxx.part`) that killed writes of files named `prefix…` left in
+    `folder` more than STALE_SECONDS ago; how many were removed."""
+    now = time.time() if now is None else now
+    removed = 0
+    for part in Path(folder).glob(f".{prefix}*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_SECONDS:
+                part.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _remove_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

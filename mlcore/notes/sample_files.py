@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore.files import parse_json, write_atomically
+from mlcore.files import parse_json, remove_stale_parts, write_atomically, write_new
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20
@@ -117,19 +117,19 @@ def autosave_folders():
 
 
 def autosave(samples, sketch, with_frequency):
-    """Write this session's samples to a new file named by date and time; returns its path, or None."""
+    """Write this session's samples to a new file named by date and time; returns its path, or None.
+
+    The name is claimed before it is written (`files.write_new`): sketches quitting in the same second in one
+    folder each keep their own file. Temporary files that an earlier, killed autosave left are removed.
+    """
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    content = json.dumps(to_ml5(samples, with_frequency), indent=1)
     for folder in autosave_folders():
-        path = folder / f"{sketch}-autosave-{stamp}.json"
-        number = 1
-        while path.exists():  # two sessions quitting in the same second keep both
-            number += 1
-            path = folder / f"{sketch}-autosave-{stamp}-{number}.json"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            save_samples(path, samples, with_frequency)
+            path = write_new(folder, f"{sketch}-autosave-{stamp}", ".json", content)
         except OSError:
             continue
+        remove_stale_parts(folder, f"{sketch}-autosave-")
         _prune(folder, sketch)
         return path
     return None

@@ -1,0 +1,61 @@
+"""Sketches quitting together in one folder each keep their own autosave, and killed autosaves leave nothing.
+
+Ten processes write their autosave in the same second (they wait for one moment to start), as ten windows of a
+class closing together would; every one of their samples must be found afterwards, each in its own file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mlcore.files import STALE_SECONDS, remove_stale_parts
+from mlcore.notes import sample_files
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITER = """
+import sys, time
+from mlcore.notes.sample_files import Sample, autosave
+number, start, count = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+samples = [Sample(float(number), float(i), "C", 261.63) for i in range(count)]
+while time.time() < start:
+    time.sleep(0.001)
+print(autosave(samples, "classification", True))
+"""
+
+
+def test_ten_sketches_quitting_at_once_each_keep_their_samples(tmp_path):
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp_path / "data")}
+    start = time.time() + 3.0  # every process is running (imports done) before this moment
+    processes = [subprocess.Popen([sys.executable, "-c", WRITER, str(number), str(start), "2000"], cwd=tmp_path,
+                                  env=environment, stdout=subprocess.PIPE, text=True) for number in range(10)]
+    paths = [process.communicate(timeout=120)[0].strip() for process in processes]
+    assert all(process.returncode == 0 for process in processes)
+    assert len(set(paths)) == 10, paths
+    found = {}
+    for path in tmp_path.glob("classification-autosave-*.json"):
+        for entry in json.loads(path.read_text())["data"]:
+            found.setdefault(entry["xs"]["x"], set()).add(entry["xs"]["y"])
+    assert sorted(found) == [float(number) for number in range(10)]
+    assert all(len(ys) == 2000 for ys in found.values())
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_temporary_files_of_killed_autosaves_are_removed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / ".classification-autosave-20261204-231357.json.1a2b3c4d.part"
+    fresh = tmp_path / ".classification-autosave-20261204-231358.json.5e6f7a8b.part"
+    other = tmp_path / ".someone-else.json.1a2b3c4d.part"
+    for path in (old, fresh, other):
+        path.write_bytes(b"")
+    long_ago = time.time() - STALE_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    path = sample_files.autosave([sample_files.Sample(1.0, 2.0, "C", 261.63)], "classification", True)
+    assert path is not None and path.parent == tmp_path
+    assert not old.exists() and fresh.exists() and other.exists()  # a write in progress and others' files stay
+    assert remove_stale_parts(tmp_path, "someone-else") == 1 and not other.exists()
