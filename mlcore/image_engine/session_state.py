@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mlcore.data.collection import CollectionError, open_collection
 from mlcore.data.course import course_name
+from mlcore.files import remove_stale_parts
 from mlcore.image_engine.edits import replay
 from mlcore.image_engine.images import PipelineError
 from mlcore.image_engine.run import Run, RunsTable
@@ -56,6 +57,7 @@ class SessionWriter:
 
     def __init__(self, path):
         self.path = path
+        remove_stale_parts(Path(path).parent, Path(path).name)  # what a write killed in an earlier run left
         self.error = ""  # why the last write failed, in one line; "" once one succeeds
         self._pending = None
         self._thread = None
