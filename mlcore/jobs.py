@@ -27,6 +27,16 @@ class Cancelled(Exception):
     """Raised inside a job's function to stop early when the job was cancelled."""
 
 
+class StopFlag:
+    """A `should_stop()` function seen as the `threading.Event` that `features.extract` and `load_dataset` poll."""
+
+    def __init__(self, should_stop=None):
+        self.should_stop = should_stop or (lambda: False)
+
+    def is_set(self):
+        return bool(self.should_stop())
+
+
 class Job:
     """One piece of background work: status, progress, result or error."""
 

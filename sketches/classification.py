@@ -37,6 +37,7 @@ COLOURS = {                   # one colour per note (red, green, blue); these st
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
 
+# The canvas draws each frame, shows the popup and the maps, and saves on quit (write a draw(screen) here to add to it).
 canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS)
 network = None
 
@@ -55,17 +56,9 @@ def epoch_done(epoch, logs):
 
 def setup(args):
     global network
-    canvas.start(args)
+    canvas.start(args)  # sound, --load, --seed, and the process the networks train in (torch loads there)
     network = new_network()
     canvas.use(network)
-
-
-def update():
-    canvas.update()  # passes each finished epoch to epoch_done
-
-
-def draw(screen):
-    canvas.draw(screen)
 
 
 def key_pressed(key):
@@ -73,10 +66,10 @@ def key_pressed(key):
     if key == "t" and canvas.ready_to_train():
         # Step 3: a fresh network learns every sample, in the background (the canvas stays alive).
         network = new_network()
+        canvas.use(network)  # shown from now on; it trains in the canvas's process, so the window never waits
         for sample in canvas.samples:
             network.add_data([sample.x, sample.y], sample.note)
         network.train(EPOCHS, epoch_done)
-        canvas.use(network)
     elif key == "r":
         # A new, untrained network: back to collecting. The samples stay.
         network = new_network()
@@ -87,8 +80,7 @@ def key_pressed(key):
 
 
 def mouse_pressed(x, y, button):
-    x, y = canvas.point_under(x, y)  # the place on the canvas (the training popup may have shrunk the view)
-    if button != 1 or not canvas.inside(x, y):
+    if button != 1 or not canvas.inside(x, y):  # a left click on the drawing area, not on the bars
         return
     if not network.trained:
         # Step 2: collect. One sample is a place (x, y) and the note held down; hear it.
@@ -99,18 +91,6 @@ def mouse_pressed(x, y, button):
         label, confidence = network.classify([x, y])[0]
         canvas.show_prediction(x, y, label=label, confidence=confidence)
         canvas.play(label)
-
-
-def state():
-    return canvas.state()
-
-
-def notice(text, seconds, error):
-    canvas.say(text, seconds, error)  # the runtime's news (a window made smaller to fit, a reload): on the bar
-
-
-def quitting():
-    return canvas.autosave()  # unsaved samples go to a file; False (no folder can be written) asks before closing
 
 
 if __name__ == "__main__":

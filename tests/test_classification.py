@@ -176,11 +176,18 @@ def test_hundreds_of_random_events_do_not_crash_or_freeze(tmp_path):
             else:
                 actions += click(x, y, after=int(rng.integers(0, 3)), button=int(rng.choice([1, 1, 1, 3])))
     actions.append({"type": "key_down", "key": "space", "after": 30})
+    storm = sum(a.get("after", 1) for a in actions)
+    # Then a student's hand again: every key let go, R, and a C placed on the drawing area.
+    actions += [{"type": "key_up", "key": name} for name in keys]
+    actions += key("r") + [{"type": "wait", "until": {"mode": "collecting"}, "timeout_s": 60}]
+    actions += cluster("c", [(100, 100)])
     run = run_sketch("classification", actions, tmp_path, "--seed", "0")
     assert run.returncode == 0, run.output
     # The loop kept drawing to the end: every action's frames were stepped through.
-    assert run.state["timing"]["frames"] >= sum(a.get("after", 1) for a in actions)
-    assert run.state["mode"] in ("collecting", "training", "predicting")
+    assert run.state["timing"]["frames"] >= storm
+    # …and the sketch still answers as it should: a new network, collecting, the click heard and kept as a C.
+    assert run.state["mode"] == "collecting" and run.state["training"]["status"] == "idle"
+    assert run.state["samples"][-1]["label"] == "C" and run.state["sounds"][-1]["note"] == "C"
 
 
 def test_quitting_in_the_middle_of_training_exits_cleanly(tmp_path):

@@ -30,8 +30,11 @@ def line_of(source, text):
 
 
 def test_a_failing_draw_keeps_the_last_good_frame_under_a_red_bar_and_the_samples_are_autosaved(tmp_path):
-    sketch, source = student_copy(tmp_path, [("    canvas.draw(screen)\n",
-                                              "    canvas.draw(screen)\n    scale = 1 / (3 - len(canvas.samples))\n")])
+    # The student's own draw(), over the canvas's: it draws the canvas, then fails from the third sample on.
+    sketch, source = student_copy(tmp_path, [('if __name__ == "__main__":\n',
+                                              "def draw(screen):\n    canvas.draw(screen)\n"
+                                              "    scale = 1 / (3 - len(canvas.samples))\n\n\n"
+                                              'if __name__ == "__main__":\n')])
     run = run_sketch(sketch, cluster("c", POINTS) + key("escape"), sketch.parent)
     assert run.returncode == 1, run.output
     line = line_of(source, "    scale = 1 / (3 - len(canvas.samples))")

@@ -9,9 +9,10 @@
 For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it. In a notebook,
 `network.train(50).wait()` blocks until the training ends (and calls the hooks on the way).
 
-Training runs on a thread of this process, with torch; `train_in_a_process()` sends every later training to a
-process of its own instead (`mlcore.ml.trainer_process`), and the trained network comes back as numpy arrays, so
-that a window showing it never loads torch.
+Training, saving and loading run on a thread, through the network's `worker`: by default `InProcess()` (torch in
+this process); a window hands its networks a `TrainerProcess` instead (`mlcore.ml.trainer_process`: the note
+canvas sets `network.worker` when it is given the network), and the trained network comes back as numpy arrays,
+so that the window showing it never loads torch.
 
 The hooks run on the thread that calls `update()` (a sketch's frame loop), never on the training thread, so a
 student's `print` or a change to a global happens where the student expects, between two frames.
@@ -23,7 +24,8 @@ import time
 import numpy as np
 
 from mlcore.jobs import Job
-from mlcore.ml.models import MLPClassifier, MLPRegressor
+from mlcore.ml.in_process import InProcess
+from mlcore.ml.models import MLPClassifier, MLPRegressor, ranked
 
 TASKS = {"classification": MLPClassifier, "regression": MLPRegressor}
 MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file (an image model's is its extractor)
@@ -31,24 +33,18 @@ MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file 
 
 class NetworkFileError(ValueError):
     """A model file made for something else than this network; the message says what, for the screen."""
-_trainer = None  # None: train on a thread of this process
+
+
 WAITING = "T: training starts when the network library is ready…"  # the top bar, until torch is loaded
 
 
-def train_in_a_process():
-    """From now on, train in a separate process (started now, so torch loads while the student collects)."""
-    global _trainer
-    from mlcore.ml.trainer_process import shared_trainer
-
-    _trainer = shared_trainer()
-    return _trainer
-
-
 class NeuralNetwork:
-    """A small network, its data, and its training in the background."""
+    """A small network, its data, and its training in the background.
+
+    `worker` trains, saves and loads (`InProcess()` when None); it may be set later, before `train`."""
 
     def __init__(self, task="classification", hidden_layers=(16,), activation="relu", learning_rate=0.05,
-                 batch_size=16, validation_split=0.2, input_bounds=None, seed=None):
+                 batch_size=16, validation_split=0.2, input_bounds=None, seed=None, worker=None):
         if task not in TASKS:
             raise ValueError(f"task must be 'classification' or 'regression', not {task!r}")
         self.task = task
@@ -56,6 +52,7 @@ class NeuralNetwork:
                             batch_size=batch_size, validation_split=validation_split, input_bounds=input_bounds,
                             seed=seed)
         TASKS[task](**self.options)  # a bad option (an unknown activation…) is refused now, not in the background
+        self.worker = worker if worker is not None else InProcess()
         self.inputs, self.outputs = [], []
         self.epochs = None
         self.seconds = None      # wall time from `train` to the trained network
@@ -83,7 +80,7 @@ class NeuralNetwork:
         self.epochs = epochs
         self.history = history = {}
         self._epoch_hook, self._done_hook = epoch_done, done
-        task, options, trainer = self.task, dict(self.options), _trainer
+        model, worker = TASKS[self.task](epochs=epochs, **self.options), self.worker
         inputs, outputs, progress = np.array(self.inputs), list(self.outputs), self._progress
 
         def work(job):
@@ -94,15 +91,8 @@ class NeuralNetwork:
                 job.report(epoch)
 
             job.report(0, epochs, WAITING)
-            if trainer is not None:
-                return trainer.fit(task, options, epochs, inputs, outputs, epoch_ended, lambda: job.cancelled,
-                                   on_ready=lambda: job.report(0, epochs, "training"),
-                                   on_wait=lambda seconds: job.report(0, epochs, f"{WAITING} {seconds} s"))
-            import torch  # noqa: F401  (first use: seconds, off the draw loop)
-
-            job.report(0, epochs, "training")
-            model = TASKS[task](epochs=epochs, **options)
-            return model.fit(inputs, outputs, on_epoch=epoch_ended, should_stop=lambda: job.cancelled)
+            return worker.fit(model, inputs, outputs, on_epoch=epoch_ended, should_stop=lambda: job.cancelled,
+                              on_wait=lambda seconds: job.report(0, epochs, f"{WAITING} {seconds} s"))
 
         self.job = Job("training", work).start()
         return self
@@ -133,14 +123,10 @@ class NeuralNetwork:
         """Write the trained network (weights and settings) to a model file, in the background (ml5's `save`)."""
         if self.model is None:
             raise NetworkFileError("train the network before saving it")
-        model, task, options, trainer = self.model, self.task, dict(self.options), _trainer
+        model, worker = self.model, self.worker
 
         def work(job):
-            if trainer is not None:
-                return trainer.save(path, task, options, model)
-            from mlcore.ml.model_io import save_model
-
-            return str(save_model(path, model, extractor=MODEL_INPUTS))
+            return worker.save_model(path, model, extractor=MODEL_INPUTS)
 
         self.file_job = Job("saving", work).start()
         return self
@@ -150,15 +136,10 @@ class NeuralNetwork:
 
         A file made for another task or another shape of network is refused with a message (`file_job.error`).
         """
-        trainer, wanted = _trainer, self
+        worker, wanted = self.worker, self
 
         def work(job):
-            if trainer is not None:
-                model, metadata = trainer.load(path)
-            else:
-                from mlcore.ml.model_io import load_model
-
-                model, metadata = load_model(path)
+            model, metadata = worker.load_model(path)
             wanted._check_file(metadata)
             return model
 
@@ -240,9 +221,7 @@ class NeuralNetwork:
 
     def classify(self, inputs):
         """Labels with their confidence, most likely first, for one list of inputs."""
-        probabilities = self.model.predict_proba([inputs])[0]
-        order = np.argsort(-probabilities)
-        return [(self.model.classes_[i], float(probabilities[i])) for i in order]
+        return ranked(self.model, self.model.predict_proba([inputs])[0])
 
     def predict(self, inputs):
         """The predicted number for one list of inputs (regression)."""

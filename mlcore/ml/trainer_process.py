@@ -22,6 +22,7 @@ from pathlib import Path
 
 from mlcore.files import cache_dir, write_atomically
 from mlcore.jobs import Cancelled
+from mlcore.ml.models import MLPClassifier, MLPRegressor
 from mlcore.ml.numpy_mlp import NumpyMLP
 
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -97,22 +98,18 @@ class TrainerProcess:
         for waiting in list(self._waiting.values()):
             waiting.put(("failed", None, "the training process stopped unexpectedly"))
 
-    def fit(self, task, options, epochs, inputs, outputs, on_epoch, should_stop, on_ready=None, groups=None,
-            on_wait=None):
-        """Train in the child; `on_epoch(epoch, logs)` as epochs end. Returns the trained `NumpyMLP`.
+    def fit(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None, on_wait=None):
+        """Train `model` (an unfitted MLPClassifier or MLPRegressor: its settings travel, not the object) in the
+        child; `on_epoch(epoch, logs)` as epochs end, `should_stop()` ends it after the current epoch. Returns the
+        trained network as a `NumpyMLP`.
 
         `on_wait(seconds)`, until the training starts: about how long until torch is loaded in the child."""
-        return self._ask("train", (task, options, epochs, inputs, outputs, groups), on_epoch, should_stop, on_ready,
-                         on_wait=on_wait)
+        if type(model) not in (MLPClassifier, MLPRegressor):
+            raise TypeError(f"a {type(model).__name__} cannot travel to the training process: train it with InProcess")
+        return self._ask("train", (type(model).__name__, model.settings(), inputs, outputs, groups), on_epoch,
+                         should_stop, on_wait=on_wait)
 
-    def fit_model(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None, on_wait=None):
-        """Train an unfitted MLPClassifier or MLPRegressor (its settings travel, not the object); the trained
-        network comes back as a `NumpyMLP`."""
-        task = "regression" if getattr(model, "OUTPUT", "") == "sigmoid" else "classification"
-        options = model.settings()
-        epochs = options.pop("epochs")
-        return self.fit(task, options, epochs, inputs, outputs, on_epoch or (lambda epoch, logs: None), should_stop,
-                        groups=groups, on_wait=on_wait)
+    fit_model = fit  # the image engine's older name, until it calls `fit`
 
     def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
                 should_stop=lambda: False, on_wait=None):
@@ -121,28 +118,23 @@ class TrainerProcess:
         return self._ask("extract", (name, images, stored, cache_folder, device), progress=progress,
                          should_stop=should_stop or (lambda: False), on_wait=on_wait)
 
-    def save(self, path, task, options, model, extractor="canvas", classes=None):
-        """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format); returns the path."""
-        return self._ask("save", (str(path), task, options, model.exported, extractor, classes))
+    def save_model(self, path, model, classes=None, extractor=""):
+        """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format), with its classes and
+        what its inputs are (`extractor`); returns the path as text."""
+        return self._ask("save", (str(path), model.settings(), model.exported, extractor, classes))
 
-    def save_model(self, path, model, classes, extractor):
-        """Save an image classifier's trained `NumpyMLP` with its classes and extractor; returns the path."""
-        return self.save(path, "classification", model.settings(), model, extractor, classes)
-
-    def load(self, path):
+    def load_model(self, path):
         """(NumpyMLP, metadata) of a model file; a file that cannot be used raises TrainingError with why."""
         return self._ask("load", (str(path),))
 
-    load_model = load
-
-    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, on_ready=None, progress=None,
-             on_wait=None):
+    def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, progress=None, on_wait=None):
         self.start()
         request = next(self._ids)
         messages = self._waiting[request] = queue.Queue()
         try:
             self._send((kind, request, *arguments))
-            return self._follow(request, messages, on_epoch, should_stop, on_ready, progress, on_wait)
+            return self._follow(request, messages, on_epoch or (lambda epoch, logs: None), should_stop, progress,
+                                on_wait)
         except BaseException:
             if self.process.poll() is None:
                 self._send(("cancel", request))
@@ -150,7 +142,7 @@ class TrainerProcess:
         finally:
             del self._waiting[request]
 
-    def _follow(self, training, messages, on_epoch, should_stop, on_ready, progress, on_wait=None):
+    def _follow(self, training, messages, on_epoch, should_stop, progress, on_wait=None):
         asked_to_stop = started = False
         while True:
             if should_stop() and not asked_to_stop:  # checked between messages too: they may never pause
@@ -164,9 +156,7 @@ class TrainerProcess:
                 continue
             kind = message[0]
             started = True  # the child has taken the request: torch is loaded
-            if kind == "started" and on_ready is not None:
-                on_ready()
-            elif kind == "epochs":
+            if kind == "epochs":
                 for epoch, logs in message[2]:
                     on_epoch(epoch, logs)
             elif kind == "progress" and progress is not None:
@@ -252,14 +242,13 @@ def main():
 def _answer(kind, number, arguments, send, cancelled):
     """Do one request in the child; the message that answers it."""
     from mlcore.ml.model_io import load_model, save_model
-    from mlcore.ml.models import MLPClassifier, MLPRegressor
     from mlcore.ml.numpy_mlp import export, restore
 
-    models = {"classification": MLPClassifier, "regression": MLPRegressor}
+    models = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
     if kind == "train":
-        task, options, epochs, inputs, outputs, groups = arguments
+        name, settings, inputs, outputs, groups = arguments
         send(("started", number))
-        model = models[task](epochs=epochs, **options)
+        model = models[name](**settings)
         epochs_ended = _EpochsInFrames(number, send)
         model.fit(inputs, outputs, on_epoch=epochs_ended, should_stop=lambda: number in cancelled, groups=groups)
         epochs_ended.flush()
@@ -267,8 +256,8 @@ def _answer(kind, number, arguments, send, cancelled):
     if kind == "extract":
         return _extract(number, arguments, send, cancelled)
     if kind == "save":
-        path, task, options, exported, extractor, classes = arguments
-        model = restore(exported, models[task](**options))
+        path, settings, exported, extractor, classes = arguments
+        model = restore(exported, (MLPClassifier if exported["classes"] else MLPRegressor)(**settings))
         return ("saved", number, str(save_model(path, model, classes, extractor=extractor)))
     model, metadata = load_model(arguments[0])
     return ("loaded", number, export(model), metadata)

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pygame
 
-from mlcore.ml.neural_network import train_in_a_process
+from mlcore.ml.trainer_process import shared_trainer
 from mlcore.notes import pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.bars import draw_bars
@@ -28,7 +28,10 @@ BOTTOM_BAR = 34
 
 
 class NoteCanvas(CanvasFiles):
-    """A canvas where notes are placed, heard, learnt and predicted. `task` is 'classification' or 'regression'."""
+    """A canvas where notes are placed, heard, learnt and predicted. `task` is 'classification' or 'regression'.
+
+    The sketch's host: the runtime calls its `draw`, `update`, `state`, `notice` and `quitting` for the sketch,
+    and gives the mouse hooks the place `point_under` the pointer."""
 
     def __init__(self, task, width, height, octave=4, colours=None, sketch=None):
         self.task = TASKS[task]()
@@ -53,7 +56,8 @@ class NoteCanvas(CanvasFiles):
         self.messages = []       # (text, until, is_error) shown now
         self.message_log = []    # everything said, for the state JSON
         self.unsaved = False
-        self.trainer = None
+        self.worker = None       # the training process that every network of the sketch trains in
+        self.training_shown = None  # the training job whose start opened the popup
         self.model_file = None
         self.speaker = None
         self.seed = None
@@ -67,7 +71,7 @@ class NoteCanvas(CanvasFiles):
     def start(self, args):
         """The training process (torch loads there while the student collects), sound, --seed, --load and
         --load-model."""
-        self.trainer = train_in_a_process()  # starting a process takes milliseconds; loading torch is its own job
+        self.worker = shared_trainer()  # starting a process takes milliseconds; loading torch is its own job
         self.seed = args.seed
         self.model_file = getattr(args, "load_model", None)
         if getattr(args, "projector", False) and theme.current().name != "projector":
@@ -80,10 +84,13 @@ class NoteCanvas(CanvasFiles):
             self.load(args.load)
 
     def use(self, network):
-        """Show `network` from now on (a training one gets the popup); a training of the one before stops."""
+        """Show `network` from now on, and have it train in the canvas's process (torch stays out of the window);
+        a training of the one before stops. The popup opens when a training starts."""
         if self.network is not None and self.network is not network:
             self.network.stop()
         self.network = network
+        if self.worker is not None:
+            network.worker = self.worker
         if self.model_file:  # --load-model: the sketch's first network takes the saved weights
             network.load(self.model_file)
             self.model_file = None
@@ -91,9 +98,7 @@ class NoteCanvas(CanvasFiles):
         self.map.forget()
         if not network.trained:
             self.runs.forget_current()
-        if network.training:
-            self.epochs = network.epochs
-            self.show_popup = True
+        self._show_training()
 
     @property
     def mode(self):
@@ -148,7 +153,8 @@ class NoteCanvas(CanvasFiles):
 
     # -- samples, sound, predictions ------------------------------------------------------------------------------
     def inside(self, x, y):
-        """True on the drawing area (not on the bars). Give it the place `point_under` a click."""
+        """True on the drawing area (not on the bars): the runtime gives the mouse hooks the place `point_under`
+        the pointer."""
         return 0 <= x < self.width and self.top <= y < self.bottom
 
     def frequency(self, note):
@@ -187,6 +193,7 @@ class NoteCanvas(CanvasFiles):
         network = self.network
         if network is None:
             return
+        self._show_training()
         job = network.job
         if job is not None and job.status == "failed" and not getattr(job, "reported", False):
             job.reported = True
@@ -197,10 +204,26 @@ class NoteCanvas(CanvasFiles):
             self.show_popup = False  # the whole canvas is for predictions now; P brings the curves back
             self.say("trained: click to hear what the network predicts (P shows the curves)")
 
+    def _show_training(self):
+        """A training that has just started gets the popup, with its curves."""
+        network = self.network
+        if network.training and network.job is not self.training_shown:
+            self.training_shown = network.job
+            self.epochs = network.epochs
+            self.show_popup = True
+
+    def notice(self, text, seconds, error):
+        """The runtime's news (a window made smaller to fit, a reload): on the canvas's own message bar."""
+        self.say(text, seconds, error)
+
+    def quitting(self):
+        """Unsaved samples go to a file; False (no folder can be written) asks before closing."""
+        return self.autosave()
+
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "message_log", "unsaved", "trainer", "speaker"):
+                     "messages", "message_log", "unsaved", "worker", "training_shown", "speaker"):
             setattr(self, name, getattr(old, name))
         kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
         self.shown_from = old.shown_from if kept else len(self.predictions)

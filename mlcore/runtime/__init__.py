@@ -17,10 +17,10 @@ Hooks are found by name and given only the arguments they ask for:
 
     setup(args)                      once, before the first frame (args: the parsed command line)
     draw(screen)                     every frame; screen is the canvas, WIDTH × HEIGHT, whatever the window's size
-    update(dt)                       every frame before draw; dt in seconds
+    update(dt, frame_count)          every frame before draw; dt in seconds, frame_count the frames drawn so far
     key_pressed(key, unicode, mod)   key is pygame.key.name's name: "a", "space", "backspace"…
     key_released(key)
-    mouse_pressed(x, y, button)      canvas coordinates; 1 left, 2 middle, 3 right
+    mouse_pressed(x, y, button)      canvas coordinates (the host's, below); 1 left, 2 middle, 3 right
     mouse_released(x, y, button)
     mouse_moved(x, y, buttons)
     mouse_wheel(x, y, dy)
@@ -31,6 +31,14 @@ Hooks are found by name and given only the arguments they ask for:
                                      for a second one, and the process then exits with status 3
     reloaded(old_module)             after the sketch's file was saved and its new code took over (below)
     arguments(parser)                add the sketch's own command-line options to an argparse parser
+    notice(text, seconds, error)     the runtime's news ("reloaded", a window made smaller to fit) for the
+                                     sketch's own message bar; without it, the runtime draws them at the bottom
+
+A hook the sketch leaves out comes from its host, the module-level `canvas` (or else `app`) object, when that has
+a method of the hook's name (all but setup, arguments and reloaded): the note sketches' canvas supplies draw,
+update, state, notice and quitting, so that the sketch holds only the lesson. Defining the hook overrides the
+host's (and may call it: `canvas.draw(screen)`). The host's `point_under(x, y)`, if it has one, turns the canvas
+point under the mouse into the place the mouse hooks are given (hooks.py).
 
 A mistake in the sketch's code never ends it: an exception in a hook (or in what a hook calls) prints its
 traceback once and shows `my_sketch.py:12: ZeroDivisionError: division by zero` in a red bar, naming the innermost

@@ -28,7 +28,8 @@ def handle_event(runner, event):
     elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
         _mouse(runner, event)
     elif event.type == pygame.MOUSEWHEEL:
-        runner.call("mouse_wheel", x=mouse.x, y=mouse.y, dy=event.y)
+        x, y = runner.host_point(mouse.x, mouse.y)
+        runner.call("mouse_wheel", x=x, y=y, dy=event.y)
     elif event.type == pygame.DROPFILE:
         runner.record_action({"type": "drop_file", "path": event.file})
         runner.call("file_dropped", path=event.file)
@@ -39,19 +40,20 @@ def _mouse(runner, event):
     x, y = runner.fit.to_canvas(event.pos)
     mouse.x, mouse.y = x, y
     inside = runner.on_canvas(x, y)
+    at_x, at_y = runner.host_point(x, y)  # what the hooks are given (the host's place); recordings keep (x, y)
     if event.type == pygame.MOUSEMOTION:
         runner.record_action({"type": "mouse_move", "x": round(x), "y": round(y)})
         if inside:
-            runner.call("mouse_moved", x=x, y=y, buttons=set(mouse.buttons))
+            runner.call("mouse_moved", x=at_x, y=at_y, buttons=set(mouse.buttons))
     elif event.button in (4, 5):
         return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
     elif event.type == pygame.MOUSEBUTTONDOWN:
         runner.record_action({"type": "mouse_down", "x": round(x), "y": round(y), "button": event.button})
         if inside:
             mouse.buttons.add(event.button)
-            runner.call("mouse_pressed", x=x, y=y, button=event.button)
+            runner.call("mouse_pressed", x=at_x, y=at_y, button=event.button)
     else:
         runner.record_action({"type": "mouse_up", "x": round(x), "y": round(y), "button": event.button})
         if event.button in mouse.buttons:
             mouse.buttons.discard(event.button)
-            runner.call("mouse_released", x=x, y=y, button=event.button)
+            runner.call("mouse_released", x=at_x, y=at_y, button=event.button)

@@ -1,10 +1,43 @@
-"""A sketch's hooks: found by name, called with only the arguments they ask for, misspellings pointed out."""
+"""A sketch's hooks: found by name, called with only the arguments they ask for, misspellings pointed out.
+
+A hook the sketch leaves out is taken from its host, the module-level `canvas` (or else `app`) object, when that
+has a method of the hook's name: the note sketches' canvas draws, updates, reports its state, shows the runtime's
+notices and autosaves on quit, so the sketch itself holds only the lesson. A sketch overrides any of them by
+defining the hook (and may call the host's method inside it). The host's optional `point_under(x, y)` turns the
+canvas point under the mouse into the place the mouse hooks are given (the note canvas shrinks its view beside
+the training popup).
+"""
 
 import difflib
 import inspect
 
 HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
          "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments", "notice"]
+HOSTS = ["canvas", "app"]                      # the names a sketch's host object may have, the first found wins
+SKETCH_ONLY = ["setup", "arguments", "reloaded"]  # hooks a host never stands in for
+
+
+def sketch_host(namespace):
+    """The sketch's host object (its module-level `canvas`, or else `app`), or None."""
+    for name in HOSTS:
+        if namespace.get(name) is not None:
+            return namespace[name]
+    return None
+
+
+def find_hook(namespace, name):
+    """The sketch's function `name`, else its host's method of that name; None when neither has one."""
+    function = namespace.get(name)
+    if function is not None or name in SKETCH_ONLY:
+        return function
+    method = getattr(sketch_host(namespace), name, None)
+    return method if callable(method) else None
+
+
+def host_point(namespace, x, y):
+    """Where the mouse hooks are told the canvas point (x, y) is: the host's `point_under(x, y)`, or (x, y)."""
+    point_under = getattr(sketch_host(namespace), "point_under", None)
+    return point_under(x, y) if callable(point_under) else (x, y)
 
 
 def hook_arguments(function, available):

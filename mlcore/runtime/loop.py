@@ -16,7 +16,7 @@ from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
 from mlcore.runtime.events import handle_event
 from mlcore.runtime.frame_times import FrameTimes, process_facts
-from mlcore.runtime.hooks import hook_arguments, misspelt_hooks
+from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
@@ -94,10 +94,15 @@ class Runner:
     def on_canvas(self, x, y):
         return 0 <= x < self.size[0] and 0 <= y < self.size[1]
 
+    def host_point(self, x, y):
+        """The place the mouse hooks are given for the canvas point (x, y) (the host may show a shrunk view)."""
+        return host_point(self.namespace, x, y)
+
     # -- hooks -------------------------------------------------------------------------------------------------
     def call(self, name, **available):
-        """Call the sketch's hook `name` if it has one; an exception is shown on screen, and the lesson goes on."""
-        function = self.namespace.get(name)
+        """Call the sketch's hook `name` if it has one (or else its host's method of that name); an exception is
+        shown on screen, and the lesson goes on."""
+        function = find_hook(self.namespace, name)
         if function is None:
             return None
         try:
@@ -110,7 +115,7 @@ class Runner:
 
     def hand_notice(self, text, seconds, error):
         """A runtime notice for the sketch's own message bar, through its `notice` hook: True if it took it."""
-        if "notice" not in self.namespace:
+        if find_hook(self.namespace, "notice") is None:
             return False
         self.call("notice", text=text, seconds=seconds, error=error)
         return not self.errors.showing("notice")
@@ -204,7 +209,7 @@ class Runner:
                 self.exit_status, self.running = 1, False
         for event in self.pygame.event.get():
             self.handle(event)
-        self.call("update", dt=dt)
+        self.call("update", dt=dt, frame_count=frames.count)
         self.last_good.blit(self.canvas, (0, 0))
         self.call("draw", screen=self.canvas)
         if self.errors.showing("draw"):
