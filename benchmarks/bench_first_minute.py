@@ -108,15 +108,17 @@ def training(runs=7):
     """T to a trained network through the training process, 200 epochs on 60 points, after the warm-up."""
     import numpy as np
 
-    from mlcore.ml.neural_network import NeuralNetwork, train_in_a_process
+    from mlcore.ml.neural_network import NeuralNetwork
+    from mlcore.ml.trainer_process import shared_trainer
 
-    trainer = train_in_a_process()
+    trainer = shared_trainer()
     trainer.ready.wait(120)
     points = clusters()
     for task in ("classification", "regression"):
         times, accuracy = [], []
         for seed in range(runs):
-            network = NeuralNetwork(task, batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed)
+            network = NeuralNetwork(task, batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed,
+                                    worker=trainer)
             for note, x, y in points:
                 network.add_data([x, y], note.upper() if task == "classification" else {"c": 261.63, "e": 329.63,
                                                                                        "g": 392.0}[note])
@@ -133,7 +135,8 @@ def training(runs=7):
 
 def maps(runs=20):
     """The decision map and the pitch map from the numpy copy of the weights."""
-    from mlcore.ml.neural_network import NeuralNetwork, train_in_a_process
+    from mlcore.ml.neural_network import NeuralNetwork
+    from mlcore.ml.trainer_process import shared_trainer
     from mlcore.notes.canvas import NoteCanvas
     from mlcore.notes.maps import MAP_CELLS
 
@@ -141,10 +144,11 @@ def maps(runs=20):
 
     pygame.display.init()
     pygame.display.set_mode((960, 600))
-    train_in_a_process().ready.wait(120)
+    trainer = shared_trainer()
+    trainer.ready.wait(120)
     for task in ("classification", "regression"):
         canvas = NoteCanvas(task, 960, 600)
-        network = NeuralNetwork(task, input_bounds=canvas.bounds, seed=0)
+        network = NeuralNetwork(task, input_bounds=canvas.bounds, seed=0, worker=trainer)
         for note, x, y in clusters():
             canvas.add_sample(x, y, note.upper())
             network.add_data([x, y], note.upper() if task == "classification" else canvas.samples[-1].frequency)

@@ -48,12 +48,15 @@ def ours(runs=4):
     import time
 
     from bench_first_minute import clusters
-    from mlcore.ml.neural_network import NeuralNetwork, train_in_a_process
+    from mlcore.ml.neural_network import NeuralNetwork
+    from mlcore.ml.trainer_process import shared_trainer
 
-    train_in_a_process().ready.wait(120)  # as in a sketch: warmed while the student collects
+    trainer = shared_trainer()
+    trainer.ready.wait(120)  # as in a sketch: warmed while the student collects
     times = []
     for seed in range(runs):
-        network = NeuralNetwork("classification", batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed)
+        network = NeuralNetwork("classification", batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed,
+                                worker=trainer)
         for note, x, y in clusters():
             network.add_data([x, y], note)
         start = time.perf_counter()
