@@ -29,8 +29,6 @@ class InProcess:
         (`on_wait`: nothing is ever waited for here; a process of its own calls it until torch is loaded.)"""
         return model.fit(inputs, outputs, on_epoch=on_epoch, should_stop=should_stop, groups=groups)
 
-    fit_model = fit  # the image engine's older name, until it calls `fit`
-
     def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
                 should_stop=lambda: False, on_wait=None):
         """`mlcore.ml.features.extract`, through the disk cache under `cache_folder` when one is given."""

@@ -109,8 +109,6 @@ class TrainerProcess:
         return self._ask("train", (type(model).__name__, model.settings(), inputs, outputs, groups), on_epoch,
                          should_stop, on_wait=on_wait)
 
-    fit_model = fit  # the image engine's older name, until it calls `fit`
-
     def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
                 should_stop=lambda: False, on_wait=None):
         """`mlcore.ml.features.extract` in the child (through the disk cache under `cache_folder`, if given).
