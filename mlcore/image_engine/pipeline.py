@@ -61,6 +61,7 @@ class ImagePipeline:
         self.worker = worker if worker is not None else InProcess()
         self.cache_folder = Path(cache_folder) if cache_folder is not None else datasets.cache_dir()
         self.jobs = JobRunner(on_ended=self._ended)
+        self.note = self.jobs.note  # add a line to `messages` (unless it repeats the last)
         self.extraction = Extraction(self.worker, self.cache_folder, device, self.jobs.note)
         self.training = Training(self.extraction, self.worker, build_model or mlp_from_settings, self.jobs.note)
         self.noise = NoiseCheck(self.extraction)
@@ -99,10 +100,6 @@ class ImagePipeline:
 
     job = property(lambda self: self.jobs.job, doc="The job running now, or the last one.")
     messages = property(lambda self: self.jobs.messages, doc="Every problem and notice, newest last.")
-
-    def note(self, text):
-        """Add a line to `messages` (unless it repeats the last)."""
-        self.jobs.note(text)
 
     def start_job(self, name, step, *args) -> Job:
         """Run `step(job, *args)` as the pipeline's next job (refused, with a message, while one runs)."""
