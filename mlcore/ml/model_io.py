@@ -12,7 +12,8 @@ is ever read back:
      "state_dict": the network's weights (torch.nn.Sequential of Linear layers and their activations),
      "classes": [...], "extractor": "efficientnet_lite0", "feature_dim": D,
      "task": "classification" or "regression" (files from before regression had none: classification),
-     "target_scaler": {"min": tensor, "max": tensor} for a regression (its outputs' range), else absent,
+     "target_scaler": {"min": tensor, "max": tensor} for a regression (each output's range: as many numbers as
+                      the network has outputs), else absent,
      "params": {"hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size",
                 "validation_split", "seed", "normalize_inputs"},
      "input_scaler": {"min": tensor, "max": tensor} or None}
@@ -237,11 +238,12 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     classes, extractor, feature_dim, params = _check_document(name, document)
     state = document["state_dict"]
     task = document.get("task", "classification")
-    _check_weights(name, state, feature_dim, params["hidden_layers"], classes or [task], params["dropout"])
+    outputs = classes or [task] * _regression_outputs(document)
+    _check_weights(name, state, feature_dim, params["hidden_layers"], outputs, params["dropout"])
 
     model = (MLPRegressor if task == "regression" else MLPClassifier)(**{key: params[key] for key in PARAM_NAMES})
     if task == "regression":
-        model.target_scaler_ = _scaler(name, "target_scaler", document.get("target_scaler"), 1)
+        model.target_scaler_ = _scaler(name, "target_scaler", document.get("target_scaler"), len(outputs))
     else:
         model.classes_ = list(classes)
     # `_build` draws initial weights from `_seed`; they are all replaced by the saved ones below.
@@ -258,6 +260,13 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     metadata["task"] = task
     metadata["params"] = dict(params)
     return model, metadata
+
+
+def _regression_outputs(document) -> int:
+    """How many numbers a regression's network gives: one per entry of its target scaling (1 for older files)."""
+    scaler = document.get("target_scaler")
+    shape = getattr(scaler.get("min"), "shape", None) if isinstance(scaler, dict) else None
+    return int(shape[0]) if shape is not None and len(shape) == 1 and 1 <= shape[0] <= 4096 else 1
 
 
 def _check_document(name: str, document) -> tuple[list, str, int, dict]:

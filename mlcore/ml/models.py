@@ -26,6 +26,8 @@ def split_validation(labels, fraction, rng, stratify=True, groups=None):
     split as their first members alone would be, so no copy of a validation image is trained on.
     """
     labels = np.asarray(labels)
+    if labels.ndim > 1:  # several outputs (a regression of [a, b]): each distinct row is one value
+        labels = np.unique(labels, axis=0, return_inverse=True)[1].ravel()
     if groups is not None:
         groups = np.asarray(groups)
         first = np.unique(groups, return_index=True)[1]
@@ -250,19 +252,21 @@ class MLPClassifier(_MLP):
 
 
 class MLPRegressor(_MLP):
-    """One output, bounded as ml5 bounds it: a sigmoid scaled to the training targets' min–max.
+    """Numbers out, bounded as ml5 bounds them: a sigmoid scaled to the training targets' min–max, per output.
 
-    A prediction far from every sample stays between the lowest and the highest target the network was shown,
-    instead of running off to any number. The loss is the cross-entropy of the scaled targets, whose gradient does
-    not fade near the ends of the range as a squared error's would through the sigmoid: the lowest and the highest
-    pitch are learnt as fast as those between. The validation part is held out per distinct target (per note).
+    `y` is one number per sample (one output: `predict` gives one number per sample) or a row of k numbers per
+    sample (k outputs: `predict` gives an n × k array). A prediction far from every sample stays between the lowest
+    and the highest target the network was shown, instead of running off to any number. The loss is the
+    cross-entropy of the scaled targets, whose gradient does not fade near the ends of the range as a squared
+    error's would through the sigmoid: the lowest and the highest pitch are learnt as fast as those between. The
+    validation part is held out per distinct target (per note).
     """
 
     _stratify = True
     OUTPUT = "sigmoid"
 
     def _outputs(self):
-        return 1
+        return len(np.atleast_1d(self.target_scaler_.min_))
 
     def _output_activation(self, torch):
         return [torch.nn.Sigmoid()]
@@ -271,8 +275,11 @@ class MLPRegressor(_MLP):
         import torch
 
         y = np.asarray(y, dtype=np.float64)
+        if y.ndim not in (1, 2) or y.shape[-1] == 0:
+            raise ValueError("regression targets are one number per sample, or one list of numbers per sample")
         self.target_scaler_ = MinMaxScaler().fit(y)
-        return torch.as_tensor(self.target_scaler_.transform(y)[:, None], dtype=torch.float32, device=self.device)
+        scaled = self.target_scaler_.transform(y)
+        return torch.as_tensor(scaled[:, None] if y.ndim == 1 else scaled, dtype=torch.float32, device=self.device)
 
     def _loss(self, output, target):
         import torch
@@ -285,14 +292,18 @@ class MLPRegressor(_MLP):
         import torch
 
         # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
-        scale = float(self.target_scaler_.range_[0])
-        losses = torch.nn.functional.binary_cross_entropy(output, target, reduction="none")
-        return torch.cat([losses, (output - target).abs() * scale], dim=1).T
+        ranges = np.atleast_1d(self.target_scaler_.range_)
+        scale = float(ranges[0]) if len(ranges) == 1 else torch.as_tensor(ranges, dtype=output.dtype,
+                                                                             device=output.device)
+        losses = torch.nn.functional.binary_cross_entropy(output, target, reduction="none").mean(dim=1)
+        errors = ((output - target).abs() * scale).mean(dim=1)
+        return torch.stack([losses, errors])
 
     def predict(self, X):
-        """The predicted target of each sample, in the units of the y given to `fit`."""
-        scaled = self._forward(X).cpu().numpy()[:, 0]
-        return self.target_scaler_.inverse_transform(scaled)
+        """The predicted targets, in the units of the y given to `fit`: one number per sample for one output,
+        an n × k array for k outputs."""
+        values = self.target_scaler_.inverse_transform(self._forward(X).cpu().numpy())
+        return values[:, 0] if values.shape[1] == 1 else values
 
 
 def mlp_from_settings(settings) -> MLPClassifier:

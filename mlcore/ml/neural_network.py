@@ -6,8 +6,14 @@
     ...                                 # every frame: network.update() calls epoch_done(epoch, logs) as epochs end
     network.classify([x, y])            # [("C", 0.93), ("E", 0.05), …] once network.trained
 
-For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it. In a notebook,
-`network.train(50).wait()` blocks until the training ends (and calls the hooks on the way).
+For regression (`task="regression"`) the output is a number and `predict([x, y])` returns it; as in ml5, an output
+may also be a list of numbers (`add_data([x, y], [hz, volume])`), and `predict` then returns a list as long. In a
+notebook, `network.train(50).wait()` blocks until the training ends (and calls the hooks on the way); a training that
+failed raises `TrainingFailed` there, with its message.
+
+A bad option (`activation="softmax"`, `learning_rate=-1`) does not stop the network being made: it keeps the data
+it is given, `problem` says what is wrong in one sentence, and `train` refuses with that sentence. `classify` and
+`predict` before a training ended say "train the network first".
 
 Training, saving and loading run on a thread, through the network's `worker`: by default `InProcess()` (torch in
 this process); a window hands its networks a `TrainerProcess` instead (`mlcore.ml.trainer_process`: the note
@@ -26,6 +32,7 @@ import numpy as np
 from mlcore.jobs import Job
 from mlcore.ml.in_process import InProcess
 from mlcore.ml.models import MLPClassifier, MLPRegressor, ranked
+from mlcore.ml.settings import SettingError, problem
 
 TASKS = {"classification": MLPClassifier, "regression": MLPRegressor}
 MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file (an image model's is its extractor)
@@ -33,6 +40,31 @@ MODEL_INPUTS = "canvas"  # what a saved network's inputs are, in its model file 
 
 class NetworkFileError(ValueError):
     """A model file made for something else than this network; the message says what, for the screen."""
+
+
+class TrainingFailed(RuntimeError):
+    """`wait()` on a training that failed; the message is the training's own."""
+
+
+class NotTrained(RuntimeError):
+    """`classify` or `predict` asked of a network that has not finished a training yet."""
+
+
+def _options_problem(options):
+    """The first bad option, in one sentence that names it, or None."""
+    for key in ("hidden_layers", "activation", "learning_rate", "batch_size", "validation_split"):
+        found = problem(key, key, options[key])
+        if found:
+            return found
+    return None
+
+
+def _layers(hidden_layers):
+    """A list of the hidden layers' sizes (ml5's `hiddenUnits: 16` means one layer of 16), or the value itself
+    when it is none (the network's `problem` then says so)."""
+    if isinstance(hidden_layers, int) and not isinstance(hidden_layers, bool):
+        return [hidden_layers]
+    return list(hidden_layers) if isinstance(hidden_layers, (list, tuple)) else hidden_layers
 
 
 WAITING = "T: training starts when the network library is ready…"  # the top bar, until torch is loaded
@@ -48,10 +80,10 @@ class NeuralNetwork:
         if task not in TASKS:
             raise ValueError(f"task must be 'classification' or 'regression', not {task!r}")
         self.task = task
-        self.options = dict(hidden_layers=list(hidden_layers), activation=activation, learning_rate=learning_rate,
+        self.options = dict(hidden_layers=_layers(hidden_layers), activation=activation, learning_rate=learning_rate,
                             batch_size=batch_size, validation_split=validation_split, input_bounds=input_bounds,
                             seed=seed)
-        TASKS[task](**self.options)  # a bad option (an unknown activation…) is refused now, not in the background
+        self.problem = _options_problem(self.options)  # `train` refuses with it; the data is collected all the same
         self.worker = worker if worker is not None else InProcess()
         self.inputs, self.outputs = [], []
         self.epochs = None
@@ -64,9 +96,20 @@ class NeuralNetwork:
         self._progress = queue.SimpleQueue()
 
     def add_data(self, inputs, output):
-        """One example: a list of input numbers and the output it should give."""
+        """One example: a list of input numbers and the output it should give.
+
+        Classification: the output is a label (`network.add_data([x, y], "C")`). Regression: a number
+        (`add_data([x, y], 261.63)`), or a list of numbers for several outputs (`add_data([x, y], [261.63, 0.8])`,
+        then `predict` returns two numbers); every example gives as many."""
+        if not isinstance(inputs, (list, tuple)) or not all(_is_number(value) for value in inputs):
+            raise TypeError(f"add_data(inputs, output): inputs is a list of numbers, like [x, y] (not {inputs!r})")
+        if self.inputs and len(inputs) != len(self.inputs[0]):
+            raise ValueError(f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), "
+                             f"not {len(inputs)}")
+        if self.task == "regression":
+            _check_target(output, self.outputs[0] if self.outputs else None)
         self.inputs.append([float(value) for value in inputs])
-        self.outputs.append(output)
+        self.outputs.append([float(value) for value in output] if isinstance(output, (list, tuple)) else output)
 
     def train(self, epochs, epoch_done=None, done=None):
         """Train a fresh network on a copy of the data, in the background; returns self.
@@ -75,6 +118,9 @@ class NeuralNetwork:
         """
         if len(self.inputs) < 2:
             raise ValueError("add at least two examples with add_data before training")
+        refused = self.problem or problem("epochs", "epochs", epochs)
+        if refused:
+            raise SettingError(refused)
         self.stop()
         self._started = time.perf_counter()
         self.epochs = epochs
@@ -160,11 +206,16 @@ class NeuralNetwork:
                                    f"({made_for['activation']}), not {mine[0]} ({mine[1]}) as this sketch builds")
 
     def wait(self):
-        """Block until the training ends, calling the hooks on the way (for notebooks and scripts)."""
+        """Block until the training ends, calling the hooks on the way (for notebooks and scripts); returns self.
+
+        A training that failed raises `TrainingFailed` with its message (`network.train(50).wait()` then stops the
+        script where it went wrong, not at the first `classify`)."""
         if self.job is not None:
             while self.job.wait(0.05) == "running":
                 self.update()
             self.update()
+            if self.job.status == "failed":
+                raise TrainingFailed(f"the training failed: {self.job.error}")
         return self
 
     def same_shape(self, other):
@@ -208,7 +259,7 @@ class NeuralNetwork:
         if self.epochs is None or not self.inputs:
             return []
         model = TASKS[self.task]
-        outputs = len(set(self.outputs)) if self.task == "classification" else 1
+        outputs = len(set(self.outputs)) if self.task == "classification" else len(np.atleast_1d(self.outputs[0]))
         units = [len(self.inputs[0]), *self.options["hidden_layers"], outputs]
         activations = [self.options["activation"]] * len(self.options["hidden_layers"]) + [model.OUTPUT]
         return [{"units": width, "activation": activation, "parameters": (before + 1) * width}
@@ -220,9 +271,35 @@ class NeuralNetwork:
         return getattr(self.model, "split_counts_", None)
 
     def classify(self, inputs):
-        """Labels with their confidence, most likely first, for one list of inputs."""
+        """Labels with their confidence, most likely first, for one list of inputs:
+        `network.classify([x, y])` → `[("C", 0.93), ("E", 0.05), …]`."""
+        self._ready("classify", "classification", "predict")
         return ranked(self.model, self.model.predict_proba([inputs])[0])
 
     def predict(self, inputs):
-        """The predicted number for one list of inputs (regression)."""
-        return float(self.model.predict([inputs])[0])
+        """The predicted number for one list of inputs (regression): `network.predict([x, y])` → `347.2`; a
+        network taught lists of numbers answers a list as long (`[347.2, 0.8]`)."""
+        self._ready("predict", "regression", "classify")
+        values = self.model.predict([inputs])[0]
+        return float(values) if np.ndim(values) == 0 else [float(value) for value in values]
+
+    def _ready(self, verb, task, other):
+        if self.task != task:
+            raise NotTrained(f"{verb} is for a {task} network; this one is a {self.task}: use {other}")
+        if self.model is None:
+            raise NotTrained(f"{verb}: train the network first (train, then wait until network.trained is True)")
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_target(output, first):
+    """A regression's output: a number, or a list of numbers as long as the first example's."""
+    numbers = output if isinstance(output, (list, tuple)) else [output]
+    if not numbers or not all(_is_number(value) for value in numbers):
+        raise TypeError(f"add_data(inputs, output): a regression's output is a number or a list of numbers, "
+                        f"like 261.63 or [261.63, 0.8] (not {output!r})")
+    if first is not None and (np.ndim(first) != np.ndim(output) or len(np.atleast_1d(first)) != len(numbers)):
+        raise ValueError(f"add_data: every example gives as many output numbers as the first "
+                         f"({len(np.atleast_1d(first))}), not {len(numbers)}")

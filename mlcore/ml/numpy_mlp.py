@@ -27,8 +27,8 @@ def export(model):
     return {"weights": weights, "biases": biases, "summary": model.summary(),
             "input_min": None if scaler is None else scaler.min_, "input_range": None if scaler is None else scaler.range_,
             "classes": list(getattr(model, "classes_", [])),
-            "target_min": None if target is None else float(target.min_[0]),
-            "target_range": None if target is None else float(target.range_[0]),
+            "target_min": None if target is None else _numbers(target.min_),
+            "target_range": None if target is None else _numbers(target.range_),
             "history": {key: list(values) for key, values in getattr(model, "history_", {}).items()},
             "split_counts": getattr(model, "split_counts_", None),
             "settings": {**model.settings(), "seed": getattr(model, "_seed", model.seed)}}
@@ -43,7 +43,8 @@ def restore(exported, model):
     if exported["classes"]:
         model.classes_ = list(exported["classes"])
     else:
-        model.target_scaler_ = _scaler(MinMaxScaler, [exported["target_min"]], [exported["target_range"]])
+        model.target_scaler_ = _scaler(MinMaxScaler, np.atleast_1d(exported["target_min"]),
+                                       np.atleast_1d(exported["target_range"]))
     model._seed = 0  # the initial weights are all replaced below
     model.network_ = model._build(exported["weights"][0].shape[1])
     linears = [layer for layer in model.network_ if hasattr(layer, "weight")]
@@ -56,6 +57,13 @@ def restore(exported, model):
     model.history_ = dict(exported["history"])
     model.split_counts_ = exported["split_counts"]
     return model
+
+
+def _numbers(values):
+    """A regression's per-output numbers: one float for one output (as files and sessions have always held it),
+    a list of floats for several."""
+    values = np.atleast_1d(values).astype(np.float64)
+    return float(values[0]) if len(values) == 1 else values.tolist()
 
 
 def _scaler(kind, low, width):
@@ -109,7 +117,10 @@ class NumpyMLP:
         return z / z.sum(axis=1, keepdims=True)
 
     def predict(self, X):
-        """Classes (classification) or numbers in the targets' units (regression), one per sample."""
+        """Classes (classification) or numbers in the targets' units (regression): one per sample, or an n × k
+        array for a regression of k outputs."""
         if self.classes_:
             return [self.classes_[i] for i in self.predict_proba(X).argmax(axis=1)]
-        return self.target_min + self._forward(X)[:, 0] * self.target_range
+        if np.ndim(self.target_min) == 0:
+            return self.target_min + self._forward(X)[:, 0] * self.target_range
+        return np.asarray(self.target_min) + self._forward(X) * np.asarray(self.target_range)

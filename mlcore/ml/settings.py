@@ -8,7 +8,11 @@
     ('0.001', 16)
 
 A bad value raises `SettingError` (a ValueError) whose message says, in a few words, what a good value is. No
-pygame here: the Training page, the command line and `ImagePipeline` all use these rules.
+pygame here: the Training page, the command line, `ImagePipeline` and the note sketches' knobs all use these rules;
+`problem` says what is wrong with a value in one sentence that names it, as a sketch's knob or an argument:
+
+    >>> problem("EPOCHS", "epochs", 0)
+    'EPOCHS must be a whole number from 1 to 10000 (it is 0)'
 """
 
 from __future__ import annotations
@@ -68,6 +72,33 @@ def check(key, value):
             raise SettingError(f"a number {'from' if low_included else 'above'} {low} to {high} (not {shown})")
         return float(value)
     raise SettingError(f"unknown setting {key!r}: the settings are {', '.join(DEFAULTS)}")
+
+
+def rule(key):
+    """What a good value of setting `key` is, in plain words: 'a whole number from 1 to 10000'."""
+    if key == "hidden_layers":
+        return f"a list of whole numbers from 1 to {MAX_UNITS}, at most {MAX_LAYERS} of them, like [16] or [32, 16]"
+    if key == "activation":
+        return ", ".join(f'"{name}"' for name in ACTIVATIONS[:-1]) + f' or "{ACTIVATIONS[-1]}"'
+    if key in WHOLE:
+        return "a whole number from {} to {}".format(*WHOLE[key])
+    low, high, low_included = NUMBER[key]
+    return f"a number from {low} to {high}" if low_included else f"a number above {low}, up to {high}"
+
+
+def shown(value):
+    """A value as the student wrote it: text in double quotes, anything else as Python writes it (50.0, [0])."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def problem(name, key, value):
+    """None when `value` is a good value for setting `key`; else one sentence that names it `name`:
+    'ACTIVATION must be "relu", "tanh" or "sigmoid" (it is "softmax")'."""
+    try:
+        check(key, value)
+    except SettingError:
+        return f"{name} must be {rule(key)} (it is {shown(value)})"
+    return None
 
 
 def _check_layers(layers):
