@@ -2,12 +2,13 @@
 
 Step 1: hold a key A–G to choose a note (the last one stays chosen).
 Step 2: click to place samples of that note; each click plays it.
-Step 3: press T to train the network (a popup shows the loss and accuracy as it learns).
-Step 4: click anywhere: the network predicts a note (blue circle, with its confidence) and plays it.
+Step 3: press T to train the network (a popup draws the loss and accuracy in; it stays until P).
+Step 4: click anywhere: the network predicts a note (blue circle, with its confidence) and plays it. Hold a note key
+while you click to add one more sample instead (T trains again with it).
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
-(the samples stay) · H the runs table · U or Backspace undo · S save the samples · M save the trained network
-· F2 projector theme · Esc quit.
+(the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
+samples · M save the trained network · F2 projector theme · Esc quit.
 Run: python -m sketches.classification [--load FILE|last] [--load-model FILE] [--seed N] [--fullscreen]
      [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
@@ -34,11 +35,12 @@ COLOURS = {                   # one colour per note (red, green, blue); these st
     "C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
     "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90),
 }
+CURVE_SECONDS = 2.0           # the popup draws the training's curves in over this long, however fast it trained
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
 
 # The canvas draws each frame, shows the popup and the maps, and saves on quit (write a draw(screen) here to add to it).
-canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS)
+canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS, curve_seconds=CURVE_SECONDS)
 network = None
 
 
@@ -75,17 +77,25 @@ def key_pressed(key):
         network = new_network()
         canvas.use(network)
         canvas.say("network reset: collecting (your samples are kept)")
+    elif key in ("u", "backspace") and len(canvas.samples) == 1 and network.trained:
+        # The last sample goes: nothing is left to learn from, so a new, untrained network. Back to collecting.
+        canvas.undo()
+        network = new_network()
+        canvas.use(network)
+        canvas.say("no samples left: a new network, collecting")
     else:
         canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save.
 
 
 def mouse_pressed(x, y, button):
-    if button != 1 or not canvas.inside(x, y):  # a left click on the drawing area, not on the bars
+    if button != 1 or not canvas.inside(x, y):  # a left click on the canvas, not on the bars
         return
-    if not network.trained:
-        # Step 2: collect. One sample is a place (x, y) and the note held down; hear it.
-        canvas.add_sample(x, y, canvas.note)
-        canvas.play(canvas.note)
+    held = canvas.held_note()  # the note key (A–G) held down now, or None
+    if held or not network.trained:
+        # Step 2: collect. One sample is a place (x, y) and a note: the key held down, else the last one chosen.
+        note = held or canvas.note
+        canvas.add_sample(x, y, note)
+        canvas.play(note)
     else:
         # Step 4: predict. The network answers with every note's confidence; the first is its best guess.
         label, confidence = network.classify([x, y])[0]

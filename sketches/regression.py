@@ -2,13 +2,14 @@
 
 Step 1: hold a key A–G to choose a note (the last one stays chosen).
 Step 2: click to place samples of that note; each click plays it. The network learns (x, y) → frequency in Hz.
-Step 3: press T to train (a popup shows the loss and the mean error in Hz as it learns).
+Step 3: press T to train (a popup draws the loss and the mean error in Hz in; it stays until P).
 Step 4: click anywhere: the network predicts a frequency and plays exactly that pitch. Between two trained regions
-it glides through pitches that are on no keyboard: what do you hear?
+it glides through pitches that are on no keyboard: what do you hear? Hold a note key while you click to add one more
+sample instead (T trains again with it).
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
-(the samples stay) · H the runs table · U or Backspace undo · S save the samples · M save the trained network
-· F2 projector theme · Esc quit.
+(the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
+samples · M save the trained network · F2 projector theme · Esc quit.
 Run: python -m sketches.regression [--load FILE|last] [--load-model FILE] [--seed N] [--fullscreen]
      [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
@@ -36,11 +37,12 @@ COLOURS = {                   # one colour per note (red, green, blue); these st
     "C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
     "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90),
 }
+CURVE_SECONDS = 2.0           # the popup draws the training's curves in over this long, however fast it trained
 WIDTH, HEIGHT = 960, 600
 TITLE = "Notes regression"
 
 # The canvas draws each frame, shows the popup and the maps, and saves on quit (write a draw(screen) here to add to it).
-canvas = NoteCanvas("regression", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS)
+canvas = NoteCanvas("regression", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS, curve_seconds=CURVE_SECONDS)
 network = None
 
 
@@ -77,17 +79,25 @@ def key_pressed(key):
         network = new_network()
         canvas.use(network)
         canvas.say("network reset: collecting (your samples are kept)")
+    elif key in ("u", "backspace") and len(canvas.samples) == 1 and network.trained:
+        # The last sample goes: nothing is left to learn from, so a new, untrained network. Back to collecting.
+        canvas.undo()
+        network = new_network()
+        canvas.use(network)
+        canvas.say("no samples left: a new network, collecting")
     else:
         canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save.
 
 
 def mouse_pressed(x, y, button):
-    if button != 1 or not canvas.inside(x, y):  # a left click on the drawing area, not on the bars
+    if button != 1 or not canvas.inside(x, y):  # a left click on the canvas, not on the bars
         return
-    if not network.trained:
-        # Step 2: collect. The target is the note's frequency in Hz; hear it.
-        canvas.add_sample(x, y, canvas.note)
-        canvas.play(canvas.note)
+    held = canvas.held_note()  # the note key (A–G) held down now, or None
+    if held or not network.trained:
+        # Step 2: collect. The target is the note's frequency in Hz: the key held down, else the last one chosen.
+        note = held or canvas.note
+        canvas.add_sample(x, y, note)
+        canvas.play(note)
     else:
         # Step 4: predict a frequency, name the nearest note and how far off it is (in cents), play it exactly.
         hz = network.predict([x, y])

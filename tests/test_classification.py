@@ -14,7 +14,8 @@ C_POINTS = [(150, 150), (170, 160), (140, 175), (160, 135), (180, 150), (135, 15
 E_POINTS = [(x + 630, y + 60) for x, y in C_POINTS]
 G_POINTS = [(x + 300, y + 300) for x, y in C_POINTS]
 COLLECT = cluster("c", C_POINTS) + cluster("e", E_POINTS) + cluster("g", G_POINTS)
-TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+# T, then P once trained: the popup keeps its curves until P, and the whole canvas answers clicks again.
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
 
 
 def test_collect_train_predict_reset(tmp_path):
@@ -49,7 +50,7 @@ def shown_with_the_popup(x, y):
 
 
 def test_training_history_and_screen(tmp_path):
-    # P shows the popup beside the canvas: the samples are drawn smaller, left of it, and clicks land there.
+    # P shows the popup again beside the canvas: the samples are drawn smaller, left of it, and clicks land there.
     actions = (COLLECT + TRAIN + key("v") + key("p", after=2) + click(*shown_with_the_popup(157, 152))
                + click(*shown_with_the_popup(457, 452), after=2))
     run = run_sketch("classification", actions, tmp_path, "--seed", "2")
@@ -129,8 +130,10 @@ def test_entries_that_are_not_notes_are_skipped(tmp_path):
                                           {"xs": {"x": 5000, "y": 60}, "ys": {"label": "C"}},
                                           {"xs": {"y": 60}, "ys": {"label": "C"}}]}))
     run = run_sketch("classification", key("a"), tmp_path, "--load", mixed)
-    assert len(run.state["samples"]) == 1
-    assert any("3 entries skipped" in m for m in run.state["messages"])
+    # The place far beyond the canvas is kept (the view widens to show it); the entries with no note or no place go.
+    assert [(s["x"], s["y"]) for s in run.state["samples"]] == [(10, 60), (5000, 60)]
+    assert any("2 entries skipped" in m for m in run.state["messages"])
+    assert run.state["layout"]["world"][2] > 5000
 
 
 def test_no_audio_device_runs_silently_with_a_notice(tmp_path):

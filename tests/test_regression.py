@@ -14,7 +14,8 @@ from mlcore.notes.audio import peak_frequency
 LEFT = [(150, 300), (170, 315), (140, 285), (160, 310), (135, 300), (165, 290), (150, 320), (145, 295)]
 RIGHT = [(x + 650, y) for x, y in LEFT]
 COLLECT = cluster("c", LEFT) + cluster("b", RIGHT)
-TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+# T, then P once trained: the popup keeps its curves until P, and the whole canvas answers clicks again.
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -43,10 +44,16 @@ def test_pitch_map_shows_a_slope_with_a_legend(tmp_path):
     low, mid, high = (np.array(run.pixel(x, 450)) for x in (60, 480, 900))
     assert not np.array_equal(low, high)
     assert np.abs(mid - low).sum() > 30 and np.abs(mid - high).sum() > 30  # a glide, not two flat halves
-    # The legend's colour bar sits in the top bar, off the samples: dark purple at its low end, yellow at its high end.
+    # One colour language: the map is the notes' own colours, faded towards the paper: C's beside the C samples,
+    # B's beside the B samples (a pitch in between is the colour of the notes it lies between).
+    paper, c_colour, b_colour = np.array((246, 246, 242)), np.array((213, 94, 0)), np.array((90, 90, 90))
+    assert np.abs(low - (c_colour + paper) / 2).max() <= 16, low
+    assert np.abs(high - (b_colour + paper) / 2).max() <= 16, high
+    # The legend's scale sits in the top bar, off the samples: C's colour at its low end, B's at its high end.
     top_bar = [np.array(run.pixel(x, 24)) for x in range(0, 960, 2)]
-    assert min(np.abs(pixel - (68, 1, 84)).max() for pixel in top_bar) <= 12
-    assert min(np.abs(pixel - (253, 231, 37)).max() for pixel in top_bar) <= 12
+    assert min(np.abs(pixel - c_colour).max() for pixel in top_bar) <= 12
+    assert min(np.abs(pixel - b_colour).max() for pixel in top_bar) <= 12
+    assert {"262 Hz", "494 Hz", "E"} <= {text for text, _ in run.state["display"]["texts"]}
 
 
 def test_reset_keeps_the_samples_and_forgets_the_network(tmp_path):
@@ -107,7 +114,7 @@ def test_a_predicted_347_hz_tone_sounds_at_347_hz(tmp_path):
 def test_clicks_far_from_the_data_stay_between_the_trained_pitches(tmp_path):
     # C4 and D4 close together; then the canvas's four corners (inside the bars), as a curious class does.
     close = cluster("c", LEFT) + cluster("d", [(x + 80, y) for x, y in LEFT])
-    corners = click(1, 49) + click(958, 49) + click(1, 565) + click(958, 565)
+    corners = click(1, 49) + click(958, 49) + click(1, 550) + click(958, 550)
     run = run_sketch("regression", close + TRAIN + corners, tmp_path, "--seed", "5")
     assert run.returncode == 0, run.output
     predicted = [p["frequency"] for p in run.state["predictions"]]

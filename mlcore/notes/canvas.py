@@ -5,26 +5,25 @@ the sketch files; this is the machinery they draw and hear with.
 """
 
 import sys
-import time
 
 import numpy as np
-import pygame
 
 from mlcore.ml.trainer_process import shared_trainer
 from mlcore.notes import pitches
 from mlcore.notes.audio import Speaker
-from mlcore.notes.bars import draw_bars
+from mlcore.notes.bars import click_words
 from mlcore.notes.canvas_files import CanvasFiles, file_state
 from mlcore.notes.maps import NetworkMap
-from mlcore.notes.popup import draw_popup, popup_rect
+from mlcore.notes.messages import Messages
+from mlcore.notes.popup import CurvePace
 from mlcore.notes.runs import RunsTable
 from mlcore.notes.sample_files import Sample
 from mlcore.notes.sample_layer import SampleLayer
+from mlcore.notes.scene import Scene
 from mlcore.notes.tasks import TASKS
-from mlcore.widgets import theme, ui
-
-TOP_BAR = 48
-BOTTOM_BAR = 34
+from mlcore.notes.view import BOTTOM_BAR, TOP_BAR, CanvasView  # noqa: F401 (the bars' heights, for tests)
+from mlcore.runtime import keyboard
+from mlcore.widgets import theme
 
 
 class NoteCanvas(CanvasFiles):
@@ -33,11 +32,12 @@ class NoteCanvas(CanvasFiles):
     The sketch's host: the runtime calls its `draw`, `update`, `state`, `notice` and `quitting` for the sketch,
     and gives the mouse hooks the place `point_under` the pointer."""
 
-    def __init__(self, task, width, height, octave=4, colours=None, sketch=None):
+    def __init__(self, task, width, height, octave=4, colours=None, sketch=None, curve_seconds=2.0):
         self.task = TASKS[task]()
         self.sketch = sketch or task
         self.width, self.height = width, height
-        self.top, self.bottom = TOP_BAR, height - BOTTOM_BAR
+        self.layout = CanvasView(width, height)  # the bars, the popup's column, the view of the canvas
+        self.top, self.bottom = self.layout.top, self.layout.bottom
         self.octave = octave
         self.colours = dict(colours or pitches.COLOURS)
         self.paper = np.array(theme.current().paper, dtype=np.float64)
@@ -49,12 +49,14 @@ class NoteCanvas(CanvasFiles):
         self.network = None
         self.epochs = None       # of the latest training
         self.show_popup = False
+        self.pace = CurvePace(curve_seconds)  # the popup draws a training's curves over at least this long
         self.map = NetworkMap(width, height)
         self.sample_layer = SampleLayer((width, height))
         self.show_map = False
         self.runs = RunsTable(self.task.metric)
-        self.messages = []       # (text, until, is_error) shown now
-        self.message_log = []    # everything said, for the state JSON
+        self.messages = Messages()  # one at a time on the bottom bar; everything said is in its log
+        self.mode_seen = "collecting"
+        self.scene = Scene()
         self.unsaved = False
         self.worker = None       # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
@@ -64,8 +66,8 @@ class NoteCanvas(CanvasFiles):
 
     @property
     def bounds(self):
-        """The canvas's corners: the networks scale x and y from these to 0…1."""
-        return [(0, 0), (self.width, self.height)]
+        """The canvas's corners (grown to samples loaded beyond it): the networks scale x and y from these to 0…1."""
+        return self.layout.bounds()
 
     # -- set up ----------------------------------------------------------------------------------------------------
     def start(self, args):
@@ -116,11 +118,10 @@ class NoteCanvas(CanvasFiles):
             self.say(problem, error=True)
         return problem is None
 
-    def say(self, text, seconds=4.0, error=False):
-        """A message along the bottom of the canvas for a few seconds."""
-        self.messages.append((text, time.monotonic() + seconds, error))
-        self.messages = self.messages[-3:]
-        self.message_log.append(text)
+    def say(self, text, seconds=4.0, error=False, key=None):
+        """A message along the bottom of the canvas for a few seconds (after the one showing); one with the same
+        `key` replaces the one before, and news of the mode it was said in goes when the mode changes."""
+        self.messages.say(text, seconds, error, self.mode, key)
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
@@ -132,7 +133,7 @@ class NoteCanvas(CanvasFiles):
         elif key == "v":
             self.show_map = not self.show_map
             if self.show_map and self.mode != "predicting":
-                self.say("the map appears once the network is trained (T)")
+                self.say("the map appears once the network is trained (T)", key="map")
         elif key == "h":
             self.runs.visible = not self.runs.visible
         elif key in ("u", "backspace"):
@@ -143,7 +144,7 @@ class NoteCanvas(CanvasFiles):
             self.save_network()
         elif key == "f2":
             self.toggle_theme()
-            self.say(f"{theme.current().name} theme (F2 switches)")
+            self.say(f"{theme.current().name} theme (F2 switches)", key="theme")
 
     def toggle_theme(self):
         """The projector theme (larger text, stronger colours) or back to the default one."""
@@ -153,9 +154,14 @@ class NoteCanvas(CanvasFiles):
 
     # -- samples, sound, predictions ------------------------------------------------------------------------------
     def inside(self, x, y):
-        """True on the drawing area (not on the bars): the runtime gives the mouse hooks the place `point_under`
-        the pointer."""
-        return 0 <= x < self.width and self.top <= y < self.bottom
+        """True on the canvas (between the bars, or what it grew to for samples loaded beyond it): the runtime gives
+        the mouse hooks the place `point_under` the pointer."""
+        return self.layout.contains(x, y)
+
+    def held_note(self):
+        """The note key (A–G) held down now, or None: the chosen note when it is held, else any held."""
+        held = [key.upper() for key in sorted(keyboard.held) if len(key) == 1 and key.upper() in pitches.NAMES]
+        return self.note if self.note in held else (held[0] if held else None)
 
     def frequency(self, note):
         return pitches.frequency(note, self.octave)
@@ -163,14 +169,20 @@ class NoteCanvas(CanvasFiles):
     def add_sample(self, x, y, note):
         self.samples.append(Sample(round(float(x), 1), round(float(y), 1), note, round(self.frequency(note), 2)))
         self.unsaved = True
+        x0, y0, x1, y1 = self.layout.canvas
+        if self.layout.beyond or not (x0 <= x < x1 and y0 <= y < y1):  # beyond the canvas: the view takes it in
+            self.layout.fit(self.samples)
+        if self.network is not None and self.network.trained:
+            self.say(f"added a sample of {note}: T trains again with it", key="added")
 
     def undo(self):
         if self.samples:
             removed = self.samples.pop()
             self.unsaved = True
-            self.say(f"removed the last sample ({removed.note})")
+            self.layout.fit(self.samples)
+            self.say(f"removed the last sample ({removed.note})", key="undo")
         else:
-            self.say("nothing to undo")
+            self.say("nothing to undo", key="undo")
 
     def play(self, note):
         self.play_frequency(self.frequency(note), note)
@@ -193,16 +205,27 @@ class NoteCanvas(CanvasFiles):
         network = self.network
         if network is None:
             return
+        self._mode_changes()
         self._show_training()
         job = network.job
         if job is not None and job.status == "failed" and not getattr(job, "reported", False):
             job.reported = True
             self.say(f"training failed: {job.error}", seconds=8, error=True)
         self._report_file(network.file_job)
-        if network.update():
+        if network.update():  # the network answers at once; the popup goes on drawing its curves in, until P
             self.runs.add(network)
-            self.show_popup = False  # the whole canvas is for predictions now; P brings the curves back
-            self.say("trained: click to hear what the network predicts (P shows the curves)")
+            self._mode_changes()
+            self.say("trained: click to hear what the network predicts (P: the canvas gets its room back)")
+
+    def _mode_changes(self):
+        """News said in another mode goes (the bars never contradict each other)."""
+        if self.mode != self.mode_seen:
+            self.mode_seen = self.mode
+            self.messages.mode_changed(self.mode)
+
+    def epochs_shown(self):
+        """How many epochs of the latest training the popup draws now (at a pace a class can follow)."""
+        return self.pace.shown(self.network.job if self.network is not None else None)
 
     def _show_training(self):
         """A training that has just started gets the popup, with its curves."""
@@ -223,66 +246,38 @@ class NoteCanvas(CanvasFiles):
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "message_log", "unsaved", "worker", "training_shown", "speaker"):
+                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker"):
             setattr(self, name, getattr(old, name))
+        self.layout.fit(self.samples)
         kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
         self.shown_from = old.shown_from if kept else len(self.predictions)
         self.runs.current = self.runs.current if kept else None
 
     # -- drawing -------------------------------------------------------------------------------------------------------
     def popup_rect(self):
-        return popup_rect(self.width, self.top, self.bottom)
+        return self.layout.popup_rect()
 
     def view_rect(self):
-        """Where the samples are drawn: between the bars, shrunk (same shape) left of the popup while it shows."""
-        area = pygame.Rect(0, self.top, self.width, self.bottom - self.top)
-        if not self.show_popup:
-            return area
-        room = self.popup_rect().x - 8
-        factor = room / self.width
-        return pygame.Rect(0, self.top, room, round(area.height * factor))
+        """Where the canvas is drawn: between the bars, shrunk (same shape) left of the popup while it shows, and
+        smaller when samples loaded beyond the canvas widen the world it shows."""
+        return self.layout.view_rect(self.show_popup)
 
     def view_transform(self):
         """(factor, dx, dy): the canvas point (x, y) is drawn at (x * factor + dx, y * factor + dy)."""
-        view = self.view_rect()
-        factor = view.width / self.width
-        return factor, view.x, view.y - self.top * factor
+        return self.layout.transform(self.show_popup)
 
     def to_view(self, x, y):
         """Where the canvas point (x, y) is drawn now."""
-        factor, dx, dy = self.view_transform()
-        return (x * factor + dx, y * factor + dy)
+        return self.layout.to_view(x, y, self.show_popup)
 
     def point_under(self, x, y):
-        """The canvas point drawn at (x, y): itself, unless the popup shrank the view (off it: off the canvas)."""
-        view = self.view_rect()
-        if view.width == self.width:
-            return x, y
-        factor = view.width / self.width
-        return ((x - view.x) / factor, self.top + (y - view.y) / factor)
+        """The canvas point drawn at (x, y) (off the view: off the canvas; while the runs table shows: none)."""
+        if self.runs.visible:
+            return (float("nan"), float("nan"))
+        return self.layout.to_canvas(x, y, self.show_popup)
 
     def draw(self, screen):
-        theme.begin_frame(screen)
-        look = theme.current()
-        screen.fill(look.paper)
-        trained = self.mode == "predicting"
-        view = self.view_rect()
-        if self.show_map and trained:
-            surface = self.map.surface_for(self.network.model, lambda model, grid: self.task.map_colours(
-                model, grid, self))
-            screen.blit(self.map.view(surface, (0, self.top, self.width, self.bottom - self.top), view.size), view)
-        if view.width < self.width:
-            pygame.draw.rect(screen, look.dim, view, max(1, look.stroke // 2))
-        self.sample_layer.draw(screen, self.samples, self.colours, self.view_transform())
-        for prediction in self.predictions[self.shown_from:]:
-            self.task.draw_prediction(screen, prediction, self.to_view(prediction["x"], prediction["y"]))
-        draw_bars(screen, self)
-        if self.show_popup:
-            draw_popup(screen, self.popup_rect(), self.network, self.task, self.epochs)
-            ui.label(screen, "P: the canvas gets its room back", (view.x + 8, view.bottom + 8), size=look.small,
-                     colour=look.dim)
-        if self.runs.visible:
-            self.runs.draw(screen, pygame.Rect(8, self.top + 8, self.width - 16, self.bottom - self.top - 16))
+        self.scene.draw(screen, self)
 
     # -- state ---------------------------------------------------------------------------------------------------------
     def state(self):
@@ -301,5 +296,8 @@ class NoteCanvas(CanvasFiles):
                 "map": {"visible": self.show_map, "ms": self.map.ms}, "runs": self.runs.state(),
                 "audio": {"available": bool(self.speaker and self.speaker.available),
                           "notice": self.speaker.notice if self.speaker else ""},
-                "messages": list(self.message_log), "unsaved": self.unsaved, "display": theme.report(),
-                "network_file": file_state(network.file_job if network is not None else None)}
+                "messages": list(self.messages.log), "unsaved": self.unsaved, "display": theme.report(),
+                "network_file": file_state(network.file_job if network is not None else None),
+                "popup": {"visible": self.show_popup, "epochs_shown": self.epochs_shown()},
+                "layout": self.layout.state(self.show_popup), "stacks": self.sample_layer.state(),
+                "click": click_words(self)[0]}

@@ -38,16 +38,19 @@ class CanvasFiles:
             path = sample_files.newest_autosave(self.sketch)
             if path is None:
                 return self._load_failed("last", "no autosave of this sketch yet")
-        try:
-            samples, skipped, reasons = sample_files.read_samples(
-                path, lambda x, y: 0 <= x < self.width and self.top <= y < self.bottom,
-                wants_number=self.task.name == "regression", octave=self.octave)
+        try:  # every place with two finite numbers is kept: the view grows to those beyond the canvas
+            samples, skipped, reasons = sample_files.read_samples(path, lambda x, y: True,
+                                                                  wants_number=self.task.name == "regression",
+                                                                  octave=self.octave)
         except SampleFileError as error:
             return self._load_failed(path, str(error))
         self.samples.extend(samples)
-        why = "; ".join(f"{count} {reason}" for reason, count in reasons.items())
+        self.layout.fit(self.samples)
+        why = "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
         note = f" ({skipped} entries skipped: {why})" if skipped else ""
-        self.say(f"loaded {len(samples)} samples from {path}{note}", seconds=6, error=bool(skipped))
+        beyond = (f"; {self.layout.beyond} lie beyond the canvas: the view shows them all, at "
+                  f"{self.layout.zoom:.0%}") if self.layout.beyond else ""
+        self.say(f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(skipped))
         return True
 
     def _load_failed(self, path, reason):

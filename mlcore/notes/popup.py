@@ -1,51 +1,129 @@
-"""The training visor: epoch counter, progress bar, and live curves of the loss and the task's metric.
+"""The training visor: the epoch, the loss and the task's metric as readouts, a progress bar, the model summed up,
+and the curves of the loss and the metric.
 
-It docks in a column at the right of the canvas; while it shows, the canvas draws its samples in the room left of
-it (`NoteCanvas.view_rect`), so the popup hides none of them.
+It docks in a column at the right of the canvas (`CanvasView.popup_rect`); while it shows, the canvas draws its
+samples in the room left of it, so the popup hides none of them. A training of a few dozen samples is over in a
+blink: the popup draws its curves in at a pace a class can follow (`CurvePace`), while the trained network answers
+clicks at once, and keeps the final curves until P.
 """
 
-import pygame
+import re
+import time
 
+from mlcore.ml.neural_network import WAITING
+from mlcore.notes.text_sizes import sizes
 from mlcore.widgets import charts, theme, ui
 
-POPUP_WIDTH = 390
+READOUT_NAMES = {"loss": "loss", "accuracy": "accuracy", "mean_error": "mean error"}
 
 
-def draw_popup(screen, rect, network, task, epochs):
-    """Draw the popup for `network` (None before the first training) inside `rect`."""
-    look = theme.current()
+class CurvePace:
+    """How many epochs of a training the popup shows: they arrive as fast as the training goes, but the whole run
+    takes at least `seconds` to draw, from its first epoch."""
+
+    def __init__(self, seconds=2.0):
+        self.seconds = seconds
+        self.job = None
+        self.started = None  # when the first epoch of `job` was seen
+
+    def shown(self, job, now=None):
+        """The epochs of `job` drawn by now."""
+        if job is None:
+            return 0
+        now = time.monotonic() if now is None else now
+        if job is not self.job:
+            self.job, self.started = job, None
+        if job.done and self.started is None:
+            self.started = now
+        if self.started is None:
+            return 0
+        total = job.total or job.done
+        if self.seconds <= 0:
+            return job.done
+        return min(job.done, int(total * (now - self.started) / self.seconds))
+
+
+def draw_popup(screen, rect, network, task, epochs, shown):
+    """Draw the popup for `network` (None before the first training) inside `rect`, its curves up to epoch `shown`."""
+    look, size = theme.current(), sizes()
     rect = ui.panel(screen, rect, alpha=255)
-    x, y, room = rect.x + 14, rect.y + 10, rect.width - 28
-    title = ui.label(screen, "Training", (x, y), size=30, colour=look.panel_text, bold=True, padding=0)
-    ui.label(screen, "P hides this", (rect.right - 14, title.centery), size=look.small, colour=look.panel_dim,
-             anchor="midright", padding=0)
-    y = title.bottom + 8
+    x, room = rect.x + 14, rect.width - 28
     job = network.job if network is not None else None
     if job is None:
-        ui.label(screen, "press T to train", (x, y), size=look.text, colour=look.panel_text)
+        title = ui.label(screen, "Training", (x, rect.y + 10), size=size.readout, colour=look.panel_text, bold=True,
+                         padding=0)
+        _lines(screen, ["press T to train", "P hides this"], x, title.bottom + 10, room, size.text, look.panel_text)
         return
-    status = {"running": job.message if not job.done else "training", "done": "done", "failed": "failed",
-              "cancelled": "stopped"}.get(job.status, job.status)
-    line = ui.label(screen, ui.cut(f"epoch {job.done} / {job.total or epochs}   {status}", room, look.text), (x, y),
-                    size=look.text, colour=look.panel_text, padding=0)
-    ui.progress_bar(screen, (x, line.bottom + 6, room, 12), job.fraction)
-    y = line.bottom + 26
+    total = job.total or epochs
+    top = ui.label(screen, f"epoch {shown} / {total}", (x, rect.y + 8), size=size.readout, colour=look.panel_text,
+                   bold=True, padding=0, readout=True)
+    y = _status(screen, network, job, x, top.bottom + 4, room)
+    ui.progress_bar(screen, (x, y + 4, room, 12), shown / total if total else 0.0)
+    y += 24
     for text in summary_lines(network, epochs):
-        for part in ui.wrap(text, room, look.small)[:2]:
-            y = ui.label(screen, part, (x, y), size=look.small, colour=look.panel_dim, padding=0).bottom + 2
-    top = y + 8
-    bottom = rect.bottom - 10
+        y = _lines(screen, [_phrases(text)], x, y, room, size.small, look.panel_dim)
     if job.status == "failed":
-        bottom -= ui.line_height(look.small) + 6
-        ui.label(screen, ui.cut(job.error, room, look.small), (x, bottom + 4), size=look.small,
-                 colour=(255, 150, 150))
-    height = (bottom - top - 10) // 2
-    history = network.history
-    for chart_top, key, title, y_range in ((top, "loss", "loss", None),
-                                           (top + 10 + height, task.metric, task.metric_title, task.metric_range)):
-        series = {"training": (history.get(key, []), look.series[0]),
-                  "validation": (history.get("val_" + key, []), look.series[1])}
-        charts.line_chart(screen, (x, chart_top, room, height), series, title, y_range=y_range, x_max=epochs)
+        y = _lines(screen, [job.error], x, y + 4, room, size.small, (255, 150, 150))
+    _draw_charts(screen, network.history, task, epochs, shown, (x, y + 6, room, rect.bottom - 8 - y - 6))
+
+
+def _status(screen, network, job, x, y, room):
+    """What the training is doing, and the key that hides the popup; returns the y under them."""
+    look = theme.current()
+    if job.status == "running" and not job.done and job.message.startswith(WAITING):
+        waited = job.message[len(WAITING):].strip()
+        status = f"waiting for the network library ({waited})" if waited else "waiting for the network library"
+    elif network.trained and network.seconds is not None:
+        status = f"trained in {network.seconds:.2f} s"
+    else:
+        status = {"running": "training", "done": "training", "failed": "failed", "cancelled": "stopped"}.get(
+            job.status, job.status)
+    hint = "P hides this"
+    if ui.text_width(f"{status}   {hint}", sizes().text) <= room:
+        ui.label(screen, hint, (x + room, y), size=sizes().small, colour=look.panel_dim, anchor="topright",
+                 padding=0)
+        return _lines(screen, [status], x, y, room, sizes().text, look.panel_text)
+    return _lines(screen, [status, hint], x, y, room, sizes().text, look.panel_text)
+
+
+def _lines(screen, texts, x, y, room, size, colour):
+    """Each text wrapped to `room`, line under line; returns the y under the last."""
+    for text in texts:
+        for part in ui.wrap(text, room, size):
+            y = ui.label(screen, part, (x, y), size=size, colour=colour, padding=0).bottom + 2
+    return y
+
+
+def _phrases(text):
+    """`text` with the words of each phrase (between commas and wide gaps) bound, so a wrap breaks between phrases."""
+    parts = re.split(r"(,\s+|\s{2,})", text)
+    return "".join(part.strip() + " " if index % 2 else part.replace(" ", "\u00a0") for index, part in enumerate(parts))
+
+
+def _draw_charts(screen, history, task, epochs, shown, rect):
+    """The loss and the metric, each a readout of its last shown value over its curves (one legend under both)."""
+    look, size = theme.current(), sizes()
+    x, y, width, height = rect
+    readout = ui.line_height(size.readout) + 2
+    chart = (height - 2 * readout - 8) // 2
+    for key, y_range, last in (("loss", None, False), (task.metric, task.metric_range, True)):
+        values = history.get(key, [])[:shown]
+        name = READOUT_NAMES.get(key, key)
+        text = f"{name} {_value(key, values[-1])}" if values else name
+        ui.label(screen, text, (x, y), size=size.readout, colour=look.panel_text, bold=True, padding=0, readout=True)
+        series = {"training": (values, look.series[0]),
+                  "validation": (history.get("val_" + key, [])[:shown], look.series[1])}
+        charts.line_chart(screen, (x, y + readout, width, chart), series, "", y_range=y_range, x_max=epochs,
+                          tick=size.small, legend=last)
+        y += readout + chart + 8
+
+
+def _value(key, value):
+    if key == "accuracy":
+        return f"{value:.0%}"
+    if key == "mean_error":
+        return f"{value:.1f} Hz"
+    return f"{value:.3g}"
 
 
 def summary_lines(network, epochs):
@@ -62,8 +140,3 @@ def summary_lines(network, epochs):
     if counts:
         how += f", {counts[0]} training / {counts[1]} validation"
     return [f"{shape}   ({total:,} parameters)", how]
-
-
-def popup_rect(width, top, bottom):
-    """Where the popup docks on a canvas `width` wide between the bars at `top` and `bottom`: a column at the right."""
-    return pygame.Rect(width - POPUP_WIDTH - 6, top + 6, POPUP_WIDTH, bottom - top - 12)

@@ -5,10 +5,14 @@ import time
 
 import pygame
 
+from mlcore.notes.text_sizes import sizes
 from mlcore.widgets import theme, ui
 
-COLUMNS = [("time", 64), ("samples", 80), ("notes", 60), ("hidden", 96), ("activation", 96), ("rate", 60),
-           ("epochs", 66), ("loss", 70), ("val loss", 80), ("metric", 80), ("val metric", 92), ("seconds", 72)]
+# Every column, in the table's order, with how much the lesson needs it (1: most): where the window is too narrow
+# for all, the least needed ones are left out (and named), never cut short.
+COLUMNS = [("time", 5), ("samples", 1), ("notes", 3), ("hidden", 2), ("activation", 2), ("rate", 4), ("epochs", 3),
+           ("loss", 1), ("val loss", 2), ("metric", 1), ("val metric", 1), ("seconds", 4)]
+GAP = 16
 
 
 class RunsTable:
@@ -55,28 +59,53 @@ class RunsTable:
                 f"{row['seconds']:.2f}"]
 
     def draw(self, screen, rect):
-        look = theme.current()
-        rect = ui.panel(screen, rect, alpha=250)
+        """The table inside `rect`: the columns that fit, each as wide as its widest text, headings on two lines
+        where they have two words."""
+        look, size = theme.current(), sizes().small
+        rect = ui.panel(screen, rect, alpha=255)
         x, y = rect.x + 14, rect.y + 10
-        title = ui.label(screen, "Runs of this session", (x, y), size=28, colour=look.panel_text, bold=True)
-        ui.label(screen, "H hides this", (rect.right - 14, title.centery), size=look.small, colour=look.panel_dim,
+        title = ui.label(screen, "Runs of this session", (x, y), size=sizes().text, colour=look.panel_text, bold=True)
+        ui.label(screen, "H hides this", (rect.right - 14, title.centery), size=size, colour=look.panel_dim,
                  anchor="midright")
         metric = "accuracy" if self.metric == "accuracy" else "error Hz"
         headers = [name.replace("metric", metric) for name, _ in COLUMNS]
-        pitch = ui.line_height(look.small) + 8
-        y = title.bottom + 10
-        self._draw_row(screen, x, y, headers, look.panel_dim)
+        rows = [self._cells(row) for row in self.rows]
+        shown, widths = self.columns(headers, rows, rect.width - 28)
+        y = title.bottom + 6
+        left_out = [headers[i] for i in range(len(COLUMNS)) if i not in shown]
+        if left_out:
+            for line in ui.wrap("left out for room: " + ", ".join(left_out), rect.width - 28, size):
+                y = ui.label(screen, line, (x, y), size=size, colour=look.panel_dim, padding=0).bottom
+            y += 4
+        pitch = ui.line_height(size) + 8
+        heading_lines = max(len(headers[i].split()) for i in shown)
+        self._draw_row(screen, x, y, [headers[i].split() for i in shown], widths, look.panel_dim)
+        y += heading_lines * ui.line_height(size) + 8
         if not self.rows:
-            ui.label(screen, "no training yet: press T", (x, y + pitch + 4), size=look.text, colour=look.panel_text)
-        shown = max(1, (rect.bottom - y - pitch) // pitch)
-        for index, row in list(enumerate(self.rows))[-shown:]:
-            y += pitch
+            ui.label(screen, "no training yet: press T", (x, y + 4), size=sizes().text, colour=look.panel_text)
+        fits = max(1, (rect.bottom - y) // pitch)
+        for index, cells in list(enumerate(rows))[-fits:]:
             if index == self.current:
                 pygame.draw.rect(screen, look.accent, (rect.x + 4, y - 4, rect.width - 8, pitch), border_radius=4)
-            self._draw_row(screen, x, y, self._cells(row), (255, 255, 255))
+            self._draw_row(screen, x, y, [[cells[i]] for i in shown], widths, (255, 255, 255))
+            y += pitch
 
-    def _draw_row(self, screen, x, y, cells, colour):
-        size = theme.current().small
-        for (name, width), text in zip(COLUMNS, cells):
-            ui.label(screen, ui.cut(text, width - 8, size), (x, y), size=size, colour=colour, padding=0)
+    @staticmethod
+    def columns(headers, rows, room):
+        """The indices of the columns that fit in `room` pixels (the least needed left out first), and their widths."""
+        size = sizes().small
+        widths = [max([ui.text_width(word, size) for word in header.split()]
+                      + [ui.text_width(row[i], size) for row in rows]) + GAP for i, header in enumerate(headers)]
+        shown = list(range(len(COLUMNS)))
+        for index in sorted(shown, key=lambda i: (-COLUMNS[i][1], -i)):
+            if sum(widths[i] for i in shown) <= room:
+                break
+            shown.remove(index)
+        return shown, [widths[i] for i in shown]
+
+    def _draw_row(self, screen, x, y, cells, widths, colour):
+        size = sizes().small
+        for lines, width in zip(cells, widths):
+            for number, text in enumerate(lines):
+                ui.label(screen, text, (x, y + number * ui.line_height(size)), size=size, colour=colour, padding=0)
             x += width

@@ -2,15 +2,21 @@
 
 Each note's circle is made once as a small picture (a sprite) and stamped wherever a sample of that note is; the
 layer is redrawn only when the samples are removed or replaced, the view moves or the theme changes, and a new
-sample is stamped onto it alone.
+sample is stamped onto it alone. Samples at the same place (a file's, or two clicks on one spot) would hide each
+other: they are drawn as a stack, one circle per note fanned around the place, with a count where a note is there
+more than once.
 """
+
+import math
 
 import pygame
 
-CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
-
 from mlcore.notes.tasks import SAMPLE_RADIUS, draw_note_circle
-from mlcore.widgets import theme
+from mlcore.notes.text_sizes import sizes
+from mlcore.widgets import theme, ui
+
+CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
+SAME_PLACE = 4         # window pixels: samples closer than this hide each other, so they are one stack
 
 
 class SampleLayer:
@@ -23,6 +29,10 @@ class SampleLayer:
         self.count = 0       # how many samples are on the layer
         self.ends = None     # the first and the last of them (a new list, or an undo, changes these)
         self.sprites = {}
+        self.places = {}     # (cell x, cell y) -> the stacks whose place is in that cell
+        self.stacks = []     # [place (x, y) on the window, [samples]]
+        self.texts = []      # (text, box) drawn onto the layer, audited with each frame
+        self._obstacles = None
 
     def _sprite(self, colour, note):
         key = (tuple(colour), note, theme.current().name)
@@ -36,24 +46,132 @@ class SampleLayer:
         return self.sprites[key]
 
     def draw(self, screen, samples, colours, transform):
-        """Blit the layer; `transform` (factor, dx, dy) places the canvas point (x, y) at (x factor + dx, y factor + dy)."""
+        """Blit the layer; `transform` (factor, dx, dy) places the canvas point (x, y) at
+        (x factor + dx, y factor + dy)."""
+        self.update(samples, colours, transform)
+        self.blit(screen)
+
+    def update(self, samples, colours, transform):
+        """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved)."""
         key = (transform, theme.current().name, tuple(sorted(colours.items())))
         on_layer = samples[:self.count]
         ends = (on_layer[0], on_layer[-1]) if on_layer else None
         if self.surface is None or key != self.key or len(on_layer) < self.count or ends != self.ends or (
                 ends and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1])):
-            self.surface = pygame.Surface(self.size)
-            self.surface.fill(CLEAR)
-            self.surface.set_colorkey(CLEAR)
-            self.key, self.count = key, 0
+            self._clear(key)
         new = samples[self.count:]
         if new:
-            factor, dx, dy = transform
-            half = SAMPLE_RADIUS + 2
-            sprites = {note: self._sprite(colour, note) for note, colour in colours.items()}
-            self.surface.blits([(sprites[s.note], (round(s.x * factor + dx) - half, round(s.y * factor + dy) - half))
-                                for s in new], doreturn=False)
+            if not self._add(new, colours, transform):  # a sample joined a stack already drawn: draw all again
+                self._clear(key)
+                self._add(samples, colours, transform)
             self.count = len(samples)
             self.ends = (samples[0], samples[-1])
-        screen.blit(self.surface, (0, 0))
 
+    def blit(self, screen):
+        screen.blit(self.surface, (0, 0))
+        self._audit()
+
+    def _clear(self, key):
+        self.surface = pygame.Surface(self.size)
+        self.surface.fill(CLEAR)
+        self.surface.set_colorkey(CLEAR)
+        self.key, self.count, self.places, self.stacks, self.texts = key, 0, {}, [], []
+        self._obstacles = None
+
+    def _add(self, new, colours, transform):
+        """Stamp the new samples (stacks fanned out); False, having drawn nothing, when one of them lands on a stack
+        or a sample already drawn."""
+        factor, dx, dy = transform
+        made = []
+        self._obstacles = None
+        for sample in new:
+            place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
+            stack = self._stack_at(place)
+            if stack is None:
+                made.append(self._new_stack(place, sample))
+            elif any(stack is mine for mine in made):
+                stack[1].append(sample)
+            else:
+                return False
+        half = SAMPLE_RADIUS + 2
+        sprites = {note: self._sprite(colour, note) for note, colour in colours.items()}
+        self.surface.blits([(sprites[members[0].note], (x - half, y - half)) for (x, y), members in made
+                            if len(members) == 1], doreturn=False)
+        for stack in made:
+            if len(stack[1]) > 1:
+                self._draw_stack(stack, colours)
+        return True
+
+    def _stack_at(self, place):
+        cx, cy = place[0] // SAME_PLACE, place[1] // SAME_PLACE
+        for cell in ((cx + i, cy + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
+            for stack in self.places.get(cell, ()):
+                if abs(stack[0][0] - place[0]) < SAME_PLACE and abs(stack[0][1] - place[1]) < SAME_PLACE:
+                    return stack
+        return None
+
+    def _new_stack(self, place, sample):
+        stack = [place, [sample]]
+        self.stacks.append(stack)
+        self.places.setdefault((place[0] // SAME_PLACE, place[1] // SAME_PLACE), []).append(stack)
+        return stack
+
+    def obstacles(self):
+        """The rectangles the samples take on the window (a stack: its whole fan), for labels to keep off."""
+        if self._obstacles is None:
+            self._obstacles = []
+            for (x, y), members in self.stacks:
+                notes = len({sample.note for sample in members})
+                reach = SAMPLE_RADIUS + 2 + (0 if notes == 1 else round(_spread(notes)))
+                self._obstacles.append(pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach))
+        return self._obstacles
+
+    def _draw_stack(self, stack, colours):
+        """One circle per note, fanned around the place (a dot marks it), each with its count when over one."""
+        (x, y), members = stack
+        counts = {}
+        for sample in members:
+            counts[sample.note] = counts.get(sample.note, 0) + 1
+        spread = 0 if len(counts) == 1 else _spread(len(counts))
+        look = theme.current()
+        pygame.draw.circle(self.surface, look.ink, (x, y), 4)
+        for index, (note, count) in enumerate(counts.items()):
+            angle = math.pi + 2 * math.pi * index / len(counts)
+            cx, cy = round(x + spread * math.cos(angle)), round(y + spread * math.sin(angle))
+            draw_note_circle(self.surface, cx, cy, colours[note], note)
+            if count > 1:
+                at = (cx + SAMPLE_RADIUS - 2, cy + SAMPLE_RADIUS - 2)
+                box = ui.label(self.surface, f"×{count}", at, size=sizes().small, colour=look.ink,
+                               anchor="center", bold=True, background=(255, 255, 255), padding=1)
+                self.texts.append((f"×{count}", box))
+
+    def _audit(self):
+        """The layer's texts go to the frame's record with the frame's other texts: each note's letter once (as its
+        first circle shows it) and every count."""
+        size, letters = sizes().letter, {}
+        for (x, y), members in self.stacks:
+            letters.setdefault(members[0].note, (x, y))
+        typeface = ui.font(size, True)
+        for note, (x, y) in letters.items():
+            box = typeface.size(note)
+            theme.record(note, typeface.get_height(), cap=ui.cap_height(size, True),
+                         box=(x - box[0] // 2, y + 1 - box[1] // 2, *box))
+        small = sizes().small
+        for text, box in self.texts:
+            theme.record(text, ui.line_height(small), cap=ui.cap_height(small, True), box=box)
+
+    def state(self):
+        """The stacks: samples at one place, with how many of each note."""
+        found = []
+        for _, members in self.stacks:
+            if len(members) > 1:
+                notes = {}
+                for sample in members:
+                    notes[sample.note] = notes.get(sample.note, 0) + 1
+                found.append({"x": members[0].x, "y": members[0].y, "count": len(members), "notes": notes})
+        return found
+
+
+def _spread(notes):
+    """How far from their place the circles of a stack of `notes` notes lie: neighbours just touch."""
+    return (SAMPLE_RADIUS + 1) / math.sin(math.pi / notes)

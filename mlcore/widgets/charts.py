@@ -5,25 +5,29 @@ import pygame
 from mlcore.widgets import theme, ui
 
 
-def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=None, grid=None):
+def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=None, grid=None, tick=None,
+               legend=True):
     """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1).
 
     The title sits above the plot, the ticks left of it and the legend under it: nothing is drawn over a curve.
-    Sizes and strokes are the theme's. Returns the plot's rectangle.
+    Sizes and strokes are the theme's (`tick`: another size for the title, ticks and legend); `legend=False` leaves
+    the legend's line out (for a chart that shares another's). Returns the plot's rectangle.
     """
     look = theme.current()
     text = look.panel_text if text is None else text
     grid = look.grid if grid is None else grid
     rect = pygame.Rect(rect)
-    tick = look.tick
+    tick = look.tick if tick is None else tick
     line = ui.line_height(tick)
-    ui.label(surface, title, (rect.x, rect.y), size=tick, colour=text, bold=True, padding=0)
+    if title:
+        ui.label(surface, title, (rect.x, rect.y), size=tick, colour=text, bold=True, padding=0)
     low, high = _y_limits(series, y_range)
     ticks = [(fraction, _short(low + fraction * (high - low))) for fraction in (0.0, 0.5, 1.0)]
     margin = max(ui.text_width(name, tick) for _, name in ticks) + 8
     # The top tick is centred on the plot's top edge: half a line more under the title keeps them apart.
-    plot = pygame.Rect(rect.x + margin, rect.y + line + line // 2 + 4, rect.width - margin - 4,
-                       rect.height - 2 * line - line // 2 - 12)
+    above = line + line // 2 + 4 if title else line // 2 + 2
+    below = line + 8 if legend else line // 2 + 2
+    plot = pygame.Rect(rect.x + margin, rect.y + above, rect.width - margin - 4, rect.height - above - below)
     if plot.height < 8:
         return plot
     pygame.draw.rect(surface, grid, plot, max(1, look.stroke // 2))
@@ -40,7 +44,7 @@ def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=N
                   for i, v in enumerate(points)]
             pygame.draw.lines(surface, colour, False, xy, look.stroke)
     legend_x, legend_y = plot.left, plot.bottom + 6
-    for name, (points, colour) in series.items():
+    for name, (points, colour) in series.items() if legend else ():
         pygame.draw.line(surface, colour, (legend_x, legend_y + line // 2), (legend_x + 18, legend_y + line // 2),
                          look.stroke + 1)
         box = ui.label(surface, name, (legend_x + 24, legend_y), size=tick, colour=text, padding=0)

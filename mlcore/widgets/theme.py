@@ -3,7 +3,9 @@
 Drawing code reads the current theme (`current()`) instead of writing sizes and colours of its own. Sizes are
 font sizes on the canvas; the canvas is scaled to the window, so `begin_frame` measures the window's scale, and
 `mlcore.widgets.ui.font` enlarges any text whose height on screen would fall under the theme's minimum. Every
-text drawn is recorded with its height on screen (`report()`), so a test can audit what a frame showed.
+text drawn is recorded with its height on screen (`report()`), so a test can audit what a frame showed: `texts`
+(each text and its height), and `text_audit` (each with its capital height, its box on the canvas and whether it is
+one of the lesson's key readouts) and `cut` (texts shortened with "…" to fit).
 
 Text height is the font's height in window pixels (ascent + descent, pygame's `Font.get_height()`), the size a
 web page's `font-size` names; a capital letter is about three quarters of it.
@@ -60,6 +62,11 @@ class _Frame:
         self.window = None
         self.texts = []   # (text, height in window pixels)
         self.last = []    # the texts of the previous complete frame
+        self.screen = None  # the canvas being drawn: texts drawn on it are audited with their boxes
+        self.audit = []   # one dict per text: its height, capital height, box, and whether it is a key readout
+        self.last_audit = []
+        self.cut = []     # texts shortened with an ellipsis to fit (ui.cut), this frame
+        self.last_cut = []
 
 
 _frame = _Frame()
@@ -92,8 +99,9 @@ def begin_frame(screen):
     else:
         _frame.scale, _frame.window = 1.0, None
     if _frame.texts:
-        _frame.last = _frame.texts
-    _frame.texts = []
+        _frame.last, _frame.last_audit, _frame.last_cut = _frame.texts, _frame.audit, _frame.cut
+    _frame.texts, _frame.audit, _frame.cut = [], [], []
+    _frame.screen = screen
 
 
 def scale():
@@ -101,18 +109,36 @@ def scale():
     return _frame.scale
 
 
-def record(text, height):
-    """Note a text drawn `height` canvas pixels tall."""
+def screen():
+    """The canvas of the frame being drawn (None before the first frame)."""
+    return _frame.screen
+
+
+def record(text, height, cap=None, box=None, readout=False):
+    """Note a text drawn `height` canvas pixels tall; `cap`: its capital letters' height, `box`: where it lies on the
+    canvas (None when drawn on another surface), `readout`: one of the lesson's key readouts (read from the back)."""
     _frame.texts.append((str(text), round(height * _frame.scale, 1)))
+    _frame.audit.append({"text": str(text), "px": round(height * _frame.scale, 1),
+                         "cap_px": None if cap is None else round(cap * _frame.scale, 1),
+                         "box": None if box is None else [int(value) for value in box], "readout": bool(readout)})
+
+
+def record_cut(text):
+    """Note a text that was shortened with an ellipsis to fit."""
+    _frame.cut.append(str(text))
 
 
 def report():
     """The theme, the window's scale and every text of the last frame with its height on screen (for the state)."""
     texts = _frame.texts or _frame.last
+    audit, cut = (_frame.audit, _frame.cut) if _frame.texts else (_frame.last_audit, _frame.last_cut)
     smallest = min((height for _, height in texts), default=None)
+    caps = [entry["cap_px"] for entry in audit if entry["cap_px"] is not None]
     return {"theme": _frame.theme.name, "window": list(_frame.window) if _frame.window else None,
             "scale": round(_frame.scale, 4), "min_text_px": _frame.theme.min_text_px, "smallest_text_px": smallest,
-            "texts": [[text, height] for text, height in texts]}
+            "texts": [[text, height] for text, height in texts],
+            "smallest_cap_px": min(caps, default=None), "text_audit": [dict(entry) for entry in audit],
+            "cut": list(cut)}
 
 
 def heat_colour(hue, share, count):

@@ -63,14 +63,23 @@ def forget_fonts():
     _fonts.clear()
 
 
-def label(surface, text, pos, size=28, colour=None, background=None, anchor="topleft", bold=False, padding=4):
+def cap_height(size, bold=False):
+    """The height of a capital letter at `size` (as drawn: at least the theme's minimum), in canvas pixels."""
+    return font(size, bold).metrics("H")[0][3]
+
+
+def label(surface, text, pos, size=28, colour=None, background=None, anchor="topleft", bold=False, padding=4,
+          readout=False):
     """Draw one line of text (in the theme's ink unless `colour`); `anchor` names the point of its box that lands on
-    `pos`. Returns the box. The text and its height on screen go to the frame's record (`theme.report`)."""
+    `pos`. Returns the box. The text, its height and its capital height on screen go to the frame's record
+    (`theme.report`), with its box when drawn on the frame's canvas; `readout`: one of the lesson's key readouts."""
     typeface = font(size, bold)
     image = typeface.render(str(text), True, theme.current().ink if colour is None else colour)
-    if str(text).strip():
-        theme.record(text, typeface.get_height())
     box = image.get_rect(**{anchor: pos})
+    if str(text).strip():
+        on_canvas = surface is theme.screen()
+        theme.record(text, typeface.get_height(), cap=typeface.metrics("H")[0][3], box=box if on_canvas else None,
+                     readout=readout)
     if background is not None:
         pygame.draw.rect(surface, background, box.inflate(2 * padding, 2 * padding), border_radius=4)
     surface.blit(image, box)
@@ -86,15 +95,19 @@ def cut(text, width, size=28, bold=False):
     text = str(text)
     if text_width(text, size, bold) <= width:
         return text
+    theme.record_cut(text)
     while text and text_width(text + "…", size, bold) > width:
         text = text[:-1]
     return text + "…"
 
 
 def wrap(text, width, size=28, bold=False):
-    """`text` broken into lines that fit `width` pixels at `size`."""
+    """`text` broken into lines that fit `width` pixels at `size`; words joined by a no-break space (\u00a0) stay
+    on one line."""
     lines, line = [], ""
-    for word in str(text).split():
+    for word in str(text).replace("\n", " ").replace("\t", " ").split(" "):
+        if not word:
+            continue
         candidate = f"{line} {word}".strip()
         if line and text_width(candidate, size, bold) > width:
             lines.append(line)
