@@ -32,7 +32,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `pyth
 from mlcore.image_app.app import ImageApp, toggle_theme
 from mlcore.image_app.command_line import add_arguments
 from mlcore.ml.models import MLPClassifier
-from mlcore.runtime import frames, mouse, run
+from mlcore.runtime import mouse, run
 
 # The knobs: change them and run the sketch again (the command line and the Training page change them too).
 DATASET = "builtin"            # or "miniFRUIT", "miniMASK", "miniROAD"… or a folder of your own images
@@ -65,11 +65,9 @@ def training_done(results):    # Step 3b: runs when a training ends: print, comp
     pass                       # results["train_accuracy"], results["test_accuracy"], results["epochs"]
 
 
-app = ImageApp(WIDTH, HEIGHT, dataset=DATASET, features=FEATURES, hidden_layers=HIDDEN_LAYERS, activation=ACTIVATION,
-               dropout=DROPOUT, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
-               validation_split=VALIDATION_SPLIT, seed=SEED, augmentation=AUGMENTATION,
-               camera=CAMERA, record_rate=RECORD_RATE, test_fraction=TEST_FRACTION, build_model=build_model,
-               training_done=training_done)
+# The window reads the knobs above, build_model and training_done. It also draws each frame, moves the work on,
+# reports its state and saves on quit: a draw(screen) of your own here would call app.draw(screen) first.
+app = ImageApp.from_sketch(globals())
 
 
 def arguments(parser):
@@ -78,14 +76,6 @@ def arguments(parser):
 
 def setup(args):
     app.start(args)            # Step 1 starts at once: the dataset loads in the background
-
-
-def update():
-    app.update(frames.count)
-
-
-def draw(screen):
-    app.draw(screen)
 
 
 def key_pressed(key, unicode):
@@ -141,18 +131,6 @@ def mouse_wheel(x, y, dy):
 
 def file_dropped(path):
     app.drop(path)                           # an image to classify, a model file, or a video for the camera
-
-
-def state():
-    return app.state()
-
-
-def notice(text, error):
-    app.say(text, problem=error)             # the runtime's news (a window made smaller to fit): on the bar
-
-
-def quitting():
-    app.quit()                               # the last recordings reach the disk before the window closes
 
 
 if __name__ == "__main__":

@@ -409,7 +409,9 @@ def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
     assert run.returncode == 0, run.output
     state = run.state
     assert state["model"] == {"hidden_layers": [8], "activation": "tanh", "dropout": 0.0}
-    assert state["params"]["hidden_layers"] == [64, 32]  # the Training page's value, which build_model ignored
+    # The Training page and the runs table show the network build_model made, not the boxes it ignored.
+    assert state["params"]["hidden_layers"] == [8] and state["params"]["activation"] == "tanh"
+    assert [(row["hidden_layers"], row["activation"]) for row in state["runs"]] == [([8], "tanh")]
     [printed] = [line for line in run.stdout.splitlines() if line.startswith("test accuracy")]
     assert printed == f"test accuracy {state['test_accuracy']}"
 
@@ -419,3 +421,26 @@ def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
     assert info["params"]["hidden_layers"] == [8] and info["params"]["activation"] == "tanh"
     assert [type(layer).__name__ for layer in model.network_] == ["Linear", "Tanh", "Linear"]
     assert model.network_[0].out_features == 8 and info["extractor"] == "color_histogram"
+
+
+# ------------------------------------------------------------------------------------------------ the window's parts
+
+
+def test_the_app_reads_the_knobs_build_model_and_training_done_from_the_sketch():
+    import sketches.image_classifier as sketch
+
+    params = LAYOUT.pipeline.params
+    assert params["hidden_layers"] == sketch.HIDDEN_LAYERS and params["epochs"] == sketch.EPOCHS
+    assert params["learning_rate"] == sketch.LEARNING_RATE and params["augmentation"] == sketch.AUGMENTATION
+    assert (LAYOUT.width, LAYOUT.height, LAYOUT.dataset_spec) == (sketch.WIDTH, sketch.HEIGHT, sketch.DATASET)
+    assert LAYOUT.pipeline.build_model is sketch.build_model and LAYOUT.training_done is sketch.training_done
+    assert LAYOUT.collector.rate == sketch.RECORD_RATE and LAYOUT.own.test_fraction == sketch.TEST_FRACTION
+
+
+def test_no_part_of_the_window_is_handed_the_app():
+    """Pages, views and the parts behind them get what they draw and the actions they may take, never the app."""
+    parts = [*LAYOUT.pages, LAYOUT.deployment_page.noise, LAYOUT.collector, LAYOUT.collector.picker, LAYOUT.live,
+             LAYOUT.own, LAYOUT.exports, LAYOUT.models, LAYOUT.predictions, LAYOUT.edits, LAYOUT.steps]
+    for part in parts:
+        held = [name for name, value in vars(part).items() if value is LAYOUT]
+        assert held == [], (type(part).__name__, held)

@@ -114,8 +114,8 @@ def a_testing_page(classes, majority):
     pipeline = SimpleNamespace(
         dataset=SimpleNamespace(classes=list(classes)), model=object(), confusion_train=matrix.tolist(),
         confusion_test=(matrix * 7).tolist(), runs_state=lambda: RUNS[:3], run_shown=1,
-        state=lambda: {"baseline": {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"}})
-    return TestingPage(SimpleNamespace(pipeline=pipeline, thumbnails=pictures_of(classes)), TESTING.rect)
+        baseline=lambda: {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"})
+    return TestingPage(TESTING.rect, pipeline, pictures_of(classes))
 
 
 def pictures_of(classes, count=40):
@@ -184,10 +184,9 @@ def a_data_page(classes):
     dataset = SimpleNamespace(name="mini", classes=list(classes), train=samples, test=samples, problems=[],
                               counts=lambda: counts)
     pictures.dataset = dataset
-    app = SimpleNamespace(pipeline=SimpleNamespace(dataset=dataset), job=None, thumbnails=pictures,
-                          own=SimpleNamespace(in_use=lambda: False), edits=SimpleNamespace(state=lambda: {"edits": []}),
-                          width=CANVAS[0], height=CANVAS[1])
-    page = DataPage(app, DATA.rect)
+    page = DataPage(DATA.rect, SimpleNamespace(dataset=dataset, job=None), pictures,
+                    own=SimpleNamespace(in_use=lambda: False), edits=SimpleNamespace(state=lambda: {"edits": []}),
+                    load=None, open_collection=None, export=None, screen_size=CANVAS)
     page.update()
     return page
 
@@ -230,13 +229,13 @@ def test_the_deployment_panel_names_the_run_that_answers(canvas):
     dataset = SimpleNamespace(classes=list(classes))
     pictures.dataset = dataset
     pipeline = SimpleNamespace(dataset=dataset, model=object(), trained_extractor="color_histogram",
-                               runs_state=lambda: RUNS[:3], run_shown=1)
+                               runs_state=lambda: RUNS[:3], run_shown=1, job=None)
     latest = {"image": ("test", 3), "label": "apple", "confidence": 0.4, "source": "test image 4", "true": "apple",
               "probabilities": {"apple": 0.4, "banana": 0.3, "lemon": 0.2, "orange": 0.1}}
-    app = SimpleNamespace(pipeline=pipeline, thumbnails=pictures, busy=False, job=None,
-                          live=SimpleNamespace(wanted=False), predictions=SimpleNamespace(latest=latest),
-                          steps=SimpleNamespace(add_step=lambda *args: None))
-    page = DeploymentPage(app, DEPLOYMENT.rect)
+    predictions = SimpleNamespace(latest=latest, sample=lambda split, index: None)
+    page = DeploymentPage(DEPLOYMENT.rect, pipeline, pictures, steps=SimpleNamespace(add_step=lambda *args: None),
+                          live=SimpleNamespace(wanted=False), predictions=predictions, toggle_live=None,
+                          save_model=None, load_model=None, retrain=None)
     page._draw_panel(canvas.surface, latest)
     inside = [(text, box) for text, box in canvas.boxes if page.panel.contains(box)]
     assert len(inside) == len(canvas.boxes)
@@ -284,9 +283,9 @@ def test_the_mobilenet_hint_is_whole_under_the_buttons(canvas, monkeypatch):
     from mlcore.image_app.pages.features import FeaturesPage
 
     monkeypatch.setattr(features, "mobilenet_weights_on_disk", lambda: False)
-    pipeline = SimpleNamespace(features_name="color_histogram", dataset=None, _has_stored=lambda dataset: False,
-                               state=lambda: {"features": {"ready": False}})
-    page = FeaturesPage(SimpleNamespace(pipeline=pipeline, job=None, busy=False), FEATURES.rect)
+    pipeline = SimpleNamespace(features_name="color_histogram", dataset=None, has_stored=lambda dataset: False,
+                               features_facts=lambda: {"ready": False}, job=None)
+    page = FeaturesPage(FEATURES.rect, pipeline, say=None, extract=None, stop=None)
     page.draw(canvas.surface)
     texts = [text for text, _ in canvas.boxes]
     assert not [text for text in texts if text.endswith("…")], texts

@@ -1,104 +1,138 @@
 """The image classifier's window: five pages (Data, Features, Training, Testing, Deployment) over an ImagePipeline.
 
-`sketches/image_classifier.py` keeps the lesson (its knobs, `build_model`, `training_done`, the keys); this module
-holds the machinery, each part in its own module: the pages (`pages/`), the tab and message bars (`bars`), the
-queue of steps a batch run goes through (`steps`), the command line (`command_line`), the camera and Live
-(`camera_live`), your own classes (`own_classes`, `collection_view`), the last session (`session`) and the engine
-(`pipeline`, no pygame).
+`sketches/image_classifier.py` keeps the lesson (its knobs, `build_model`, `training_done`, the keys); the app
+reads them from the sketch (`ImageApp.from_sketch(globals())`, as Pygame Zero reads WIDTH). This module holds the
+machinery, each part in its own module: the pages (`pages/`), the tab and message bars (`bars`), the queue of steps
+a batch run goes through (`steps`), the command line (`command_line`), the camera and Live (`camera/`), your own
+classes (`own_classes`, `collection_view`), exports and model files (`files`), the last session (`session`) and the
+engine (`mlcore.image_engine`, no pygame).
 
-The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of the
-pipeline, one at a time, started in order by the step queue. Nothing here reads the runtime's globals: the sketch
-hands in the frame count (`update`) and the mouse position (`page_key`).
+The app builds the parts and hands each one what it draws and the few actions it may take; none of them sees the
+app. The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of
+the pipeline, one at a time, started in order by the step queue. Nothing here reads the runtime's globals: the
+sketch hands in the frame count (`update`) and the mouse position (`page_key`).
 """
+
+import copy
+from pathlib import Path
 
 import pygame
 
 from mlcore.image_app import command_line
 from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
 from mlcore.image_app.camera.live import CameraView
+from mlcore.image_app.camera.picker import use_file_source
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
-from mlcore.image_engine.edits import DataEdits
-from mlcore.image_app.drops import drop_file
-from mlcore.image_app.exports import Exports
-from mlcore.image_app.model_files import ModelFiles
+from mlcore.image_app.files import Exports, ModelFiles, dropped_kind
 from mlcore.image_app.own_classes import OwnClasses
 from mlcore.image_app.pages.data import DataPage
 from mlcore.image_app.pages.deployment import DeploymentPage
 from mlcore.image_app.pages.features import FeaturesPage
 from mlcore.image_app.pages.testing import TestingPage
 from mlcore.image_app.pages.training import TrainingPage
-from mlcore.image_engine.pipeline import DEFAULTS, ImagePipeline, course_model
 from mlcore.image_app.predictions import Predictions
 from mlcore.image_app.session import Session
-from mlcore.image_app.steps import StepQueue, step_name
+from mlcore.image_app.steps import StepQueue, job_running, step_name
+from mlcore.image_engine.edits import DataEdits
+from mlcore.image_engine.pipeline import ImagePipeline
+from mlcore.ml.settings import DEFAULTS
 from mlcore.ml.trainer_process import TrainerProcess
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import Thumbnails
 
-PAGE_CLASSES = [DataPage, FeaturesPage, TrainingPage, TestingPage, DeploymentPage]
 MARGIN = 16
+DATA, DEPLOYMENT = PAGES.index("Data"), PAGES.index("Deployment")
+# The sketch's knobs the app reads, each with its keyword: the training settings are the same words in capitals.
+KNOBS = {"DATASET": "dataset", "FEATURES": "features", "CAMERA": "camera", "RECORD_RATE": "record_rate",
+         "TEST_FRACTION": "test_fraction", "WIDTH": "width", "HEIGHT": "height",
+         **{key.upper(): key for key in DEFAULTS}}
 
 
 class ImageApp:
     """Tabs, pages, messages and the queue of steps, over one ImagePipeline."""
 
-    def __init__(self, width, height, dataset="builtin", features=None, camera=0, record_rate=8.0,
-                 test_fraction=0.2, build_model=course_model, training_done=None, **params):
+    @classmethod
+    def from_sketch(cls, sketch):
+        """The app a sketch describes: its knobs in capitals (DATASET, HIDDEN_LAYERS, EPOCHS, WIDTH…), its
+        `build_model(settings)` and its `training_done(results)`. `sketch` is the sketch's `globals()`."""
+        if not callable(sketch.get("build_model")):
+            raise TypeError("the image classifier sketch needs its build_model(settings) function: it makes the "
+                            "network each training starts from")
+        knobs = {keyword: sketch[name] for name, keyword in KNOBS.items() if name in sketch}
+        return cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"), **knobs)
+
+    def __init__(self, build_model, training_done=None, width=1200, height=660, dataset="builtin", features=None,
+                 camera=0, record_rate=8.0, test_fraction=0.2, **settings):
         self.width, self.height = width, height
-        self.dataset_spec, self.features = dataset, features
-        self.build_model = build_model  # settings -> the network each training fits
+        self.dataset_spec, self.features = dataset, features  # what loads when the command line names none
         self.training_done = training_done  # called with the results when a training ends, on the window's thread
-        self.params = {**DEFAULTS, **params}
-        self.pipeline = None
+        # Features, training and model files in a process of its own, started after the first frame (`update`):
+        # torch never enters the window's. `build_model` makes the network of every training.
+        self.pipeline = pipeline = ImagePipeline(build_model=build_model, worker=TrainerProcess())
+        pipeline.params.update(copy.deepcopy(settings))  # the sketch's; the command line's come in `start`
         self.messages = MessageBar(width, height)
-        self.say = self.messages.say
-        self.live = CameraView(camera, self.say)
-        self.own = OwnClasses(self, test_fraction)
-        self.steps = StepQueue({"load": lambda spec: self.pipeline.load(spec),
-                                "extract": lambda name: self.pipeline.extract(name),
-                                "train": lambda _: self.pipeline.train(),
-                                "collection": lambda _: self.own.start_split(self._seed()),
-                                "save_dataset": lambda argument: self.own.start_save(argument, self._seed()),
-                                "load_model": lambda path: self.pipeline.load_model_file(path),
-                                "save_model": lambda path: self.pipeline.save_model_file(path),
-                                "predict": lambda path: self.predictions.start(path),
-                                "export": lambda _: self.exports.start_job()}, self.say)
-        self.exports = Exports(self)
-        self.edits = DataEdits(self)  # delete an image or move it to another class or set, with undo
-        self.models = ModelFiles(self)
-        self.predictions = Predictions(self)
-        self.session = Session(self)  # the last session: offered on start, kept while working
-        self.saved = {}  # the paths written by Save dataset and Save model
+        self.say = say = self.messages.say
         self.thumbnails = Thumbnails()
+        self.live = CameraView(camera, say, worker=pipeline.worker)
+        self.steps = steps = StepQueue({"load": pipeline.load, "extract": pipeline.extract,
+                                        "train": lambda _: pipeline.train(),
+                                        "collection": lambda _: self.own.start_split(),
+                                        "save_dataset": lambda argument: self.own.start_save(argument,
+                                                                                             self.edits.changes()),
+                                        "load_model": pipeline.load_model_file, "save_model": pipeline.save_model_file,
+                                        "predict": lambda path: self.predictions.start(path),
+                                        "export": lambda _: self.exports.start_job()}, say)
+        self.own = OwnClasses(pipeline, steps, say, test_fraction,
+                              opened=lambda collection: self.collector.select_first(collection))
+        self.exports = Exports(pipeline, steps, say)
+        self.models = ModelFiles(pipeline, steps, say)
+        self.predictions = Predictions(pipeline, steps, say, self.thumbnails, train=self.train)
+        self.edits = DataEdits(pipeline, say, self.running)  # delete or move an image on page 1, with undo
+        self.saved = {}  # the paths written by Save dataset, Save model and Export
         self.page = 0
         self.quit_when_idle = self.quit_posted = False
         self.worker_started = False
-        content = pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN, height - TAB_HEIGHT - MESSAGE_HEIGHT - 20)
         self.tab_bar = TabBar(width, PAGES)
         self.tabs = self.tab_bar.tabs
-        self.pages = [page(self, content) for page in PAGE_CLASSES]
-        self.settings = self.pages[PAGES.index("Training")]  # the page whose boxes take typed values
-        self.data_page = self.pages[PAGES.index("Data")]
-        self.collector = self.data_page.collector = CollectionView(self, self.data_page.collection_area, record_rate)
+        self._make_pages(pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN,
+                                     height - TAB_HEIGHT - MESSAGE_HEIGHT - 20), record_rate)
+        self.session = Session(self)  # the last session: offered on start, kept while working
+
+    def _make_pages(self, content, record_rate):
+        pipeline, say, thumbnails = self.pipeline, self.say, self.thumbnails
+        self.data_page = DataPage(content, pipeline, thumbnails, own=self.own, edits=self.edits, load=self.load,
+                                  open_collection=self.open_collection, export=self.exports.start,
+                                  screen_size=(self.width, self.height))
+        self.training_page = TrainingPage(content, pipeline, say=say, train=self.train, stop=self.stop)
+        self.deployment_page = DeploymentPage(content, pipeline, thumbnails, steps=self.steps, live=self.live,
+                                              predictions=self.predictions, toggle_live=self.toggle_live,
+                                              save_model=self.save_model, load_model=self.load_model,
+                                              retrain=self.predictions.retrain_computable)
+        self.pages = [self.data_page, FeaturesPage(content, pipeline, say=say, extract=self.extract, stop=self.stop),
+                      self.training_page, TestingPage(content, pipeline, thumbnails), self.deployment_page]
+        self.collector = self.data_page.collector = CollectionView(
+            self.data_page.collection_area, self.own, self.camera, say, record_rate,
+            shown=lambda: self.page == DATA, use=self.use_collection, save=self.save_dataset)
 
     # -- what other parts read --------------------------------------------------------------------------------
     @property
     def camera(self):
+        """The one camera feed (the New dataset view records from it, Live classifies it)."""
         return self.live.feed
 
     @property
     def job(self):
         """The pipeline's job now (running or last), or None."""
-        return self.pipeline.job if self.pipeline else None
+        return self.pipeline.job
 
     @property
     def busy(self):
-        return bool(self.job and self.job.running)
+        return job_running(self.pipeline)
 
     @property
     def training(self):
-        return self.busy and self.job.name == "train"
+        return job_running(self.pipeline, "train")
 
     @property
     def idle(self):
@@ -106,25 +140,26 @@ class ImageApp:
         preview = self.predictions.preview
         return not self.busy and not self.steps.waiting and not (preview and preview.running)
 
-    def _seed(self):
-        return self.pipeline.params.get("seed") or 0
+    def running(self):
+        """What runs or waits its turn (a job's name, "the queued steps"), or None when nothing does."""
+        if self.busy:
+            return self.job.name
+        return "the queued steps" if self.steps.waiting else None
 
     # -- starting ---------------------------------------------------------------------------------------------
     def start(self, args):
         """Read the command line and queue the steps it asks for; the first is loading the dataset."""
         predict = command_line.option(args, "predict", [])
         command_line.check_images(predict)  # a missing or broken image ends the run before any work
-        # Features, training and model files in a process of its own: torch never enters the window's.
-        self.pipeline = ImagePipeline(build_model=self.build_model, worker=TrainerProcess())
-        self.live.worker = self.pipeline.worker
-        self.pipeline.params.update(command_line.settings_from(args, self.params))
+        pipeline = self.pipeline
+        pipeline.params.update(command_line.settings_from(args, pipeline.params))
         features = command_line.option(args, "features") or self.features
         if features:
-            self.pipeline.features_name = features
+            pipeline.features_name = features
         self.quit_when_idle = command_line.option(args, "quit_when_idle", False)
         theme.use("projector" if command_line.option(args, "projector", False) else theme.current())
         if command_line.option(args, "camera") is not None:
-            self.live.use_source(args.camera)
+            self.camera.use(args.camera)
         self.own.save_to = command_line.option(args, "save_dataset")
         self.models.save_to = command_line.option(args, "save_model")
         self.exports.path = command_line.option(args, "export")
@@ -144,21 +179,19 @@ class ImageApp:
     # -- once a frame -----------------------------------------------------------------------------------------
     def update(self, frame_count):
         """Once a frame: start the torch process after the first frame, move the queue on, quit when idle."""
-        if self.pipeline is None:
-            return
+        pipeline = self.pipeline
         if not self.worker_started and frame_count >= 1:
-            self.worker_started = bool(self.pipeline.worker.start())  # it loads torch while the window runs
+            self.worker_started = bool(pipeline.worker.start())  # it loads torch while the window runs
         self._finish_step()
         self.steps.start_next(self.busy)
-        self.messages.collect(self.pipeline)
-        if self.thumbnails.dataset is not self.pipeline.dataset:
-            self.thumbnails.use(self.pipeline.dataset)
+        self.messages.collect(pipeline)
+        if self.thumbnails.dataset is not pipeline.dataset:
+            self.thumbnails.use(pipeline.dataset)
             self.predictions.answers.clear()  # they were answers about the images of the data that is gone
         for page in self.pages:
             page.update()
-        collecting = self.data_page.collecting and self.page == PAGES.index("Data")
-        self.live.update(self.collector, collecting, self.pipeline.model, self.pipeline.trained_extractor,
-                         self.pipeline.device)
+        collecting = self.data_page.collecting and self.page == DATA
+        self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
         self.session.update()
         if self.quit_when_idle and self.idle and self.steps.current is None and not self.quit_posted and (
                 frame_count > 1):
@@ -172,8 +205,10 @@ class ImageApp:
             return
         step, argument, job = ended
         self.session.step_ended(step, argument, job)
-        if step == "train" and job.result is not None and self.training_done is not None:
-            self.training_done(job.result)  # a stopped training has results too: what it learned so far
+        if step == "train" and job.result is not None:  # a stopped training has results too: what it learned so far
+            self.training_page.show_model(self.pipeline.model)
+            if self.training_done is not None:
+                self.training_done(job.result)
         if job.status in ("failed", "cancelled"):
             self.messages.collect(self.pipeline)
             if job.error:
@@ -183,13 +218,13 @@ class ImageApp:
         if step == "predict":
             self.predictions.finished(argument, job.result)
         elif step == "save_dataset":
-            self.own.saved(job.result)
+            self.saved.update(self.own.saved(job.result))
         elif step == "load_model":
             self.saved["loaded_model"] = job.result["path"]
         elif step == "save_model":
-            self.models.saved(job.result)
+            self.saved.update(self.models.saved(job.result))
         elif step == "export":
-            self.exports.saved(job.result)
+            self.saved.update(self.exports.saved(job.result))
 
     # -- what the pages ask for -------------------------------------------------------------------------------
     def stop_for(self, step, argument=None):
@@ -212,8 +247,14 @@ class ImageApp:
             return True
         return False
 
+    def _take_new_recordings(self):
+        """Before extracting or training: images recorded since the collection became the dataset join it."""
+        if self.own.has_new_recordings(self.data_page.collecting) and "collection" not in self.steps:
+            self.collector.stop_recording()
+            self.steps.ask("collection")
+
     def extract(self, name=None):
-        self.own.new_recordings()
+        self._take_new_recordings()
         if not self._needs_data():
             self.steps.ask("extract", name or self.pipeline.features_name)
 
@@ -223,7 +264,7 @@ class ImageApp:
             self.say("already training: press Stop (S) to stop it" if doing.startswith("epoch") else
                      f"training is already waiting its turn ({doing or 'starting'})")
             return
-        self.own.new_recordings()
+        self._take_new_recordings()
         if not self._needs_data():
             self.steps.ask("train")
 
@@ -239,14 +280,30 @@ class ImageApp:
         self.page = PAGES.index(page) if isinstance(page, str) else page % len(PAGES)
         self.messages.open = False
         self.collector.editing = False
-        if self.page != PAGES.index("Deployment") and self.live.wanted:
+        if self.page != DEPLOYMENT and self.live.wanted:
             self.live.stop()
 
     # -- your own classes, models, the camera ----------------------------------------------------------------
     def open_collection(self, spec=None, page=True, show=True):
-        self.own.show(spec, page, show)
+        """Show the New dataset view on the Data page, opening (or creating) the collection and the camera."""
+        if (self.own.collection is None or spec is not None) and not self.own.open(spec):
+            return
+        if not show:
+            return
+        self.data_page.collecting = True
+        self.collector.picker.look()  # the webcams plugged in now
+        if page:
+            self.show_page("Data")
+        self.camera.open()
+
+    def use_collection(self):
+        """Split the recordings into training and test images and make them the dataset of every page."""
+        if self.own.usable():
+            self.stop_for("collection")
 
     def save_dataset(self):
+        if self.own.recorded:
+            self.collector.stop_recording()
         self.own.save()
 
     def save_model(self):
@@ -256,7 +313,13 @@ class ImageApp:
         self.models.load(path)
 
     def record(self, start=True):
-        self.own.record(start)
+        """Hold to record (R, Space, the Record button): frames go to the chosen class at a steady rate."""
+        if not start:
+            self.collector.stop_recording()
+        elif self.page == DATA and self.data_page.collecting:
+            self.collector.start_recording()
+        else:
+            self.say("to record, open New dataset on page 1, pick a class, then hold R", problem=True)
 
     def release(self, x, y, button=1):
         """A mouse button let go: the Record button stops recording."""
@@ -267,13 +330,28 @@ class ImageApp:
         """Live on the Deployment page: the camera classified continuously, the bars moving."""
         if self.live.toggle(self.pipeline.model, self.pipeline.trained_extractor):
             self.show_page("Deployment")
-            self.pages[PAGES.index("Deployment")].show_answers()  # Live shows there, not under Noise or bias?
+            self.deployment_page.show_answers()  # Live shows there, not under Noise or bias?
 
     def drop(self, path):
         """A file dropped on the window: a model, a dataset file, a video or folder for the camera, an image."""
-        drop_file(self, path)
+        kind = dropped_kind(path)
+        if kind == "model":
+            self.load_model(path)
+        elif kind == "dataset":
+            self.say(f"opening {Path(path).name} as the dataset")
+            self.load(str(Path(path)))
+        elif kind == "camera":
+            if use_file_source(self.camera, self.say, path):
+                self.collector.picker.editing = False  # a path half typed in the picker's box is answered by the drop
+        else:
+            self.show_page("Deployment")
+            self.predictions.file(path)
 
-    def quit(self):
+    def notice(self, text, error=False):
+        """The runtime's news (a window made smaller to fit, a reload), on the message bar."""
+        self.say(text, problem=error)
+
+    def quitting(self):
         """When the window closes: stop recording and Live, release the camera, write the last recordings and the
         session."""
         self.collector.stop_recording()
@@ -285,14 +363,14 @@ class ImageApp:
     @property
     def editing(self):
         """True while a setting's box, or the class name box of New dataset, has the keyboard."""
-        return self.settings.editing is not None or (self.collector.editing and self.data_page.collecting)
+        return self.training_page.editing is not None or (self.collector.editing and self.data_page.collecting)
 
     def type_key(self, key, unicode):
         """A key for the box being typed in (digits, letters, Backspace, Enter, Tab)."""
         if self.collector.editing:
             self.collector.type_key(key, unicode)
         else:
-            self.settings.type_key(key, unicode)
+            self.training_page.type_key(key, unicode)
 
     def click(self, x, y, button=1):
         if button != 1:
@@ -305,7 +383,7 @@ class ImageApp:
         self.collector.editing = False
         tab = self.tab_bar.hit(x, y)
         if tab is not None:
-            self.settings.commit()
+            self.training_page.commit()
             self.show_page(tab)
         elif self.messages.rect.collidepoint(x, y):
             self.messages.open = bool(self.messages.log)
@@ -340,15 +418,13 @@ class ImageApp:
 def window_state(app):
     """`app`'s state: the pipeline's, plus what the window knows (page, predictions, queue, messages, selections)."""
     pipeline = app.pipeline
-    state = pipeline.state() if pipeline else {}
+    state = pipeline.state()
     log = app.messages.log
-    state.update(sketch="image_classifier", page=PAGES[app.page],
-                 params=dict(pipeline.params) if pipeline else dict(app.params),
+    state.update(sketch="image_classifier", page=PAGES[app.page], params=dict(pipeline.params),
                  predictions=list(app.predictions.answers), queue=[step for step, _ in app.steps.waiting],
-                 idle=app.idle if pipeline else True, messages=[text for text, _ in log],
+                 idle=app.idle, messages=[text for text, _ in log],
                  problem_messages=[text for text, problem in log if problem], display=theme.report())
-    if pipeline:
-        state["training"].update(pipeline.history)  # the whole curves: one value per epoch
+    state["training"].update(pipeline.history)  # the whole curves: one value per epoch
     enlarged = app.pages[app.page].enlarged
     state["enlarged"] = list(enlarged) if enlarged else None
     for page in app.pages:

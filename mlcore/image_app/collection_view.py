@@ -31,8 +31,12 @@ class CollectionView:
 
     THUMB = 64
 
-    def __init__(self, app, rect, rate=8.0):
-        self.app = app
+    def __init__(self, rect, own, feed, say, rate=8.0, *, shown, use, save):
+        self.own = own  # the collection (mlcore.image_app.own_classes.OwnClasses)
+        self.feed = feed  # the camera it records from (mlcore.image_app.camera.feed.CameraFeed)
+        self.say = say  # say(text, problem=False): a line on the message bar
+        self.shown = shown  # shown(): True while the Data page is the page on screen
+        self.use, self.save = use, save  # the Use this dataset and Save dataset buttons
         self.rect = pygame.Rect(rect)
         self.rate = float(rate)
         self.name_box = TextEdit(limit=64)
@@ -47,7 +51,7 @@ class CollectionView:
         x, y, right = self.rect.x, self.rect.y, self.rect.right
         side = 440
         self.preview = pygame.Rect(x, y, side, 296)
-        self.picker = CameraPicker(app, (x, self.preview.bottom + 8, side, 40))  # webcams, a video, a folder
+        self.picker = CameraPicker((x, self.preview.bottom + 8, side, 40), feed, say)  # webcams, a video, a folder
         self.record_button = ui.Button((x, self.picker.rect.bottom + 8, side, 50), "Record (hold R)", size=30)
         column = x + side + 24
         self.box = pygame.Rect(column, y, right - column - 3 * 128, 44)
@@ -64,7 +68,11 @@ class CollectionView:
 
     @property
     def collection(self):
-        return self.app.own.collection
+        return self.own.collection
+
+    def select_first(self, collection):
+        """Another collection is in use: its first class is chosen (none while it has none)."""
+        self.selected = collection.classes[0] if collection.classes else None
 
     def button_center(self, name):
         """Where a button is, by caption ("Record", "Add", "Rename", "Delete", "Use", "Save", "name")."""
@@ -83,7 +91,7 @@ class CollectionView:
     @property
     def editing(self):
         """True while the class name box, or the camera picker's path box on the Data page, has the keyboard."""
-        return self.naming or (self.picker.editing and self.app.pages[self.app.page] is self.app.data_page)
+        return self.naming or (self.picker.editing and self.shown())
 
     @editing.setter
     def editing(self, value):  # the path box closes on a click beside it (CameraPicker.click), or on opening
@@ -107,39 +115,39 @@ class CollectionView:
         try:
             name = self.collection.add_class(self._typed_name())
         except CollectionError as error:
-            self.app.say(str(error), problem=True)
+            self.say(str(error), problem=True)
             return
         self.selected = name
         self.name_box.set("")
-        self.app.say(f"class {name!r} added: hold R, Space or Record while the camera sees it")
+        self.say(f"class {name!r} added: hold R, Space or Record while the camera sees it")
 
     def rename(self):
         if self.selected is None:
-            self.app.say("click a class first, then type its new name and press Rename", problem=True)
+            self.say("click a class first, then type its new name and press Rename", problem=True)
             return
         try:
             name = self.collection.rename_class(self.selected, self._typed_name())
         except CollectionError as error:
-            self.app.say(str(error), problem=True)
+            self.say(str(error), problem=True)
             return
-        self.app.say(f"class {self.selected!r} is now {name!r}")
+        self.say(f"class {self.selected!r} is now {name!r}")
         self.selected = name
         self.name_box.set("")
 
     def delete(self):
         if self.selected is None:
-            self.app.say("click the class to delete first", problem=True)
+            self.say("click the class to delete first", problem=True)
             return
         armed, when = self._delete_armed
         count = self.collection.counts().get(self.selected, 0)
         if armed != self.selected or time.monotonic() - when > DELETE_SECONDS:
             self._delete_armed = (self.selected, time.monotonic())
-            self.app.say(f"click Delete again to delete {self.selected!r} and its {count} images", problem=True)
+            self.say(f"click Delete again to delete {self.selected!r} and its {count} images", problem=True)
             return
         self._delete_armed = (None, 0.0)
         self.stop_recording()
         self.collection.delete_class(self.selected)
-        self.app.say(f"class {self.selected!r} deleted with its {count} images")
+        self.say(f"class {self.selected!r} deleted with its {count} images")
         classes = self.collection.classes
         self.selected = classes[0] if classes else None
 
@@ -149,13 +157,13 @@ class CollectionView:
         if self.recording:
             return
         if self.selected is None or self.selected not in self.collection.classes:
-            self.app.say("add a class first: type its name, then press Add" if not self.collection.classes
-                         else "click a class first, then hold R to record it", problem=True)
+            self.say("add a class first: type its name, then press Add" if not self.collection.classes
+                     else "click a class first, then hold R to record it", problem=True)
             return
-        feed = self.app.camera
+        feed = self.feed
         if not feed.restart() and not feed.running:  # a video or a folder starts again at its first frame
             feed.open()
-            self.app.say(f"opening {feed.name}…")
+            self.say(f"opening {feed.name}…")
         self.recording, self.recorded_now = True, 0
         self._due = time.perf_counter()
 
@@ -165,10 +173,10 @@ class CollectionView:
         self.recording = False
         count = self.collection.counts().get(self.selected, 0) if self.selected in self.collection.classes else 0
         if why:
-            self.app.say(f"{why}: recording stopped; the {self.recorded_now} images just recorded are kept "
-                         f"({self.selected}: {count})", problem=True)
+            self.say(f"{why}: recording stopped; the {self.recorded_now} images just recorded are kept "
+                     f"({self.selected}: {count})", problem=True)
         else:
-            self.app.say(f"recorded {self.recorded_now} images of {self.selected} ({count} in all)")
+            self.say(f"recorded {self.recorded_now} images of {self.selected} ({count} in all)")
 
     def update(self):
         """Take a frame when one is due."""
@@ -177,10 +185,10 @@ class CollectionView:
         now = time.perf_counter()
         if now < self._due:
             return
-        frame, count = self.app.camera.latest()
-        if frame is None or (self.app.camera.camera, count) == self._seen:
+        frame, count = self.feed.latest()
+        if frame is None or (self.feed.camera, count) == self._seen:
             return  # wait for a new frame: a frame recorded twice would teach nothing new
-        self._seen = (self.app.camera.camera, count)
+        self._seen = (self.feed.camera, count)
         self.collection.record(self.selected, frame)
         self.recorded_now += 1
         self._due += 1.0 / self.rate
@@ -205,9 +213,9 @@ class CollectionView:
         elif self.delete_button.hit(x, y):
             self.delete()
         elif self.use_button.hit(x, y):
-            self.app.own.use()
+            self.use()
         elif self.save_button.hit(x, y):
-            self.app.save_dataset()
+            self.save()
         else:
             for index, name in enumerate(self.collection.classes):
                 if self.row_rect(index).collidepoint(x, y):
@@ -217,7 +225,7 @@ class CollectionView:
     # -- drawing ---------------------------------------------------------------------------------------------
     def draw(self, screen):
         collection = self.collection
-        draw_feed(screen, self.preview, self.app.camera)
+        draw_feed(screen, self.preview, self.feed)
         if self.recording:
             pygame.draw.rect(screen, ui.ERROR, self.preview, 5, border_radius=8)
             ui.label(screen, f"recording {self.selected}: {self.recorded_now}", (self.preview.right - 10,
@@ -247,7 +255,7 @@ class CollectionView:
         self.use_button.selected = len(collection) > 0
         self.use_button.draw(screen)
         self.save_button.draw(screen)
-        target = self.app.own.folder()
+        target = self.own.folder()
         ui.label(screen, ui.cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
                  (self.save_button.rect.right + 12, self.save_button.rect.centery), size=21, colour=ui.DIM,
                  anchor="midleft")

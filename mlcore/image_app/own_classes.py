@@ -4,30 +4,8 @@ every page (split 80 / 20 per class) or saved as the course's Marcelle files and
 import re
 from pathlib import Path
 
-from mlcore.data.collection import Collection, CollectionError, check_class_name
-from mlcore.data.datasets import cache_dir
+from mlcore.data.collection import CollectionError, open_collection
 from mlcore.data.marcelle import features_note
-from mlcore.image_app.command_line import PAGES
-
-DEFAULT_COLLECTION = "my_classes"
-
-
-def collection_folder(spec=None):
-    """Where `--collection` keeps its images: a folder path as given, a bare name under <cache>/collections/."""
-    spec = str(spec or DEFAULT_COLLECTION).strip()
-    path = Path(spec).expanduser()
-    if path.is_dir() or "/" in spec or "\\" in spec or spec.startswith("."):
-        return path, None
-    return cache_dir() / "collections" / check_class_name(spec), spec
-
-
-def open_collection(spec=None):
-    """The collection named by `spec` (opened if it exists, created empty if not); CollectionError if refused."""
-    folder, name = collection_folder(spec)
-    try:
-        return Collection(name=name, folder=folder)
-    except OSError as error:
-        raise CollectionError(f"cannot open {folder} ({error.strerror or error})") from None
 
 
 def safe_file_name(name):
@@ -36,31 +14,32 @@ def safe_file_name(name):
 
 
 class OwnClasses:
-    """The collection (None until New dataset is used), and whether the pipeline's dataset is made of it."""
+    """The collection (None until New dataset is used), whether the pipeline's dataset is made of it, and its
+    steps: split into the dataset, saved as files."""
 
-    def __init__(self, app, test_fraction=0.2):
-        self.app = app
+    def __init__(self, pipeline, steps, say, test_fraction=0.2, opened=None):
+        self.pipeline, self.steps, self.say = pipeline, steps, say
         self.test_fraction = test_fraction  # the share of a recorded class held out for testing
+        self.opened = opened  # opened(collection): another collection is the one in use (the view picks a class)
         self.collection = None  # a mlcore.data.collection.Collection
         self.used = None  # what the collection held when it last became the dataset
         self.save_to = None  # --save-dataset
 
     def open(self, spec=None):
         """Open (or create) the collection named `spec`; False, with a message, where it is refused."""
-        app = self.app
         try:
             collection = open_collection(spec)
         except CollectionError as error:
-            app.say(f"no collection: {error}", problem=True)
+            self.say(f"no collection: {error}", problem=True)
             return False
         if self.collection is not None:
             self.collection.close()
         self.collection, self.used = collection, None
-        app.collector.selected = collection.classes[0] if collection.classes else None
+        self._opened()
         for problem in collection.problems:
-            app.say(problem, problem=True)
+            self.say(problem, problem=True)
         what = f"{len(collection)} images in {len(collection.classes)} classes" if len(collection) else "empty"
-        app.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
+        self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
         return True
 
     def adopt(self, collection):
@@ -69,7 +48,11 @@ class OwnClasses:
             self.collection.close()
         self.collection = collection
         self.used = self.snapshot()
-        self.app.collector.selected = collection.classes[0] if collection.classes else None
+        self._opened()
+
+    def _opened(self):
+        if self.opened is not None:
+            self.opened(self.collection)
 
     def close(self):
         """When the window closes: the last recordings written to the collection's folder (or a line saying why not)."""
@@ -77,41 +60,18 @@ class OwnClasses:
         if collection is not None and not collection.close(timeout=10):
             print(f"not every recording could be saved: {collection.save_error}")
 
-    def show(self, spec=None, page=True, show=True):
-        """Show the New dataset view on the Data page, opening (or creating) the collection and the camera."""
-        app = self.app
-        if (self.collection is None or spec is not None) and not self.open(spec):
-            return
-        if not show:
-            return
-        app.data_page.collecting = True
-        app.collector.picker.look()  # the webcams plugged in now
-        if page:
-            app.show_page("Data")
-        app.camera.open()
-
-    def use(self):
-        """Split the recordings into training and test images and make them the dataset of every page."""
+    def usable(self):
+        """True when the recordings can become the dataset (two classes with images), else False with a message."""
         if not self.recorded:
-            self.app.say("record some images first: New dataset on page 1", problem=True)
-            return
+            self.say("record some images first: New dataset on page 1", problem=True)
+            return False
         filled = [name for name, count in self.collection.counts().items() if count > 0]
         if len(filled) < 2:
             have = f"only '{filled[0]}' has images" if filled else "no class has images"
-            self.app.say(f"a dataset needs at least two classes with at least one image each; {have}: "
-                         f"record another class first", problem=True)
-            return
-        self.app.stop_for("collection")
-
-    def record(self, start=True):
-        """Hold to record (R, Space, the Record button): frames go to the chosen class at a steady rate."""
-        app = self.app
-        if not start:
-            app.collector.stop_recording()
-        elif app.page == PAGES.index("Data") and app.data_page.collecting:
-            app.collector.start_recording()
-        else:
-            app.say("to record, open New dataset on page 1, pick a class, then hold R", problem=True)
+            self.say(f"a dataset needs at least two classes with at least one image each; {have}: "
+                     f"record another class first", problem=True)
+            return False
+        return True
 
     @property
     def recorded(self):
@@ -120,8 +80,7 @@ class OwnClasses:
 
     def in_use(self):
         """True when the pipeline's dataset is the collection (split into training and test images)."""
-        pipeline = self.app.pipeline
-        dataset = pipeline.dataset if pipeline else None
+        dataset = self.pipeline.dataset
         return self.collection is not None and dataset is not None and self.used is not None and (
             dataset.name == self.collection.name)
 
@@ -129,19 +88,18 @@ class OwnClasses:
         collection = self.collection
         return (tuple(collection.classes), tuple(collection.counts().items()), len(collection))
 
-    def start_split(self, seed):
+    def has_new_recordings(self, collecting):
+        """True when images were recorded since the collection became the dataset, and it is the data in use
+        (`collecting`: the New dataset view shows)."""
+        return self.recorded and (collecting or self.in_use()) and self.snapshot() != self.used
+
+    def _seed(self):
+        return self.pipeline.params.get("seed") or 0
+
+    def start_split(self, _argument=None):
         """The step queue's "collection" step: the split, as a pipeline job."""
         self.used = self.snapshot()
-        return self.app.pipeline.use_collection(self.collection, self.test_fraction, seed)
-
-    def new_recordings(self):
-        """Before extracting or training: images recorded since the collection became the dataset join it."""
-        app = self.app
-        if not self.recorded or not (app.data_page.collecting or self.in_use()):
-            return
-        if self.snapshot() != self.used and "collection" not in app.steps:
-            app.collector.stop_recording()
-            app.steps.ask("collection")
+        return self.pipeline.use_collection(self.collection, self.test_fraction, self._seed())
 
     def folder(self):
         """Where Save dataset writes: --save-dataset, else ./<name>-dataset."""
@@ -152,24 +110,24 @@ class OwnClasses:
 
     def save(self):
         """Write the collection as Marcelle files (with feature vectors) and image folders, in the background."""
-        app = self.app
         if not self.recorded:
-            app.say("nothing to save: record your own classes first (New dataset on page 1)", problem=True)
+            self.say("nothing to save: record your own classes first (New dataset on page 1)", problem=True)
             return
-        extractor = app.pipeline.trained_extractor or app.pipeline.features_name
+        extractor = self.pipeline.trained_extractor or self.pipeline.features_name
         if extractor == "stored":
             extractor = "efficientnet_lite0"
-        app.collector.stop_recording()
-        app.steps.ask("save_dataset", (str(self.folder()), extractor))
+        self.steps.ask("save_dataset", (str(self.folder()), extractor))
 
-    def start_save(self, argument, seed):
-        """The step queue's "save_dataset" step, as a pipeline job."""
+    def start_save(self, argument, changes):
+        """The step queue's "save_dataset" step, as a pipeline job; `changes`: the edits of the data on page 1
+        (the images deleted or moved), kept when the collection is the dataset in use."""
         folder, extractor = argument
-        changes = self.app.edits.changes() if self.in_use() else []  # the images deleted or moved on page 1
-        return self.app.pipeline.save_collection(self.collection, folder, extractor, self.test_fraction, seed, changes)
+        changes = changes if self.in_use() else []
+        return self.pipeline.save_collection(self.collection, folder, extractor, self.test_fraction, self._seed(),
+                                             changes)
 
     def saved(self, result):
-        """The dataset was written: where, said on the message bar."""
-        self.app.saved.update(dataset=result["folder"], marcelle=result["marcelle"], images=result["images"])
-        self.app.say(f"saved {result['count']} images to {result['folder']}: Marcelle files and image folders")
-        self.app.say("Marcelle files: " + features_note(result["extractor"], result["dim"]))
+        """The dataset was written: where, said on the message bar; the paths to remember."""
+        self.say(f"saved {result['count']} images to {result['folder']}: Marcelle files and image folders")
+        self.say("Marcelle files: " + features_note(result["extractor"], result["dim"]))
+        return {"dataset": result["folder"], "marcelle": result["marcelle"], "images": result["images"]}

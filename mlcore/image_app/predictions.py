@@ -4,6 +4,7 @@ queue), kept for the Deployment page and the state JSON; `--predict` answers als
 from pathlib import Path
 
 from mlcore.image_app import command_line
+from mlcore.image_app.steps import job_running
 from mlcore.image_engine.images import read_image
 from mlcore.image_engine.pipeline import DEFAULT_FEATURES, RETRAIN_CAPTION
 from mlcore.jobs import Job
@@ -12,8 +13,10 @@ from mlcore.jobs import Job
 class Predictions:
     """Every answer, oldest first, and the picture of the newest new image."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, pipeline, steps, say, thumbnails, train):
+        self.pipeline, self.steps, self.say = pipeline, steps, say
+        self.thumbnails = thumbnails  # a dataset image's true class
+        self.train = train  # train(): T, as the Training page's button does it
         self.answers = []  # {"source", "label", "confidence", "probabilities", "image"[, "true"]}
         self.preview = None  # a Job decoding a new image for display
         self.printed = set()  # the --predict images
@@ -25,49 +28,47 @@ class Predictions:
 
     def sample(self, split, index):
         """The model's confidence for one dataset image."""
-        app, pipeline = self.app, self.app.pipeline
+        pipeline = self.pipeline
         if pipeline.model is None:
-            app.say("training: wait for it to finish, then click an image" if app.training else
-                    "no model yet: train one on page 3, then click an image", problem=True)
+            self.say("training: wait for it to finish, then click an image" if job_running(pipeline, "train") else
+                     "no model yet: train one on page 3, then click an image", problem=True)
             return
-        if not pipeline.state()["features"]["ready"]:
-            app.say(f"this model needs the dataset's {pipeline.features_name} features: extract them "
-                    f"(page 2, E), then click an image", problem=True)
+        if not pipeline.features_facts()["ready"]:
+            self.say(f"this model needs the dataset's {pipeline.features_name} features: extract them "
+                     f"(page 2, E), then click an image", problem=True)
             return
         ranked = pipeline.predict_sample(split, index)
         if ranked:
             where = "training" if split == "train" else "test"
             self.add(ranked, source=f"{where} image {index + 1}", image=(split, index),
-                     true=app.thumbnails.sample(split, index).label)
+                     true=self.thumbnails.sample(split, index).label)
 
     def file(self, path):
         """Classify an image file (dropped on the window) in the background."""
-        app = self.app
-        app.show_page("Deployment")
-        if app.pipeline.model is None and "train" not in app.steps and not app.training:
-            app.say("no model yet: train one on page 3, then drop the image again", problem=True)
+        pipeline, steps = self.pipeline, self.steps
+        if pipeline.model is None and "train" not in steps and not job_running(pipeline, "train"):
+            self.say("no model yet: train one on page 3, then drop the image again", problem=True)
             return
-        if app.pipeline.trained_extractor == "stored" and "train" not in app.steps:
+        if pipeline.trained_extractor == "stored" and "train" not in steps:
             self.pending = str(path)
-            app.say(f"this model knows only the stored vectors, which a new image lacks: press "
-                    f"'{RETRAIN_CAPTION}' (page 5) and it is classified after", problem=True)
+            self.say(f"this model knows only the stored vectors, which a new image lacks: press "
+                     f"'{RETRAIN_CAPTION}' (page 5) and it is classified after", problem=True)
             return
-        app.steps.ask("predict", str(path))
+        steps.ask("predict", str(path))
 
     def retrain_computable(self):
         """The way out of a model trained on stored vectors: extract EfficientNet-Lite0 features and train again;
         a file dropped meanwhile is classified after."""
-        app = self.app
-        app.pipeline.features_name = DEFAULT_FEATURES
-        app.train()
+        self.pipeline.features_name = DEFAULT_FEATURES
+        self.train()
         pending, self.pending = self.pending, None
         if pending is not None:
-            app.steps.ask("predict", pending)
+            self.steps.ask("predict", pending)
 
     def start(self, path):
         """The step queue's "predict" step; its picture is decoded for display on another thread meanwhile."""
         self.preview = Job("preview", lambda job: read_image(path)).start()
-        return self.app.pipeline.predict_image(path)
+        return self.pipeline.predict_image(path)
 
     def finished(self, path, ranked):
         """A new image's answer: kept, and printed when the command line asked for it."""
@@ -82,4 +83,4 @@ class Predictions:
         if true is not None:
             entry["true"] = true
         self.answers.append(entry)
-        self.app.say(f"{Path(source).name}: {best} ({confidence:.0%})")
+        self.say(f"{Path(source).name}: {best} ({confidence:.0%})")

@@ -17,6 +17,12 @@ def step_name(step):
     return STEP_NAMES.get(step, step)
 
 
+def job_running(pipeline, name=None):
+    """True while the pipeline's job runs (`name`: while a job of that name runs)."""
+    job = pipeline.job
+    return bool(job and job.running and (name is None or job.name == name))
+
+
 class StepQueue:
     """Steps waiting their turn, and the one started last with its job."""
 

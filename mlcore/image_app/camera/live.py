@@ -9,17 +9,13 @@ from mlcore.image_engine.pipeline import STORED_CANNOT_PREDICT
 class CameraView:
     """The one camera feed, and Live: wanted or not, its predictor, the extractor it runs."""
 
-    def __init__(self, source, say):
-        self.feed = CameraFeed(source)  # opened only when a view needs it
+    def __init__(self, source, say, worker=None):
+        self.feed = CameraFeed(source)  # opened only when a view needs it; the same feed whatever it shows
         self.say = say  # where messages go: say(text, problem=False)
         self.wanted = False
         self.predictor = None  # the LivePredictor while Live runs
         self.extractor = None
-        self.worker = None  # where Live's features are computed: the pipeline's worker (None: in this process)
-
-    def use_source(self, source):
-        """Another camera from the command line, before anything opened the first."""
-        self.feed = CameraFeed(source)
+        self.worker = worker  # where Live's features are computed: the pipeline's worker (None: in this process)
 
     def toggle(self, model, extractor):
         """Live on or off; True when it was turned on (the app then shows the Deployment page)."""

@@ -21,19 +21,19 @@ FILE_CAPTION = "Video or folder…"
 GAP = 8
 
 
-def use_file_source(app, path):
-    """Play the video or the folder at `path` as the camera; False, with a message, when it cannot be one."""
+def use_file_source(feed, say, path):
+    """Play the video or the folder at `path` as the camera `feed`; False, with a message, when it cannot be one."""
     path = Path(path).expanduser()
     kind = camera_source_kind(path)
     if not path.exists():
-        app.say(f"{path}: no such file or folder", problem=True)
+        say(f"{path}: no such file or folder", problem=True)
         return False
     if kind is None:
-        app.say(f"{path.name}: not a video or a folder of images (a video such as .mp4 or .avi, or a folder "
-                f"of pictures)", problem=True)
+        say(f"{path.name}: not a video or a folder of images (a video such as .mp4 or .avi, or a folder "
+            f"of pictures)", problem=True)
         return False
-    app.camera.use(path)
-    app.say(f"camera: {path.name} (a {kind} played as the camera)")
+    feed.use(path)
+    say(f"camera: {path.name} (a {kind} played as the camera)")
     return True
 
 
@@ -42,8 +42,9 @@ class CameraPicker:
 
     SIZE = 22
 
-    def __init__(self, app, rect):
-        self.app = app
+    def __init__(self, rect, feed, say):
+        self.feed = feed  # the camera (mlcore.image_app.camera.feed.CameraFeed): what it shows is picked here
+        self.say = say  # say(text, problem=False): a line on the message bar
         self.rect = pygame.Rect(rect)
         self.probe = None  # started when the view first opens
         self.path_box = TextEdit(limit=400)
@@ -62,7 +63,7 @@ class CameraPicker:
     def cameras(self):
         """The webcams to offer: those found, and the one in use if it gives pictures (a busy one may not open)."""
         found = list(self.probe.cameras) if self.probe is not None and self.probe.status == DONE else []
-        feed = self.app.camera
+        feed = self.feed
         working = feed.camera is not None and feed.camera.frame_count > 0
         if isinstance(feed.source, int) and working and feed.source not in [camera.index for camera in found]:
             found = sorted(found + [FoundCamera(feed.source)], key=lambda camera: camera.index)
@@ -111,7 +112,7 @@ class CameraPicker:
             self.editing = False
             return False
         if self.file_button.hit(x, y):
-            source = self.app.camera.source
+            source = self.feed.source
             self.path_box.set("" if isinstance(source, int) else str(source))
             self.editing = True
             return True
@@ -123,10 +124,10 @@ class CameraPicker:
 
     def pick(self, index):
         """Record from webcam `index` from now on; the one in use, picked again after a failure, opens again."""
-        feed = self.app.camera
+        feed = self.feed
         if feed.source != index:
             feed.use(index)
-            self.app.say(f"camera: camera {index}")
+            self.say(f"camera: camera {index}")
         elif not feed.running:
             feed.open()
 
@@ -138,9 +139,9 @@ class CameraPicker:
         """The typed path becomes the camera; a path that cannot be one keeps the box open to be corrected."""
         typed = self.path_box.text.strip()
         if not typed:
-            self.app.say("type the path of a video or a folder of images, or drop one on the window", problem=True)
+            self.say("type the path of a video or a folder of images, or drop one on the window", problem=True)
             return
-        self.editing = not use_file_source(self.app, typed)
+        self.editing = not use_file_source(self.feed, self.say, typed)
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def draw(self, screen):
@@ -148,7 +149,7 @@ class CameraPicker:
             self.path_box.draw(screen, self.box, True, size=self.SIZE, keep_end=True)
             self.open_button.draw(screen)
             return
-        source = self.app.camera.source
+        source = self.feed.source
         buttons = self.camera_buttons()
         for button, camera in buttons:
             button.selected = camera.index == source

@@ -14,6 +14,7 @@ import time
 
 from mlcore.jobs import Cancelled
 from mlcore.ml.in_process import InProcess
+from mlcore.ml.models import ranked
 
 
 class LivePredictor:
@@ -64,9 +65,7 @@ class LivePredictor:
                 seen = number
                 vector, _ = self.worker.extract(self.extractor, [frame], device=self.device,
                                                 should_stop=self._stop.is_set)
-                probabilities = self.model.predict_proba(vector)[0]
-                order = probabilities.argsort()[::-1]
-                self.result = [(self.model.classes_[i], float(probabilities[i])) for i in order]
+                self.result = ranked(self.model, self.model.predict_proba(vector)[0])
                 self.frame = frame
                 self.count += 1
                 now = time.perf_counter()

@@ -2,7 +2,7 @@
 
 import pygame
 
-from mlcore.image_app.steps import STEP_NAMES
+from mlcore.image_app.steps import STEP_NAMES, job_running
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import draw_enlarged
 
@@ -69,25 +69,31 @@ def draw_answer(surface, x, y, label, confidence, room):
 
 
 class Page:
-    """What every page can do; a page overrides the parts it needs."""
+    """What every page can do; a page overrides the parts it needs.
 
-    def __init__(self, app, rect):
-        self.app = app
+    A page is handed what it draws (the pipeline, the thumbnails of its pictures) and, by its subclass, the few
+    actions it may take; it never sees the window that holds it.
+    """
+
+    def __init__(self, rect, pipeline, thumbnails=None):
         self.rect = pygame.Rect(rect)
+        self.pipeline = pipeline
+        self.thumbnails = thumbnails  # the pictures of the dataset's images (pages that show none have None)
         self.enlarged = None  # (split, index) shown large over the page
 
     @property
-    def pipeline(self):
-        return self.app.pipeline
+    def busy(self):
+        """True while one of the pipeline's jobs runs."""
+        return job_running(self.pipeline)
 
     @property
     def classes(self):
-        dataset = self.pipeline.dataset if self.pipeline else None
+        dataset = self.pipeline.dataset
         return dataset.classes if dataset is not None else []
 
     def update(self):
         dataset = self.pipeline.dataset
-        if self.enlarged is not None and (dataset is None or self.app.thumbnails.dataset is not dataset):
+        if self.enlarged is not None and (dataset is None or self.thumbnails.dataset is not dataset):
             self.enlarged = None
 
     def show_dataset(self, train_grid, test_grid):
@@ -101,7 +107,7 @@ class Page:
 
     def draw_overlay(self, screen):
         if self.enlarged is not None and self.pipeline.dataset is not None:
-            draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes)
+            draw_enlarged(screen, self.thumbnails, self.enlarged, self.classes)
 
     def click_overlay(self, x, y):
         """A click while an image is enlarged closes it, wherever it lands."""

@@ -3,14 +3,14 @@
 import pygame
 
 from mlcore.data.datasets import COURSE_DATASETS
-from mlcore.image_engine.edits import SETS, other_set
 from mlcore.image_app.pages.base import Page, job_bar
+from mlcore.image_engine.edits import SETS, other_set
 from mlcore.widgets import ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour
 
 NEW_DATASET = "New dataset"  # your own classes, recorded with the camera (mlcore.image_app.collection_view)
 DATASET_BUTTONS = ["builtin"] + COURSE_DATASETS + [NEW_DATASET]
-EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.exports)
+EXPORT = "Export"  # the dataset as one Marcelle file (mlcore.image_app.files)
 UNDO = "Undo"  # the last edit of the data (mlcore.image_engine.edits)
 
 
@@ -51,8 +51,12 @@ def draw_chips(surface, x, y, lines, right):
 class DataPage(Page):
     """Step 1: choose a dataset, or record your own with "New dataset"; browse its training and test images."""
 
-    def __init__(self, app, rect):
-        super().__init__(app, rect)
+    def __init__(self, rect, pipeline, thumbnails, *, own, edits, load, open_collection, export, screen_size):
+        super().__init__(rect, pipeline, thumbnails)
+        self.own = own  # your own classes (mlcore.image_app.own_classes.OwnClasses): drawn while they are the data
+        self.edits = edits  # delete or move the enlarged image, and undo (mlcore.image_engine.edits.DataEdits)
+        self.load, self.open_collection, self.export = load, open_collection, export  # the dataset buttons, Export
+        self.screen_size = screen_size  # the enlarged image is drawn in the middle of the screen, its buttons beside
         width = (self.rect.width - 8 * (len(DATASET_BUTTONS) - 1)) // len(DATASET_BUTTONS)
         self.buttons = [ui.Button((self.rect.x + i * (width + 8), self.rect.y, width, 46), name, size=27)
                         for i, name in enumerate(DATASET_BUTTONS)]
@@ -82,18 +86,18 @@ class DataPage(Page):
         for button in self.buttons:
             if button.hit(x, y):
                 if button.caption == NEW_DATASET:
-                    self.app.open_collection()
+                    self.open_collection()
                 else:
-                    self.app.load(button.caption)
+                    self.load(button.caption)
                 return
         if self.collecting:
             self.collector.click(x, y)
             return
         if self.export_button.hit(x, y) and self.pipeline.dataset is not None:
-            self.app.exports.start()
+            self.export()
             return
-        if self.undo_button.hit(x, y) and self.app.edits.state()["edits"]:
-            self.app.edits.undo()
+        if self.undo_button.hit(x, y) and self.edits.state()["edits"]:
+            self.edits.undo()
             return
         for grid in self.grids():
             item = grid.click(x, y)
@@ -111,7 +115,8 @@ class DataPage(Page):
 
     def edit_button_rect(self, position):
         """Where the edit button at `position` (0: Delete, 1: Move, then the classes) lies, right of the image."""
-        return pygame.Rect(self.app.width // 2 + 220, self.app.height // 2 - 200 + position * 48, 240, 40)
+        width, height = self.screen_size
+        return pygame.Rect(width // 2 + 220, height // 2 - 200 + position * 48, 240, 40)
 
     def click_overlay(self, x, y):
         """A click on an edit button edits the enlarged image; anywhere else closes it."""
@@ -120,9 +125,9 @@ class DataPage(Page):
                 if self.edit_button_rect(position).collidepoint(x, y):
                     (split, index), self.enlarged = self.enlarged, None
                     if position == 0:
-                        self.app.edits.delete(split, index)
+                        self.edits.delete(split, index)
                     else:
-                        self.app.edits.move(split, index, label=label,
+                        self.edits.move(split, index, label=label,
                                             to_split=other_set(split) if position == 1 else split)
                     return True
         return super().click_overlay(x, y)
@@ -137,13 +142,13 @@ class DataPage(Page):
         """The first image shown in each grid (browsing moves it)."""
         return {"browse": {"train": self.train_grid.first_row * self.train_grid.columns,
                            "test": self.test_grid.first_row * self.test_grid.columns},
-                "collecting": self.collecting, "edits": self.app.edits.state()["edits"]}
+                "collecting": self.collecting, "edits": self.edits.state()["edits"]}
 
     def draw(self, screen):
         dataset = self.pipeline.dataset
-        job = self.app.job
+        job = self.pipeline.job
         loading = job.name if job is not None and job.running and job.name in ("load", "run_all") else None
-        mine = self.app.own.in_use()
+        mine = self.own.in_use()
         for button in self.buttons:
             if button.caption == NEW_DATASET:
                 button.selected = self.collecting or (mine and not loading)
@@ -168,7 +173,7 @@ class DataPage(Page):
             count = len(dataset.problems)
             problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
             self.export_button.draw(screen)
-            edited = bool(self.app.edits.state()["edits"])
+            edited = bool(self.edits.state()["edits"])
             if edited:
                 self.undo_button.draw(screen)
             room = status.width - (306 if edited else 156) - (ui.text_width(problems, 28, True) + 16 if problems else 0)
@@ -187,11 +192,11 @@ class DataPage(Page):
         header = max(chips_header(grid_lines) for grid_lines in lines.values())  # both grids' pictures level
         for grid, grid_lines in lines.items():
             grid.set_header(header)
-            grid.draw(screen, self.app.thumbnails, dataset.classes)
+            grid.draw(screen, self.thumbnails, dataset.classes)
             draw_chips(screen, grid.rect.x, grid.rect.y + CHIPS, grid_lines, grid.rect.right)
 
     def _draw_collection_status(self, screen, status):
-        collection = self.app.own.collection
+        collection = self.own.collection
         images = len(collection)
         classes = len(collection.classes)
         line = (f"{collection.name}: {classes} class{'es' if classes != 1 else ''}, {images} "

@@ -10,6 +10,7 @@ from mlcore.image_app.camera.feed import draw_feed
 from mlcore.image_app.pages.base import Page, accent_button, draw_answer, white_panel
 from mlcore.image_app.pages.noise_or_bias import NoiseOrBiasView
 from mlcore.image_app.pages.runs_table import run_caption
+from mlcore.image_app.steps import job_running
 from mlcore.image_engine.pipeline import RETRAIN_CAPTION
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, image_surface
@@ -23,8 +24,13 @@ class DeploymentPage(Page):
     SIDE = 180  # the picture of the image that was classified
     NOISE = "Noise or bias?"
 
-    def __init__(self, app, rect):
-        super().__init__(app, rect)
+    def __init__(self, rect, pipeline, thumbnails, *, steps, live, predictions, toggle_live, save_model, load_model,
+                 retrain):
+        super().__init__(rect, pipeline, thumbnails)
+        self.live = live  # the camera and Live (mlcore.image_app.camera.live.CameraView)
+        self.predictions = predictions  # the answers shown here (mlcore.image_app.predictions.Predictions)
+        self.actions = {"Live": toggle_live, "Save model": save_model, "Load model": load_model}
+        self.retrain = retrain  # extract features a new image can have and train again (a model of stored ones)
         width = 604
         height = (self.rect.height - 20) // 2
         self.train_grid = ThumbnailGrid((self.rect.x, self.rect.y, width, height), "Training set", size=64)
@@ -38,7 +44,7 @@ class DeploymentPage(Page):
                                             RETRAIN_CAPTION, size=26)
         self._picture = (None, None)
         self._dataset = None  # the dataset the page last showed
-        self.noise = NoiseOrBiasView(app, self.rect, self.panel)
+        self.noise = NoiseOrBiasView(self.rect, self.panel, pipeline, steps, thumbnails, show_answer=predictions.sample)
         answer_x = self.panel.x + 18 + self.SIDE + 16  # under the answer, beside the picture
         self.noise_button = ui.Button((answer_x, self.panel.y + 14 + self.TOP + self.SIDE - 38,
                                        self.panel.right - answer_x - 12, 38), self.NOISE, size=26)
@@ -46,8 +52,7 @@ class DeploymentPage(Page):
     @property
     def offers_retrain(self):
         """A model of stored vectors cannot see a new image: the page offers to extract and retrain."""
-        pipeline = self.pipeline  # None in a window that has not started (its geometry read by a test)
-        return pipeline is not None and pipeline.trained_extractor == "stored" and not self.app.busy
+        return self.pipeline.trained_extractor == "stored" and not self.busy
 
     def button_center(self, name):
         if name == RETRAIN_CAPTION:
@@ -67,7 +72,7 @@ class DeploymentPage(Page):
 
     def _noise_source(self, latest):
         """What the noise-or-bias check is asked for: the image of the answer shown, if a model can check it."""
-        if latest is None or self.pipeline.model is None or self.app.live.wanted:
+        if latest is None or self.pipeline.model is None or self.live.wanted:
             return None
         kind, where = latest["image"]
         return (kind, where) if kind in ("train", "test") else where
@@ -90,22 +95,21 @@ class DeploymentPage(Page):
         if self.noise.shown:
             self.noise.click(x, y)
             return
-        source = self._noise_source(self.app.predictions.latest)
+        source = self._noise_source(self.predictions.latest)
         if source is not None and self.noise_button.hit(x, y):
             self.noise.open(source)
             return
         if self.offers_retrain and self.retrain_button.hit(x, y):
-            self.app.predictions.retrain_computable()
+            self.retrain()
             return
         for button in self.buttons:
             if button.hit(x, y):
-                {"Live": self.app.toggle_live, "Save model": self.app.save_model,
-                 "Load model": self.app.load_model}[button.caption]()
+                self.actions[button.caption]()
                 return
         for grid in self.grids():
             item = grid.click(x, y)
             if item not in (None, "page"):
-                self.app.predictions.sample(*item)
+                self.predictions.sample(*item)
                 return
 
     def draw(self, screen):
@@ -113,17 +117,17 @@ class DeploymentPage(Page):
             self.noise.draw(screen)
             return
         dataset = self.pipeline.dataset
-        latest = self.app.predictions.latest
+        latest = self.predictions.latest
         chosen = tuple(latest["image"]) if latest and latest["image"][0] in ("train", "test") else None
         if dataset is not None:
-            self.train_grid.draw(screen, self.app.thumbnails, dataset.classes, highlight=chosen)
-            self.test_grid.draw(screen, self.app.thumbnails, dataset.classes, highlight=chosen)
+            self.train_grid.draw(screen, self.thumbnails, dataset.classes, highlight=chosen)
+            self.test_grid.draw(screen, self.thumbnails, dataset.classes, highlight=chosen)
         self._draw_panel(screen, latest)
 
     def _draw_panel(self, screen, latest):
         panel = self.panel
         white_panel(screen, panel)
-        wanted = self.app.live.wanted
+        wanted = self.live.wanted
         for button in self.buttons:
             button.selected = button.caption == "Live" and wanted
             button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
@@ -138,8 +142,7 @@ class DeploymentPage(Page):
         if wanted:
             self._draw_live(screen, x, y)
             return
-        job = self.app.job
-        if job is not None and job.running and job.name == "predict":
+        if job_running(self.pipeline, "predict"):
             ui.label(screen, "predicting the new image…", (x, y), size=28, bold=True)
             return
         if latest is None:
@@ -180,7 +183,7 @@ class DeploymentPage(Page):
     def _draw_live(self, screen, x, y):
         """The camera as it is now, the model's answer for its newest frame, and how often it answers."""
         side = self.SIDE
-        feed, live = self.app.live.feed, self.app.live.predictor
+        feed, live = self.live.feed, self.live.predictor
         draw_feed(screen, (x, y, side, side), feed, waiting="opening…", square=True)
         tx = x + side + 16
         room = self.panel.right - tx - 12
@@ -193,7 +196,7 @@ class DeploymentPage(Page):
             ui.label(screen, "starting…", (tx, y + 4), size=30, bold=True)
         rate = f"live: {live.rate:.0f} predictions/s" if live is not None and live.rate else "live"
         ui.label(screen, rate, (tx, y + 96), size=28, bold=True, colour=ui.INK)
-        ui.label(screen, ui.cut(f"{feed.name}, {self.app.live.extractor or '–'}", room, 22), (tx, y + 130), size=22,
+        ui.label(screen, ui.cut(f"{feed.name}, {self.live.extractor or '–'}", room, 22), (tx, y + 130), size=22,
                  colour=ui.DIM)
         if result:
             self._draw_bars(screen, dict(result))
@@ -234,9 +237,9 @@ class DeploymentPage(Page):
         if kind in ("train", "test"):
             if self.pipeline.dataset is None:
                 return None
-            picture = self.app.thumbnails.get(kind, where, side, wait=True)
+            picture = self.thumbnails.get(kind, where, side, wait=True)
         else:
-            preview = self.app.predictions.preview
+            preview = self.predictions.preview
             if preview is None or preview.status != "done":
                 return None
             picture = image_surface(preview.result, side)

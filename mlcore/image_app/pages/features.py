@@ -24,8 +24,10 @@ DESCRIPTIONS = {
 class FeaturesPage(Page):
     """Step 2: choose a feature extractor and extract: every image becomes a vector of numbers."""
 
-    def __init__(self, app, rect):
-        super().__init__(app, rect)
+    def __init__(self, rect, pipeline, *, say, extract, stop):
+        super().__init__(rect, pipeline)
+        self.say = say  # say(text, problem=False): a line on the message bar
+        self.extract, self.stop = extract, stop  # Extract (a name, or None for the chosen one), and Stop
         x, y = self.rect.x, self.rect.y + 44
         self.options = [ui.Button((x, y + i * 56, 400, 48), name, size=29) for i, name in enumerate(EXTRACTORS)]
         self.extract_button = accent_button((x, y + 5 * 56 + 16, 196, 54), "Extract")
@@ -40,7 +42,7 @@ class FeaturesPage(Page):
 
     def _has_stored(self):
         dataset = self.pipeline.dataset
-        return dataset is not None and self.pipeline._has_stored(dataset)
+        return dataset is not None and self.pipeline.has_stored(dataset)
 
     def offered(self, name):
         """Whether extractor `name` can be chosen now: stored needs a Marcelle file, MobileNet its weights."""
@@ -52,16 +54,16 @@ class FeaturesPage(Page):
         for name, button in zip(EXTRACTORS, self.options):
             if button.rect.collidepoint(x, y):
                 if name == "stored" and not self._has_stored():
-                    self.app.say("this dataset has no stored features: only Marcelle files carry them", True)
+                    self.say("this dataset has no stored features: only Marcelle files carry them", True)
                 elif not self.offered(name):
-                    self.app.say(f"{name} is not on this machine yet; its {GET_MOBILENET}", True)
+                    self.say(f"{name} is not on this machine yet; its {GET_MOBILENET}", True)
                 else:
                     self.pipeline.features_name = name
                 return
         if self.extract_button.hit(x, y):
-            self.app.extract(self.pipeline.features_name)
+            self.extract(self.pipeline.features_name)
         elif self.stop_button.hit(x, y):
-            self.app.stop()
+            self.stop()
 
     def draw(self, screen):
         chosen = self.pipeline.features_name
@@ -70,8 +72,8 @@ class FeaturesPage(Page):
             button.enabled = self.offered(name)
             button.selected = name == chosen
             button.draw(screen)
-        job = self.app.job
-        self.stop_button.enabled = self.app.busy
+        job = self.pipeline.job
+        self.stop_button.enabled = self.busy
         self.extract_button.draw(screen)
         self.stop_button.draw(screen)
         progress = pygame.Rect(self.rect.x, self.extract_button.rect.bottom + 16, 400, 60)
@@ -101,7 +103,7 @@ class FeaturesPage(Page):
             ui.label(screen, line, (x, y), size=26)
             y += 28
         y += 12
-        info = self.pipeline.state()["features"]
+        info = self.pipeline.features_facts()
         if not info["ready"]:
             ui.label(screen, "not extracted yet: press Extract (or Train, which extracts first)", (x, y), size=26,
                      colour=ui.DIM)

@@ -25,10 +25,11 @@ LEGEND = ("Framed: a flip, an answer other than the original's. Flips on copies 
 class NoiseOrBiasView:
     """The table of answers on the left of the page, the grouped test errors on the right, and a Back button."""
 
-    def __init__(self, app, rect, panel):
-        self.app = app
-        # The check is a step of the app's queue: asked for while a training runs, it starts when that ends.
-        app.steps.add_step(STEP, lambda source: app.pipeline.check_noise(source))
+    def __init__(self, rect, panel, pipeline, steps, thumbnails, show_answer):
+        self.pipeline, self.steps, self.thumbnails = pipeline, steps, thumbnails
+        self.show_answer = show_answer  # show_answer(split, index): the model's answer on the answers view
+        # The check is a step of the window's queue: asked for while a training runs, it starts when that ends.
+        steps.add_step(STEP, lambda source: pipeline.check_noise(source))
         self.rect = pygame.Rect(rect.x, rect.y, panel.x - 24 - rect.x, rect.height)
         self.shown = False
         self.back = ui.Button((self.rect.right - 100, self.rect.y, 100, 40), "Back", size=28)
@@ -36,14 +37,10 @@ class NoiseOrBiasView:
         self.column = (self.rect.width - LABEL - FLIPS) // 6
         self._pictures = (None, [])  # (the check they show, their surfaces)
 
-    @property
-    def pipeline(self):
-        return self.app.pipeline
-
     def open(self, source):
         """Show the view and check `source`: ("train" or "test", index), or the path of an image file."""
         self.shown = True
-        self.app.steps.ask(STEP, source)
+        self.steps.ask(STEP, source)
 
     def click(self, x, y):
         if self.back.hit(x, y):
@@ -51,7 +48,7 @@ class NoiseOrBiasView:
             return
         index = self.errors.click(x, y, self.pipeline.test_errors())
         if index is not None:
-            self.app.predictions.sample("test", index)  # its answer, on the answers view too
+            self.show_answer("test", index)  # its answer, on the answers view too
             self.open(("test", index))
 
     def wheel(self, x, y, dy):
@@ -65,12 +62,12 @@ class NoiseOrBiasView:
         ui.label(screen, "Noise or bias?", (self.rect.x, self.rect.y + 4), size=34, bold=True)
         chosen = check["item"][1] if check and check["item"] and check["item"][0] == "test" else None
         classes = pipeline.dataset.classes if pipeline.dataset else []
-        self.errors.draw(screen, pipeline.test_errors(), self.app.thumbnails, classes, self._errors_line(), chosen)
+        self.errors.draw(screen, pipeline.test_errors(), self.thumbnails, classes, self._errors_line(), chosen)
         top = self.rect.y + 48
-        if draw_job_progress(screen, (self.rect.x, top + 30, self.rect.width, 60), self.app.job, (STEP,)):
+        if draw_job_progress(screen, (self.rect.x, top + 30, self.rect.width, 60), pipeline.job, (STEP,)):
             return
-        if self.app.steps.pending(STEP) or check is None:
-            waiting = "waiting its turn…" if self.app.steps.pending(STEP) else (
+        if self.steps.pending(STEP) or check is None:
+            waiting = "waiting its turn…" if self.steps.pending(STEP) else (
                 "click a test error on the right, or go Back, click any picture, then Noise or bias?")
             for i, line in enumerate(ui.wrap(waiting, self.rect.width, theme.current().text)):
                 ui.label(screen, line, (self.rect.x, top + 30 * i), size=theme.current().text, colour=ui.DIM)

@@ -111,7 +111,8 @@ class RunsTable:
         """The line over the headings: what a click does, and which columns are left out, as room allows."""
         if left_out:
             hidden = f"not shown for room: {', '.join(left_out)}"
-            candidates = [f"runs (click one to bring it back); {hidden}", f"runs; {hidden}", "runs; some columns hidden"]
+            candidates = [f"runs (click one to bring it back); {hidden}", f"runs; {hidden}",
+                          "runs; some columns hidden"]
         else:
             candidates = CAPTIONS
         return next((text for text in candidates if ui.text_width(text, CAPTION) <= self.rect.width), candidates[-1])

@@ -144,8 +144,8 @@ class ConfusionView:
 class TestingPage(Page):
     """Step 4: the confusion matrices of the training and test sets; a click on a cell lists its images."""
 
-    def __init__(self, app, rect):
-        super().__init__(app, rect)
+    def __init__(self, rect, pipeline, thumbnails):
+        super().__init__(rect, pipeline, thumbnails)
         half = (self.rect.width - 32) // 2
         top = self.rect.y + 40
         members_top = self.rect.bottom - 128  # room for one row of pictures
@@ -206,7 +206,7 @@ class TestingPage(Page):
         if item not in (None, "page"):
             self.enlarged = item
             ranked = self.pipeline.predict_sample(*item)
-            true = self.app.thumbnails.sample(*item).label
+            true = self.thumbnails.sample(*item).label
             self.answer = {"true": true, "predicted": ranked[0][0], "probabilities": {
                 label: round(float(p), 4) for label, p in ranked}} if ranked else None
 
@@ -216,10 +216,10 @@ class TestingPage(Page):
             return
         answer = self.answer
         if answer is None:
-            draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes)
+            draw_enlarged(screen, self.thumbnails, self.enlarged, self.classes)
             return
         caption = f"true: {answer['true']}   predicted: {answer['predicted']}"
-        box = draw_enlarged(screen, self.app.thumbnails, self.enlarged, self.classes, caption)
+        box = draw_enlarged(screen, self.thumbnails, self.enlarged, self.classes, caption)
         self._draw_confidences(screen, box, list(answer["probabilities"].items()))
 
     def _draw_confidences(self, screen, box, rows):
@@ -257,7 +257,7 @@ class TestingPage(Page):
 
     def draw(self, screen):
         pipeline = self.pipeline
-        baseline = pipeline.state()["baseline"]
+        baseline = pipeline.baseline()
         run_line = run_caption(pipeline.runs_state(), pipeline.run_shown) if pipeline.model is not None else ""
         self._place_views(self._question_lines(baseline), run_line)
         if self.run_line:
@@ -275,7 +275,7 @@ class TestingPage(Page):
             count = len(self.members.items)
             self.members.title = (f"{count} {where} image{'s' if count != 1 else ''}: true {self.classes[row]}, "
                                   f"predicted {self.classes[col]}")
-            self.members.draw(screen, self.app.thumbnails, self.classes)
+            self.members.draw(screen, self.thumbnails, self.classes)
         elif pipeline.model is not None:
             ui.label(screen, "Click a cell to see its images", self.members.rect.topleft, size=30, bold=True)
 

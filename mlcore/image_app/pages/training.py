@@ -1,7 +1,8 @@
 """Step 3, the Training page: set the network's knobs, train, and watch the loss and accuracy curves.
 
 The values typed here are checked by `mlcore.ml.settings`, the same rules the command line and the pipeline use;
-the sketch's `build_model(settings)` receives them when a training starts.
+the sketch's `build_model(settings)` receives them when a training starts. When it ends, the boxes show the network
+that `build_model` made: a setting it did not take from them shows as the network has it.
 """
 
 import pygame
@@ -11,6 +12,9 @@ from mlcore.image_app.pages.runs_table import RunsTable
 from mlcore.ml import settings
 from mlcore.widgets import charts, ui
 from mlcore.widgets.text_edit import TextEdit
+
+MODEL_SETTINGS = ("hidden_layers", "epochs", "batch_size", "learning_rate", "validation_split", "seed", "activation",
+                  "dropout")  # the settings a network carries (augmentation belongs to the training set)
 
 
 class Field:
@@ -33,8 +37,10 @@ class TrainingPage(Page):
                 ("activation", "activation"), ("dropout", "dropout"), ("augmentation", "augmented copies")]
     PITCH = 40  # from one setting's row to the next
 
-    def __init__(self, app, rect):
-        super().__init__(app, rect)
+    def __init__(self, rect, pipeline, *, say, train, stop):
+        super().__init__(rect, pipeline)
+        self.say = say  # say(text, problem=False): a line on the message bar
+        self.train, self.stop = train, stop  # the Train and Stop buttons (T and S)
         x, y = self.rect.x, self.rect.y + 42
         self.fields = [Field(key, caption, x, y + i * self.PITCH, self.PITCH - 6)
                        for i, (key, caption) in enumerate(self.SETTINGS)]
@@ -80,11 +86,22 @@ class TrainingPage(Page):
         try:
             value = settings.parse(field.key, field.text.text)
         except ValueError as error:
-            self.app.say(f"{field.caption}: {error}; kept {settings.show(field.key, old)}", problem=True)
+            self.say(f"{field.caption}: {error}; kept {settings.show(field.key, old)}", problem=True)
             return
         self.pipeline.params[field.key] = value
         if value != old:
-            self.app.say(f"{field.caption}: {settings.show(field.key, value)} (press Train to use it)")
+            self.say(f"{field.caption}: {settings.show(field.key, value)} (press Train to use it)")
+
+    def show_model(self, model):
+        """A training ended: the boxes show the network `build_model` made from them, so that the page says what
+        trained (a sketch's `build_model` may set a value of its own). A value the boxes cannot hold is left out."""
+        params = self.pipeline.params
+        for key in MODEL_SETTINGS:
+            if model is not None and hasattr(model, key):
+                try:
+                    params[key] = settings.check(key, getattr(model, key))
+                except settings.SettingError:
+                    pass
 
     def _layout(self):
         """The curves' panel, with the runs table under it once there is a run: (curves, table)."""
@@ -98,8 +115,8 @@ class TrainingPage(Page):
     def click(self, x, y):
         _, rows = self._layout()
         index = self.runs.hit(rows, x, y)
-        if index is not None and self.app.busy:
-            self.app.say("wait for the running step to finish (or Stop it), then click the run again", problem=True)
+        if index is not None and self.busy:
+            self.say("wait for the running step to finish (or Stop it), then click the run again", problem=True)
             return
         if index is not None:
             self.pipeline.show_run(index)  # its model, curves and confusion matrices come back
@@ -116,23 +133,23 @@ class TrainingPage(Page):
                     return
         self.commit()
         if self.train_button.hit(x, y):
-            self.app.train()
+            self.train()
         elif self.stop_button.hit(x, y):
-            self.app.stop()
+            self.stop()
 
     # -- drawing --------------------------------------------------------------------------------------------
     def draw(self, screen):
         ui.label(screen, "Network and training", (self.rect.x, self.rect.y), size=32, bold=True)
         for field in self.fields:
             self._draw_field(screen, field)
-        self.stop_button.enabled = self.app.busy
+        self.stop_button.enabled = self.busy
         self.train_button.draw(screen)
         self.stop_button.draw(screen)
-        job = self.app.job
-        if not draw_job_progress(screen, self.progress, job, ("train", "run_all", "extract", "load")):
-            training = self.pipeline.state()["training"]
-            if training["status"] != "idle":
-                ui.label(screen, f"{training['status']}: {training['epochs_done']} epochs", self.progress.topleft,
+        pipeline = self.pipeline
+        if not draw_job_progress(screen, self.progress, pipeline.job, ("train", "run_all", "extract", "load")):
+            status = pipeline.training_status
+            if status != "idle":
+                ui.label(screen, f"{status}: {len(pipeline.history['loss'])} epochs", self.progress.topleft,
                          size=28, bold=True)
                 accuracies = (f"accuracy: training set {percent(self.pipeline.train_accuracy)}, "
                               f"test set {percent(self.pipeline.test_accuracy)}")
@@ -155,7 +172,7 @@ class TrainingPage(Page):
             self.runs.draw(screen, rows, self.pipeline.run_shown)
         panel = ui.panel(screen, curves)
         history = self.pipeline.history
-        epochs = self.pipeline.state()["training"]["epochs"] or self.pipeline.params["epochs"]
+        epochs = self.pipeline.epochs_planned or self.pipeline.params["epochs"]
         inner = panel.inflate(-32, -24)
         half = (inner.height - 16) // 2
         loss = {"loss": (history["loss"], ui.SERIES_COLOURS[0]),
