@@ -8,7 +8,7 @@ while you click to add one more sample instead (T trains again with it).
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
 (the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
-samples · M save the trained network · F2 projector theme · Esc quit.
+samples · M save the trained network · F2 projector theme · W your code's recent errors · Esc quit.
 Run: python -m sketches.classification [--load FILE|last] [--load-model FILE] [--seed N] [--fullscreen]
      [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
@@ -17,10 +17,11 @@ Save this file while it runs: the window takes your new code and keeps your samp
 import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # so `python sketches/…py` finds mlcore
+sys.path.append(str(pathlib.Path(__file__).resolve().parents[1]))  # the project's mlcore, without pip install -e .
 
 from mlcore.ml.neural_network import NeuralNetwork
 from mlcore.notes.canvas import NoteCanvas
+from mlcore.notes.pitches import scale
 from mlcore.runtime import run
 
 # The knobs: change them and run the sketch again.
@@ -31,7 +32,9 @@ LEARNING_RATE = 0.05
 BATCH_SIZE = 32                # samples per training step, as ml5
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
 OCTAVE = 4                    # C4 = 261.63 Hz … B4 = 493.88 Hz
-COLOURS = {                   # one colour per note (red, green, blue); these stay apart for colour-blind eyes
+NOTES = scale("C D E F G A B", OCTAVE)  # each on the key of its letter; try scale("C D Eb F G Ab Bb", OCTAVE)
+# Another note, on a free key, at any pitch in Hz: NOTES["K"] = 523.25 (a key that is a command is refused).
+COLOURS = {                   # (red, green, blue) per note, apart for colour-blind eyes; other notes get their own
     "C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
     "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90),
 }
@@ -40,7 +43,8 @@ WIDTH, HEIGHT = 960, 600
 TITLE = "Notes classifier"
 
 # The canvas draws each frame, shows the popup and the maps, and saves on quit (write a draw(screen) here to add to it).
-canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS, curve_seconds=CURVE_SECONDS)
+canvas = NoteCanvas("classification", WIDTH, HEIGHT, octave=OCTAVE, colours=COLOURS, notes=NOTES,
+                    curve_seconds=CURVE_SECONDS)
 network = None
 
 

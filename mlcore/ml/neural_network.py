@@ -155,7 +155,12 @@ class NeuralNetwork:
             except queue.Empty:
                 break
             if self._epoch_hook is not None:
-                self._epoch_hook(epoch, logs)
+                try:
+                    self._epoch_hook(epoch, logs)
+                except BaseException as stopped:
+                    if not isinstance(stopped, Exception):  # stopped from outside (an endless loop in the hook):
+                        self._epoch_hook = None             # not called again in this training
+                    raise
         job = self.job
         if job is None or job.status != "done" or self.model is job.result:
             return False

@@ -9,12 +9,13 @@ import sys
 import numpy as np
 
 from mlcore.ml.trainer_process import shared_trainer
-from mlcore.notes import pitches
+from mlcore.notes import arguments, knobs, pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.bars import click_words
 from mlcore.notes.canvas_files import CanvasFiles, file_state
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.messages import Messages
+from mlcore.notes.note_set import NoteSet
 from mlcore.notes.popup import CurvePace
 from mlcore.notes.runs import RunsTable
 from mlcore.notes.sample_files import Sample
@@ -26,26 +27,27 @@ from mlcore.runtime import keyboard
 from mlcore.widgets import theme
 
 
-class NoteCanvas(CanvasFiles):
+class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
     """A canvas where notes are placed, heard, learnt and predicted. `task` is 'classification' or 'regression'.
 
     The sketch's host: the runtime calls its `draw`, `update`, `state`, `notice` and `quitting` for the sketch,
     and gives the mouse hooks the place `point_under` the pointer."""
 
-    def __init__(self, task, width, height, octave=4, colours=None, sketch=None, curve_seconds=2.0):
+    def __init__(self, task, width, height, octave=4, colours=None, sketch=None, notes=None, curve_seconds=2.0):
         self.task = TASKS[task]()
         self.sketch = sketch or task
-        self.width, self.height = width, height
+        self.width, self.height = width, height = knobs.usable_size(width, height)
         self.layout = CanvasView(width, height)  # the bars, the popup's column, the view of the canvas
         self.top, self.bottom = self.layout.top, self.layout.bottom
-        self.octave = octave
-        self.colours = dict(colours or pitches.COLOURS)
+        self.octave = octave if knobs.good_octave(octave) else 4
+        self.notes = NoteSet(pitches.scale(octave=self.octave) if notes is None else notes, colours, self.octave)
+        self.colours = self.notes.colours  # every note's (A–G's always: the maps blend between them)
         self.paper = np.array(theme.current().paper, dtype=np.float64)
         self.samples = []        # Sample(x, y, note, frequency)
         self.predictions = []    # what clicks in predicting mode gave, all session long
         self.shown_from = 0      # the canvas shows the predictions of the current network only
         self.sounds = []         # every tone started, in order
-        self.note = "C"
+        self.note = self.notes.first()  # the note chosen now: a sample of it is added on a click
         self.network = None
         self.epochs = None       # of the latest training
         self.show_popup = False
@@ -71,8 +73,8 @@ class NoteCanvas(CanvasFiles):
 
     # -- set up ----------------------------------------------------------------------------------------------------
     def start(self, args):
-        """The training process (torch loads there while the student collects), sound, --seed, --load and
-        --load-model."""
+        """`canvas.start(args)` in setup: sound, --seed, --load, --load-model, and the training process (torch loads
+        there while the student collects)."""
         self.worker = shared_trainer()  # starting a process takes milliseconds; loading torch is its own job
         self.seed = args.seed
         self.model_file = getattr(args, "load_model", None)
@@ -86,8 +88,8 @@ class NoteCanvas(CanvasFiles):
             self.load(args.load)
 
     def use(self, network):
-        """Show `network` from now on, and have it train in the canvas's process (torch stays out of the window);
-        a training of the one before stops. The popup opens when a training starts."""
+        """`canvas.use(network)`: show it from now on and train it in the canvas's process (torch stays out of the
+        window); a training of the one before stops. The popup opens when a training starts."""
         if self.network is not None and self.network is not network:
             self.network.stop()
         self.network = network
@@ -109,25 +111,26 @@ class NoteCanvas(CanvasFiles):
         return "predicting" if self.network is not None and self.network.trained else "collecting"
 
     def ready_to_train(self):
-        """True when T can start a training; otherwise the canvas says why."""
+        """`if canvas.ready_to_train():` True when T can start a training; otherwise the canvas says why."""
         if self.mode == "training":
             self.say("already training: wait for it to finish (R stops it)")
             return False
-        problem = self.task.why_not_ready(self.samples)
+        problem = (next(iter(self.knob_problems), None) or getattr(self.network, "problem", None)
+                   or self.task.why_not_ready(self.samples))
         if problem:
             self.say(problem, error=True)
         return problem is None
 
     def say(self, text, seconds=4.0, error=False, key=None):
-        """A message along the bottom of the canvas for a few seconds (after the one showing); one with the same
-        `key` replaces the one before, and news of the mode it was said in goes when the mode changes."""
+        """`canvas.say("saved")`: a message along the bottom for a few seconds (after the one showing; `error=True`:
+        red); one with the same `key` replaces the one before, and news of a mode goes when the mode changes."""
         self.messages.say(text, seconds, error, self.mode, key)
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
-        """A–G choose a note; P popup, V map, H runs, U or Backspace undo, S save, M save the network, F2 theme."""
-        if len(key) == 1 and key.upper() in pitches.NAMES:
-            self.note = key.upper()
+        """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, F2 theme."""
+        if key in self.notes.keys:
+            self.note = self.notes.keys[key]
         elif key == "p":
             self.show_popup = not self.show_popup
         elif key == "v":
@@ -154,19 +157,23 @@ class NoteCanvas(CanvasFiles):
 
     # -- samples, sound, predictions ------------------------------------------------------------------------------
     def inside(self, x, y):
-        """True on the canvas (between the bars, or what it grew to for samples loaded beyond it): the runtime gives
-        the mouse hooks the place `point_under` the pointer."""
+        """`canvas.inside(x, y)`: True on the canvas (between the bars, or what it grew to for samples loaded beyond
+        it); the mouse hooks get the place `point_under` the pointer."""
         return self.layout.contains(x, y)
 
     def held_note(self):
         """The note key (A–G) held down now, or None: the chosen note when it is held, else any held."""
-        held = [key.upper() for key in sorted(keyboard.held) if len(key) == 1 and key.upper() in pitches.NAMES]
+        held = [self.notes.keys[key] for key in sorted(keyboard.held) if key in self.notes.keys]
         return self.note if self.note in held else (held[0] if held else None)
 
     def frequency(self, note):
-        return pitches.frequency(note, self.octave)
+        """A note's frequency in Hz, from NOTES: canvas.frequency("A") is 440.0 in octave 4."""
+        return self.notes.frequency(note, self.samples, self.octave)
 
     def add_sample(self, x, y, note):
+        """Collect a sample: the place (x, y) teaches `note`. canvas.add_sample(x, y, canvas.note)"""
+        arguments.check_place("add_sample(x, y, note)", x, y)
+        self.notes.check(note, "add_sample(x, y, note)")
         self.samples.append(Sample(round(float(x), 1), round(float(y), 1), note, round(self.frequency(note), 2)))
         self.unsaved = True
         x0, y0, x1, y1 = self.layout.canvas
@@ -176,6 +183,7 @@ class NoteCanvas(CanvasFiles):
             self.say(f"added a sample of {note}: T trains again with it", key="added")
 
     def undo(self):
+        """U: take the last sample back. canvas.undo()"""
         if self.samples:
             removed = self.samples.pop()
             self.unsaved = True
@@ -185,9 +193,12 @@ class NoteCanvas(CanvasFiles):
             self.say("nothing to undo", key="undo")
 
     def play(self, note):
-        self.play_frequency(self.frequency(note), note)
+        """Sound one of the sketch's notes: canvas.play(canvas.note), or canvas.play(label) for a prediction."""
+        self.play_frequency(self.notes.frequency(note, self.samples, self.octave, "play(note)"), note)
 
     def play_frequency(self, hz, note=None):
+        """Sound any pitch, in Hz: canvas.play_frequency(347.2) (a regression's answer; `note` names it)."""
+        arguments.check_frequency("play_frequency(hz)", hz)
         if note is None:
             name, octave, _ = pitches.nearest_note(hz)
             note = f"{name}{octave}"
@@ -195,6 +206,9 @@ class NoteCanvas(CanvasFiles):
         self.speaker.play(hz)
 
     def show_prediction(self, x, y, **result):
+        """Draw the network's answer at (x, y): canvas.show_prediction(x, y, label="C", confidence=0.93), or for a
+        regression canvas.show_prediction(x, y, frequency=347.2, nearest_note="F4", cents=-11.1)."""
+        arguments.check_prediction(self.task.name, x, y, result)
         rounded = {key: round(value, 4 if key == "confidence" else 2) if isinstance(value, float) else value
                    for key, value in result.items()}
         self.predictions.append({"x": round(float(x), 1), "y": round(float(y), 1), **rounded})
@@ -248,6 +262,9 @@ class NoteCanvas(CanvasFiles):
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
                      "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker"):
             setattr(self, name, getattr(old, name))
+        self.note = self.notes.carried(self.note, self.samples)
+        if knobs.resized(old, self):
+            self.say(knobs.resized(old, self), seconds=8)
         self.layout.fit(self.samples)
         kept = self.network is not None and self.network.same_shape(old.network) and old.network.trained
         self.shown_from = old.shown_from if kept else len(self.predictions)

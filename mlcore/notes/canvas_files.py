@@ -41,7 +41,7 @@ class CanvasFiles:
         try:  # every place with two finite numbers is kept: the view grows to those beyond the canvas
             samples, skipped, reasons = sample_files.read_samples(path, lambda x, y: True,
                                                                   wants_number=self.task.name == "regression",
-                                                                  octave=self.octave)
+                                                                  octave=self.octave, notes=self.notes.frequencies)
         except SampleFileError as error:
             return self._load_failed(path, str(error))
         self.samples.extend(samples)

@@ -19,9 +19,38 @@ COLOURS = {
 
 
 def frequency(note, octave=4, a4=440.0):
-    """Equal temperament: A4 = 440 Hz, each semitone a factor of 2^(1/12). frequency('C') is 261.63 Hz."""
-    semitones = _SEMITONES[note.upper()] + 12 * (octave - 4)
+    """Equal temperament: A4 = 440 Hz, each semitone a factor of 2^(1/12). frequency('C') is 261.63 Hz.
+
+    A sharp or a flat after the letter moves it a semitone ('C#' 277.18 Hz, 'Eb' 311.13 Hz), and a digit after it is
+    the note's own octave ('C5' 523.25 Hz, whatever `octave` says). Anything else raises ValueError."""
+    text = str(note)
+    letter, rest = text[:1].upper(), text[1:]
+    shift = 0
+    while rest[:1] in ("#", "b"):
+        shift, rest = shift + (1 if rest[0] == "#" else -1), rest[1:]
+    if letter not in _SEMITONES or not (rest == "" or (rest.isdigit() and len(rest) == 1)):
+        raise ValueError(f"{text!r} is no note name (a letter A to G, then # or b, then an octave: 'C#', 'Eb', 'C5')")
+    semitones = _SEMITONES[letter] + shift + 12 * ((int(rest) if rest else octave) - 4)
     return a4 * 2 ** (semitones / 12)
+
+
+def scale(names="C D E F G A B", octave=4):
+    """{name: frequency in Hz} of the notes `names` in equal temperament, in `octave`: the note sketches' NOTES.
+
+        scale("C D E F G A B", 4)      # C4 = 261.63 Hz … B4 = 493.88 Hz, each on the key of its letter
+        scale("C D Eb F G Ab Bb", 4)   # C minor: Eb on key E, Ab on key A, Bb on key B
+
+    Never raises, so that a sketch always starts: a name that is no note gets None (the sketch's knob check names
+    it), and an octave that is no whole number from 0 to 8 counts as 4 (the check names OCTAVE)."""
+    if not (isinstance(octave, int) and not isinstance(octave, bool) and 0 <= octave <= 8):
+        octave = 4
+    notes = {}
+    for name in str(names).split():
+        try:
+            notes[name] = frequency(name, octave)
+        except ValueError:
+            notes[name] = None
+    return notes
 
 
 def nearest_note(hz, a4=440.0):
@@ -39,10 +68,13 @@ def nearest_note(hz, a4=440.0):
     return _CHROMATIC[index], octave, cents
 
 
-def nearest_natural(hz, octave=4):
-    """The note A–G whose pitch class is nearest to `hz` (the colour a frequency gets on the canvas)."""
+def nearest_natural(hz, octave=4, notes=None):
+    """The note A–G whose pitch class is nearest to `hz` (the colour a frequency gets on the canvas); among `notes`
+    ({name: Hz}, a sketch's NOTES) when given."""
+    notes = notes or {name: frequency(name, octave) for name in NAMES}
+
     def distance(name):
-        semitones = (12 * math.log2(hz / frequency(name, octave))) % 12
+        semitones = (12 * math.log2(hz / notes[name])) % 12
         return min(semitones, 12 - semitones)
 
-    return min(NAMES, key=distance)
+    return min(notes, key=distance)

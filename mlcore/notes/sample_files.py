@@ -55,11 +55,12 @@ def _place(xs):
     return tuple(numbers[:2]) if len(numbers) >= 2 else None
 
 
-def _output(ys, wants_number, octave):
-    """(note, frequency) from `ys`, or a reason it has none."""
+def _output(ys, wants_number, notes):
+    """(note, frequency) from `ys`, or a reason it has none; `notes`: {name: Hz} of the sketch's notes."""
     if not isinstance(ys, dict):
         return None, "no ys"
-    notes = [str(value).upper() for value in ys.values() if isinstance(value, str) and value.upper() in pitches.NAMES]
+    names = {name.upper(): name for name in notes}
+    found = [names[value.upper()] for value in ys.values() if isinstance(value, str) and value.upper() in names]
     numbers = [float(value) for value in ys.values() if _is_number(value)]
     if wants_number:
         if len(numbers) != 1:
@@ -67,15 +68,17 @@ def _output(ys, wants_number, octave):
         hz = numbers[0]
         if not 20 <= hz <= 20000:
             return None, f"{hz:g} Hz is not an audible frequency"
-        note = notes[0] if notes else pitches.nearest_natural(hz, octave)
+        note = found[0] if found else pitches.nearest_natural(hz, notes=notes)
         return (note, round(hz, 2)), ""
-    if not notes:
-        return None, "no note A–G in ys"
-    return (notes[0], round(pitches.frequency(notes[0], octave), 2)), ""
+    if not found:
+        return None, "no note A–G in ys" if list(notes) == pitches.NAMES else "no note of the sketch's NOTES in ys"
+    return (found[0], round(notes[found[0]], 2)), ""
 
 
-def read_samples(path, fits, wants_number=False, octave=4):
-    """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons)."""
+def read_samples(path, fits, wants_number=False, octave=4, notes=None):
+    """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons). `notes`:
+    {name: Hz} of the sketch's notes (C to B in `octave` when None)."""
+    notes = notes or pitches.scale(octave=octave)
     try:
         with open(path, "rb") as file:
             data = file.read()
@@ -88,7 +91,7 @@ def read_samples(path, fits, wants_number=False, octave=4):
     samples, reasons = [], {}
     for entry in entries:
         place = _place(entry.get("xs")) if isinstance(entry, dict) else None
-        output, why = _output(entry.get("ys"), wants_number, octave) if place else (None, "no two numbers in xs")
+        output, why = _output(entry.get("ys"), wants_number, notes) if place else (None, "no two numbers in xs")
         if output and not fits(*place):
             output, why = None, "outside the canvas"
         if output is None:

@@ -1,5 +1,6 @@
 """pygame's events turned into calls of a sketch's hooks, in canvas coordinates, as a person's hand made them."""
 
+from mlcore.runtime import error_list
 from mlcore.runtime.inputs import keyboard, mouse
 
 
@@ -19,6 +20,9 @@ def handle_event(runner, event):
         if name in keyboard.held:
             return  # a held key's repeats are not new presses
         keyboard.held.add(name)
+        if name == error_list.KEY and (runner.errors.recent or runner.error_list.visible):
+            runner.error_list.toggle()  # W: the recent errors of the sketch's code (once there is one)
+            return
         runner.call("key_pressed", key=name, unicode=getattr(event, "unicode", ""), mod=getattr(event, "mod", 0))
     elif event.type == pygame.KEYUP:
         name = pygame.key.name(event.key)
@@ -49,7 +53,10 @@ def _mouse(runner, event):
         return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
     elif event.type == pygame.MOUSEBUTTONDOWN:
         runner.record_action({"type": "mouse_down", "x": round(x), "y": round(y), "button": event.button})
-        if inside:
+        on_bar = runner.error_bar_top is not None and y >= runner.error_bar_top and runner.errors.recent
+        if runner.error_list.visible or (on_bar and inside):  # a click on the red bar opens the list, another closes it
+            runner.error_list.toggle()
+        elif inside:
             mouse.buttons.add(event.button)
             runner.call("mouse_pressed", x=at_x, y=at_y, button=event.button)
     else:

@@ -12,7 +12,8 @@ import difflib
 import inspect
 
 HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
-         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments", "notice"]
+         "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments", "notice",
+         "knobs"]
 HOSTS = ["canvas", "app"]                      # the names a sketch's host object may have, the first found wins
 SKETCH_ONLY = ["setup", "arguments", "reloaded"]  # hooks a host never stands in for
 
@@ -25,9 +26,10 @@ def sketch_host(namespace):
     return None
 
 
-def find_hook(namespace, name):
-    """The sketch's function `name`, else its host's method of that name; None when neither has one."""
-    function = namespace.get(name)
+def find_hook(namespace, name, skip_sketch=False):
+    """The sketch's function `name`, else its host's method of that name; None when neither has one.
+    `skip_sketch`: the host's method even where the sketch has its own (the sketch's was stopped)."""
+    function = None if skip_sketch else namespace.get(name)
     if function is not None or name in SKETCH_ONLY:
         return function
     method = getattr(sketch_host(namespace), name, None)

@@ -13,16 +13,18 @@ import time
 
 from mlcore import jobs
 from mlcore.runtime.arguments import common_arguments, sketch_parser
+from mlcore.runtime.error_list import TIP, ErrorList
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
 from mlcore.runtime.events import handle_event
 from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
+from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located, merged
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
+from mlcore.runtime.watchdog import HookTimeout, Watchdog
 from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 
-DEFAULT_SIZE = (960, 600)
 FPS = 60
 # Seconds of sleep added to every frame: frames as a slower machine would draw them, to check that a recording
 # still replays there (README.md, "Headless automation").
@@ -50,20 +52,17 @@ class Runner:
         from mlcore.widgets import ui
 
         ui.forget_fonts()  # fonts made before an earlier pygame.quit() are dead
-        self.size = (int(self.namespace.get("WIDTH", DEFAULT_SIZE[0])), int(self.namespace.get("HEIGHT", DEFAULT_SIZE[1])))
-        pygame.display.set_caption(self.namespace.get("TITLE") or _program_name(module))
+        pygame.display.set_caption(str(self.namespace.get("TITLE") or _program_name(module)))
         self.notices = Notices()
-        self.window, notice = open_window(pygame, self.size, self.args.scale, self.args.fullscreen)
-        if notice:
-            self.notices.say(notice, seconds=8)
-        self.fit = Fit(self.size, self.window.get_size())
-        self.canvas = pygame.Surface(self.size).convert()
-        self.last_good = self.canvas.copy()  # a failing draw() leaves the last good frame under the error
-        self.frame = None
+        self.errors = HookErrors(sketch_path(module))
+        self.error_list = ErrorList()
+        self.error_bar_top = None  # where the bars along the bottom begin (a click there opens the error list)
+        self.watchdog = Watchdog(sketch_path(module))
+        self.stopped = set()  # the sketch's hooks stopped for never ending: not called again until a reload
+        self.open_canvas(self.check_knobs())
         self.clock = pygame.time.Clock()
         self.running, self.exit_status = True, 0
         self.quit_refused = self.closed_by_quit = self.lost = False
-        self.errors = HookErrors(sketch_path(module))
         self.banner = misspelt_hooks(self.namespace)
         for message in self.banner:
             print(message, file=sys.stderr)
@@ -81,6 +80,17 @@ class Runner:
         self.notices.hand_over(self.hand_notice)
 
     # -- the window ---------------------------------------------------------------------------------------------
+    def open_canvas(self, size):
+        """Open the window for a canvas of `size` (again, at another size, after a reload changed WIDTH or HEIGHT)."""
+        self.size = size
+        self.window, notice = open_window(self.pygame, size, self.args.scale, self.args.fullscreen)
+        if notice:
+            self.notices.say(notice, seconds=8)
+        self.fit = Fit(size, self.window.get_size())
+        self.canvas = self.pygame.Surface(size).convert()
+        self.last_good = self.canvas.copy()  # a failing draw() leaves the last good frame under the error
+        self.frame = None
+
     def window_changed(self):
         self.window = self.pygame.display.get_surface()
         self.fit = Fit(self.size, self.window.get_size())
@@ -102,23 +112,41 @@ class Runner:
     def call(self, name, **available):
         """Call the sketch's hook `name` if it has one (or else its host's method of that name); an exception is
         shown on screen, and the lesson goes on."""
-        function = find_hook(self.namespace, name)
+        function = find_hook(self.namespace, name, skip_sketch=name in self.stopped)
         if function is None:
             return None
         try:
-            result = hook_arguments(function, available)
+            with self.watchdog.watching(name):
+                result = hook_arguments(function, available)
+        except HookTimeout as error:  # an endless loop, stopped: the sketch's hook is called no more until a reload
+            self.errors.failed(name, error)
+            if function is self.namespace.get(name):
+                self.stopped.add(name)
+            return None
         except Exception as error:
             self.errors.failed(name, error)
             return None
-        self.errors.succeeded(name)
+        if name not in self.stopped:
+            self.errors.succeeded(name)
         return result
+
+    def check_knobs(self):
+        """The sketch's knobs checked (WIDTH and HEIGHT here, the others by its `knobs` hook), each bad one on the
+        red bar by name and line; returns the canvas size to use."""
+        size, own = canvas_size(self.namespace, DEFAULT_SIZE)
+        said = self.call("knobs", values=knob_values(self.namespace))
+        sentences = merged(own, [str(sentence) for sentence in said] if isinstance(said, (list, tuple)) else [])
+        self.errors.forget("knob ")
+        for line in located(sentences, sketch_path(self.module)):
+            self.errors.problem(f"knob {line}", line)
+        return size
 
     def hand_notice(self, text, seconds, error):
         """A runtime notice for the sketch's own message bar, through its `notice` hook: True if it took it."""
         if find_hook(self.namespace, "notice") is None:
             return False
         self.call("notice", text=text, seconds=seconds, error=error)
-        return not self.errors.showing("notice")
+        return not self.errors.failing("notice")
 
     def state(self):
         state = dict(self.call("state") or {})
@@ -129,6 +157,7 @@ class Runner:
         messages = self.banner + self.errors.log + self.notices.log
         if messages:
             state["runtime_messages"] = messages
+        state["error_list"] = self.error_list.state(self.errors)
         state["runtime_bar"] = [text for text, _ in self._bar_lines()]  # what the runtime draws over the canvas
         return state
 
@@ -173,18 +202,25 @@ class Runner:
         """Run the saved file's new code; the old code keeps running if the new one fails to import or set up."""
         old_module, old_namespace = self.module, self.namespace
         try:
-            module = fresh_module(old_module)
-            self.namespace = vars(module)
-            if "setup" in self.namespace:
-                hook_arguments(self.namespace["setup"], {"args": self.args})
-        except Exception as error:
+            with self.watchdog.watching("reload"):
+                module = fresh_module(old_module)
+                self.namespace = vars(module)
+                size = self.check_knobs()
+                if "setup" in self.namespace:
+                    hook_arguments(self.namespace["setup"], {"args": self.args})
+        except (Exception, HookTimeout) as error:
             self.namespace = old_namespace
+            self.check_knobs()  # the old code's knobs, which it goes on running with
             self.errors.failed("reload", error)
             self.reloads_failed += 1
             return False
         carry_over(old_namespace, self.namespace)
         self.module = module
-        self.errors.current.clear()  # the new code's hooks show their own mistakes
+        self.stopped.clear()
+        self.errors.forget("", keep="knob ")  # the new code's hooks show their own mistakes
+        if size != self.size:
+            self.open_canvas(size)
+        self.pygame.display.set_caption(str(self.namespace.get("TITLE") or _program_name(module)))
         self.call("reloaded", old_module=old_module)
         self.banner = misspelt_hooks(self.namespace)
         self.reloads_done += 1
@@ -211,8 +247,9 @@ class Runner:
             self.handle(event)
         self.call("update", dt=dt, frame_count=frames.count)
         self.last_good.blit(self.canvas, (0, 0))
+        failures = self.errors.failures
         self.call("draw", screen=self.canvas)
-        if self.errors.showing("draw"):
+        if self.errors.failures != failures:
             self.canvas.blit(self.last_good, (0, 0))
         self.fit.present(self.pygame, self.window, self._with_messages())
         frames.count += 1
@@ -230,12 +267,15 @@ class Runner:
         """The canvas, with spelling hints, errors (red) and notices along the bottom, on a copy of its own: the
         sketch's canvas stays as it drew it (a sketch that never clears it keeps its picture)."""
         lines = self._bar_lines()
-        if not lines:
+        if not lines and not self.error_list.visible:
+            self.error_bar_top = None
             return self.canvas
         if self.frame is None:
             self.frame = self.canvas.copy()
         self.frame.blit(self.canvas, (0, 0))
-        draw_bars(self.frame, lines)
+        self.error_bar_top = draw_bars(self.frame, lines, tip=TIP if self.errors.recent else "")
+        if self.error_list.visible:
+            self.error_list.draw(self.frame, self.errors)
         return self.frame
 
     def _bar_lines(self):
