@@ -30,7 +30,9 @@ def notes_demo(predictions):
         for dx, dy in ((0, 0), (28, 12), (-22, 20), (14, -26), (-30, -10), (24, 34)):
             actions += click(cx + dx, cy + dy)
         actions.append({"type": "key_up", "key": note})
-    actions += key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("v")
+    # The popup keeps its curves until P gives the canvas its room back; the shots of the popup press P again.
+    trained = [{"type": "wait", "until": {"popup.epochs_shown": 200, "mode": "predicting"}, "timeout_s": 120}]
+    actions += key("t") + trained + key("p") + key("v")
     for x, y in predictions:
         actions += click(x, y)
     return actions

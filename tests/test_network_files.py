@@ -6,7 +6,8 @@ from driver import ROOT, click, cluster, key, run_sketch
 
 LEFT = [(150, 300), (170, 315), (140, 285), (160, 310), (135, 300), (165, 290)]
 RIGHT = [(x + 600, y) for x, y in LEFT]
-TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+# T, then P once trained: the popup keeps its curves until P, and the whole canvas answers clicks again.
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
 SAVED = [{"type": "wait", "until": {"network_file.status": "done"}, "timeout_s": 60}]
 REFUSED = [{"type": "wait", "until": {"network_file.status": "failed"}, "timeout_s": 60}]
 

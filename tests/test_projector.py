@@ -110,10 +110,11 @@ def display(request):
 
 
 def notes_lesson():
-    """Two notes, training, the map, a prediction, then P (the curves beside the canvas) and S (saves a file)."""
+    """Two notes, training, the map and a prediction, the popup's curves beside the canvas (they stay until P), then
+    S (saves a file)."""
     return (cluster("c", [(150, 150), (170, 160), (140, 175)]) + cluster("g", [(700, 400), (720, 420), (690, 430)])
             + key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("v")
-            + click(160, 160) + key("p") + key("s", after=3))
+            + click(160, 160) + key("s", after=3))
 
 
 def run_in_window(sketch, folder, display, projector):

@@ -380,7 +380,7 @@ def test_a_recorded_lesson_gives_the_same_samples_predictions_and_sounds_when_tr
     """Recorded at 20 frames a second, replayed at 60: training lasts three times as many frames on replay, as on a
     machine three times slower than the one that recorded it."""
     lesson = (cluster("c", [(150, 150), (170, 160), (140, 175)]) + cluster("g", [(700, 400), (720, 420), (690, 430)])
-              + key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+              + key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
               + click(160, 160, after=2) + click(705, 410) + key("v"))
     recording = tmp_path / "lesson.jsonl"
     recorded = run_sketch("classification", lesson, tmp_path / "record", "--seed", "4", "--record", recording,

@@ -8,7 +8,8 @@ C_POINTS = [(150, 150), (170, 160), (140, 175), (160, 135), (180, 150), (135, 15
 E_POINTS = [(x + 630, y + 60) for x, y in C_POINTS]
 G_POINTS = [(x + 300, y + 300) for x, y in C_POINTS]
 COLLECT = cluster("c", C_POINTS) + cluster("e", E_POINTS) + cluster("g", G_POINTS)
-TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+# T, then P once trained: the popup keeps its curves until P, and the whole canvas answers clicks again.
+TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
 
 
 def edited_copy(tmp_path, name, edits):

@@ -32,7 +32,7 @@ class SampleLayer:
         self.places = {}     # (cell x, cell y) -> the stacks whose place is in that cell
         self.stacks = []     # [place (x, y) on the window, [samples]]
         self.texts = []      # (text, box) drawn onto the layer, audited with each frame
-        self._obstacles = None
+        self._obstacles = self._letters = None
 
     def _sprite(self, colour, note):
         key = (tuple(colour), note, theme.current().name)
@@ -76,14 +76,14 @@ class SampleLayer:
         self.surface.fill(CLEAR)
         self.surface.set_colorkey(CLEAR)
         self.key, self.count, self.places, self.stacks, self.texts = key, 0, {}, [], []
-        self._obstacles = None
+        self._obstacles = self._letters = None
 
     def _add(self, new, colours, transform):
         """Stamp the new samples (stacks fanned out); False, having drawn nothing, when one of them lands on a stack
         or a sample already drawn."""
         factor, dx, dy = transform
         made = []
-        self._obstacles = None
+        self._obstacles = self._letters = None
         for sample in new:
             place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
             stack = self._stack_at(place)
@@ -148,11 +148,13 @@ class SampleLayer:
     def _audit(self):
         """The layer's texts go to the frame's record with the frame's other texts: each note's letter once (as its
         first circle shows it) and every count."""
-        size, letters = sizes().letter, {}
-        for (x, y), members in self.stacks:
-            letters.setdefault(members[0].note, (x, y))
+        size = sizes().letter
+        if self._letters is None:  # where each note's first circle is, found again only when the samples change
+            self._letters = {}
+            for (x, y), members in self.stacks:
+                self._letters.setdefault(members[0].note, (x, y))
         typeface = ui.font(size, True)
-        for note, (x, y) in letters.items():
+        for note, (x, y) in self._letters.items():
             box = typeface.size(note)
             theme.record(note, typeface.get_height(), cap=ui.cap_height(size, True),
                          box=(x - box[0] // 2, y + 1 - box[1] // 2, *box))
