@@ -3,6 +3,8 @@
 import threading
 import time
 
+import pygame
+
 from driver import ROOT, click, cluster, key, run_sketch
 
 C_POINTS = [(150, 150), (170, 160), (140, 175)]
@@ -109,3 +111,26 @@ def test_a_broken_edit_keeps_the_old_code_running_until_it_is_fixed(tmp_path):
     assert "reloaded my_classification.py" in messages
     assert state["training"]["epochs"] == 30 and state["training"]["layers"][0]["activation"] == "relu"
     assert run.output.count("SyntaxError") >= 1 and "Traceback" in run.output
+
+
+def test_a_new_width_and_height_resize_the_window_and_the_samples_beyond_are_kept_and_said(tmp_path):
+    actions = COLLECT + key("s") + wait_for("reloads.done", 1) + click(300, 200)
+    run, _ = run_edited(tmp_path, actions, [[("WIDTH, HEIGHT = 960, 600", "WIDTH, HEIGHT = 640, 400")]])
+    assert run.returncode == 0, run.output
+    assert run.state["window"]["size"] == [640, 400]
+    assert pygame.image.load(str(run.screenshot)).get_size() == (640, 400)
+    assert len(run.state["samples"]) == 7  # the three beyond the new canvas too, and a click after the reload
+    assert "the canvas is 640×400 now: 3 samples lie beyond it, kept (and trained on)" in run.state["messages"]
+
+
+def test_a_bad_knob_in_a_saved_file_is_named_t_refuses_and_its_fix_trains(tmp_path):
+    steps = [[("EPOCHS = 200", "EPOCHS = 50.0")], [("EPOCHS = 50.0", "EPOCHS = 20")]]
+    actions = (COLLECT + key("s") + wait_for("reloads.done", 1) + key("t") + click(400, 300)
+               + key("s") + wait_for("reloads.done", 2) + TRAIN)
+    run, editor = run_edited(tmp_path, actions, steps)
+    line = editor.done[0].splitlines().index("EPOCHS = 50.0") + 1
+    said = "EPOCHS must be a whole number from 1 to 10000 (it is 50.0)"
+    assert run.state["runtime_messages"] == [f"my_classification.py:{line}: {said}", "reloaded my_classification.py"]
+    assert said in run.state["messages"]  # T's answer while the knob was bad
+    assert len(run.state["samples"]) == 7 and run.state["training"]["epochs"] == 20  # collected, then trained
+    assert run.state["runtime_bar"] == []  # the fix took the knob's line off the bar

@@ -162,7 +162,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         return self.layout.contains(x, y)
 
     def held_note(self):
-        """The note key (A–G) held down now, or None: the chosen note when it is held, else any held."""
+        """`canvas.held_note()`: the note whose key is held down now, or None (the chosen one when held, else any)."""
         held = [self.notes.keys[key] for key in sorted(keyboard.held) if key in self.notes.keys]
         return self.note if self.note in held else (held[0] if held else None)
 
