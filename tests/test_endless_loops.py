@@ -9,6 +9,7 @@ import sys
 
 from driver import ROOT, click, cluster, key, run_sketch
 from test_reload import Editor, wait_for
+from test_runtime import run_tiny
 from test_student_mistakes import line_of, student_copy
 
 LOOPING_DRAW = ('if __name__ == "__main__":\n',
@@ -77,3 +78,28 @@ def test_a_terminal_kill_ends_a_sketch_caught_in_an_endless_loop_and_its_samples
     assert "mouse_pressed() ran for 3 s without finishing" in stderr
     [autosave] = sketch.parent.glob("classification-autosave-*.json")
     assert len(json.loads(autosave.read_text())["data"]) == 2
+
+
+SLOW_FIRST_FRAME = '''
+import slow_library
+
+WIDTH, HEIGHT = 200, 100
+frames = []
+
+
+def draw(screen):
+    if not frames:
+        slow_library.load(4)  # 4 s in another module's code, as an import on the first frame takes
+    frames.append(len(frames))
+
+
+def state():
+    return {"frames": len(frames)}
+'''
+
+
+def test_a_slow_first_frame_in_a_library_is_not_stopped(tmp_path):
+    (tmp_path / "slow_library.py").write_text("import time\n\n\ndef load(seconds):\n    time.sleep(seconds)\n")
+    status, state, stderr = run_tiny(tmp_path, None, "--max-frames", "5", source=SLOW_FIRST_FRAME)
+    assert status == 0, stderr
+    assert state["frames"] == 5 and "runtime_messages" not in state

@@ -33,6 +33,9 @@ Hooks are found by name and given only the arguments they ask for:
     arguments(parser)                add the sketch's own command-line options to an argparse parser
     notice(text, seconds, error)     the runtime's news ("reloaded", a window made smaller to fit) for the
                                      sketch's own message bar; without it, the runtime draws them at the bottom
+    knobs(values)                    the sketch's CAPITALS, at the start and at each reload: returns a sentence
+                                     for each bad one ("EPOCHS must be …"), shown with the line that sets it
+                                     (the runtime checks WIDTH and HEIGHT itself: knobs.py)
 
 A hook the sketch leaves out comes from its host, the module-level `canvas` (or else `app`) object, when that has
 a method of the hook's name (all but setup, arguments and reloaded): the note sketches' canvas supplies draw,
@@ -42,8 +45,10 @@ point under the mouse into the place the mouse hooks are given (hooks.py).
 
 A mistake in the sketch's code never ends it: an exception in a hook (or in what a hook calls) prints its
 traceback once and shows `my_sketch.py:12: ZeroDivisionError: division by zero` in a red bar, naming the innermost
-line of the sketch's own file, until that hook runs cleanly again; the window goes on (a failing draw leaves the
-last good frame), and the process exits with status 1 at the end. Saving the sketch's file reloads its code within
+line of the sketch's own file, for at least 8 s and until that hook runs cleanly again, with Python's own "Did you
+mean" (errors.py, tracebacks.py); W or a click on the bar lists the recent ones (error_list.py). The window goes on
+(a failing draw leaves the last good frame), and the process exits with status 1 at the end. A hook that runs 3 s
+without finishing, on the sketch's own lines, is stopped there and not called again until a reload (watchdog.py). Saving the sketch's file reloads its code within
 a second (reload.py: objects with `carry_over(old)` keep their state; off with --no-reload, and in --replay runs
 unless --reload).
 
