@@ -81,3 +81,11 @@ def test_a_canvas_size_that_is_no_size_is_named_and_the_window_opens_at_the_defa
         f'my_classification.py:{line}: WIDTH must be a whole number from 100 to 8192 (it is "800")',
         f"my_classification.py:{line}: HEIGHT must be a whole number from 100 to 8192 (it is 20)"]
     assert run.state["window"]["size"] == [960, 600] and len(run.state["samples"]) == 3
+
+
+def test_the_image_classifiers_training_knobs_follow_the_same_rules():
+    from mlcore.ml import settings
+
+    said = settings.knob_problems({"EPOCHS": 15, "DROPOUT": 1.5, "AUGMENTATION": 11, "DATASET": "builtin"})
+    assert said == ["DROPOUT must be a number from 0 to 0.9 (it is 1.5)",
+                    "AUGMENTATION must be a whole number from 0 to 10 (it is 11)"]

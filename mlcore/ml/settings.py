@@ -101,6 +101,13 @@ def problem(name, key, value):
     return None
 
 
+def knob_problems(values):
+    """A sentence for each bad training knob among a sketch's CAPITALS ({"EPOCHS": 0, …}): those named after a
+    setting (EPOCHS is epochs, HIDDEN_LAYERS hidden_layers…), for the runtime's `knobs(values)` hook."""
+    found = (problem(name, name.lower(), value) for name, value in values.items() if name.lower() in DEFAULTS)
+    return [sentence for sentence in found if sentence]
+
+
 def _check_layers(layers):
     layers = [layers] if _is_whole(layers) else layers
     if not isinstance(layers, (list, tuple)) or not all(_is_whole(units) for units in layers):

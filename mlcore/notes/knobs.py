@@ -11,8 +11,7 @@ from mlcore.ml import settings
 from mlcore.notes import note_set
 from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size
 
-TRAINING = {"EPOCHS": "epochs", "HIDDEN_LAYERS": "hidden_layers", "ACTIVATION": "activation",
-            "LEARNING_RATE": "learning_rate", "BATCH_SIZE": "batch_size", "VALIDATION_SPLIT": "validation_split"}
+TRAINING = ["EPOCHS", "HIDDEN_LAYERS", "ACTIVATION", "LEARNING_RATE", "BATCH_SIZE", "VALIDATION_SPLIT"]
 OCTAVES = (0, 8)
 
 
@@ -48,10 +47,7 @@ def good_octave(value):
 
 def problems(values):
     """A sentence for each bad knob among `values` ({NAME: value}: the sketch's CAPITALS); [] when all are good."""
-    found = []
-    for knob, key in TRAINING.items():
-        if knob in values:
-            found.append(settings.problem(knob, key, values[knob]))
+    found = settings.knob_problems({knob: values[knob] for knob in TRAINING if knob in values})
     if "OCTAVE" in values and not good_octave(values["OCTAVE"]):
         found.append("OCTAVE must be a whole number from {} to {} (it is {})".format(
             *OCTAVES, settings.shown(values["OCTAVE"])))
