@@ -75,64 +75,40 @@ class ImageApp:
         self.say = say = self.messages.say
         self.thumbnails = Thumbnails()
         self.live = CameraView(camera, say, worker=pipeline.worker)
+        # The steps of the queue, each with what starts its job; the parts made next bring their own steps.
         self.steps = steps = StepQueue({"load": pipeline.load, "extract": pipeline.extract,
-                                        "train": lambda _: pipeline.train(),
-                                        "collection": lambda _: self.own.start_split(),
-                                        "save_dataset": lambda argument: self.own.start_save(argument,
-                                                                                             self.edits.changes()),
-                                        "load_model": pipeline.load_model_file, "save_model": pipeline.save_model_file,
-                                        "predict": lambda path: self.predictions.start(path),
-                                        "export": lambda _: self.exports.start_job()}, say)
+                                        "train": lambda _: pipeline.train()}, say)
         self.own = OwnClasses(pipeline, steps, say, test_fraction,
                               opened=lambda collection: self.collector.select_first(collection))
         self.exports = Exports(pipeline, steps, say)
         self.models = ModelFiles(pipeline, steps, say)
         self.predictions = Predictions(pipeline, steps, say, self.thumbnails, train=self.train)
-        self.edits = DataEdits(pipeline, say, self.running)  # delete or move an image on page 1, with undo
+        self.edits = DataEdits(pipeline, say, lambda: steps.running(pipeline.job))  # page 1's edits, with undo
+        steps.add_step("collection", self.own.start_split)
+        steps.add_step("save_dataset", lambda argument: self.own.start_save(argument, self.edits.changes()),
+                       lambda _, result: self.saved.update(self.own.saved(result)))
+        steps.add_step("predict", self.predictions.start, self.predictions.finished)
+        steps.add_step("export", self.exports.start_job,
+                       lambda _, result: self.saved.update(self.exports.saved(result)))
+        steps.add_step("save_model", pipeline.save_model_file,
+                       lambda _, result: self.saved.update(self.models.saved(result)))
+        steps.add_step("load_model", pipeline.load_model_file,
+                       lambda _, result: self.saved.update(loaded_model=result["path"]))
         self.saved = {}  # the paths written by Save dataset, Save model and Export
         self.page = 0
         self.quit_when_idle = self.quit_posted = False
         self.worker_started = False
         self.tab_bar = TabBar(width, PAGES)
         self.tabs = self.tab_bar.tabs
-        self._make_pages(pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN,
+        make_pages(self, pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN,
                                      height - TAB_HEIGHT - MESSAGE_HEIGHT - 20), record_rate)
         self.session = Session(self)  # the last session: offered on start, kept while working
 
-    def _make_pages(self, content, record_rate):
-        pipeline, say, thumbnails = self.pipeline, self.say, self.thumbnails
-        self.data_page = DataPage(content, pipeline, thumbnails, own=self.own, edits=self.edits, load=self.load,
-                                  open_collection=self.open_collection, export=self.exports.start,
-                                  screen_size=(self.width, self.height))
-        self.training_page = TrainingPage(content, pipeline, say=say, train=self.train, stop=self.stop)
-        self.deployment_page = DeploymentPage(content, pipeline, thumbnails, steps=self.steps, live=self.live,
-                                              predictions=self.predictions, toggle_live=self.toggle_live,
-                                              save_model=self.save_model, load_model=self.load_model,
-                                              retrain=self.predictions.retrain_computable)
-        self.pages = [self.data_page, FeaturesPage(content, pipeline, say=say, extract=self.extract, stop=self.stop),
-                      self.training_page, TestingPage(content, pipeline, thumbnails), self.deployment_page]
-        self.collector = self.data_page.collector = CollectionView(
-            self.data_page.collection_area, self.own, self.camera, say, record_rate,
-            shown=lambda: self.page == DATA, use=self.use_collection, save=self.save_dataset)
-
     # -- what other parts read --------------------------------------------------------------------------------
-    @property
-    def camera(self):
-        """The one camera feed (the New dataset view records from it, Live classifies it)."""
-        return self.live.feed
-
-    @property
-    def job(self):
-        """The pipeline's job now (running or last), or None."""
-        return self.pipeline.job
-
-    @property
-    def busy(self):
-        return job_running(self.pipeline)
-
-    @property
-    def training(self):
-        return job_running(self.pipeline, "train")
+    camera = property(lambda self: self.live.feed, doc="The one camera feed (New dataset records it, Live reads it).")
+    job = property(lambda self: self.pipeline.job, doc="The pipeline's job now (running or last), or None.")
+    busy = property(lambda self: job_running(self.pipeline))
+    training = property(lambda self: job_running(self.pipeline, "train"))
 
     @property
     def idle(self):
@@ -140,41 +116,10 @@ class ImageApp:
         preview = self.predictions.preview
         return not self.busy and not self.steps.waiting and not (preview and preview.running)
 
-    def running(self):
-        """What runs or waits its turn (a job's name, "the queued steps"), or None when nothing does."""
-        if self.busy:
-            return self.job.name
-        return "the queued steps" if self.steps.waiting else None
-
     # -- starting ---------------------------------------------------------------------------------------------
     def start(self, args):
-        """Read the command line and queue the steps it asks for; the first is loading the dataset."""
-        predict = command_line.option(args, "predict", [])
-        command_line.check_images(predict)  # a missing or broken image ends the run before any work
-        pipeline = self.pipeline
-        pipeline.params.update(command_line.settings_from(args, pipeline.params))
-        features = command_line.option(args, "features") or self.features
-        if features:
-            pipeline.features_name = features
-        self.quit_when_idle = command_line.option(args, "quit_when_idle", False)
-        theme.use("projector" if command_line.option(args, "projector", False) else theme.current())
-        if command_line.option(args, "camera") is not None:
-            self.camera.use(args.camera)
-        self.own.save_to = command_line.option(args, "save_dataset")
-        self.models.save_to = command_line.option(args, "save_model")
-        self.exports.path = command_line.option(args, "export")
-        dataset, self.models.last = command_line.saved_files(args)
-        if command_line.option(args, "collection"):
-            self.open_collection(args.collection, page=not command_line.option(args, "page"),
-                                 show=not command_line.is_batch(args))
-        self.steps.waiting = command_line.steps_from(args, dataset, self.models.last, self.dataset_spec,
-                                                     recorded=self.own.recorded)
-        self.live.wanted = bool(command_line.option(args, "live", False))
-        self.predictions.printed = {str(path) for path in predict}
-        page = command_line.first_page(args)
-        if page:
-            self.page = PAGES.index(page)
-        self.session.start(args)
+        """Read the command line and queue the steps it asks for (`command_line.start`)."""
+        command_line.start(self, args)
 
     # -- once a frame -----------------------------------------------------------------------------------------
     def update(self, frame_count):
@@ -215,16 +160,7 @@ class ImageApp:
                 self.messages.mark_problem(job.error, step_name(step))
             self.steps.drop_after(step)
             return
-        if step == "predict":
-            self.predictions.finished(argument, job.result)
-        elif step == "save_dataset":
-            self.saved.update(self.own.saved(job.result))
-        elif step == "load_model":
-            self.saved["loaded_model"] = job.result["path"]
-        elif step == "save_model":
-            self.saved.update(self.models.saved(job.result))
-        elif step == "export":
-            self.saved.update(self.exports.saved(job.result))
+        self.steps.finish(step, argument, job.result)
 
     # -- what the pages ask for -------------------------------------------------------------------------------
     def stop_for(self, step, argument=None):
@@ -413,6 +349,24 @@ class ImageApp:
     def state(self):
         """The pipeline's state plus what the window knows: page, predictions, queue, messages, selections."""
         return window_state(self)
+
+
+def make_pages(app, content, record_rate):
+    """The five pages, each handed what it draws and the actions it may take, and the New dataset view."""
+    pipeline, say, thumbnails = app.pipeline, app.say, app.thumbnails
+    app.data_page = DataPage(content, pipeline, thumbnails, own=app.own, edits=app.edits, load=app.load,
+                              open_collection=app.open_collection, export=app.exports.start,
+                              screen_size=(app.width, app.height))
+    app.training_page = TrainingPage(content, pipeline, say=say, train=app.train, stop=app.stop)
+    app.deployment_page = DeploymentPage(content, pipeline, thumbnails, steps=app.steps, live=app.live,
+                                          predictions=app.predictions, toggle_live=app.toggle_live,
+                                          save_model=app.save_model, load_model=app.load_model,
+                                          retrain=app.predictions.retrain_computable)
+    app.pages = [app.data_page, FeaturesPage(content, pipeline, say=say, extract=app.extract, stop=app.stop),
+                  app.training_page, TestingPage(content, pipeline, thumbnails), app.deployment_page]
+    app.collector = app.data_page.collector = CollectionView(
+        app.data_page.collection_area, app.own, app.camera, say, record_rate,
+        shown=lambda: app.page == DATA, use=app.use_collection, save=app.save_dataset)
 
 
 def window_state(app):

@@ -15,6 +15,7 @@ from pathlib import Path
 from mlcore.image_engine.images import PipelineError, read_image
 from mlcore.ml import settings
 from mlcore.ml.features import EXTRACTORS
+from mlcore.widgets import theme
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
 SETTING_OPTIONS = (("layers", "hidden_layers"), ("epochs", "epochs"), ("batch_size", "batch_size"),
@@ -142,3 +143,34 @@ def prediction_line(path, ranked):
     """One image's answer for standard output: `photo.jpg: banana (banana 0.912, apple 0.051, …)`."""
     confidences = ", ".join(f"{label} {p:.3f}" for label, p in ranked)
     return f"{Path(path)}: {ranked[0][0]} ({confidences})"
+
+
+def start(app, args):
+    """Read the command line into `app` (an ImageApp) and queue the steps it asks for; the first is loading the
+    dataset."""
+    predict = option(args, "predict", [])
+    check_images(predict)  # a missing or broken image ends the run before any work
+    pipeline = app.pipeline
+    pipeline.params.update(settings_from(args, pipeline.params))
+    features = option(args, "features") or app.features
+    if features:
+        pipeline.features_name = features
+    app.quit_when_idle = option(args, "quit_when_idle", False)
+    theme.use("projector" if option(args, "projector", False) else theme.current())
+    if option(args, "camera") is not None:
+        app.camera.use(args.camera)
+    app.own.save_to = option(args, "save_dataset")
+    app.models.save_to = option(args, "save_model")
+    app.exports.path = option(args, "export")
+    dataset, app.models.last = saved_files(args)
+    if option(args, "collection"):
+        app.open_collection(args.collection, page=not option(args, "page"),
+                             show=not is_batch(args))
+    app.steps.waiting = steps_from(args, dataset, app.models.last, app.dataset_spec,
+                                                 recorded=app.own.recorded)
+    app.live.wanted = bool(option(args, "live", False))
+    app.predictions.printed = {str(path) for path in predict}
+    page = first_page(args)
+    if page:
+        app.page = PAGES.index(page)
+    app.session.start(args)

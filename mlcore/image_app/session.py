@@ -162,7 +162,8 @@ class Session:
         signature = self._signature()
         if signature != self.written:
             self.written = signature
-            self.writer.save(*snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page], app.camera.source))
+            self.writer.save(*snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
+                                       app.camera.source))
 
     def quit(self):
         """When the window closes: the last change written, and the writer done."""

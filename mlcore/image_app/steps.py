@@ -31,10 +31,25 @@ class StepQueue:
         self.say = say  # say(text, problem=False): a line on the message bar
         self.waiting = []  # (step, argument), in the order they will start
         self.current = None  # (step, argument, job) started from the queue and not yet seen to end
+        self.finishers = {}  # step -> function(argument, result) called once it is done
 
-    def add_step(self, step, starter):
-        """A step that a part of the app brings (restoring a session, a check): `starter(argument)` -> its Job."""
+    def add_step(self, step, starter, finished=None):
+        """A step that a part of the window brings (a prediction, an export, restoring a session, a check):
+        `starter(argument)` -> its Job; `finished(argument, result)` takes what it gave once it is done."""
         self.starters[step] = starter
+        if finished is not None:
+            self.finishers[step] = finished
+
+    def running(self, job):
+        """What runs (`job`, by name) or waits its turn ("the queued steps"), or None when nothing does."""
+        if job is not None and job.running:
+            return job.name
+        return "the queued steps" if self.waiting else None
+
+    def finish(self, step, argument, result):
+        """A step that ended well hands on what it gave (to the `finished` it was added with)."""
+        if step in self.finishers:
+            self.finishers[step](argument, result)
 
     def __contains__(self, step):
         """True when `step` waits its turn."""
