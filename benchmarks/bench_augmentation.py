@@ -65,8 +65,11 @@ def main():
         for copies in (0, args.copies):
             accuracies, seconds = scores(pipeline, copies, args.seeds, args.epochs)
             means.append(statistics.mean(accuracies))
-            print(f"{name:10s} {count:5d} {copies:6d} {means[-1]:6.3f} ± {statistics.pstdev(accuracies):5.3f}"
-                  f" {seconds:11.1f}", flush=True)
+            print(
+                f"{name:10s} {count:5d} {copies:6d} {means[-1]:6.3f} ± {statistics.pstdev(accuracies):5.3f}"
+                f" {seconds:11.1f}",
+                flush=True,
+            )
         print(f"{'':10s} {'':5s} {'':6s} difference {means[1] - means[0]:+.3f}")
 
 

@@ -26,15 +26,23 @@ import time
 start, cpu_start = time.perf_counter(), time.process_time()
 from mlcore.data.datasets import load_dataset
 data = load_dataset("builtin")
-print(time.perf_counter() - start, time.process_time() - cpu_start, len(data.train) + len(data.test), len(data.problems))
+images = len(data.train) + len(data.test)
+print(time.perf_counter() - start, time.process_time() - cpu_start, images, len(data.problems))
 """
 
 
 def start_once(cache: str) -> tuple[float, float, int, int]:
-    """One sketch start in a fresh process using `cache`: (seconds, CPU seconds of all its threads, images, problems)."""
+    """One sketch start in a fresh process using `cache`: (seconds, CPU seconds of its threads, images, problems)."""
     environment = dict(os.environ, ML_SKETCHES_CACHE=cache)
-    result = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=300, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     seconds, cpu, images, problems = result.stdout.split()
     return float(seconds), float(cpu), int(images), int(problems)
 
@@ -60,8 +68,10 @@ def main():
     for label, target in TARGETS.items():
         median, worst = statistics.median(times[label]), max(times[label])
         verdict = "within target" if worst <= target else "OVER TARGET"
-        print(f"{label:<32} median {median:6.2f} s   worst {worst:6.2f} s   target {target:.0f} s   {verdict}"
-              f"   (CPU {statistics.median(cpu_times[label]):.2f} s over all threads)")
+        print(
+            f"{label:<32} median {median:6.2f} s   worst {worst:6.2f} s   target {target:.0f} s   {verdict}"
+            f"   (CPU {statistics.median(cpu_times[label]):.2f} s over all threads)"
+        )
     print(f"load average after {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)")
 
 

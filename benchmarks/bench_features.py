@@ -82,8 +82,11 @@ def routes():
     def by_extract(model):
         return lambda images: features._COMPUTE[NAME](model, images, "cpu")
 
-    return {"plain torch eager": in_batches(plain_eager), "the project's torch path": in_batches(by_extract(project)),
-            "ONNX Runtime": in_batches(by_extract(network))}, started
+    return {
+        "plain torch eager": in_batches(plain_eager),
+        "the project's torch path": in_batches(by_extract(project)),
+        "ONNX Runtime": in_batches(by_extract(network)),
+    }, started
 
 
 def in_batches(run):
@@ -133,17 +136,21 @@ def main():
         os.environ.setdefault("ML_SKETCHES_CACHE", folder)  # a fresh export unless a cache folder is given
         cold, vectors = timed(lambda: features.extract(NAME, images))
         torch = features._torch()
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; first extract in this process "
-              f"(import torch, load, export or read the ONNX file, check it): {cold:.1f} s {vectors.warning}")
+        print(
+            f"torch {torch.__version__}, {torch.get_num_threads()} threads; first extract in this process "
+            f"(import torch, load, export or read the ONNX file, check it): {cold:.1f} s {vectors.warning}"
+        )
         runs, started = routes()
         print(f"ONNX Runtime ready for a second model in {started:.1f} s (export or read, and the check)")
         reference = runs["plain torch eager"](images)
         for label, run in runs.items():
             if label != "plain torch eager":
                 found = run(images)
-                print(f"  {label}: smallest cosine to plain torch's vectors over {count} images "
-                      f"{min_cosine(found, reference):.7f} (target >= 0.999), "
-                      f"largest difference {np.abs(found - reference).max():.1e}")
+                print(
+                    f"  {label}: smallest cosine to plain torch's vectors over {count} images "
+                    f"{min_cosine(found, reference):.7f} (target >= 0.999), "
+                    f"largest difference {np.abs(found - reference).max():.1e}"
+                )
         report("quiet", measure(runs, images, args.rounds))
         neighbour = subprocess.Popen([sys.executable, "-c", "while True: pass"])
         try:

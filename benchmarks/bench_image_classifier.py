@@ -65,15 +65,20 @@ def plain_mlp_accuracy(train_x, train_y, test_x, test_y, seed, hold_out, params)
 
     torch.manual_seed(seed)
     hidden = params["hidden_layers"]
-    network = nn.Sequential(nn.Linear(train_x.shape[1], hidden[0]), nn.ReLU(), nn.Linear(hidden[0], hidden[1]),
-                            nn.ReLU(), nn.Linear(hidden[1], len(classes)))
+    network = nn.Sequential(
+        nn.Linear(train_x.shape[1], hidden[0]),
+        nn.ReLU(),
+        nn.Linear(hidden[0], hidden[1]),
+        nn.ReLU(),
+        nn.Linear(hidden[1], len(classes)),
+    )
     optimizer = torch.optim.Adam(network.parameters(), lr=params["learning_rate"])
     loss_function = nn.CrossEntropyLoss()
     inputs, targets = torch.as_tensor(train_x, dtype=torch.float32), torch.as_tensor(train_t)
     for _ in range(params["epochs"]):
         order = rng.permutation(rows)
         for start in range(0, len(order), params["batch_size"]):
-            batch = torch.as_tensor(order[start:start + params["batch_size"]])
+            batch = torch.as_tensor(order[start : start + params["batch_size"]])
             optimizer.zero_grad()
             loss = loss_function(network(inputs[batch]), targets[batch])
             loss.backward()
@@ -87,8 +92,10 @@ def accuracy_table(seeds):
     from mlcore.image_engine.pipeline import DEFAULTS, ImagePipeline
 
     print(f"\n1. Test accuracy, stored features, DEFAULTS {DEFAULTS}, mean of {seeds} seeds")
-    header = (f"{'dataset':<10} {'pipeline':>9} {'plain, same 20% out':>20} {'diff':>7} "
-              f"{'plain, none out':>16} {'diff':>7}  within {TOLERANCE}")
+    header = (
+        f"{'dataset':<10} {'pipeline':>9} {'plain, same 20% out':>20} {'diff':>7} "
+        f"{'plain, none out':>16} {'diff':>7}  within {TOLERANCE}"
+    )
     print(header)
     print("-" * len(header))
     for name in NAMES:
@@ -100,14 +107,21 @@ def accuracy_table(seeds):
             pipeline.params["seed"] = seed
             finish(pipeline.train())
             ours.append(pipeline.test_accuracy)
-            arguments = (pipeline.train_features, [s.label for s in data.train], pipeline.test_features,
-                         [s.label for s in data.test], seed)
+            arguments = (
+                pipeline.train_features,
+                [s.label for s in data.train],
+                pipeline.test_features,
+                [s.label for s in data.test],
+                seed,
+            )
             same.append(plain_mlp_accuracy(*arguments, DEFAULTS["validation_split"], DEFAULTS))
             whole.append(plain_mlp_accuracy(*arguments, 0.0, DEFAULTS))
         mean, mean_same, mean_whole = statistics.mean(ours), statistics.mean(same), statistics.mean(whole)
         verdict = "yes" if abs(mean - mean_same) <= TOLERANCE else "NO"
-        print(f"{name:<10} {mean:>9.3f} {mean_same:>20.3f} {mean - mean_same:>+7.3f} "
-              f"{mean_whole:>16.3f} {mean - mean_whole:>+7.3f}  {verdict}")
+        print(
+            f"{name:<10} {mean:>9.3f} {mean_same:>20.3f} {mean - mean_same:>+7.3f} "
+            f"{mean_whole:>16.3f} {mean - mean_whole:>+7.3f}  {verdict}"
+        )
 
 
 def extraction_table(specs, repeat, cache):
@@ -131,8 +145,10 @@ def extraction_table(specs, repeat, cache):
             seconds, hits = extract(pipeline)
             assert hits == 0
             if number == 0 and attempt == 0:
-                print(f"{pipeline.dataset.name:<10} {'first of all: weights loaded, then run':<40} {count:>6} "
-                      f"{seconds:>8.3f} {count / seconds:>9.1f}")
+                print(
+                    f"{pipeline.dataset.name:<10} {'first of all: weights loaded, then run':<40} {count:>6} "
+                    f"{seconds:>8.3f} {count / seconds:>9.1f}"
+                )
             else:
                 fresh.append(seconds)
             seconds, hits = extract(pipeline)
@@ -147,10 +163,14 @@ def extraction_table(specs, repeat, cache):
 def timing_table(repeat):
     from mlcore.image_engine.pipeline import ImagePipeline
 
-    print(f"\n3. Cached files and features, torch loaded: load + features + train 15 epochs + both matrices "
-          f"(median of {repeat})")
-    header = (f"{'dataset':<10} {'features':<19} {'load':>6} {'features':>9} {'train+eval':>11} {'total':>7}  "
-              f"under {TIME_LIMIT_S} s")
+    print(
+        f"\n3. Cached files and features, torch loaded: load + features + train 15 epochs + both matrices "
+        f"(median of {repeat})"
+    )
+    header = (
+        f"{'dataset':<10} {'features':<19} {'load':>6} {'features':>9} {'train+eval':>11} {'total':>7}  "
+        f"under {TIME_LIMIT_S} s"
+    )
     print(header)
     print("-" * len(header))
     for name in NAMES:  # untimed: downloads are copied already; this puts the features in the cache too
@@ -177,8 +197,10 @@ def timing_table(repeat):
         for _ in range(repeat):
             job = finish(ImagePipeline().run_all(name, features="efficientnet_lite0"))
             times.append(job.finished_at - job.started_at)
-        print(f"{name:<10} {'run_all, effnet':<19} {'':>6} {'':>9} {'':>11} {statistics.median(times):>7.3f}  "
-              f"{'yes' if statistics.median(times) < TIME_LIMIT_S else 'NO'}")
+        print(
+            f"{name:<10} {'run_all, effnet':<19} {'':>6} {'':>9} {'':>11} {statistics.median(times):>7.3f}  "
+            f"{'yes' if statistics.median(times) < TIME_LIMIT_S else 'NO'}"
+        )
 
 
 def main():

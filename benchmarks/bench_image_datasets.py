@@ -67,23 +67,37 @@ def main():
     for name in names:
         pipeline = ImagePipeline()
         finish(pipeline.load(DATASETS / name))
-        stored = line(name, "stored", accuracies(pipeline, "stored", args.seeds, args.epochs),
-                      f"{COURSE[name]:.2f} ± {STORED_TOLERANCE:.2f} (the course's figure)")
-        computed = line(name, "efficientnet_lite0", accuracies(pipeline, "efficientnet_lite0", args.seeds,
-                                                                args.epochs), f"≥ stored - {DEFAULT_MAY_LOSE:.2f} (on average)")
+        stored = line(
+            name,
+            "stored",
+            accuracies(pipeline, "stored", args.seeds, args.epochs),
+            f"{COURSE[name]:.2f} ± {STORED_TOLERANCE:.2f} (the course's figure)",
+        )
+        computed = line(
+            name,
+            "efficientnet_lite0",
+            accuracies(pipeline, "efficientnet_lite0", args.seeds, args.epochs),
+            f"≥ stored - {DEFAULT_MAY_LOSE:.2f} (on average)",
+        )
         gaps.append(computed - stored)
         verdicts.append(abs(stored - COURSE[name]) <= STORED_TOLERANCE)
         print(f"{'':10s} {'':19s} {'':15s}   efficientnet_lite0 - stored: {computed - stored:+.3f}")
     pipeline = ImagePipeline()
     finish(pipeline.load("builtin"))
-    builtin = line("builtin", "efficientnet_lite0", accuracies(pipeline, "efficientnet_lite0", args.seeds,
-                                                                args.epochs), f"> {BUILTIN_TARGET:.2f}")
+    builtin = line(
+        "builtin",
+        "efficientnet_lite0",
+        accuracies(pipeline, "efficientnet_lite0", args.seeds, args.epochs),
+        f"> {BUILTIN_TARGET:.2f}",
+    )
     print("builtin    stored              (none: generated images carry no vectors)")
     verdicts.append(builtin > BUILTIN_TARGET)
     if gaps:
         mean_gap = statistics.mean(gaps)
-        print(f"mean over the course datasets, efficientnet_lite0 - stored: {mean_gap:+.3f}   "
-              f"target ≥ {-DEFAULT_MAY_LOSE:+.2f}")
+        print(
+            f"mean over the course datasets, efficientnet_lite0 - stored: {mean_gap:+.3f}   "
+            f"target ≥ {-DEFAULT_MAY_LOSE:+.2f}"
+        )
         verdicts.append(mean_gap >= -DEFAULT_MAY_LOSE)
     print("all targets met" if all(verdicts) else "a target is missed")
 

@@ -18,8 +18,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mlcore.data.camera import Camera  # noqa: E402
-from mlcore.image_engine.pipeline import ImagePipeline  # noqa: E402
 from mlcore.image_app.camera.predictor import LivePredictor  # noqa: E402
+from mlcore.image_engine.pipeline import ImagePipeline  # noqa: E402
 
 
 def make_video(path, frames=60):
@@ -57,8 +57,10 @@ def main(seconds=8.0):
             elapsed = time.perf_counter() - start
             live.stop()
             camera.stop()
-            print(f"live prediction {where}: {made / elapsed:.1f} predictions/s over {elapsed:.1f} s "
-                  f"(camera delivered {camera.measured_fps:.1f} frames/s)   target: >= 15/s on {os.cpu_count()} cores")
+            print(
+                f"live prediction {where}: {made / elapsed:.1f} predictions/s over {elapsed:.1f} s "
+                f"(camera delivered {camera.measured_fps:.1f} frames/s)   target: >= 15/s on {os.cpu_count()} cores"
+            )
         process.close()
 
 

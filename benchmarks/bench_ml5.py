@@ -28,10 +28,22 @@ def ml5_times(backend="cpu"):
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         shutil.copy(script, Path(folder) / "ml5.min.js")
         shutil.copy(HERE / "ml5" / "train.html", Path(folder) / "index.html")
-        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   f"--user-data-dir={folder}/profile", "--enable-logging=stderr", "--v=0",
-                   "--allow-file-access-from-files", f"file://{folder}/index.html?backend={backend}"]
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder}/profile",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--allow-file-access-from-files",
+            f"file://{folder}/index.html?backend={backend}",
+        ]
         process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         try:
             for line in process.stderr:
@@ -48,6 +60,7 @@ def ours(runs=4):
     import time
 
     from bench_first_minute import clusters
+
     from mlcore.ml.neural_network import NeuralNetwork
     from mlcore.ml.trainer_process import shared_trainer
 
@@ -55,8 +68,9 @@ def ours(runs=4):
     trainer.ready.wait(120)  # as in a sketch: warmed while the student collects
     times = []
     for seed in range(runs):
-        network = NeuralNetwork("classification", batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed,
-                                worker=trainer)
+        network = NeuralNetwork(
+            "classification", batch_size=32, input_bounds=[(0, 0), (960, 600)], seed=seed, worker=trainer
+        )
         for note, x, y in clusters():
             network.add_data([x, y], note)
         start = time.perf_counter()
@@ -74,8 +88,12 @@ if __name__ == "__main__":
         sys.exit(f"ml5 failed: {result['error']}")
     mine = ours()
     theirs = result["times"]
-    print(f"ml5 ({result['backend']}): first training {theirs[0]:.3f} s, later ones median "
-          f"{statistics.median(theirs[1:]):.3f} s")
+    print(
+        f"ml5 ({result['backend']}): first training {theirs[0]:.3f} s, later ones median "
+        f"{statistics.median(theirs[1:]):.3f} s"
+    )
     print(f"sketches: first training {mine[0]:.3f} s, later ones median {statistics.median(mine[1:]):.3f} s")
-    print(f"first training {theirs[0] / mine[0]:.1f}× faster than ml5, later ones "
-          f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}× (target ≥ 3×)")
+    print(
+        f"first training {theirs[0] / mine[0]:.1f}× faster than ml5, later ones "
+        f"{statistics.median(theirs[1:]) / statistics.median(mine[1:]):.1f}× (target ≥ 3×)"
+    )

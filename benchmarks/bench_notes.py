@@ -35,8 +35,7 @@ def wall(command, runs=7):
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=True,
-                       capture_output=True)
+        subprocess.run(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -60,8 +59,11 @@ def sixty_points():
             x, y = 150 + 300 * index + (i % 5) * 12, 150 + 100 * index + (i // 5) * 12
             actions += [{"type": "mouse_down", "x": x, "y": y}, {"type": "mouse_up", "x": x, "y": y}]
         actions.append({"type": "key_up", "key": note})
-    return actions + [{"type": "key_down", "key": "t"}, {"type": "key_up", "key": "t"},
-                      {"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+    return actions + [
+        {"type": "key_down", "key": "t"},
+        {"type": "key_up", "key": "t"},
+        {"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120},
+    ]
 
 
 def frames_while_training(runs=3):
@@ -71,19 +73,37 @@ def frames_while_training(runs=3):
             with tempfile.TemporaryDirectory() as folder:
                 replay, state = Path(folder, "replay.jsonl"), Path(folder, "state.json")
                 replay.write_text("".join(json.dumps(a) + "\n" for a in sixty_points()))
-                subprocess.run([sys.executable, "-m", f"sketches.{sketch}", "--headless", "--replay", str(replay),
-                                "--quit-after-replay", "--state-json", str(state)], cwd=folder, check=True,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        f"sketches.{sketch}",
+                        "--headless",
+                        "--replay",
+                        str(replay),
+                        "--quit-after-replay",
+                        "--state-json",
+                        str(state),
+                    ],
+                    cwd=folder,
+                    check=True,
+                    env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                    capture_output=True,
+                )
                 timing = json.loads(state.read_text())["timing"]
             worst.append(timing["frame_ms_max_while_training"])
             p95s.append(timing["frame_ms_p95_while_training"])
             counts.append(timing["frames_while_training"])
             overall.append(timing["frame_ms_max"])
-        print(f"{sketch}: frames while training 60 points: max {max(worst):.1f} ms (runs: "
-              f"{', '.join(f'{w:.1f}' for w in worst)}), p95 {statistics.median(p95s):.1f} ms, "
-              f"{statistics.median(counts)} frames   targets: max < 50 ms, p95 < 25 ms")
-        print(f"{sketch}: worst frame of the whole run, the one-time torch import after the first frame included: "
-              f"{max(overall):.0f} ms")
+        print(
+            f"{sketch}: frames while training 60 points: max {max(worst):.1f} ms (runs: "
+            f"{', '.join(f'{w:.1f}' for w in worst)}), p95 {statistics.median(p95s):.1f} ms, "
+            f"{statistics.median(counts)} frames   targets: max < 50 ms, p95 < 25 ms"
+        )
+        print(
+            f"{sketch}: worst frame of the whole run, the one-time torch import after the first frame included: "
+            f"{max(overall):.0f} ms"
+        )
 
 
 def training_and_maps(runs=7):
@@ -98,8 +118,14 @@ def training_and_maps(runs=7):
     X = np.concatenate([rng.normal(centre, 25, size=(20, 2)) for centre in ((150, 150), (700, 200), (450, 450))])
     y = ["C"] * 20 + ["E"] * 20 + ["G"] * 20
     hz = [261.63] * 20 + [329.63] * 20 + [392.0] * 20
-    options = dict(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, validation_split=0.2,
-                   input_bounds=[(0, 0), (960, 600)])
+    options = dict(
+        hidden_layers=[16],
+        learning_rate=0.05,
+        epochs=200,
+        batch_size=16,
+        validation_split=0.2,
+        input_bounds=[(0, 0), (960, 600)],
+    )
     for name, model_class, targets in (("classification", MLPClassifier, y), ("regression", MLPRegressor, hz)):
         model_class(**options, seed=0).fit(X, targets)  # warm up torch
         times = []
@@ -107,8 +133,10 @@ def training_and_maps(runs=7):
             start = time.perf_counter()
             model_class(**options, seed=seed).fit(X, targets)
             times.append(time.perf_counter() - start)
-        print(f"{name}: 200 epochs on 60 points: median {statistics.median(times) * 1000:.0f} ms, "
-              f"worst {max(times) * 1000:.0f} ms   target: < 1000 ms")
+        print(
+            f"{name}: 200 epochs on 60 points: median {statistics.median(times) * 1000:.0f} ms, "
+            f"worst {max(times) * 1000:.0f} ms   target: < 1000 ms"
+        )
 
     import pygame
 
@@ -128,8 +156,10 @@ def training_and_maps(runs=7):
             canvas.map.surface_for(network.model, lambda model, grid: canvas.task.map_colours(model, grid, canvas))
             times.append(time.perf_counter() - start)
         what = "decision map" if task == "classification" else "pitch map"
-        print(f"{what} ({MAP_CELLS[0]}x{MAP_CELLS[1]} cells): median {statistics.median(times) * 1000:.1f} ms, "
-              f"worst {max(times) * 1000:.1f} ms   target: < 15 ms")
+        print(
+            f"{what} ({MAP_CELLS[0]}x{MAP_CELLS[1]} cells): median {statistics.median(times) * 1000:.1f} ms, "
+            f"worst {max(times) * 1000:.1f} ms   target: < 15 ms"
+        )
 
 
 if __name__ == "__main__":

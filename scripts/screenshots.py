@@ -1,6 +1,6 @@
 """Make the README's screenshots: each sketch runs headless through a short replay and saves its last frame.
 
-    python scripts/screenshots.py            # writes assets/screenshots/*.png
+python scripts/screenshots.py            # writes assets/screenshots/*.png
 """
 
 import json
@@ -50,11 +50,18 @@ def noise_demo():
     def done(**until):
         return [{"type": "wait", "until": {"idle": True, **until}, "timeout_s": 600, "after": 2}]
 
-    return (done(**{"training.status": "done"}) + click(*tab["features"])
-            + click(*features.button_center("efficientnet_lite0")) + click(*tab["training"])
-            + click(*training.button_center("Train")) + done(**{"features.name": "efficientnet_lite0"})
-            + click(*tab["deployment"]) + click(*deployment.test_grid.item_center(9))
-            + click(*deployment.button_center("Noise or bias?")) + done(**{"noise_or_bias.check.item": ["test", 9]}))
+    return (
+        done(**{"training.status": "done"})
+        + click(*tab["features"])
+        + click(*features.button_center("efficientnet_lite0"))
+        + click(*tab["training"])
+        + click(*training.button_center("Train"))
+        + done(**{"features.name": "efficientnet_lite0"})
+        + click(*tab["deployment"])
+        + click(*deployment.test_grid.item_center(9))
+        + click(*deployment.button_center("Noise or bias?"))
+        + done(**{"noise_or_bias.check.item": ["test", 9]})
+    )
 
 
 def new_dataset_demo():
@@ -73,10 +80,22 @@ def new_dataset_demo():
         return [{"type": "key_down", "key": "r", "after": 2}, {"type": "key_up", "key": "r", "after": frames}]
 
     running = [{"type": "wait", "until": {"camera.status": "running"}, "timeout_s": 60, "after": 5}]
-    return (running + click(*view.button_center("name")) + typed("banana") + key("return") + record(40)
-            + click(*view.picker.button_center("file")) + typed("apple") + key("return") + running
-            + click(*view.button_center("name")) + typed("apple") + key("return") + record(40)
-            + [{"type": "wait", "until": {"idle": True}, "timeout_s": 60, "after": 10}])
+    return (
+        running
+        + click(*view.button_center("name"))
+        + typed("banana")
+        + key("return")
+        + record(40)
+        + click(*view.picker.button_center("file"))
+        + typed("apple")
+        + key("return")
+        + running
+        + click(*view.button_center("name"))
+        + typed("apple")
+        + key("return")
+        + record(40)
+        + [{"type": "wait", "until": {"idle": True}, "timeout_s": 60, "after": 10}]
+    )
 
 
 def fruit_folders(folder):
@@ -108,8 +127,11 @@ SHOTS = {
     "image-testing": ("image_classifier", None, IMAGES + ["--page", "Testing"]),
     "image-deployment": ("image_classifier", None, IMAGES + ["--page", "Deployment", "--predict", "{banana}"]),
     "image-new-dataset": ("image_classifier", new_dataset_demo, ["--camera", "{fruit}", "--collection", "mine"]),
-    "image-noise-or-bias": ("image_classifier", noise_demo, ["--features", "color_histogram", "--train", "--epochs",
-                                                             "5"]),
+    "image-noise-or-bias": (
+        "image_classifier",
+        noise_demo,
+        ["--features", "color_histogram", "--train", "--epochs", "5"],
+    ),
 }
 
 
@@ -136,8 +158,16 @@ def main(names=()):
             continue
         actions = actions() if callable(actions) else actions
         with tempfile.TemporaryDirectory() as folder:
-            command = [sys.executable, "-m", f"sketches.{sketch}", "--headless", "--seed", "1",
-                       "--screenshot", str(OUT / f"{name}.png")]
+            command = [
+                sys.executable,
+                "-m",
+                f"sketches.{sketch}",
+                "--headless",
+                "--seed",
+                "1",
+                "--screenshot",
+                str(OUT / f"{name}.png"),
+            ]
             if actions:
                 replay = Path(folder, "replay.jsonl")
                 replay.write_text("".join(json.dumps(a) + "\n" for a in actions))

@@ -25,8 +25,10 @@ def shared_datasets():
 
 
 def click(x, y, after=1, button=1):
-    return [{"type": "mouse_down", "x": x, "y": y, "button": button, "after": after},
-            {"type": "mouse_up", "x": x, "y": y, "button": button}]
+    return [
+        {"type": "mouse_down", "x": x, "y": y, "button": button, "after": after},
+        {"type": "mouse_up", "x": x, "y": y, "button": button},
+    ]
 
 
 def key(name, after=1):
@@ -71,10 +73,27 @@ def run_sketch(name, actions, folder, *args, env=None, timeout=180, umask=None):
     replay = folder / "replay.jsonl"
     replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
     program = [str(name)] if str(name).endswith(".py") else ["-m", f"sketches.{name}"]
-    command = [sys.executable, *program, "--headless", "--replay", str(replay),
-               "--quit-after-replay", "--state-json", str(folder / "state.json"),
-               "--screenshot", str(folder / "screen.png"), *map(str, args)]
+    command = [
+        sys.executable,
+        *program,
+        "--headless",
+        "--replay",
+        str(replay),
+        "--quit-after-replay",
+        "--state-json",
+        str(folder / "state.json"),
+        "--screenshot",
+        str(folder / "screen.png"),
+        *map(str, args),
+    ]
     environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout,
-                             preexec_fn=None if umask is None else (lambda: os.umask(umask)))
+    process = subprocess.run(
+        command,
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=None if umask is None else (lambda: os.umask(umask)),
+    )
     return SketchRun(process, folder)

@@ -43,25 +43,28 @@ def test_envelope_starts_and_ends_silent():
 def _capture(code, tmp_path):
     """Run `code` with SDL's disk audio driver; returns the int16 stereo samples it wrote."""
     raw = tmp_path / "out.raw"
-    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0",
-               PYTHONPATH=ROOT)
+    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0", PYTHONPATH=ROOT)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
     return np.frombuffer(raw.read_bytes(), dtype=np.int16).reshape(-1, 2)
 
 
 def test_speaker_plays_the_frequency_asked(tmp_path):
-    code = ("import time, pygame; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
-            "s.play(261.63); time.sleep(1.0)")
+    code = (
+        "import time, pygame; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
+        "s.play(261.63); time.sleep(1.0)"
+    )
     samples = _capture(code, tmp_path)
     sounding = np.flatnonzero(np.abs(samples[:, 0]) > 500)
     assert len(sounding) > SAMPLE_RATE // 4, "the tone did not reach the audio device"
-    loud = samples[sounding[0]:sounding[-1]]
+    loud = samples[sounding[0] : sounding[-1]]
     assert peak_frequency(loud) == pytest.approx(261.63, abs=1.0)
 
 
 def test_no_audio_device_is_silent_with_a_notice(monkeypatch):
-    code = ("from mlcore.notes.audio import Speaker; s = Speaker(); print(s.available); print(s.notice); "
-            "print(s.play(440.0))")
+    code = (
+        "from mlcore.notes.audio import Speaker; s = Speaker(); print(s.available); print(s.notice); "
+        "print(s.play(440.0))"
+    )
     env = dict(os.environ, SDL_AUDIODRIVER="no-such-driver", PYTHONPATH=ROOT)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60).stdout
     available, notice, played = out.strip().split("\n")

@@ -188,8 +188,9 @@ def test_a_folder_without_a_readable_image_fails(tmp_path, content, why):
 def test_a_missing_webcam_fails_with_a_message_a_student_can_act_on():
     camera = Camera(7).start()
     assert wait_until(lambda: camera.status == "failed")
-    assert camera.error == ("no camera 7: check that a webcam is plugged in, "
-                            "or use --camera PATH to read a video or a folder of images")
+    assert camera.error == (
+        "no camera 7: check that a webcam is plugged in, or use --camera PATH to read a video or a folder of images"
+    )
     assert camera.error == no_camera_message(7) == camera.message
 
 
@@ -202,8 +203,13 @@ def test_opencv_says_nothing_about_a_missing_webcam(tmp_path):
             time.sleep(0.01)
         print(camera.status)
     """)
-    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "failed"
     assert "WARN" not in result.stderr and "VIDEOIO" not in result.stderr, result.stderr
@@ -312,11 +318,20 @@ def frame_for(index, colour=RED, size=(120, 160)):
     return image
 
 
-@pytest.mark.parametrize("name, why", [
-    ("", "needs a name"), ("   ", "needs a name"), (None, "needs a name"), ("a/b", "'/'"),
-    ("back\\slash", "'\\\\'"), (".hidden", "dot"), ("tab\there", "control character"), ("CON", "Windows"),
-    ("x" * 65, "too long"),
-])
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("", "needs a name"),
+        ("   ", "needs a name"),
+        (None, "needs a name"),
+        ("a/b", "'/'"),
+        ("back\\slash", "'\\\\'"),
+        (".hidden", "dot"),
+        ("tab\there", "control character"),
+        ("CON", "Windows"),
+        ("x" * 65, "too long"),
+    ],
+)
 def test_bad_class_names_are_refused_with_a_reason(name, why):
     with pytest.raises(CollectionError) as caught:
         check_class_name(name)
@@ -489,8 +504,13 @@ def test_a_crash_loses_at_most_the_last_moment(tmp_path):
         time.sleep(1.0)
         os._exit(3)   # no flush, no close: as if the program crashed
     """)
-    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 3, result.stderr
     assert Collection.open(folder).counts() == {"a": 5}
 

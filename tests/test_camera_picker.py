@@ -52,11 +52,13 @@ def recorded_levels(collection, name):
 def with_cameras(folder, cameras):
     """A start-up file that runs the sketch with the probe finding `cameras` ((index, name) pairs)."""
     path = Path(folder) / "with_cameras.py"
-    path.write_text("import runpy\n"
-                    "from mlcore.data import camera_probe\n"
-                    f"found = [camera_probe.FoundCamera(index, name) for index, name in {list(cameras)!r}]\n"
-                    "camera_probe.find_cameras = lambda: found\n"
-                    "runpy.run_module('sketches.image_classifier', run_name='__main__', alter_sys=True)\n")
+    path.write_text(
+        "import runpy\n"
+        "from mlcore.data import camera_probe\n"
+        f"found = [camera_probe.FoundCamera(index, name) for index, name in {list(cameras)!r}]\n"
+        "camera_probe.find_cameras = lambda: found\n"
+        "runpy.run_module('sketches.image_classifier', run_name='__main__', alter_sys=True)\n"
+    )
     return path
 
 
@@ -75,11 +77,24 @@ def choose_path(path):
 def test_a_video_chosen_in_the_window_loops_while_r_is_held(tmp_path):
     clip = grey_clip(tmp_path / "clip.avi")  # 24 frames: under a second at 30 frames a second
     collection = tmp_path / "mine"
-    actions = (wait({"camera.status": "failed"}, timeout_s=30) + choose_path(clip)
-               + wait({"camera.status": "running"}, timeout_s=30) + new_class("a")
-               + hold("r", 300) + wait({"idle": True}))  # 300 frames: five seconds or more, several passes
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--camera", NO_WEBCAM, "--collection",
-                     collection, env=env_for(tmp_path))
+    actions = (
+        wait({"camera.status": "failed"}, timeout_s=30)
+        + choose_path(clip)
+        + wait({"camera.status": "running"}, timeout_s=30)
+        + new_class("a")
+        + hold("r", 300)
+        + wait({"idle": True})
+    )  # 300 frames: five seconds or more, several passes
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--camera",
+        NO_WEBCAM,
+        "--collection",
+        collection,
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["camera"]["source"] == str(clip) and state["camera"]["error"] == ""
@@ -98,12 +113,28 @@ def test_a_video_chosen_in_the_window_loops_while_r_is_held(tmp_path):
 def test_a_dropped_folder_loops_and_each_press_of_r_starts_it_at_its_first_image(tmp_path):
     folder = grey_folder(tmp_path / "frames")  # 90 images: three seconds a pass
     collection = tmp_path / "mine"
-    actions = (wait({"camera.status": "failed"}, timeout_s=30) + drop(folder)
-               + wait({"camera.status": "running"}, timeout_s=30)
-               + new_class("a") + hold("r", 300)
-               + new_class("b") + hold("r", 40) + new_class("c") + hold("r", 40) + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--camera", NO_WEBCAM, "--collection",
-                     collection, env=env_for(tmp_path))
+    actions = (
+        wait({"camera.status": "failed"}, timeout_s=30)
+        + drop(folder)
+        + wait({"camera.status": "running"}, timeout_s=30)
+        + new_class("a")
+        + hold("r", 300)
+        + new_class("b")
+        + hold("r", 40)
+        + new_class("c")
+        + hold("r", 40)
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--camera",
+        NO_WEBCAM,
+        "--collection",
+        collection,
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["camera"]["source"] == str(folder) and state["camera"]["error"] == ""
@@ -123,13 +154,27 @@ def test_the_picker_lists_the_cameras_found_and_picking_one_switches_keeping_the
     collection = tmp_path / "mine"
     cameras = [(0, "Desk camera"), (2, "Document camera")]
     found = [FoundCamera(index, name) for index, name in cameras]
-    actions = (wait({"camera.status": "running", "collection.picker.probe": "done"}, timeout_s=30)
-               + new_class("red") + hold("r", 40)
-               + click(*PICKER.button_center("camera 2", found)) + wait({"camera.status": "failed"}, timeout_s=30)
-               + choose_path(clip) + wait({"camera.status": "running"}, timeout_s=30)
-               + hold("r", 40) + wait({"idle": True}))
-    run = run_sketch(with_cameras(tmp_path, cameras), actions, tmp_path / "run", "--camera", clip,
-                     "--collection", collection, env=env_for(tmp_path))
+    actions = (
+        wait({"camera.status": "running", "collection.picker.probe": "done"}, timeout_s=30)
+        + new_class("red")
+        + hold("r", 40)
+        + click(*PICKER.button_center("camera 2", found))
+        + wait({"camera.status": "failed"}, timeout_s=30)
+        + choose_path(clip)
+        + wait({"camera.status": "running"}, timeout_s=30)
+        + hold("r", 40)
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        with_cameras(tmp_path, cameras),
+        actions,
+        tmp_path / "run",
+        "--camera",
+        clip,
+        "--collection",
+        collection,
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     picker = state["collection"]["picker"]
@@ -138,8 +183,10 @@ def test_the_picker_lists_the_cameras_found_and_picking_one_switches_keeping_the
     assert any(m.startswith("no camera 2: check that a webcam is plugged in") for m in state["problem_messages"])
     assert state["camera"]["source"] == str(clip)
     # The images recorded before the switch are still there, and the second recording added to them.
-    totals = [int(found) for found in re.findall(r"^recorded \d+ images of red \((\d+) in all\)$",
-                                                  "\n".join(state["messages"]), re.M)]
+    totals = [
+        int(found)
+        for found in re.findall(r"^recorded \d+ images of red \((\d+) in all\)$", "\n".join(state["messages"]), re.M)
+    ]
     assert len(totals) == 2 and 0 < totals[0] < totals[1], state["messages"]
     assert state["collection"]["counts"]["red"] == totals[1] == len(list((collection / "red").glob("*.png")))
     # On screen: a button per webcam, the clip's name on the video-or-folder button, chosen.
@@ -151,12 +198,21 @@ def test_the_picker_lists_the_cameras_found_and_picking_one_switches_keeping_the
 
 def test_no_camera_found_says_so_in_one_line_and_a_folder_can_still_be_chosen(tmp_path):
     folder = grey_folder(tmp_path / "frames", count=10)
-    actions = (wait({"idle": True}) + key("n") + wait({"collection.picker.probe": "done"}, timeout_s=30)
-               + choose_path(tmp_path / "nothing") + wait({"idle": True})
-               + click(*VIEW.button_center("name")) + click(*PICKER.button_center("file")) + typed(str(folder))
-               + click(*PICKER.button_center("Open")) + wait({"camera.status": "running"}, timeout_s=30))
-    run = run_sketch(with_cameras(tmp_path, []), actions, tmp_path / "run", "--camera", NO_WEBCAM,
-                     env=env_for(tmp_path))
+    actions = (
+        wait({"idle": True})
+        + key("n")
+        + wait({"collection.picker.probe": "done"}, timeout_s=30)
+        + choose_path(tmp_path / "nothing")
+        + wait({"idle": True})
+        + click(*VIEW.button_center("name"))
+        + click(*PICKER.button_center("file"))
+        + typed(str(folder))
+        + click(*PICKER.button_center("Open"))
+        + wait({"camera.status": "running"}, timeout_s=30)
+    )
+    run = run_sketch(
+        with_cameras(tmp_path, []), actions, tmp_path / "run", "--camera", NO_WEBCAM, env=env_for(tmp_path)
+    )
     assert run.returncode == 0, run.output
     state = run.state
     picker = state["collection"]["picker"]
@@ -166,8 +222,12 @@ def test_no_camera_found_says_so_in_one_line_and_a_folder_can_still_be_chosen(tm
     # The line is drawn in the error colour, left of the video-or-folder button.
     screen = pygame.image.load(str(run.screenshot))
     row = PICKER.rect
-    red = [(x, y) for x in range(row.x, PICKER.file_button.rect.x) for y in range(row.y, row.bottom)
-           if tuple(screen.get_at((x, y)))[:3] == ui.ERROR]
+    red = [
+        (x, y)
+        for x in range(row.x, PICKER.file_button.rect.x)
+        for y in range(row.y, row.bottom)
+        if tuple(screen.get_at((x, y)))[:3] == ui.ERROR
+    ]
     assert len(red) > 100
 
 
@@ -175,8 +235,12 @@ def test_no_camera_found_says_so_in_one_line_and_a_folder_can_still_be_chosen(tm
 
 
 def test_linux_lists_its_capture_devices_without_their_metadata_nodes(tmp_path):
-    for node, index, name in (("video0", "0", "Integrated Camera"), ("video1", "1", "Integrated Camera"),
-                              ("video4", "0", "USB Webcam"), ("vbi0", "0", "not a camera")):
+    for node, index, name in (
+        ("video0", "0", "Integrated Camera"),
+        ("video1", "1", "Integrated Camera"),
+        ("video4", "0", "USB Webcam"),
+        ("vbi0", "0", "not a camera"),
+    ):
         (tmp_path / node).mkdir()
         (tmp_path / node / "index").write_text(index + "\n")
         (tmp_path / node / "name").write_text(name + "\n")

@@ -41,11 +41,19 @@ def shared_datasets() -> Path:
 
 
 def test_importing_needs_neither_torch_nor_a_display():
-    code = ("import sys, mlcore.data.datasets, mlcore.data.builtin, mlcore.data.collection, mlcore.data.camera; "
-            "print(sorted(m for m in ('torch', 'pygame', 'PIL') if m in sys.modules))")
+    code = (
+        "import sys, mlcore.data.datasets, mlcore.data.builtin, mlcore.data.collection, mlcore.data.camera; "
+        "print(sorted(m for m in ('torch', 'pygame', 'PIL') if m in sys.modules))"
+    )
     environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER")}
-    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=environment,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -313,12 +321,14 @@ def test_image_folders_load_with_problems_for_bad_files_and_empty_classes(tmp_pa
     data = load_image_folders(root, "pets")
     assert data.classes == ["bird", "cat", "dog"]
     assert data.counts() == {"train": {"bird": 0, "cat": 3, "dog": 3}, "test": {"bird": 0, "cat": 1, "dog": 1}}
-    assert sorted(data.problems) == sorted([
-        "train/cat/broken.png: does not decode as an image, skipped",
-        "train/stray.png: not inside a class folder, skipped",
-        "class 'bird' has no training images",
-        "class 'bird' has no test images",
-    ])
+    assert sorted(data.problems) == sorted(
+        [
+            "train/cat/broken.png: does not decode as an image, skipped",
+            "train/stray.png: not inside a class folder, skipped",
+            "class 'bird' has no training images",
+            "class 'bird' has no test images",
+        ]
+    )
     cat = next(s for s in data.train if s.label == "cat")
     assert cat.id == "train/cat/0.png" and cat.source == str(root / "train" / "cat" / "0.png")
     # Colours arrive as RGB (cv2 reads BGR), and every image is 224 x 224.
@@ -446,8 +456,10 @@ def test_a_dropped_connection_leaves_no_file(server, tmp_path):
     [
         (b"<html>the page you wanted</html>", "did not send a dataset"),
         (json.dumps(marcelle([])).encode(), "holds no usable instance"),
-        (json.dumps(marcelle([instance("red", 0, thumbnail="data:image/jpeg;base64,AAAA")])).encode(),
-         "holds no usable instance"),
+        (
+            json.dumps(marcelle([instance("red", 0, thumbnail="data:image/jpeg;base64,AAAA")])).encode(),
+            "holds no usable instance",
+        ),
     ],
 )
 def test_an_invalid_download_is_not_written(server, tmp_path, body, expected):
@@ -475,9 +487,14 @@ def test_no_server_gives_a_clear_error(tmp_path):
 
 def test_cancel_stops_the_download_and_leaves_nothing(server, tmp_path):
     # Noisy thumbnails compress badly, so this file spans many read chunks.
-    items = [instance("red", i, thumbnail=encode_thumbnail(np.random.default_rng(i).integers(0, 256, (224, 224, 3),
-                                                                                           dtype=np.uint8)))
-             for i in range(6)]
+    items = [
+        instance(
+            "red",
+            i,
+            thumbnail=encode_thumbnail(np.random.default_rng(i).integers(0, 256, (224, 224, 3), dtype=np.uint8)),
+        )
+        for i in range(6)
+    ]
     body = json.dumps(marcelle(items)).encode()
     assert len(body) > 4 * 64 * 1024
     server.routes["/big.json"] = ("ok", body)
@@ -550,8 +567,11 @@ def test_a_failed_split_is_downloaded_again_next_time(server, cache):
     server.routes["/miniROAD/miniROAD_test.json"] = good_test
     data = load_dataset("miniROAD", base_url=base_url)
     assert sum(data.counts()["test"].values()) == 3
-    assert server.requests == ["/miniROAD/miniROAD_train.json", "/miniROAD/miniROAD_test.json",
-                               "/miniROAD/miniROAD_test.json"]
+    assert server.requests == [
+        "/miniROAD/miniROAD_train.json",
+        "/miniROAD/miniROAD_test.json",
+        "/miniROAD/miniROAD_test.json",
+    ]
 
 
 def test_a_failed_first_download_leaves_no_folder_and_is_retried(server, cache):
@@ -690,6 +710,7 @@ def test_builtin_has_its_classes_counts_and_image_format(builtin):
 def test_builtin_is_deterministic_and_seeded():
     first = make_builtin(seed=5, per_class_train=3, per_class_test=2)
     second = make_builtin(seed=5, per_class_train=3, per_class_test=2)
+
     def pixels(data):
         return [s.image.tobytes() for s in data.train + data.test]
 
@@ -704,6 +725,7 @@ def test_builtin_is_deterministic_and_seeded():
 
 def test_builtin_is_not_solved_by_colour_alone(builtin):
     """A nearest-neighbour on hue-saturation histograms must stay well short of perfect."""
+
     def features(samples):
         rows = []
         for s in samples:
@@ -741,7 +763,11 @@ def no_generation(**arguments):
 
 def fingerprint(data: Dataset) -> list:
     return [(s.id, s.label, s.source, s.image.shape, s.image.tobytes()) for s in data.train + data.test] + [
-        data.name, data.classes, len(data.train), len(data.test)]
+        data.name,
+        data.classes,
+        len(data.train),
+        len(data.test),
+    ]
 
 
 def test_the_cached_builtin_is_the_generated_one(cache, monkeypatch):
@@ -782,8 +808,16 @@ def damage_by_copying_other_arguments(path: Path) -> None:
     path.write_bytes(builtin_cache_path(4, 1, 1).read_bytes())  # a whole, readable file, made otherwise
 
 
-@pytest.mark.parametrize("damage", [damage_by_truncating, damage_by_flipping_a_pixel_byte, damage_by_emptying,
-                                    damage_by_replacing_with_text, damage_by_copying_other_arguments])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        damage_by_truncating,
+        damage_by_flipping_a_pixel_byte,
+        damage_by_emptying,
+        damage_by_replacing_with_text,
+        damage_by_copying_other_arguments,
+    ],
+)
 def test_a_damaged_cached_builtin_is_generated_again(cache, monkeypatch, damage):
     expected = fingerprint(load_builtin(**SMALL))
     load_builtin(seed=4, per_class_train=1, per_class_test=1)

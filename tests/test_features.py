@@ -288,8 +288,12 @@ def test_second_run_reads_the_cache_and_does_no_model_work(tmp_path, monkeypatch
 
     monkeypatch.setattr(features, "_model", no_model)
     progress = []
-    second = extract("efficientnet_lite0", images, cache=FeatureCache(tmp_path / "features"),
-                     progress=lambda done, total: progress.append((done, total)))
+    second = extract(
+        "efficientnet_lite0",
+        images,
+        cache=FeatureCache(tmp_path / "features"),
+        progress=lambda done, total: progress.append((done, total)),
+    )
     np.testing.assert_array_equal(second, first)
     assert second.cache_hits == 5 and second.compute_device is None
     assert progress == [(5, 5)]
@@ -440,6 +444,7 @@ def loopback_server(tmp_path):
 
     folder = tmp_path / "served"
     folder.mkdir()
+
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass

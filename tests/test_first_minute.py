@@ -6,10 +6,21 @@ from driver import click, key, run_sketch
 
 
 def test_t_pressed_while_the_dataset_loads_trains_once_it_is_loaded(tmp_path):
-    actions = [{"type": "key_down", "key": "t", "after": 2}, {"type": "key_up", "key": "t"},
-               {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 90}]
-    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--epochs", "3",
-                     env={"ML_SKETCHES_CACHE": str(tmp_path / "cache")})
+    actions = [
+        {"type": "key_down", "key": "t", "after": 2},
+        {"type": "key_up", "key": "t"},
+        {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 90},
+    ]
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path,
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "3",
+        env={"ML_SKETCHES_CACHE": str(tmp_path / "cache")},
+    )
     assert run.returncode == 0, run.output
     assert run.state["training"]["status"] == "done" and len(run.state["training"]["loss"]) == 3
     assert "load a dataset first (page 1)" not in str(run.state)
@@ -22,8 +33,15 @@ def test_t_pressed_before_the_network_library_is_loaded_says_how_long_it_will_wa
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "torch-load-seconds.txt").write_text("60")  # last time, torch took a minute to load on this machine
-    actions = [{"type": "key_down", "key": "c"}, *click(200, 200), {"type": "key_up", "key": "c"},
-               {"type": "key_down", "key": "e"}, *click(600, 300), {"type": "key_up", "key": "e"}, *key("t")]
+    actions = [
+        {"type": "key_down", "key": "c"},
+        *click(200, 200),
+        {"type": "key_up", "key": "c"},
+        {"type": "key_down", "key": "e"},
+        *click(600, 300),
+        {"type": "key_up", "key": "e"},
+        *key("t"),
+    ]
     run = run_sketch("classification", actions, tmp_path, "--max-frames", "30", env={"ML_SKETCHES_CACHE": str(cache)})
     assert run.returncode == 0, run.output
     training = run.state["training"]

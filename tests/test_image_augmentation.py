@@ -4,10 +4,10 @@ and the Training page's knob."""
 
 import numpy as np
 import pytest
-from mlcore.image_engine.training import STORED_CANNOT_AUGMENT
 
 from driver import key
 from mlcore.image_engine.pipeline import ImagePipeline
+from mlcore.image_engine.training import STORED_CANNOT_AUGMENT
 from mlcore.ml import augmentation, features, settings
 from mlcore.ml.models import MLPClassifier, split_validation
 from test_image_classifier import FEATURES, TAB, TRAINING, at, env_for, run_sketch, wait

@@ -8,7 +8,7 @@ from pathlib import Path
 from driver import run_sketch
 from mlcore.data.collection import Collection
 from test_image_classifier import env_for, wait, write_png
-from test_webcam import clips, hold, key, new_class  # noqa: F401 (clips is a fixture)
+from test_webcam import clips, hold, key, new_class  # noqa: F401 (clips is a fixture: F811 where a test names it)
 
 
 def drop(path):
@@ -19,27 +19,57 @@ def test_an_image_that_does_not_decode_is_one_message_and_the_earlier_answer_sta
     good = write_png(tmp_path / "lemon.png", "lemon")
     broken = tmp_path / "photo.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)  # a JPEG's first bytes, then nothing of one
-    actions = (wait({"training.status": "done", "idle": True}) + drop(good) + wait({"idle": True})
-               + drop(broken) + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--train", "--epochs",
-                     "3", env=env_for(tmp_path))
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + drop(good)
+        + wait({"idle": True})
+        + drop(broken)
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path,
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "3",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert [m for m in state["problem_messages"] if "photo.jpg" in m] == [
-        "photo.jpg: not an image that can be decoded (use a JPEG or PNG file)"]
+        "photo.jpg: not an image that can be decoded (use a JPEG or PNG file)"
+    ]
     [prediction] = state["predictions"]  # the answer about the good image is still there
     assert prediction["source"] == str(good)
     assert state["training"]["status"] == "done" and state["train_accuracy"] is not None
 
 
-def test_a_video_that_cannot_be_opened_keeps_the_recorded_images(tmp_path, clips):
+def test_a_video_that_cannot_be_opened_keeps_the_recorded_images(tmp_path, clips):  # noqa: F811
     broken = tmp_path / "holiday.avi"
     broken.write_text("this is not a video")
     collection = tmp_path / "mine"
-    actions = (wait({"idle": True}) + key("n") + wait({"camera.status": "running"}) + new_class("red")
-               + hold("r", 30) + drop(broken) + wait({"camera.status": "failed"}, timeout_s=20))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--camera", clips["red"], "--collection",
-                     collection, env=env_for(tmp_path))
+    actions = (
+        wait({"idle": True})
+        + key("n")
+        + wait({"camera.status": "running"})
+        + new_class("red")
+        + hold("r", 30)
+        + drop(broken)
+        + wait({"camera.status": "failed"}, timeout_s=20)
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--camera",
+        clips["red"],
+        "--collection",
+        collection,
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     said = [m for m in state["problem_messages"] if "holiday.avi" in m]
@@ -50,16 +80,35 @@ def test_a_video_that_cannot_be_opened_keeps_the_recorded_images(tmp_path, clips
     assert len(list((collection / "red").glob("*.png"))) == count
 
 
-def test_a_saved_dataset_that_cannot_be_written_is_one_message_and_the_recordings_stay(tmp_path, clips):
+def test_a_saved_dataset_that_cannot_be_written_is_one_message_and_the_recordings_stay(tmp_path, clips):  # noqa: F811
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "a-file").write_text("not a folder")
     collection = tmp_path / "mine"
-    actions = (wait({"idle": True}) + key("n") + wait({"camera.status": "running"}) + new_class("red")
-               + hold("r", 20) + new_class("blue") + hold("r", 20) + key("d")
-               + wait({"idle": True, "job.name": "save_dataset"}, timeout_s=200))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--camera", clips["red"], "--collection",
-                     collection, "--features", "color_histogram", "--save-dataset", "a-file/out",
-                     env=env_for(tmp_path))
+    actions = (
+        wait({"idle": True})
+        + key("n")
+        + wait({"camera.status": "running"})
+        + new_class("red")
+        + hold("r", 20)
+        + new_class("blue")
+        + hold("r", 20)
+        + key("d")
+        + wait({"idle": True, "job.name": "save_dataset"}, timeout_s=200)
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--camera",
+        clips["red"],
+        "--collection",
+        collection,
+        "--features",
+        "color_histogram",
+        "--save-dataset",
+        "a-file/out",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     said = [m for m in state["problem_messages"] if "not saved" in m]

@@ -14,8 +14,18 @@ from driver import key, run_sketch, shared_datasets
 from mlcore.image_engine.pipeline import RETRAIN_CAPTION
 from mlcore.ml import features, settings
 from mlcore.ml.features import GET_MOBILENET, MOBILENET_WEIGHTS_FILE
-from test_image_classifier import (DATA, DEPLOYMENT, FEATURES, TAB, TESTING, TRAINING, assert_consistent, at,
-                                   env_for, wait)
+from test_image_classifier import (
+    DATA,
+    DEPLOYMENT,
+    FEATURES,
+    TAB,
+    TESTING,
+    TRAINING,
+    assert_consistent,
+    at,
+    env_for,
+    wait,
+)
 
 
 def course_cache(tmp_path, name="miniFRUIT"):
@@ -47,10 +57,16 @@ def drop(path):
 def test_a_course_dataset_trains_on_efficientnet_by_default_and_classifies_a_dropped_image(tmp_path):
     shared = course_cache(tmp_path)
     banana = thumbnail_file(shared, tmp_path, "banane")
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniFRUIT"))
-               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Training"])
-               + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
-               + drop(banana) + wait({"idle": True}))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(DATA.button_center("miniFRUIT"))
+        + wait({"dataset": "miniFRUIT", "idle": True})
+        + at(TAB["Training"])
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+        + drop(banana)
+        + wait({"idle": True})
+    )
     run = run_sketch("image_classifier", actions, tmp_path / "run", env=env_for(tmp_path), timeout=300)
     assert run.returncode == 0, run.output
     state = run.state
@@ -68,13 +84,20 @@ def test_a_course_dataset_trains_on_efficientnet_by_default_and_classifies_a_dro
 def test_stored_features_stay_a_choice_and_one_click_extracts_and_retrains(tmp_path):
     shared = course_cache(tmp_path)
     apple = thumbnail_file(shared, tmp_path, "pomme")
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniFRUIT"))
-               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("stored")) + at(TAB["Training"])
-               + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
-               + drop(apple) + wait({"idle": True})
-               + at(DEPLOYMENT.button_center(RETRAIN_CAPTION))
-               + wait({"training.status": "done", "idle": True, "features.name": "efficientnet_lite0"}, after=2))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(DATA.button_center("miniFRUIT"))
+        + wait({"dataset": "miniFRUIT", "idle": True})
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("stored"))
+        + at(TAB["Training"])
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+        + drop(apple)
+        + wait({"idle": True})
+        + at(DEPLOYMENT.button_center(RETRAIN_CAPTION))
+        + wait({"training.status": "done", "idle": True, "features.name": "efficientnet_lite0"}, after=2)
+    )
     run = run_sketch("image_classifier", actions, tmp_path / "run", env=env_for(tmp_path), timeout=300)
     assert run.returncode == 0, run.output
     state = run.state
@@ -93,10 +116,14 @@ def test_stored_features_stay_a_choice_and_one_click_extracts_and_retrains(tmp_p
 
 def test_mobilenet_is_offered_only_with_its_weights_on_disk(tmp_path):
     torch_home = tmp_path / "torch"
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("mobilenet_v3_small")))
-    run = run_sketch("image_classifier", actions, tmp_path / "without", env=env_for(tmp_path,
-                                                                                    TORCH_HOME=str(torch_home)))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("mobilenet_v3_small"))
+    )
+    run = run_sketch(
+        "image_classifier", actions, tmp_path / "without", env=env_for(tmp_path, TORCH_HOME=str(torch_home))
+    )
     assert run.returncode == 0, run.output
     assert "mobilenet_v3_small" not in run.state["features_offered"]
     assert run.state["features"]["name"] == "efficientnet_lite0"  # the click chose nothing
@@ -128,10 +155,23 @@ def test_the_weights_file_is_looked_for_where_torch_keeps_it(tmp_path, monkeypat
 
 def test_an_image_enlarged_from_a_confusion_cell_shows_true_and_predicted_labels_and_confidences(tmp_path):
     cell = TESTING.views[1].cell_rect(4, 1, 1).center
-    actions = (wait({"training.status": "done", "idle": True}) + at(TAB["Testing"]) + at(cell)
-               + at(TESTING.members.item_center(0)))
-    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--train", "--epochs",
-                     "6", env=env_for(tmp_path))
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + at(TAB["Testing"])
+        + at(cell)
+        + at(TESTING.members.item_center(0))
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path,
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "6",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     selected = state["selected_cell"]
@@ -151,14 +191,21 @@ def test_an_image_enlarged_from_a_confusion_cell_shows_true_and_predicted_labels
 
 def test_activation_and_dropout_from_the_training_page_reach_the_model_and_its_file(tmp_path):
     model_file = tmp_path / "tanh.pt"
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("color_histogram")) + at(TAB["Training"])
-               + at(TRAINING.field("activation").plus.rect.center)
-               + at(TRAINING.field("dropout").box.center) + [*key("0"), *key("."), *key("3"), *key("return")]
-               + at(TRAINING.field("epochs").minus.rect.center) + at(TRAINING.button_center("Train"))
-               + wait({"training.status": "done", "idle": True}) + key("m") + wait({"saved.model": str(model_file)}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--save-model", model_file,
-                     env=env_for(tmp_path))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("color_histogram"))
+        + at(TAB["Training"])
+        + at(TRAINING.field("activation").plus.rect.center)
+        + at(TRAINING.field("dropout").box.center)
+        + [*key("0"), *key("."), *key("3"), *key("return")]
+        + at(TRAINING.field("epochs").minus.rect.center)
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+        + key("m")
+        + wait({"saved.model": str(model_file)})
+    )
+    run = run_sketch("image_classifier", actions, tmp_path / "run", "--save-model", model_file, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
     assert state["params"]["activation"] == "tanh" and state["params"]["dropout"] == pytest.approx(0.3)
@@ -170,7 +217,14 @@ def test_activation_and_dropout_from_the_training_page_reach_the_model_and_its_f
     model, info = load_model(model_file)
     assert info["params"]["activation"] == "tanh" and info["params"]["dropout"] == pytest.approx(0.3)
     assert [type(layer).__name__ for layer in model.network_] == [
-        "Linear", "Tanh", "Dropout", "Linear", "Tanh", "Dropout", "Linear"]
+        "Linear",
+        "Tanh",
+        "Dropout",
+        "Linear",
+        "Tanh",
+        "Dropout",
+        "Linear",
+    ]
 
 
 def test_activation_and_dropout_settings_are_checked():
@@ -180,7 +234,9 @@ def test_activation_and_dropout_settings_are_checked():
         with pytest.raises(ValueError):
             settings.parse(setting, text)
     assert [settings.step("activation", "relu", up=True), settings.step("activation", "relu", up=False)] == [
-        "tanh", "sigmoid"]
+        "tanh",
+        "sigmoid",
+    ]
     assert settings.step("dropout", 0.0, up=True) == 0.1 and settings.step("dropout", 0.0, up=False) == 0.0
     assert settings.step("dropout", 0.9, up=True) == 0.9
     assert settings.checked({"dropout": 0.5})["activation"] == "relu"
@@ -189,8 +245,9 @@ def test_activation_and_dropout_settings_are_checked():
 def test_activation_and_dropout_from_the_command_line(tmp_path):
     from test_image_classifier import run_batch
 
-    run = run_batch(tmp_path, "--features", "pixels", "--train", "--epochs", "3", "--activation", "sigmoid",
-                    "--dropout", "0.2")
+    run = run_batch(
+        tmp_path, "--features", "pixels", "--train", "--epochs", "3", "--activation", "sigmoid", "--dropout", "0.2"
+    )
     assert run.returncode == 0, run.output
     assert run.state["model"]["activation"] == "sigmoid" and run.state["model"]["dropout"] == pytest.approx(0.2)
     bad = run_batch(tmp_path / "bad", "--activation", "softplus")
@@ -206,12 +263,27 @@ def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_pat
 
     top = TRAINING.charts.bottom - RunsTable.height(2) + 8  # the table under the curves, two rows long
     first_row = (TRAINING.charts.x + 120, top + HEADER + ROW // 2)
-    actions = (wait({"training.status": "done", "idle": True}) + at(TAB["Training"])
-               + at(TRAINING.field("epochs").plus.rect.center) + at(TRAINING.field("hidden_layers").minus.rect.center)
-               + at(TRAINING.field("activation").plus.rect.center) + at(TRAINING.button_center("Train"))
-               + wait({"training.epochs_done": 4, "idle": True}) + at(first_row))
-    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--train", "--epochs",
-                     "3", env=env_for(tmp_path))
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + at(TAB["Training"])
+        + at(TRAINING.field("epochs").plus.rect.center)
+        + at(TRAINING.field("hidden_layers").minus.rect.center)
+        + at(TRAINING.field("activation").plus.rect.center)
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.epochs_done": 4, "idle": True})
+        + at(first_row)
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path,
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "3",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     first, second = state["runs"]
@@ -225,8 +297,7 @@ def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_pat
     # The click on the first row brought back its model, curves and matrices; the settings stay as typed.
     assert state["run_shown"] == 0 and state["params"]["hidden_layers"] == [64]
     assert state["model"]["hidden_layers"] == [64, 32] and state["model"]["activation"] == "relu"
-    assert len(state["training"]["loss"]) == 3 and state["training"]["val_accuracy"][-1] == first[
-        "validation_accuracy"]
+    assert len(state["training"]["loss"]) == 3 and state["training"]["val_accuracy"][-1] == first["validation_accuracy"]
     matrix = np.array(state["confusion_test"])
     assert state["test_accuracy"] == first["test_accuracy"] == pytest.approx(np.trace(matrix) / matrix.sum())
     assert state["train_accuracy"] == first["train_accuracy"]

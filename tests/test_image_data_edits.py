@@ -12,7 +12,7 @@ from mlcore.data.collection import Collection
 from mlcore.data.datasets import load_dataset
 from mlcore.ml import features
 from mlcore.ml.confusion import random_baseline
-from test_image_classifier import DATA, LAYOUT, TAB, at, assert_consistent, env_for, wait, write_png
+from test_image_classifier import DATA, LAYOUT, TAB, assert_consistent, at, env_for, wait, write_png
 from test_image_export import BUILTIN_COUNTS
 
 DELETE, MOVE, FIRST_CLASS = 0, 1, 2  # the buttons beside an enlarged picture, top to bottom
@@ -27,8 +27,7 @@ def edit(grid, item, button):
 def three_edits():
     """Delete the first training picture, move the next to the test set, give the first test picture another
     class."""
-    return (edit(DATA.train_grid, 0, DELETE) + edit(DATA.train_grid, 0, MOVE)
-            + edit(DATA.test_grid, 0, FIRST_CLASS))
+    return edit(DATA.train_grid, 0, DELETE) + edit(DATA.train_grid, 0, MOVE) + edit(DATA.test_grid, 0, FIRST_CLASS)
 
 
 def builtin(tmp_path, monkeypatch):
@@ -37,18 +36,32 @@ def builtin(tmp_path, monkeypatch):
 
 
 def test_delete_move_and_relabel_then_export_the_edited_data(tmp_path, monkeypatch):
-    actions = (wait({"features.ready": True, "idle": True}) + three_edits() + key("x", after=2)
-               + wait({"idle": True, "saved.export": "edited.json"}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--export",
-                     "edited.json", env=env_for(tmp_path))
+    actions = (
+        wait({"features.ready": True, "idle": True})
+        + three_edits()
+        + key("x", after=2)
+        + wait({"idle": True, "saved.export": "edited.json"})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--export",
+        "edited.json",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     data = builtin(tmp_path, monkeypatch)
     train, test = data.train, data.test
     new_class = next(name for name in data.classes if name != test[0].label)
-    assert state["edits"] == [f"deleted training set image of '{train[0].label}'",
-                              f"moved a training set image of '{train[1].label}' to the test set",
-                              f"moved a test set image of '{test[0].label}' to class '{new_class}'"]
+    assert state["edits"] == [
+        f"deleted training set image of '{train[0].label}'",
+        f"moved a training set image of '{train[1].label}' to the test set",
+        f"moved a test set image of '{test[0].label}' to class '{new_class}'",
+    ]
     counts = {split: dict(per_class) for split, per_class in BUILTIN_COUNTS.items()}
     counts["train"][train[0].label] -= 1
     counts["train"][train[1].label] -= 1
@@ -72,12 +85,27 @@ def test_delete_move_and_relabel_then_export_the_edited_data(tmp_path, monkeypat
 
 
 def test_undo_brings_every_edit_back_and_training_follows(tmp_path):
-    actions = (wait({"features.ready": True, "idle": True}) + three_edits() + key("u", after=2)
-               + at(DATA.undo_button.rect.center, after=2) + at(DATA.undo_button.rect.center, after=2)
-               + key("u", after=2) + at(TAB["Training"]) + key("t")
-               + wait({"training.status": "done", "idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--epochs", "3",
-                     env=env_for(tmp_path))
+    actions = (
+        wait({"features.ready": True, "idle": True})
+        + three_edits()
+        + key("u", after=2)
+        + at(DATA.undo_button.rect.center, after=2)
+        + at(DATA.undo_button.rect.center, after=2)
+        + key("u", after=2)
+        + at(TAB["Training"])
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "3",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["edits"] == [] and state["counts"] == BUILTIN_COUNTS
@@ -89,18 +117,47 @@ def test_undo_brings_every_edit_back_and_training_follows(tmp_path):
 
 
 def test_a_model_trained_before_an_edit_is_cleared_and_the_new_training_uses_the_edited_data(tmp_path):
-    actions = (wait({"training.status": "done", "idle": True}) + at(TAB["Data"]) + edit(DATA.train_grid, 0, DELETE)
-               + edit(DATA.test_grid, 0, DELETE) + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--epochs", "2",
-                     "--train", env=env_for(tmp_path))
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + at(TAB["Data"])
+        + edit(DATA.train_grid, 0, DELETE)
+        + edit(DATA.test_grid, 0, DELETE)
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "2",
+        "--train",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["training"]["status"] == "idle" and state["test_accuracy"] is None
     assert sum(state["counts"]["train"].values()) == 119 and sum(state["counts"]["test"].values()) == 79
-    retrain = (wait({"training.status": "done", "idle": True}) + at(TAB["Data"]) + edit(DATA.train_grid, 0, DELETE)
-               + at(TAB["Training"]) + key("t") + wait({"training.status": "done", "idle": True}))
-    again = run_sketch("image_classifier", retrain, tmp_path / "again", "--features", "color_histogram", "--epochs",
-                       "2", "--train", env=env_for(tmp_path))
+    retrain = (
+        wait({"training.status": "done", "idle": True})
+        + at(TAB["Data"])
+        + edit(DATA.train_grid, 0, DELETE)
+        + at(TAB["Training"])
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+    )
+    again = run_sketch(
+        "image_classifier",
+        retrain,
+        tmp_path / "again",
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "2",
+        "--train",
+        env=env_for(tmp_path),
+    )
     assert again.returncode == 0, again.output
     assert sum(again.state["counts"]["train"].values()) == 119
     assert_consistent(again.state, epochs=2)
@@ -124,11 +181,29 @@ def recorded_classes(tmp_path):
 
 def edit_and_save_own_classes(tmp_path, folder, camera):
     """Use the recorded classes as the dataset, delete a training picture, move a test picture, then D."""
-    actions = (wait({"idle": True, "dataset": "mine"}) + at(VIEW.button_center("Use"), after=2)
-               + wait({"idle": True, "collecting": False}) + edit(DATA.train_grid, 0, DELETE)
-               + edit(DATA.test_grid, 0, MOVE) + key("d", after=2) + wait({"idle": True, "job.name": "save_dataset"}))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--collection", folder, "--camera", camera,
-                     "--features", "color_histogram", "--save-dataset", "saved", env=env_for(tmp_path))
+    actions = (
+        wait({"idle": True, "dataset": "mine"})
+        + at(VIEW.button_center("Use"), after=2)
+        + wait({"idle": True, "collecting": False})
+        + edit(DATA.train_grid, 0, DELETE)
+        + edit(DATA.test_grid, 0, MOVE)
+        + key("d", after=2)
+        + wait({"idle": True, "job.name": "save_dataset"})
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--collection",
+        folder,
+        "--camera",
+        camera,
+        "--features",
+        "color_histogram",
+        "--save-dataset",
+        "saved",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     return run.state
 
@@ -140,8 +215,10 @@ def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
     split = Collection.open(folder).split(test_fraction=0.2, seed=0)  # as the sketch splits it (TEST_FRACTION, SEED)
     state = edit_and_save_own_classes(tmp_path, folder, camera)
     deleted, moved = split.train[0], split.test[0]
-    assert state["edits"] == [f"deleted training set image of '{deleted.label}'",
-                              f"moved a test set image of '{moved.label}' to the training set"]
+    assert state["edits"] == [
+        f"deleted training set image of '{deleted.label}'",
+        f"moved a test set image of '{moved.label}' to the training set",
+    ]
     assert state["job"]["status"] == "done" and state["saved"]["dataset"] == "saved"
     train_ids = [sample.id for sample in split.train[1:]] + [moved.id]
     test_ids = [sample.id for sample in split.test[1:]]
@@ -155,10 +232,24 @@ def test_save_dataset_of_your_own_classes_keeps_the_edits(tmp_path):
 
 
 def test_an_undo_back_to_the_data_a_model_was_trained_on_brings_that_model_back(tmp_path):
-    actions = (wait({"training.status": "done", "idle": True}) + edit(DATA.train_grid, 0, DELETE)
-               + wait({"idle": True}, after=2) + key("u", after=2) + wait({"idle": True}, after=2))
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--features", "color_histogram", "--epochs", "2",
-                     "--train", env=env_for(tmp_path))
+    actions = (
+        wait({"training.status": "done", "idle": True})
+        + edit(DATA.train_grid, 0, DELETE)
+        + wait({"idle": True}, after=2)
+        + key("u", after=2)
+        + wait({"idle": True}, after=2)
+    )
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--epochs",
+        "2",
+        "--train",
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["edits"] == [] and state["counts"] == BUILTIN_COUNTS

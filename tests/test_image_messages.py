@@ -4,8 +4,8 @@ message in the list of all messages, the last session's offer on the screen at t
 import pytest
 
 from driver import click, key, run_sketch
-from mlcore.image_engine.session_state import describe
 from mlcore.image_engine.session_file import read_session, session_path, write_session
+from mlcore.image_engine.session_state import describe
 from test_image_classifier import DATA, DEPLOYMENT, LAYOUT, TAB, at, env_for, wait, write_png
 
 

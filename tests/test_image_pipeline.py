@@ -16,9 +16,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix, per_class_accuracy, random_baseline
 from mlcore.data.datasets import Sample, save_marcelle
 from mlcore.image_engine.pipeline import DEFAULTS, STORED_CANNOT_PREDICT, ImagePipeline
+from mlcore.ml.confusion import accuracy, cell_members, confusion_matrix, per_class_accuracy, random_baseline
 from mlcore.ml.models import MLPClassifier
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -119,8 +119,10 @@ def check_results(pipeline):
     """Both matrices filled and consistent with the dataset's counts and with the accuracies."""
     counts = pipeline.dataset.counts()
     classes = pipeline.dataset.classes
-    for split, matrix, score in (("train", pipeline.confusion_train, pipeline.train_accuracy),
-                                 ("test", pipeline.confusion_test, pipeline.test_accuracy)):
+    for split, matrix, score in (
+        ("train", pipeline.confusion_train, pipeline.train_accuracy),
+        ("test", pipeline.confusion_test, pipeline.test_accuracy),
+    ):
         samples = getattr(pipeline.dataset, split)
         assert matrix.shape == (len(classes), len(classes))
         assert matrix.sum() == len(samples)
@@ -147,8 +149,7 @@ def test_builtin_with_colour_histograms_fills_both_matrices():
     assert history["loss"][-1] < history["loss"][0]
     state = pipeline.state()
     assert state["dataset"] == "builtin" and state["classes"] == ["apple", "banana", "lemon", "orange"]
-    assert state["features"] == {"name": "color_histogram", "dim": 512, "device": "cpu", "ready": True,
-                                 "cache_hits": 0}
+    assert state["features"] == {"name": "color_histogram", "dim": 512, "device": "cpu", "ready": True, "cache_hits": 0}
     assert state["training"]["status"] == "done" and state["training"]["loss"] == history["loss"][-1]
     ranked = pipeline.predict_sample("test", 0)
     assert [label for label, _ in ranked] != [] and sum(p for _, p in ranked) == pytest.approx(1, abs=1e-5)
@@ -255,8 +256,9 @@ def test_vector_of_the_wrong_length_is_skipped(tmp_path):
 
 
 def test_class_without_training_images_is_reported_and_kept_in_the_matrix(tmp_path):
-    spec = small_dataset(tmp_path / "data", train_counts={"red": 8, "green": 8},
-                         test_counts={"red": 3, "green": 3, "blue": 2})
+    spec = small_dataset(
+        tmp_path / "data", train_counts={"red": 8, "green": 8}, test_counts={"red": 3, "green": 3, "blue": 2}
+    )
     pipeline = ImagePipeline()
     assert finish(pipeline.run_all(spec, features="color_histogram")) == "done", pipeline.job.error
     assert "class 'blue' has no training images" in pipeline.messages
@@ -344,14 +346,19 @@ def test_stop_ends_a_long_training_and_keeps_what_was_learned(tmp_path):
 
 def test_the_pipeline_imports_without_pygame_and_the_app_never_reads_the_runtime():
     """A notebook imports the pipeline with no display; the app is handed the frame count and the mouse."""
-    code = ("import sys\nfrom mlcore.image_engine.pipeline import ImagePipeline\nimport mlcore.image_app\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygame'))\n")
+    code = (
+        "import sys\nfrom mlcore.image_engine.pipeline import ImagePipeline\nimport mlcore.image_app\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygame'))\n"
+    )
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
-    readers = [str(path.relative_to(root)) for path in (root / "mlcore" / "image_app").rglob("*.py")
-               if "mlcore.runtime" in path.read_text()]
+    readers = [
+        str(path.relative_to(root))
+        for path in (root / "mlcore" / "image_app").rglob("*.py")
+        if "mlcore.runtime" in path.read_text()
+    ]
     assert readers == []
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from driver import key, run_sketch
 from mlcore.data.datasets import load_dataset
-from mlcore.image_engine.session_state import SessionWriter, describe
 from mlcore.image_engine.session_file import SessionError, read_session, session_path, write_session
+from mlcore.image_engine.session_state import SessionWriter, describe
 from mlcore.ml import numpy_mlp
 from mlcore.ml.models import MLPClassifier
 from mlcore.ml.numpy_mlp import NumpyMLP

@@ -39,8 +39,9 @@ def test_a_training_in_the_process_matches_one_in_this_process(process, tmp_path
     assert np.array_equal(there.train_features, here.train_features)  # the same features, computed in the child
     assert there.model.classes_ == here.model.classes_
     # Same data, settings and seed: the same network up to float rounding, so the same answers.
-    assert np.allclose(there.model.predict_proba(there.test_features), here.model.predict_proba(here.test_features),
-                       atol=1e-3)
+    assert np.allclose(
+        there.model.predict_proba(there.test_features), here.model.predict_proba(here.test_features), atol=1e-3
+    )
     assert abs(there.test_accuracy - here.test_accuracy) <= 1 / len(there.test_features)  # a borderline image at most
     assert np.allclose(there.history["loss"], here.history["loss"], atol=1e-3)
     assert there.state()["model"] == {"hidden_layers": [64, 32], "activation": "relu", "dropout": 0.0}

@@ -61,19 +61,26 @@ def test_no_import_cycle_between_packages():
 
 @pytest.mark.parametrize("package", ["ml", "data", "image_engine"])
 def test_ml_data_and_the_image_engine_import_neither_pygame_nor_the_runtime_nor_widgets(package):
-    assert offending(package, ["pygame", "mlcore.runtime", "mlcore.widgets", "mlcore.notes",
-                               "mlcore.image_app", "sketches"]) == []
+    assert (
+        offending(
+            package, ["pygame", "mlcore.runtime", "mlcore.widgets", "mlcore.notes", "mlcore.image_app", "sketches"]
+        )
+        == []
+    )
 
 
 def test_ml_data_and_the_image_engine_load_without_pygame():
     names = sorted(name for name in MODULES if graph.package_of(name) in ("ml", "data", "image_engine"))
-    code = ("import importlib, sys\n"
-            f"for name in {names!r}:\n"
-            "    importlib.import_module(name)\n"
-            "print(sorted(m for m in sys.modules if m == 'pygame' or m.startswith('pygame.')))\n")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'pygame' or m.startswith('pygame.')))\n"
+    )
     environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER")}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
     assert len(names) >= 10

@@ -46,8 +46,9 @@ def three_clusters(seed=0, spread=20):
 
 def test_training_loss_falls():
     _, X, y = three_clusters()
-    model = MLPClassifier(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, seed=1,
-                          input_bounds=CANVAS).fit(X, y)
+    model = MLPClassifier(
+        hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, seed=1, input_bounds=CANVAS
+    ).fit(X, y)
     loss = model.history_["loss"]
     assert len(loss) == 200
     assert loss[-1] < 0.25 * loss[0]
@@ -57,8 +58,15 @@ def test_training_loss_falls():
 @pytest.mark.parametrize("seed", range(12))
 def test_three_clusters_centres_classified_on_every_seed(seed):
     centres, X, y = three_clusters(seed)
-    model = MLPClassifier(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16,
-                          validation_split=0.2, seed=seed, input_bounds=CANVAS).fit(X, y)
+    model = MLPClassifier(
+        hidden_layers=[16],
+        learning_rate=0.05,
+        epochs=200,
+        batch_size=16,
+        validation_split=0.2,
+        seed=seed,
+        input_bounds=CANVAS,
+    ).fit(X, y)
     assert model.predict(list(centres.values())) == list(centres)
     assert model.predict_proba(list(centres.values())).max(axis=1).min() > 0.5
 
@@ -88,8 +96,15 @@ def two_pitch_clusters(seed=0, spread=20):
 @pytest.mark.parametrize("seed", range(12))
 def test_regression_predicts_both_pitches_and_glides_between(seed):
     X, y = two_pitch_clusters(seed)
-    model = MLPRegressor(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, validation_split=0.2,
-                         seed=seed, input_bounds=CANVAS).fit(X, y)
+    model = MLPRegressor(
+        hidden_layers=[16],
+        learning_rate=0.05,
+        epochs=200,
+        batch_size=16,
+        validation_split=0.2,
+        seed=seed,
+        input_bounds=CANVAS,
+    ).fit(X, y)
     left, right, middle = model.predict([(150, 300), (800, 300), (475, 300)])
     assert left == pytest.approx(261.63, rel=0.03)
     assert right == pytest.approx(493.88, rel=0.03)
@@ -113,8 +128,15 @@ def test_regression_stays_within_the_trained_frequencies_everywhere(gap, seed):
     rng = np.random.default_rng(seed)
     X = np.concatenate([rng.normal((150, 300), 8, (8, 2)), rng.normal((150 + gap, 300), 8, (8, 2))])
     y = [261.63] * 8 + [293.66] * 8
-    model = MLPRegressor(hidden_layers=[16], learning_rate=0.05, epochs=200, batch_size=16, validation_split=0.2,
-                         seed=seed, input_bounds=CANVAS).fit(X, y)
+    model = MLPRegressor(
+        hidden_layers=[16],
+        learning_rate=0.05,
+        epochs=200,
+        batch_size=16,
+        validation_split=0.2,
+        seed=seed,
+        input_bounds=CANVAS,
+    ).fit(X, y)
     corners = model.predict(CORNERS)
     assert ((corners >= 261.63 - 1e-6) & (corners <= 293.66 + 1e-6)).all(), corners
     left, right, middle = model.predict([(150, 300), (150 + gap, 300), (150 + gap / 2, 300)])

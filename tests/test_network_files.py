@@ -14,13 +14,33 @@ REFUSED = [{"type": "wait", "until": {"network_file.status": "failed"}, "timeout
 
 @pytest.mark.parametrize("sketch, notes", [("classification", ("c", "g")), ("regression", ("c", "b"))])
 def test_a_saved_network_predicts_the_same_in_a_new_session(tmp_path, sketch, notes):
-    first = run_sketch(sketch, cluster(notes[0], LEFT) + cluster(notes[1], RIGHT) + TRAIN + click(150, 300)
-                       + click(750, 300) + click(450, 200) + key("m") + SAVED, tmp_path / "a", "--seed", "2")
+    first = run_sketch(
+        sketch,
+        cluster(notes[0], LEFT)
+        + cluster(notes[1], RIGHT)
+        + TRAIN
+        + click(150, 300)
+        + click(750, 300)
+        + click(450, 200)
+        + key("m")
+        + SAVED,
+        tmp_path / "a",
+        "--seed",
+        "2",
+    )
     assert first.returncode == 0, first.output
     saved = list((tmp_path / "a").glob(f"{sketch}-network-*.model.pt"))
     assert len(saved) == 1 and any("network saved to" in m for m in first.state["messages"])
-    again = run_sketch(sketch, [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 60}]
-                       + click(150, 300) + click(750, 300) + click(450, 200), tmp_path / "b", "--load-model", saved[0])
+    again = run_sketch(
+        sketch,
+        [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 60}]
+        + click(150, 300)
+        + click(750, 300)
+        + click(450, 200),
+        tmp_path / "b",
+        "--load-model",
+        saved[0],
+    )
     assert again.returncode == 0, again.output
     assert again.state["samples"] == []  # no sample: the network alone predicts
     field = "label" if sketch == "classification" else "frequency"
@@ -35,11 +55,12 @@ def test_m_before_training_says_why(tmp_path):
 
 
 def test_a_network_of_another_task_or_shape_is_refused_with_a_message(tmp_path):
-    first = run_sketch("regression", cluster("c", LEFT) + cluster("b", RIGHT) + TRAIN + key("m") + SAVED,
-                       tmp_path / "a")
+    first = run_sketch(
+        "regression", cluster("c", LEFT) + cluster("b", RIGHT) + TRAIN + key("m") + SAVED, tmp_path / "a"
+    )
+    assert first.returncode == 0, first.output
     saved = next((tmp_path / "a").glob("regression-network-*.model.pt"))
-    wrong_task = run_sketch("classification", REFUSED + cluster("c", LEFT[:1]), tmp_path / "b", "--load-model",
-                            saved)
+    wrong_task = run_sketch("classification", REFUSED + cluster("c", LEFT[:1]), tmp_path / "b", "--load-model", saved)
     assert wrong_task.returncode == 0 and wrong_task.state["mode"] == "collecting"
     assert any("made for regression, not classification" in m for m in wrong_task.state["messages"])
     assert len(wrong_task.state["samples"]) == 1  # the lesson goes on

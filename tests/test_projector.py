@@ -17,8 +17,15 @@ from driver import ROOT, click, cluster, key
 from mlcore.widgets import theme, ui
 from mlcore.widgets.class_colours import NAMED, class_colours, colour_word
 
-NOTE_COLOURS = {"C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
-                "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90)}
+NOTE_COLOURS = {
+    "C": (213, 94, 0),
+    "D": (230, 159, 0),
+    "E": (240, 228, 66),
+    "F": (0, 158, 115),
+    "G": (86, 180, 233),
+    "A": (204, 121, 167),
+    "B": (90, 90, 90),
+}
 
 
 # ------------------------------------------------------------------------------------------------ colours
@@ -98,8 +105,11 @@ def display(request):
         pytest.skip("no Xvfb (Debian package xvfb) or no ImageMagick's import: no virtual screen to look at")
     width, height = request.param
     number = 100 + os.getpid() % 50
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     socket = f"/tmp/.X11-unix/X{number}"
     deadline = time.monotonic() + 20
     while not os.path.exists(socket) and time.monotonic() < deadline:
@@ -112,9 +122,15 @@ def display(request):
 def notes_lesson():
     """Two notes, training, the map and a prediction, the popup's curves beside the canvas (they stay until P), then
     S (saves a file)."""
-    return (cluster("c", [(150, 150), (170, 160), (140, 175)]) + cluster("g", [(700, 400), (720, 420), (690, 430)])
-            + key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("v")
-            + click(160, 160) + key("s", after=3))
+    return (
+        cluster("c", [(150, 150), (170, 160), (140, 175)])
+        + cluster("g", [(700, 400), (720, 420), (690, 430)])
+        + key("t")
+        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+        + key("v")
+        + click(160, 160)
+        + key("s", after=3)
+    )
 
 
 def run_in_window(sketch, folder, display, projector):
@@ -123,12 +139,30 @@ def run_in_window(sketch, folder, display, projector):
     screen_name, (width, height) = display
     canvas = CANVAS[sketch]
     scale = min(width / canvas[0], height / canvas[1])
-    command = [sys.executable, "-m", f"sketches.{sketch}", "--scale", f"{scale:.4f}", "--seed", "1",
-               "--state-json", str(folder / "state.json")] + (["--projector"] if projector else [])
+    command = [
+        sys.executable,
+        "-m",
+        f"sketches.{sketch}",
+        "--scale",
+        f"{scale:.4f}",
+        "--seed",
+        "1",
+        "--state-json",
+        str(folder / "state.json"),
+    ] + (["--projector"] if projector else [])
     replay = folder / "replay.jsonl"
     if sketch == "image_classifier":  # trained, then M saves the model, the Testing page showing
-        command += ["--features", "color_histogram", "--epochs", "5", "--train", "--page", "Testing",
-                    "--save-model", str(folder / "saved.model.pt")]
+        command += [
+            "--features",
+            "color_histogram",
+            "--epochs",
+            "5",
+            "--train",
+            "--page",
+            "Testing",
+            "--save-model",
+            str(folder / "saved.model.pt"),
+        ]
         actions = [{"type": "wait", "until": {"training.status": "done", "idle": True}, "timeout_s": 200}] + key("m")
         saved = lambda: (folder / "saved.model.pt").exists()  # noqa: E731
     else:
@@ -138,8 +172,7 @@ def run_in_window(sketch, folder, display, projector):
     command += ["--replay", str(replay)]
     env = {name: value for name, value in os.environ.items() if name != "SDL_VIDEODRIVER"}
     env.update(DISPLAY=screen_name, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy")
-    process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 240
         while not saved() and process.poll() is None and time.monotonic() < deadline:
@@ -182,8 +215,12 @@ def test_bars_on_screen_and_no_text_too_small(sketch, projector, display, tmp_pa
     top_rows = rows[rows < rows[0] + top_bar * scale + 2]
     assert len(top_rows) >= top_bar * scale * 0.6 and rows[0] < height // 4
     # The bottom bar shows the keys, or the newest message in the accent (news) or error colour.
-    lower = [row for colour in (look.panel, look.accent, look.error) for row in bar_rows(picture, colour)
-             if row > height // 2]
+    lower = [
+        row
+        for colour in (look.panel, look.accent, look.error)
+        for row in bar_rows(picture, colour)
+        if row > height // 2
+    ]
     assert len(lower) >= bottom_bar * scale * 0.6 and max(lower) < height
     # The text audit: every text of the last frame, measured at the window's scale.
     assert display_state["theme"] == look.name

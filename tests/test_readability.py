@@ -14,8 +14,7 @@ DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
 CANVAS = (1200, 660)
 # Window pixels per canvas pixel: no window (headless), the window that fits a 1280×720 screen, the one that
 # fills it (--scale), and the one that fits a 1024×768 screen (its text drawn larger to stay over the minimum).
-SCALES = {"headless": 1.0, "1280x720": 640 / 660, "1280x720-filled": 1280 / 1200,
-          "1024x768": 1024 / 1200}
+SCALES = {"headless": 1.0, "1280x720": 640 / 660, "1280x720-filled": 1280 / 1200, "1024x768": 1024 / 1200}
 LOOKS = [theme.DEFAULT, theme.PROJECTOR]
 
 
@@ -59,7 +58,7 @@ def assert_whole_and_apart(boxes, within):
     assert not [text for text in texts if text.endswith("…")], texts
     assert not [text for text, box in boxes if not within.contains(box)], (within, boxes)
     for i, (text, box) in enumerate(boxes):
-        for other, other_box in boxes[i + 1:]:
+        for other, other_box in boxes[i + 1 :]:
             assert not box.colliderect(other_box), f"{text!r} {box} overlaps {other!r} {other_box}"
 
 
@@ -72,23 +71,42 @@ def assert_min_size(look):
 
 
 def run_row(number, **values):
-    row = {"number": number, "features": "efficientnet_lite0", "hidden_layers": [128, 64], "activation": "sigmoid",
-           "dropout": 0.25, "epochs": 150, "batch_size": 128, "learning_rate": 0.001, "augmentation": 10,
-           "train_accuracy": 1.0, "validation_accuracy": 1.0, "test_accuracy": 1.0, "seconds": 123.4}
+    row = {
+        "number": number,
+        "features": "efficientnet_lite0",
+        "hidden_layers": [128, 64],
+        "activation": "sigmoid",
+        "dropout": 0.25,
+        "epochs": 150,
+        "batch_size": 128,
+        "learning_rate": 0.001,
+        "augmentation": 10,
+        "train_accuracy": 1.0,
+        "validation_accuracy": 1.0,
+        "test_accuracy": 1.0,
+        "seconds": 123.4,
+    }
     return {**row, **values}
 
 
-RUNS = [run_row(1, features="mobilenet_v3_small"), run_row(2, features="color_histogram", test_accuracy=0.955),
-        run_row(3, hidden_layers=[], seconds=5.0), run_row(4, learning_rate=0.0001), run_row(5), run_row(6),
-        run_row(7, test_accuracy=0.05)]
+RUNS = [
+    run_row(1, features="mobilenet_v3_small"),
+    run_row(2, features="color_histogram", test_accuracy=0.955),
+    run_row(3, hidden_layers=[], seconds=5.0),
+    run_row(4, learning_rate=0.0001),
+    run_row(5),
+    run_row(6),
+    run_row(7, test_accuracy=0.05),
+]
 
 
 def test_the_runs_table_draws_every_accuracy_whole_and_its_columns_apart(canvas):
     from mlcore.image_app.pages.runs_table import RunsTable
 
     height = RunsTable.height(len(RUNS))
-    table = RunsTable((TRAINING.charts.x + 6, TRAINING.charts.bottom - height + 8, TRAINING.charts.width - 6,
-                       height - 8))
+    table = RunsTable(
+        (TRAINING.charts.x + 6, TRAINING.charts.bottom - height + 8, TRAINING.charts.width - 6, height - 8)
+    )
     table.draw(canvas.surface, RUNS, shown=len(RUNS) - 1)
     assert_whole_and_apart(canvas.boxes, table.rect.inflate(0, 8))
     texts = [text for text, _ in canvas.boxes]
@@ -112,22 +130,36 @@ def a_testing_page(classes, majority):
     k = len(classes)
     matrix = np.diag([15] * k) + (np.eye(k, k=1, dtype=int) * 3 if k > 1 else 0)
     pipeline = SimpleNamespace(
-        dataset=SimpleNamespace(classes=list(classes)), model=object(), confusion_train=matrix.tolist(),
-        confusion_test=(matrix * 7).tolist(), runs_state=lambda: RUNS[:3], run_shown=1,
-        baseline=lambda: {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"})
+        dataset=SimpleNamespace(classes=list(classes)),
+        model=object(),
+        confusion_train=matrix.tolist(),
+        confusion_test=(matrix * 7).tolist(),
+        runs_state=lambda: RUNS[:3],
+        run_shown=1,
+        baseline=lambda: {"uniform": 1 / k, "majority": 0.5, "majority_class": majority, "set": "test"},
+    )
     return TestingPage(TESTING.rect, pipeline, pictures_of(classes))
 
 
 def pictures_of(classes, count=40):
     """Stand-in thumbnails: `count` samples of `classes` in turn, each a black square."""
     samples = [SimpleNamespace(label=classes[i % len(classes)]) for i in range(count)]
-    return SimpleNamespace(sample=lambda split, index: samples[index], dataset=None,
-                           get=lambda split, index, size, wait=False: pygame.Surface((size, size)))
+    return SimpleNamespace(
+        sample=lambda split, index: samples[index],
+        dataset=None,
+        get=lambda split, index, size, wait=False: pygame.Surface((size, size)),
+    )
 
 
-@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
-                                     ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic")],
-                         ids=["miniFRUIT", "builtin", "six"])
+@pytest.mark.parametrize(
+    "classes",
+    [
+        ("banane", "pomme"),
+        ("apple", "banana", "lemon", "orange"),
+        ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic"),
+    ],
+    ids=["miniFRUIT", "builtin", "six"],
+)
 def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, classes):
     page = a_testing_page(classes, classes[0])
     page.draw(canvas.surface)
@@ -151,18 +183,31 @@ def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, 
     assert page.views[1].hit(len(classes), *cell.center) == (len(classes) - 1, 0)
 
 
-SKIN = ("actinic keratosis", "basal cell carcinoma", "benign keratosis", "dermatofibroma", "melanocytic nevi",
-        "melanoma", "vascular lesion")
+SKIN = (
+    "actinic keratosis",
+    "basal cell carcinoma",
+    "benign keratosis",
+    "dermatofibroma",
+    "melanocytic nevi",
+    "melanoma",
+    "vascular lesion",
+)
 
 
-@pytest.mark.parametrize("classes", [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper",
-                                                           "plastic"), SKIN], ids=["miniFRUIT", "six", "skin"])
+@pytest.mark.parametrize(
+    "classes",
+    [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic"), SKIN],
+    ids=["miniFRUIT", "six", "skin"],
+)
 def test_the_enlarged_pictures_confidence_card_names_every_class_whole(canvas, classes):
     page = a_testing_page(classes, classes[0])
     page.enlarged = ("test", 1)
-    shares = [0.5 / 2 ** i for i in range(len(classes))]
-    page.answer = {"true": classes[1], "predicted": classes[0],
-                   "probabilities": {name: share for name, share in zip(classes, shares)}}
+    shares = [0.5 / 2**i for i in range(len(classes))]
+    page.answer = {
+        "true": classes[1],
+        "predicted": classes[0],
+        "probabilities": {name: share for name, share in zip(classes, shares)},
+    }
     page.draw_overlay(canvas.surface)
     assert_whole_and_apart(canvas.boxes, canvas.surface.get_rect())
     texts = [text for text, _ in canvas.boxes]
@@ -181,34 +226,53 @@ def a_data_page(classes):
     pictures = pictures_of(classes)
     counts = {split: {name: 120 for name in classes} for split in ("train", "test")}
     samples = [pictures.sample("train", i) for i in range(40)]
-    dataset = SimpleNamespace(name="mini", classes=list(classes), train=samples, test=samples, problems=[],
-                              counts=lambda: counts)
+    dataset = SimpleNamespace(
+        name="mini", classes=list(classes), train=samples, test=samples, problems=[], counts=lambda: counts
+    )
     pictures.dataset = dataset
-    page = DataPage(DATA.rect, SimpleNamespace(dataset=dataset, job=None), pictures,
-                    own=SimpleNamespace(in_use=lambda: False), edits=SimpleNamespace(state=lambda: {"edits": []}),
-                    load=None, open_collection=None, export=None, screen_size=CANVAS)
+    page = DataPage(
+        DATA.rect,
+        SimpleNamespace(dataset=dataset, job=None),
+        pictures,
+        own=SimpleNamespace(in_use=lambda: False),
+        edits=SimpleNamespace(state=lambda: {"edits": []}),
+        load=None,
+        open_collection=None,
+        export=None,
+        screen_size=CANVAS,
+    )
     page.update()
     return page
 
 
-@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
-                                     ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic")],
-                         ids=["miniFRUIT", "builtin", "six"])
+@pytest.mark.parametrize(
+    "classes",
+    [
+        ("banane", "pomme"),
+        ("apple", "banana", "lemon", "orange"),
+        ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic"),
+    ],
+    ids=["miniFRUIT", "builtin", "six"],
+)
 def test_the_data_pages_class_chips_are_whole_over_the_pictures(canvas, classes):
     page = a_data_page(classes)
     page.draw(canvas.surface)
     chips = {f"{name} 120" for name in classes}
     for grid in page.train_grid, page.test_grid:
-        drawn = [(text, box) for text, box in canvas.boxes
-                 if grid.rect.contains(box) and (text in chips or text == "…")]
+        drawn = [
+            (text, box) for text, box in canvas.boxes if grid.rect.contains(box) and (text in chips or text == "…")
+        ]
         assert sorted(text for text, _ in drawn) == sorted(chips), drawn  # every class, whole, none left out
         assert_whole_and_apart(drawn, pygame.Rect(grid.rect.x, grid.rect.y, grid.rect.width, grid.header))
     assert page.train_grid.header == page.test_grid.header  # the two grids' pictures stay level
     assert_min_size(canvas.look)
 
 
-@pytest.mark.parametrize("classes", [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper",
-                                                           "plastic")], ids=["miniFRUIT", "six"])
+@pytest.mark.parametrize(
+    "classes",
+    [("banane", "pomme"), ("blue bottle", "cardboard", "glass", "metal", "paper", "plastic")],
+    ids=["miniFRUIT", "six"],
+)
 def test_the_enlarged_pictures_buttons_say_they_move_it_to_another_class(canvas, classes):
     page = a_data_page(classes)
     page.enlarged = ("train", 0)
@@ -228,14 +292,35 @@ def test_the_deployment_panel_names_the_run_that_answers(canvas):
     pictures = pictures_of(classes)
     dataset = SimpleNamespace(classes=list(classes))
     pictures.dataset = dataset
-    pipeline = SimpleNamespace(dataset=dataset, model=object(), trained_extractor="color_histogram",
-                               runs_state=lambda: RUNS[:3], run_shown=1, job=None)
-    latest = {"image": ("test", 3), "label": "apple", "confidence": 0.4, "source": "test image 4", "true": "apple",
-              "probabilities": {"apple": 0.4, "banana": 0.3, "lemon": 0.2, "orange": 0.1}}
+    pipeline = SimpleNamespace(
+        dataset=dataset,
+        model=object(),
+        trained_extractor="color_histogram",
+        runs_state=lambda: RUNS[:3],
+        run_shown=1,
+        job=None,
+    )
+    latest = {
+        "image": ("test", 3),
+        "label": "apple",
+        "confidence": 0.4,
+        "source": "test image 4",
+        "true": "apple",
+        "probabilities": {"apple": 0.4, "banana": 0.3, "lemon": 0.2, "orange": 0.1},
+    }
     predictions = SimpleNamespace(latest=latest, sample=lambda split, index: None)
-    page = DeploymentPage(DEPLOYMENT.rect, pipeline, pictures, steps=SimpleNamespace(add_step=lambda *args: None),
-                          live=SimpleNamespace(wanted=False), predictions=predictions, toggle_live=None,
-                          save_model=None, load_model=None, retrain=None)
+    page = DeploymentPage(
+        DEPLOYMENT.rect,
+        pipeline,
+        pictures,
+        steps=SimpleNamespace(add_step=lambda *args: None),
+        live=SimpleNamespace(wanted=False),
+        predictions=predictions,
+        toggle_live=None,
+        save_model=None,
+        load_model=None,
+        retrain=None,
+    )
     page._draw_panel(canvas.surface, latest)
     inside = [(text, box) for text, box in canvas.boxes if page.panel.contains(box)]
     assert len(inside) == len(canvas.boxes)
@@ -251,8 +336,11 @@ def test_the_deployment_panel_names_the_run_that_answers(canvas):
 # ------------------------------------------------------------------------------------------ picture tiles
 
 
-@pytest.mark.parametrize("classes", [("banane", "pomme"), ("apple", "banana", "lemon", "orange"),
-                                     ("blue bottle", "cardboard", "glass")], ids=["miniFRUIT", "builtin", "trash"])
+@pytest.mark.parametrize(
+    "classes",
+    [("banane", "pomme"), ("apple", "banana", "lemon", "orange"), ("blue bottle", "cardboard", "glass")],
+    ids=["miniFRUIT", "builtin", "trash"],
+)
 def test_picture_tiles_name_their_class_whole(canvas, classes):
     from mlcore.widgets.thumbnails import ThumbnailGrid
 
@@ -263,8 +351,11 @@ def test_picture_tiles_name_their_class_whole(canvas, classes):
         grid.set_items([("train", i) for i in range(len(samples))])
         canvas.boxes.clear()
         grid.draw(canvas.surface, pictures, classes)
-        names = [(text, box) for text, box in canvas.boxes if text not in ("Training set",) and "image" not in text
-                 and "–" not in text]
+        names = [
+            (text, box)
+            for text, box in canvas.boxes
+            if text not in ("Training set",) and "image" not in text and "–" not in text
+        ]
         assert names and not [text for text, _ in names if text.endswith("…")], names
         for position, _ in grid.visible():  # each name on its own tile's band
             cell = grid.cell_rect(position)
@@ -283,8 +374,13 @@ def test_the_mobilenet_hint_is_whole_under_the_buttons(canvas, monkeypatch):
     from mlcore.image_app.pages.features import FeaturesPage
 
     monkeypatch.setattr(features, "mobilenet_weights_on_disk", lambda: False)
-    pipeline = SimpleNamespace(features_name="color_histogram", dataset=None, has_stored=lambda dataset: False,
-                               features_facts=lambda: {"ready": False}, job=None)
+    pipeline = SimpleNamespace(
+        features_name="color_histogram",
+        dataset=None,
+        has_stored=lambda dataset: False,
+        features_facts=lambda: {"ready": False},
+        job=None,
+    )
     page = FeaturesPage(FEATURES.rect, pipeline, say=None, extract=None, stop=None)
     page.draw(canvas.surface)
     texts = [text for text, _ in canvas.boxes]
@@ -297,8 +393,9 @@ def test_the_mobilenet_hint_is_whole_under_the_buttons(canvas, monkeypatch):
     assert_min_size(canvas.look)
 
 
-@pytest.mark.parametrize("message", ["efficientnet_lite0 features of the augmented copies: 380/1200",
-                                     "epoch 12/150: loss 0.532", None])
+@pytest.mark.parametrize(
+    "message", ["efficientnet_lite0 features of the augmented copies: 380/1200", "epoch 12/150: loss 0.532", None]
+)
 def test_the_top_bar_says_what_runs_without_cutting_it(canvas, message):
     from mlcore.image_app.bars import TabBar
 

@@ -103,18 +103,30 @@ def test_record_two_classes_train_live_save_and_load_back(tmp_path, clips):
     actions = (
         wait({"idle": True})
         # Step 1: New dataset opens the camera (the red clip); a class is named, then recorded with R held.
-        + click(*DATA.button_center("New dataset")) + wait({"camera.status": "running"})
-        + new_class("red") + hold("r", 90)
+        + click(*DATA.button_center("New dataset"))
+        + wait({"camera.status": "running"})
+        + new_class("red")
+        + hold("r", 90)
         # The blue clip dropped on the window becomes the camera; the Record button is held with the mouse.
-        + [{"type": "drop_file", "path": str(clips["blue"]), "after": 2}] + wait({"camera.status": "running"})
-        + click(*VIEW.button_center("name")) + typed("blue") + click(*VIEW.button_center("Add"))
+        + [{"type": "drop_file", "path": str(clips["blue"]), "after": 2}]
+        + wait({"camera.status": "running"})
+        + click(*VIEW.button_center("name"))
+        + typed("blue")
+        + click(*VIEW.button_center("Add"))
         + hold_button(VIEW.button_center("Record"), 90)
         # Step 3: T uses the recordings as the dataset (80 / 20 in each class), extracts and trains.
-        + key("t") + wait({"training.status": "done", "idle": True}, timeout_s=240)
+        + key("t")
+        + wait({"training.status": "done", "idle": True}, timeout_s=240)
         # Step 5: Live classifies the camera (still the blue clip); then save the model and the dataset.
-        + key("5") + key("l") + wait({"live.ready": True}) + wait({"live.wanted": True}, after=90)
-        + click(*DEPLOYMENT.button_center("Save model")) + key("d") + wait({"idle": True})
-        + [{"type": "drop_file", "path": str(clips["still"]), "after": 2}] + wait({"idle": True})
+        + key("5")
+        + key("l")
+        + wait({"live.ready": True})
+        + wait({"live.wanted": True}, after=90)
+        + click(*DEPLOYMENT.button_center("Save model"))
+        + key("d")
+        + wait({"idle": True})
+        + [{"type": "drop_file", "path": str(clips["still"]), "after": 2}]
+        + wait({"idle": True})
     )
     run = run_sketch("image_classifier", actions, first, "--camera", clips["red"], env=env_for(first), timeout=400)
     assert run.returncode == 0, run.output
@@ -166,9 +178,22 @@ def test_record_two_classes_train_live_save_and_load_back(tmp_path, clips):
     # A second run: the saved dataset and model come back; the model answers as it did, live and for a file.
     second = tmp_path / "second"
     actions = wait({"idle": True}) + wait({"live.ready": True}) + wait({"idle": True}, after=30)
-    again = run_sketch("image_classifier", actions, second, "--dataset", first / "my_classes-dataset",
-                       "--load-model", first / "my_classes.model.pt", "--predict", clips["still"],
-                       "--camera", clips["still"], "--live", env=env_for(second), timeout=300)
+    again = run_sketch(
+        "image_classifier",
+        actions,
+        second,
+        "--dataset",
+        first / "my_classes-dataset",
+        "--load-model",
+        first / "my_classes.model.pt",
+        "--predict",
+        clips["still"],
+        "--camera",
+        clips["still"],
+        "--live",
+        env=env_for(second),
+        timeout=300,
+    )
     assert again.returncode == 0, again.output
     state2 = again.state
     assert state2["problem_messages"] == [] and state2["training"]["status"] == "idle"  # loaded, not trained
@@ -185,15 +210,23 @@ def test_classes_are_renamed_and_deleted_and_the_collection_opens_again(tmp_path
     folder = tmp_path / "fruit_classes"
     actions = (
         wait({"camera.status": "running"})  # --collection opens the New dataset view and the camera at once
-        + new_class("redd") + hold("space", 60)
-        + click(*VIEW.button_center("name")) + typed("red") + click(*VIEW.button_center("Rename"))
-        + new_class("spare") + hold("r", 30)
-        + click(*VIEW.button_center("Delete")) + click(*VIEW.button_center("Delete"))  # asked, then confirmed
-        + new_class("blue") + hold("r", 60)
-        + click(*VIEW.button_center("Use")) + wait({"idle": True, "dataset": "fruit_classes"})
+        + new_class("redd")
+        + hold("space", 60)
+        + click(*VIEW.button_center("name"))
+        + typed("red")
+        + click(*VIEW.button_center("Rename"))
+        + new_class("spare")
+        + hold("r", 30)
+        + click(*VIEW.button_center("Delete"))
+        + click(*VIEW.button_center("Delete"))  # asked, then confirmed
+        + new_class("blue")
+        + hold("r", 60)
+        + click(*VIEW.button_center("Use"))
+        + wait({"idle": True, "dataset": "fruit_classes"})
     )
-    run = run_sketch("image_classifier", actions, tmp_path, "--collection", folder, "--camera", clips["red"],
-                     env=env_for(tmp_path))
+    run = run_sketch(
+        "image_classifier", actions, tmp_path, "--collection", folder, "--camera", clips["red"], env=env_for(tmp_path)
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["collection"]["classes"] == ["red", "blue"] and state["collecting"] is False
@@ -201,11 +234,30 @@ def test_classes_are_renamed_and_deleted_and_the_collection_opens_again(tmp_path
     assert sorted(path.name for path in folder.iterdir() if path.is_dir()) == ["blue", "red"]
     assert len(list((folder / "red").glob("*.png"))) == state["collection"]["counts"]["red"] > 0
     # The folder opens again in a batch run, which trains on it with no camera and no clicks.
-    batch = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--quit-when-idle", "--collection",
-             str(folder), "--features", "color_histogram", "--train", "--epochs", "3", "--state-json",
-             str(tmp_path / "batch.json")]
-    done = subprocess.run(batch, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
-                          capture_output=True, text=True, timeout=180)
+    batch = [
+        sys.executable,
+        "-m",
+        "sketches.image_classifier",
+        "--headless",
+        "--quit-when-idle",
+        "--collection",
+        str(folder),
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "3",
+        "--state-json",
+        str(tmp_path / "batch.json"),
+    ]
+    done = subprocess.run(
+        batch,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     batch_state = json.loads((tmp_path / "batch.json").read_text())
     assert batch_state["dataset"] == "fruit_classes" and batch_state["training"]["status"] == "done"
@@ -218,34 +270,52 @@ def test_classes_are_renamed_and_deleted_and_the_collection_opens_again(tmp_path
 
 def test_use_this_dataset_needs_two_classes_with_images(tmp_path, clips):
     folder = tmp_path / "one_class"
-    actions = (wait({"camera.status": "running"}) + new_class("red") + hold("r", 40) + new_class("blue")
-               + click(*VIEW.button_center("Use")) + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path, "--collection", folder, "--camera", clips["red"],
-                     env=env_for(tmp_path))
+    actions = (
+        wait({"camera.status": "running"})
+        + new_class("red")
+        + hold("r", 40)
+        + new_class("blue")
+        + click(*VIEW.button_center("Use"))
+        + wait({"idle": True})
+    )
+    run = run_sketch(
+        "image_classifier", actions, tmp_path, "--collection", folder, "--camera", clips["red"], env=env_for(tmp_path)
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["collection"]["counts"]["red"] > 0 and state["collection"]["counts"]["blue"] == 0
-    assert ("a dataset needs at least two classes with at least one image each; only 'red' has images: record "
-            "another class first") in state["problem_messages"]
+    assert (
+        "a dataset needs at least two classes with at least one image each; only 'red' has images: record "
+        "another class first"
+    ) in state["problem_messages"]
     assert state["dataset"] == "builtin" and state["collecting"] is True  # nothing changed; the red images kept
     assert len(list((folder / "red").glob("*.png"))) == state["collection"]["counts"]["red"]
 
 
 def test_the_default_run_never_opens_a_camera(tmp_path):
-    run = run_sketch("image_classifier", wait({"idle": True}) + key("5") + key("l"), tmp_path, "--camera", "7",
-                     env=env_for(tmp_path))
+    run = run_sketch(
+        "image_classifier", wait({"idle": True}) + key("5") + key("l"), tmp_path, "--camera", "7", env=env_for(tmp_path)
+    )
     assert run.returncode == 0, run.output
     assert run.state["camera"] == {"source": "7", "status": "closed", "error": "", "fps": 0.0, "frames": 0}
     assert "no model yet: train one (page 3) or load one, then press Live" in run.state["problem_messages"]
 
 
-@pytest.mark.parametrize("source, says", [
-    ("7", "no camera 7: check that a webcam is plugged in, or use --camera PATH"),
-    ("missing.avi", "missing.avi: no such file or folder"),
-])
+@pytest.mark.parametrize(
+    "source, says",
+    [
+        ("7", "no camera 7: check that a webcam is plugged in, or use --camera PATH"),
+        ("missing.avi", "missing.avi: no such file or folder"),
+    ],
+)
 def test_no_camera_says_so_and_the_view_still_works(tmp_path, source, says):
-    actions = (wait({"idle": True}) + key("n") + wait({"camera.status": "failed"}, timeout_s=20)
-               + new_class("thumbs up") + hold("r", 5))
+    actions = (
+        wait({"idle": True})
+        + key("n")
+        + wait({"camera.status": "failed"}, timeout_s=20)
+        + new_class("thumbs up")
+        + hold("r", 5)
+    )
     run = run_sketch("image_classifier", actions, tmp_path, "--camera", source, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
@@ -261,12 +331,29 @@ def test_a_camera_that_stops_mid_recording_keeps_the_frames(tmp_path):
     for index in range(30):
         cv2.imwrite(str(source / f"{index:02d}.png"), cv2.cvtColor(scene("red", index), cv2.COLOR_RGB2BGR))
     collection = tmp_path / "kept"
-    actions = (wait({"camera.status": "running"}) + new_class("red") + [{"type": "key_down", "key": "r", "after": 2}]
-               + wait({"camera.status": "failed"}, timeout_s=120) + [{"type": "key_up", "key": "r"}])
+    actions = (
+        wait({"camera.status": "running"})
+        + new_class("red")
+        + [{"type": "key_down", "key": "r", "after": 2}]
+        + wait({"camera.status": "failed"}, timeout_s=120)
+        + [{"type": "key_up", "key": "r"}]
+    )
     runs = []
-    sketch = threading.Thread(target=lambda: runs.append(run_sketch(
-        "image_classifier", actions, tmp_path / "run", "--camera", source, "--collection", collection,
-        env=env_for(tmp_path), timeout=300)))
+    sketch = threading.Thread(
+        target=lambda: runs.append(
+            run_sketch(
+                "image_classifier",
+                actions,
+                tmp_path / "run",
+                "--camera",
+                source,
+                "--collection",
+                collection,
+                env=env_for(tmp_path),
+                timeout=300,
+            )
+        )
+    )
     sketch.start()
     while sketch.is_alive() and len(list((collection / "red").glob("*.png"))) < 3:
         time.sleep(0.05)
@@ -287,13 +374,32 @@ def test_a_camera_that_stops_mid_recording_keeps_the_frames(tmp_path):
 def test_a_crash_while_recording_loses_at_most_the_last_second(tmp_path, clips):
     collection = tmp_path / "kept"
     replay = tmp_path / "replay.jsonl"
-    actions = wait({"camera.status": "running"}) + new_class("red") + [{"type": "key_down", "key": "r"}] + wait(
-        {"never": True}, timeout_s=120)
+    actions = (
+        wait({"camera.status": "running"})
+        + new_class("red")
+        + [{"type": "key_down", "key": "r"}]
+        + wait({"never": True}, timeout_s=120)
+    )
     replay.write_text("".join(json.dumps(action) + "\n" for action in actions))
-    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--replay", str(replay),
-               "--collection", str(collection), "--camera", str(clips["red"])]
-    process = subprocess.Popen(command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "sketches.image_classifier",
+        "--headless",
+        "--replay",
+        str(replay),
+        "--collection",
+        str(collection),
+        "--camera",
+        str(clips["red"]),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline and len(list((collection / "red").glob("*.png"))) < 10:
@@ -325,8 +431,13 @@ def test_a_tampered_or_foreign_model_file_is_refused_and_never_run(tmp_path):
     torch.save({"format": "ml-sketches-model", "version": 1, "state_dict": Payload()}, evil)
     foreign = tmp_path / "notes.pt"
     foreign.write_text("not a model")
-    actions = (wait({"idle": True}) + [{"type": "drop_file", "path": str(evil), "after": 2}] + wait({"idle": True})
-               + [{"type": "drop_file", "path": str(foreign), "after": 2}] + wait({"idle": True}))
+    actions = (
+        wait({"idle": True})
+        + [{"type": "drop_file", "path": str(evil), "after": 2}]
+        + wait({"idle": True})
+        + [{"type": "drop_file", "path": str(foreign), "after": 2}]
+        + wait({"idle": True})
+    )
     run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     problems = run.state["problem_messages"]
@@ -335,7 +446,8 @@ def test_a_tampered_or_foreign_model_file_is_refused_and_never_run(tmp_path):
     assert any(p.startswith("notes.pt: not a model file") for p in problems), problems
     assert run.state["training"]["status"] == "idle" and "loaded_model" not in run.state["saved"]
     # A model file that is not there is the command line's one-line error, before any window opens.
-    absent = run_sketch("image_classifier", [], tmp_path / "absent", "--load-model", tmp_path / "absent.pt",
-                        env=env_for(tmp_path))
+    absent = run_sketch(
+        "image_classifier", [], tmp_path / "absent", "--load-model", tmp_path / "absent.pt", env=env_for(tmp_path)
+    )
     assert absent.returncode == 2
     assert f"argument --load-model: no such file: {tmp_path / 'absent.pt'}" in absent.output
