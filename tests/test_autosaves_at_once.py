@@ -31,8 +31,16 @@ print(autosave(samples, "classification", True))
 def test_ten_sketches_quitting_at_once_each_keep_their_samples(tmp_path):
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp_path / "data")}
     start = time.time() + 3.0  # every process is running (imports done) before this moment
-    processes = [subprocess.Popen([sys.executable, "-c", WRITER, str(number), str(start), "2000"], cwd=tmp_path,
-                                  env=environment, stdout=subprocess.PIPE, text=True) for number in range(10)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(number), str(start), "2000"],
+            cwd=tmp_path,
+            env=environment,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for number in range(10)
+    ]
     paths = [process.communicate(timeout=120)[0].strip() for process in processes]
     assert all(process.returncode == 0 for process in processes)
     assert len(set(paths)) == 10, paths

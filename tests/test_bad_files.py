@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlcore.data.samples import DatasetError
 from mlcore.data.marcelle import load_marcelle_file
+from mlcore.data.samples import DatasetError
 from mlcore.image_engine.session_file import SessionError, read_session
 from mlcore.ml.model_io import ModelFileError, load_model
 from mlcore.notes.sample_files import SampleFileError, read_samples
@@ -23,7 +23,7 @@ from mlcore.runtime.replay import ReplayError, read_actions
 DEEP = "[" * 100_000 + "]" * 100_000
 BAD = {
     "binary": bytes(range(256)) * 8,
-    "latin-1": "{\"data\": [{\"xs\": {\"x\": 1}, \"label\": \"caf\xe9\"}]}".encode("latin-1"),
+    "latin-1": '{"data": [{"xs": {"x": 1}, "label": "caf\xe9"}]}'.encode("latin-1"),
     "empty": b"",
     "deep": DEEP.encode(),
     "huge number": b'{"data": [{"xs": {"x": 1' + b"0" * 400 + b', "y": 2}, "ys": {"label": "C"}}]}',

@@ -33,8 +33,12 @@ def test_the_readme_says_what_the_canvas_offers():
 
 def test_show_prediction_names_the_keywords_each_task_draws():
     canvas = NoteCanvas("classification", 960, 600)
-    with pytest.raises(TypeError, match=re.escape(
-            "show_prediction(x, y, label=…, confidence=…) for a classification (missing label; unknown lable)")):
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "show_prediction(x, y, label=…, confidence=…) for a classification (missing label; unknown lable)"
+        ),
+    ):
         canvas.show_prediction(100, 100, lable="C", confidence=0.9)
     with pytest.raises(TypeError, match="confidence must be a number"):
         canvas.show_prediction(100, 100, label="C", confidence="90%")
@@ -42,15 +46,20 @@ def test_show_prediction_names_the_keywords_each_task_draws():
     with pytest.raises(TypeError, match=re.escape("show_prediction(x, y, frequency=…, nearest_note=…, cents=…)")):
         regression.show_prediction(100, 100, label="C", confidence=0.9)
     regression.show_prediction(100, 100, frequency=347.2, nearest_note="F4", cents=-11.1)
-    assert regression.predictions == [{"x": 100.0, "y": 100.0, "frequency": 347.2, "nearest_note": "F4",
-                                       "cents": -11.1}]
+    assert regression.predictions == [
+        {"x": 100.0, "y": 100.0, "frequency": 347.2, "nearest_note": "F4", "cents": -11.1}
+    ]
 
 
 def test_add_sample_and_play_refuse_what_they_cannot_place_or_sound():
     canvas = NoteCanvas("classification", 960, 600)
-    with pytest.raises(ValueError, match=re.escape(
-            "add_sample(x, y, note): the note must be one of this sketch's NOTES, \"C\", \"D\", \"E\", \"F\", \"G\", "
-            "\"A\" or \"B\" (not 'K')")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            'add_sample(x, y, note): the note must be one of this sketch\'s NOTES, "C", "D", "E", "F", "G", '
+            '"A" or "B" (not \'K\')'
+        ),
+    ):
         canvas.add_sample(100, 100, "K")
     with pytest.raises(TypeError, match=re.escape("add_sample(x, y, note): x must be a number")):
         canvas.add_sample("100", 100, "C")
@@ -59,13 +68,22 @@ def test_add_sample_and_play_refuse_what_they_cannot_place_or_sound():
     assert canvas.samples == []
 
 
-@pytest.mark.parametrize("old, new, said", [
-    ("        canvas.play(note)", "        canvas.show_prediction(x, y, lable=note, confidence=1.0)",
-     "TypeError: show_prediction(x, y, label=…, confidence=…) for a classification (missing label; unknown lable)"),
-    ("        canvas.add_sample(x, y, note)", '        canvas.add_sample(x, y, "K")',
-     "ValueError: add_sample(x, y, note): the note must be one of this sketch's NOTES, \"C\", \"D\", \"E\", \"F\", "
-     "\"G\", \"A\" or \"B\" (not 'K')"),
-])
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        (
+            "        canvas.play(note)",
+            "        canvas.show_prediction(x, y, lable=note, confidence=1.0)",
+            "TypeError: show_prediction(x, y, label=…, confidence=…) for a classification (missing label; unknown lable)",
+        ),
+        (
+            "        canvas.add_sample(x, y, note)",
+            '        canvas.add_sample(x, y, "K")',
+            'ValueError: add_sample(x, y, note): the note must be one of this sketch\'s NOTES, "C", "D", "E", "F", '
+            '"G", "A" or "B" (not \'K\')',
+        ),
+    ],
+)
 def test_a_wrong_argument_is_shown_at_the_students_line_and_the_canvas_goes_on(tmp_path, old, new, said):
     sketch, source = student_copy(tmp_path, [(old, new)])
     run = run_sketch(sketch, cluster("c", [(150, 150), (300, 250)]) + cluster("e", [(450, 350)]), sketch.parent)

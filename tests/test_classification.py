@@ -19,8 +19,16 @@ TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s
 
 
 def test_collect_train_predict_reset(tmp_path):
-    actions = (COLLECT + TRAIN + key("v") + click(157, 152) + click(787, 212) + click(457, 452)
-               + key("r") + [{"type": "wait", "until": {"mode": "collecting"}, "timeout_s": 5}])
+    actions = (
+        COLLECT
+        + TRAIN
+        + key("v")
+        + click(157, 152)
+        + click(787, 212)
+        + click(457, 452)
+        + key("r")
+        + [{"type": "wait", "until": {"mode": "collecting"}, "timeout_s": 5}]
+    )
     run = run_sketch("classification", actions, tmp_path, "--seed", "1")
     assert run.returncode == 0, run.output
     state = run.state
@@ -51,8 +59,14 @@ def shown_with_the_popup(x, y):
 
 def test_training_history_and_screen(tmp_path):
     # P shows the popup again beside the canvas: the samples are drawn smaller, left of it, and clicks land there.
-    actions = (COLLECT + TRAIN + key("v") + key("p", after=2) + click(*shown_with_the_popup(157, 152))
-               + click(*shown_with_the_popup(457, 452), after=2))
+    actions = (
+        COLLECT
+        + TRAIN
+        + key("v")
+        + key("p", after=2)
+        + click(*shown_with_the_popup(157, 152))
+        + click(*shown_with_the_popup(457, 452), after=2)
+    )
     run = run_sketch("classification", actions, tmp_path, "--seed", "2")
     assert run.returncode == 0, run.output
     training = run.state["training"]
@@ -63,9 +77,9 @@ def test_training_history_and_screen(tmp_path):
     assert [p["label"] for p in run.state["predictions"]] == ["C", "G"]  # the clicks landed on the clusters
     # Pixels: samples in their notes' colours, the prediction in blue, the map tinting empty space.
     x, y = shown_with_the_popup(135, 150)
-    assert run.pixel(x - 12, y) == (213, 94, 0)          # the C sample at (135, 150): vermilion
+    assert run.pixel(x - 12, y) == (213, 94, 0)  # the C sample at (135, 150): vermilion
     x, y = shown_with_the_popup(157, 152)
-    assert run.pixel(x + 13, y + 6) == PREDICTION         # the blue prediction circle, beside its letter
+    assert run.pixel(x + 13, y + 6) == PREDICTION  # the blue prediction circle, beside its letter
     paper = np.array((246, 246, 242))
     far = np.array(run.pixel(*shown_with_the_popup(60, 555)))  # no sample near: tinted, not plain paper
     assert np.abs(far - paper).sum() > 20
@@ -80,8 +94,9 @@ def test_t_with_one_note_only_says_why(tmp_path):
 
 
 def test_t_while_training_is_ignored_with_a_message(tmp_path):
-    actions = COLLECT + key("t") + key("t", after=1) + [{"type": "wait", "until": {"mode": "predicting"},
-                                                          "timeout_s": 120}]
+    actions = (
+        COLLECT + key("t") + key("t", after=1) + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+    )
     run = run_sketch("classification", actions, tmp_path)
     assert run.returncode == 0, run.output
     assert "already training: wait for it to finish (R stops it)" in run.state["messages"]
@@ -95,8 +110,9 @@ def test_undo_save_and_load_round_trip(tmp_path):
     saved = list((tmp_path / "a").glob("classification-data-*.json"))
     assert len(saved) == 1
     data = json.loads(saved[0].read_text())
-    assert data == {"data": [{"xs": {"x": 100, "y": 100}, "ys": {"label": "D"}},
-                             {"xs": {"x": 200, "y": 200}, "ys": {"label": "D"}}]}
+    assert data == {
+        "data": [{"xs": {"x": 100, "y": 100}, "ys": {"label": "D"}}, {"xs": {"x": 200, "y": 200}, "ys": {"label": "D"}}]
+    }
     assert not list((tmp_path / "a").glob("classification-autosave-*.json"))  # saved: nothing to autosave
 
     again = run_sketch("classification", key("a"), tmp_path / "b", "--load", saved[0])
@@ -125,10 +141,18 @@ def test_a_malformed_load_file_gives_one_line_and_starts_empty(tmp_path, content
 
 def test_entries_that_are_not_notes_are_skipped(tmp_path):
     mixed = tmp_path / "mixed.json"
-    mixed.write_text(json.dumps({"data": [{"xs": {"x": 10, "y": 60}, "ys": {"label": "C"}},
-                                          {"xs": {"x": 10, "y": 60}, "ys": {"label": "H"}},
-                                          {"xs": {"x": 5000, "y": 60}, "ys": {"label": "C"}},
-                                          {"xs": {"y": 60}, "ys": {"label": "C"}}]}))
+    mixed.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {"xs": {"x": 10, "y": 60}, "ys": {"label": "C"}},
+                    {"xs": {"x": 10, "y": 60}, "ys": {"label": "H"}},
+                    {"xs": {"x": 5000, "y": 60}, "ys": {"label": "C"}},
+                    {"xs": {"y": 60}, "ys": {"label": "C"}},
+                ]
+            }
+        )
+    )
     run = run_sketch("classification", key("a"), tmp_path, "--load", mixed)
     # The place far beyond the canvas is kept (the view widens to show it); the entries with no note or no place go.
     assert [(s["x"], s["y"]) for s in run.state["samples"]] == [(10, 60), (5000, 60)]
@@ -137,8 +161,7 @@ def test_entries_that_are_not_notes_are_skipped(tmp_path):
 
 
 def test_no_audio_device_runs_silently_with_a_notice(tmp_path):
-    run = run_sketch("classification", cluster("a", [(300, 300)]), tmp_path,
-                     env={"SDL_AUDIODRIVER": "no-such-driver"})
+    run = run_sketch("classification", cluster("a", [(300, 300)]), tmp_path, env={"SDL_AUDIODRIVER": "no-such-driver"})
     assert run.returncode == 0, run.output
     assert run.state["audio"]["available"] is False
     assert run.state["audio"]["notice"].startswith("no sound:")
@@ -147,8 +170,16 @@ def test_no_audio_device_runs_silently_with_a_notice(tmp_path):
 
 
 def test_clicks_outside_the_canvas_and_unknown_keys_are_harmless(tmp_path):
-    actions = (key("z") + key("f1") + key("space") + click(-5, 300) + click(5000, 300) + click(480, 10)
-               + click(480, 590) + click(300, 300, button=3))
+    actions = (
+        key("z")
+        + key("f1")
+        + key("space")
+        + click(-5, 300)
+        + click(5000, 300)
+        + click(480, 10)
+        + click(480, 590)
+        + click(300, 300, button=3)
+    )
     run = run_sketch("classification", actions, tmp_path, "--scale", "1.5")
     assert run.returncode == 0, run.output
     assert run.state["samples"] == []  # bars, outside, and right clicks add nothing
@@ -196,8 +227,11 @@ def test_hundreds_of_random_events_do_not_crash_or_freeze(tmp_path):
 def test_quitting_in_the_middle_of_training_exits_cleanly(tmp_path):
     # Right after T, while torch may still be loading or training: the process must not abort on exit.
     for after in (1, 40):
-        run = run_sketch("classification", COLLECT + key("t") + [{"type": "key_down", "key": "a", "after": after}],
-                         tmp_path / str(after))
+        run = run_sketch(
+            "classification",
+            COLLECT + key("t") + [{"type": "key_down", "key": "a", "after": after}],
+            tmp_path / str(after),
+        )
         assert run.returncode == 0, run.output
         assert run.state["training"]["status"] in ("running", "cancelled", "done")
 
@@ -215,8 +249,20 @@ def test_a_terminal_kill_still_autosaves(tmp_path):
     replay.write_text("".join(json.dumps(a) + "\n" for a in cluster("d", [(300, 300), (320, 330)])))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     record = tmp_path / "seen.jsonl"  # what the sketch has handled so far
-    process = subprocess.Popen([sys.executable, "-m", "sketches.classification", "--headless", "--replay", str(replay),
-                                "--record", str(record)], cwd=tmp_path, env=env)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sketches.classification",
+            "--headless",
+            "--replay",
+            str(replay),
+            "--record",
+            str(record),
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (record.exists() and len(record.read_text().splitlines()) == 6):
         time.sleep(0.1)  # both samples are in once all six events were handled
@@ -227,8 +273,15 @@ def test_a_terminal_kill_still_autosaves(tmp_path):
 
 
 def test_runs_table_compares_trainings_and_marks_the_current_network(tmp_path):
-    actions = (COLLECT + TRAIN + key("r") + cluster("c", [(200, 400)]) + TRAIN + key("h")
-               + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 5}])
+    actions = (
+        COLLECT
+        + TRAIN
+        + key("r")
+        + cluster("c", [(200, 400)])
+        + TRAIN
+        + key("h")
+        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 5}]
+    )
     run = run_sketch("classification", actions, tmp_path, "--seed", "3")
     assert run.returncode == 0, run.output
     first, second = run.state["runs"]
@@ -247,8 +300,18 @@ def test_the_popup_sums_the_model_up(tmp_path):
     from mlcore.notes.popup import summary_lines
 
     network = NeuralNetwork("classification", hidden_layers=[8, 4], activation="sigmoid", seed=0)
-    for x, label in ((0, "a"), (1, "a"), (2, "b"), (3, "b"), (4, "c"), (5, "c"), (6, "a"), (7, "b"), (8, "c"),
-                     (9, "a")):
+    for x, label in (
+        (0, "a"),
+        (1, "a"),
+        (2, "b"),
+        (3, "b"),
+        (4, "c"),
+        (5, "c"),
+        (6, "a"),
+        (7, "b"),
+        (8, "c"),
+        (9, "a"),
+    ):
         network.add_data([x, x * 2], label)
     assert summary_lines(network, 5) == ["building the network…"]  # nothing built before T
     network.train(5).wait()
@@ -262,17 +325,24 @@ def test_torch_never_enters_the_window_process(tmp_path):
     run = run_sketch("classification", actions, tmp_path, "--seed", "4")
     assert run.returncode == 0, run.output
     assert [p["label"] for p in run.state["predictions"]] == ["C"]  # the numpy copy of the weights answers
-    assert run.state["map"]["ms"] is not None                         # and draws the map
+    assert run.state["map"]["ms"] is not None  # and draws the map
     assert run.state["process"]["torch_loaded"] is False
     assert run.state["process"]["peak_memory_mb"] < 250
 
 
 def test_t_pressed_while_the_network_library_loads_is_kept(tmp_path):
     # From the very first frames: two notes, then T at once, long before torch could have loaded anywhere.
-    actions = ([{"type": "key_down", "key": "c", "after": 0}] + click(150, 150, after=0) + click(170, 160, after=0)
-               + [{"type": "key_up", "key": "c", "after": 0}, {"type": "key_down", "key": "g", "after": 0}]
-               + click(450, 450, after=0) + click(470, 460, after=0) + [{"type": "key_up", "key": "g", "after": 0}]
-               + key("t", after=0) + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}])
+    actions = (
+        [{"type": "key_down", "key": "c", "after": 0}]
+        + click(150, 150, after=0)
+        + click(170, 160, after=0)
+        + [{"type": "key_up", "key": "c", "after": 0}, {"type": "key_down", "key": "g", "after": 0}]
+        + click(450, 450, after=0)
+        + click(470, 460, after=0)
+        + [{"type": "key_up", "key": "g", "after": 0}]
+        + key("t", after=0)
+        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+    )
     run = run_sketch("classification", actions, tmp_path, "--seed", "0")
     assert run.returncode == 0, run.output
     assert run.state["training"]["status"] == "done" and run.state["training"]["epochs_done"] == 200

@@ -12,9 +12,11 @@ from test_reload import Editor, wait_for
 from test_runtime import run_tiny
 from test_student_mistakes import line_of, student_copy
 
-LOOPING_DRAW = ('if __name__ == "__main__":\n',
-                "def draw(screen):\n    canvas.draw(screen)\n    while len(canvas.samples) >= 2:\n        pass\n\n\n"
-                'if __name__ == "__main__":\n')
+LOOPING_DRAW = (
+    'if __name__ == "__main__":\n',
+    "def draw(screen):\n    canvas.draw(screen)\n    while len(canvas.samples) >= 2:\n        pass\n\n\n"
+    'if __name__ == "__main__":\n',
+)
 STOPPED = "{}() ran for 3 s without finishing: stopped at my_classification.py:{} (an endless loop?)"
 
 
@@ -23,8 +25,14 @@ def test_an_endless_loop_in_draw_is_stopped_the_samples_stay_and_a_saved_fix_rel
     fix = [[("    while len(canvas.samples) >= 2:", "    while len(canvas.samples) >= 9:")]]
     editor = Editor(sketch.parent, sketch, fix)
     editor.start()
-    actions = (cluster("c", [(150, 150), (300, 250)]) + click(450, 350, after=5) + key("s")
-               + wait_for("reloads.done", 1) + click(600, 400, after=5) + key("escape", after=5))
+    actions = (
+        cluster("c", [(150, 150), (300, 250)])
+        + click(450, 350, after=5)
+        + key("s")
+        + wait_for("reloads.done", 1)
+        + click(600, 400, after=5)
+        + key("escape", after=5)
+    )
     try:
         run = run_sketch(sketch, actions, sketch.parent, "--reload")
     finally:
@@ -42,32 +50,59 @@ def test_an_endless_loop_in_draw_is_stopped_the_samples_stay_and_a_saved_fix_rel
 
 
 def test_an_endless_loop_in_epoch_done_is_stopped_once_and_the_training_still_ends(tmp_path):
-    sketch, source = student_copy(tmp_path, [
-        ('    pass  # try: if epoch % 20 == 0: print(epoch, logs["loss"])', "    while epoch > 0:\n        epoch += 1"),
-        ("EPOCHS = 200", "EPOCHS = 30")])
-    actions = (cluster("c", [(150, 150), (170, 160)]) + cluster("g", [(700, 400), (720, 420)]) + key("t")
-               + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + click(160, 160))
+    sketch, source = student_copy(
+        tmp_path,
+        [
+            (
+                '    pass  # try: if epoch % 20 == 0: print(epoch, logs["loss"])',
+                "    while epoch > 0:\n        epoch += 1",
+            ),
+            ("EPOCHS = 200", "EPOCHS = 30"),
+        ],
+    )
+    actions = (
+        cluster("c", [(150, 150), (170, 160)])
+        + cluster("g", [(700, 400), (720, 420)])
+        + key("t")
+        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+        + click(160, 160)
+    )
     run = run_sketch(sketch, actions, sketch.parent, "--seed", "1")
     assert run.returncode == 1, run.output
     loop = line_of(source, "    while epoch > 0:")
-    assert run.state["runtime_messages"] in ([STOPPED.format("epoch_done", loop)],
-                                             [STOPPED.format("epoch_done", loop + 1)])  # the loop's line, or its body's
+    assert run.state["runtime_messages"] in (
+        [STOPPED.format("epoch_done", loop)],
+        [STOPPED.format("epoch_done", loop + 1)],
+    )  # the loop's line, or its body's
     assert run.state["training"]["status"] == "done" and len(run.state["training"]["loss"]) == 30
     assert [p["label"] for p in run.state["predictions"]] == ["C"]
 
 
 def test_a_terminal_kill_ends_a_sketch_caught_in_an_endless_loop_and_its_samples_are_saved(tmp_path):
-    sketch, _ = student_copy(tmp_path, [("def mouse_pressed(x, y, button):\n", "def mouse_pressed(x, y, button):\n"
-                                         "    if len(canvas.samples) == 2:\n"
-                                         "        print('looping', flush=True)\n"
-                                         "        while True:\n"
-                                         "            pass\n")])
+    sketch, _ = student_copy(
+        tmp_path,
+        [
+            (
+                "def mouse_pressed(x, y, button):\n",
+                "def mouse_pressed(x, y, button):\n"
+                "    if len(canvas.samples) == 2:\n"
+                "        print('looping', flush=True)\n"
+                "        while True:\n"
+                "            pass\n",
+            )
+        ],
+    )
     replay = sketch.parent / "replay.jsonl"
     clicks = cluster("c", [(150, 150), (300, 250), (450, 350)])
     replay.write_text("".join(json.dumps(action) + "\n" for action in clicks))
-    process = subprocess.Popen([sys.executable, str(sketch), "--headless", "--replay", str(replay)], cwd=sketch.parent,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(sketch), "--headless", "--replay", str(replay)],
+        cwd=sketch.parent,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout.readline() == "looping\n"
         process.send_signal(signal.SIGTERM)
@@ -80,7 +115,7 @@ def test_a_terminal_kill_ends_a_sketch_caught_in_an_endless_loop_and_its_samples
     assert len(json.loads(autosave.read_text())["data"]) == 2
 
 
-SLOW_FIRST_FRAME = '''
+SLOW_FIRST_FRAME = """
 import slow_library
 
 WIDTH, HEIGHT = 200, 100
@@ -95,7 +130,7 @@ def draw(screen):
 
 def state():
     return {"frames": len(frames)}
-'''
+"""
 
 
 def test_a_slow_first_frame_in_a_library_is_not_stopped(tmp_path):

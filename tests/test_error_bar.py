@@ -40,7 +40,9 @@ def test_a_message_stays_at_least_8_seconds_and_until_its_hook_runs_cleanly(monk
     assert messages(shown.lines()) == ["KeyError: 'los'"] and not shown.failing("update")
     now[0] += SHOWN_AT_LEAST_S
     assert shown.lines() == [] and messages(line for _, line in shown.recent) == [
-        "ZeroDivisionError: division by zero", "KeyError: 'los'"]  # the list keeps them
+        "ZeroDivisionError: division by zero",
+        "KeyError: 'los'",
+    ]  # the list keeps them
 
 
 def messages(lines):
@@ -48,7 +50,7 @@ def messages(lines):
     return [line.split(": ", 1)[1] for line in lines]
 
 
-HINTS = r'''
+HINTS = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
 from mlcore.runtime.errors import HookErrors
@@ -68,18 +70,22 @@ for attempt in (predict, lambda: Canvas().nte):
         if hasattr(error, "add_note"):
             error.add_note("a note for the student")
         print(shown.describe(error).split(": ", 1)[1])  # the message, after "hints.py:LINE: "
-'''
+"""
 
 
 def pythons():
     """This Python, and the other supported ones this machine has (pyenv's, or python3.X on the PATH)."""
     found = {f"{sys.version_info[0]}.{sys.version_info[1]}": sys.executable}
     for minor in ("3.10", "3.11", "3.12", "3.13"):
-        candidates = [shutil.which(f"python{minor}")] + sorted(glob.glob(os.path.expanduser(
-            f"~/.pyenv/versions/{minor}.*/bin/python")))
+        candidates = [shutil.which(f"python{minor}")] + sorted(
+            glob.glob(os.path.expanduser(f"~/.pyenv/versions/{minor}.*/bin/python"))
+        )
         for candidate in candidates:
-            if minor not in found and candidate and subprocess.run(
-                    [candidate, "-c", "pass"], capture_output=True).returncode == 0:
+            if (
+                minor not in found
+                and candidate
+                and subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0
+            ):
                 found[minor] = candidate
     return sorted(found.items())
 

@@ -5,12 +5,15 @@ reaches the network: the course dataset that is clicked is put in the cache befo
 that is tried goes to a proxy on a closed local port.
 """
 
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import cv2
 import numpy as np
@@ -18,7 +21,7 @@ import pytest
 
 from driver import ROOT, SketchRun, click, key, run_sketch, shared_datasets
 from mlcore.data.builtin import render
-from mlcore.data.datasets import Sample, save_marcelle
+from mlcore.data.datasets import Sample, load_dataset, save_marcelle
 from mlcore.image_app.pages.testing import CORRECT, MISTAKE
 from mlcore.ml import settings
 from mlcore.widgets.theme import DEFAULT
@@ -30,8 +33,25 @@ TAB = {name: LAYOUT.tabs[i].rect.center for i, name in enumerate(PAGES)}
 DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
 
 
+@functools.cache
+def builtin_cache():
+    """A cache folder holding only the built-in dataset, generated once for the whole test run."""
+    folder = Path(tempfile.mkdtemp(prefix="ml-sketches-builtin-"))
+    with mock.patch.dict(os.environ, {"ML_SKETCHES_CACHE": str(folder)}):
+        load_dataset("builtin")
+    return folder
+
+
 def env_for(folder, **extra):
-    return {"ML_SKETCHES_CACHE": str(Path(folder) / "cache"), **extra}
+    """A sketch's environment with its own cache, `folder`/cache, that holds the built-in dataset already.
+
+    As on a student's machine after the first start: generating the images again in every run would cost each one
+    seconds. The first start's generation is checked by test_batch_run_on_the_builtin_dataset_with_colour_histograms
+    (a cold cache) and by tests/test_datasets.py.
+    """
+    cache = Path(folder) / "cache"
+    shutil.copytree(builtin_cache(), cache, dirs_exist_ok=True)
+    return {"ML_SKETCHES_CACHE": str(cache), **extra}
 
 
 def wait(until, timeout_s=120, after=1):
@@ -53,9 +73,18 @@ def run_batch(folder, *args, env=None, timeout=300):
     """The sketch from the command line with no replay: it must end by itself (--quit-when-idle)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--quit-when-idle",
-               "--state-json", str(folder / "state.json"), "--screenshot", str(folder / "screen.png"),
-               *map(str, args)]
+    command = [
+        sys.executable,
+        "-m",
+        "sketches.image_classifier",
+        "--headless",
+        "--quit-when-idle",
+        "--state-json",
+        str(folder / "state.json"),
+        "--screenshot",
+        str(folder / "screen.png"),
+        *map(str, args),
+    ]
     environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or env_for(folder)))
     process = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
     return SketchRun(process, folder)
@@ -99,9 +128,22 @@ def assert_consistent(state, epochs):
 # ------------------------------------------------------------------------------------------------ batch runs
 
 
-def test_batch_run_on_the_builtin_dataset_with_colour_histograms(tmp_path):
-    run = run_batch(tmp_path, "--dataset", "builtin", "--features", "color_histogram", "--train", "--epochs", "12",
-                    "--layers", "32", "--seed", "3")
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One run from the command line that trains on colour histograms and predicts two PNG files: (run, files).
+
+    Its cache starts empty, so this first start generates the built-in images as a student's first start does.
+    """
+    folder = tmp_path_factory.mktemp("batch")
+    pngs = write_png(folder / "banana.png", "banana"), write_png(folder / "lemon.png", "lemon", seed=3)
+    options = ["--dataset", "builtin", "--features", "color_histogram", "--train", "--epochs", "12", "--layers", "32"]
+    cold = {"ML_SKETCHES_CACHE": str(folder / "cache")}
+    run = run_batch(folder, *options, "--seed", "3", "--predict", *pngs, env=cold)
+    return run, pngs
+
+
+def test_batch_run_on_the_builtin_dataset_with_colour_histograms(batch):
+    run, pngs = batch
     assert run.returncode == 0, run.output
     state = run.state
     assert state["sketch"] == "image_classifier" and state["dataset"] == "builtin"
@@ -113,86 +155,151 @@ def test_batch_run_on_the_builtin_dataset_with_colour_histograms(tmp_path):
     assert_consistent(state, epochs=12)
     assert state["train_accuracy"] > 0.25  # colours alone tell some fruit apart
     assert state["idle"] and state["queue"] == [] and state["problem_messages"] == []
-    assert state["messages"][-1].startswith("trained 12 epochs")
+    assert state["messages"][-3].startswith("trained 12 epochs")  # then one line for each image predicted
     assert state["timing"]["frames"] > 5
 
 
+@pytest.mark.slow  # EfficientNet-Lite0 on 200 images, then a second start: minutes on two cores
 def test_batch_run_with_efficientnet_then_from_the_cache(tmp_path):
     env = env_for(tmp_path)
-    run = run_batch(tmp_path / "first", "--dataset", "builtin", "--features", "efficientnet_lite0", "--train",
-                    env=env, timeout=400)
+    run = run_batch(
+        tmp_path / "first", "--dataset", "builtin", "--features", "efficientnet_lite0", "--train", env=env, timeout=400
+    )
     assert run.returncode == 0, run.output
     state = run.state
-    assert state["features"] == {"name": "efficientnet_lite0", "dim": 1280, "device": "cpu", "ready": True,
-                                 "cache_hits": 0}
+    assert state["features"] == {
+        "name": "efficientnet_lite0",
+        "dim": 1280,
+        "device": "cpu",
+        "ready": True,
+        "cache_hits": 0,
+    }
     assert_consistent(state, epochs=15)
     # A network trained on photographs tells the fruit shapes apart: far above guessing (25%).
     assert state["test_accuracy"] >= 0.85 and state["train_accuracy"] >= 0.9
-    again = run_batch(tmp_path / "again", "--dataset", "builtin", "--features", "efficientnet_lite0", "--page",
-                      "Features", env=env)
+    again = run_batch(
+        tmp_path / "again", "--dataset", "builtin", "--features", "efficientnet_lite0", "--page", "Features", env=env
+    )
     assert again.returncode == 0, again.output
     assert again.state["features"]["cache_hits"] == 200 and again.state["training"]["status"] == "idle"
     assert again.state["page"] == "Features"
 
 
-def test_predict_a_png_from_the_command_line(tmp_path):
-    png = write_png(tmp_path / "banana.png")
-    run = run_batch(tmp_path, "--features", "color_histogram", "--predict", png, "--epochs", "5")
+def test_predict_a_png_from_the_command_line(batch):
+    run, pngs = batch
     assert run.returncode == 0, run.output
     state = run.state
-    assert state["page"] == "Deployment" and state["training"]["epochs_done"] == 5
-    [prediction] = state["predictions"]
-    assert prediction["source"] == str(png) and prediction["image"] == ["file", str(png)]
-    assert set(prediction["probabilities"]) == set(state["classes"])
-    assert sum(prediction["probabilities"].values()) == pytest.approx(1, abs=0.01)
-    assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
-    # The top bar is drawn in the colour of the class it names.
+    assert state["page"] == "Deployment" and state["training"]["epochs_done"] == 12
+    assert [p["source"] for p in state["predictions"]] == [str(png) for png in pngs]
+    for prediction, png in zip(state["predictions"], pngs):
+        assert prediction["image"] == ["file", str(png)]
+        assert set(prediction["probabilities"]) == set(state["classes"])
+        assert sum(prediction["probabilities"].values()) == pytest.approx(1, abs=0.01)
+        assert prediction["label"] == max(prediction["probabilities"], key=prediction["probabilities"].get)
+    # The top bar is drawn in the colour of the class it names: the last image's answer is the one shown.
     bar = DEPLOYMENT.bar_rect(0, len(state["classes"]))
-    expected = class_colour(prediction["label"], state["classes"])
+    expected = class_colour(state["predictions"][-1]["label"], state["classes"])
     assert run.pixel(bar.x + 3, bar.centery) == expected
 
 
 def test_bad_command_line_values_are_refused(tmp_path):
     command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--layers", "64,x"]
-    done = subprocess.run(command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "whole numbers separated by commas" in done.stderr
 
 
 # ------------------------------------------------------------------------------------------------ clicking through
 
 
-def test_click_through_every_page(tmp_path):
+def drop(path):
+    return [{"type": "drop_file", "path": str(path), "after": 2}]
+
+
+@pytest.fixture(scope="module")
+def clicked(tmp_path_factory):
+    """One session clicked through every page, with what goes wrong on the way: (run, its folder).
+
+    It starts on a dataset folder whose file is corrupt (and --train), loads builtin from its button, tries a course
+    dataset with no network, is dropped an image before any model exists, extracts pixels then colour histograms,
+    trains, is dropped a text file and an image, classifies a test picture and opens a confusion cell. The tests
+    below read its end; one sketch start serves them all, since each start costs seconds.
+    """
+    folder = tmp_path_factory.mktemp("clicked")
+    broken = folder / "broken"
+    broken.mkdir()
+    (broken / "fruit_train.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": [{"x": [1, 2')
+    (broken / "fruit_test.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": []}')
+    (folder / "notes.txt").write_text("not a picture")
+    apple, lemon = write_png(folder / "apple.png", "apple"), write_png(folder / "lemon.png", "lemon")
+    closed = "http://127.0.0.1:9"  # nothing listens there: a download fails at once, offline or not
+    proxies = {name: closed for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY")}
     test_grid = DEPLOYMENT.test_grid
     actions = (
-        wait({"dataset": "builtin", "idle": True})
-        # Step 1: the builtin button loads it again; the down arrow browses the training images.
-        + at(TAB["Data"]) + at(DATA.button_center("builtin")) + wait({"dataset": "builtin", "idle": True})
+        # The corrupt folder does not load, and the training asked for on the command line is dropped.
+        wait({"job.status": "failed", "idle": True})
+        # Step 1: the builtin button loads it; a course dataset cannot be downloaded, and builtin stays.
+        + at(TAB["Data"])
+        + at(DATA.button_center("builtin"))
+        + wait({"dataset": "builtin", "idle": True})
+        + at(DATA.button_center("miniMASK"))
+        + wait({"job.status": "failed", "idle": True})
+        # The down arrow browses the training images; a picture is enlarged by a click, and closed by another.
         + at(DATA.train_grid.down_button.center)
-        # A picture is enlarged by a click, and closed by another.
-        + at(DATA.test_grid.item_center(2)) + wait({"enlarged": ["test", 2]}, timeout_s=5) + at((600, 300))
-        # Step 2: colour histograms, extracted in the background.
-        + at(TAB["Features"]) + at(FEATURES.button_center("color_histogram")) + at(FEATURES.button_center("Extract"))
-        + wait({"features.ready": True, "idle": True})
+        + at(DATA.test_grid.item_center(2))
+        + wait({"enlarged": ["test", 2]}, timeout_s=5)
+        + at((600, 300))
+        # An image dropped before there is a model.
+        + drop(apple)
+        + wait({"idle": True})
+        # Step 2: pixels, then colour histograms, extracted in the background.
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("pixels"))
+        + at(FEATURES.button_center("Extract"))
+        + wait({"features.name": "pixels", "features.ready": True, "idle": True})
+        + at(FEATURES.button_center("color_histogram"))
+        + at(FEATURES.button_center("Extract"))
+        + wait({"features.name": "color_histogram", "features.ready": True, "idle": True})
         # Step 3: a bad value is refused, a good one kept; then train.
-        + at(TAB["Training"]) + at(TRAINING.field("epochs").box.center) + typed("0") + key("return")
-        + at(TRAINING.field("epochs").box.center) + typed("8") + key("return")
+        + at(TAB["Training"])
+        + at(TRAINING.field("epochs").box.center)
+        + typed("0")
+        + key("return")
+        + at(TRAINING.field("epochs").box.center)
+        + typed("8")
+        + key("return")
         + at(TRAINING.field("batch_size").plus.rect.center)
-        + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+        # A text file, then a picture, dropped on the window.
+        + drop(folder / "notes.txt")
+        + wait({"idle": True})
+        + drop(lemon)
+        + wait({"idle": True})
         # Step 5: a test picture, classified.
-        + at(TAB["Deployment"]) + at(test_grid.item_center(0))
+        + at(TAB["Deployment"])
+        + at(test_grid.item_center(0))
         # Step 4: the diagonal cell of the first class in the test matrix lists its images.
-        + at(TAB["Testing"]) + at(TESTING.views[1].cell_rect(4, 0, 0).center)
+        + at(TAB["Testing"])
+        + at(TESTING.views[1].cell_rect(4, 0, 0).center)
     )
-    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+    env = env_for(folder, **proxies, no_proxy="", NO_PROXY="")
+    run = run_sketch("image_classifier", actions, folder / "run", "--dataset", broken, "--train", env=env, timeout=600)
+    return run, folder
+
+
+def test_click_through_every_page(clicked):
+    run, folder = clicked
     assert run.returncode == 0, run.output
     state = run.state
     assert state["page"] == "Testing" and state["browse"]["train"] == DATA.train_grid.columns * DATA.train_grid.rows
-    assert state["features"]["name"] == "color_histogram"
+    assert state["dataset"] == "builtin" and state["features"]["name"] == "color_histogram"
     assert state["params"]["epochs"] == 8 and state["params"]["batch_size"] == 16
     assert "epochs: a whole number from 1 to 10000 (not 0); kept 15" in state["problem_messages"]
     assert_consistent(state, epochs=8)
-    [prediction] = state["predictions"]
+    assert len(state["runs"]) == 1  # the clicked training alone
+    prediction = state["predictions"][-1]
     assert prediction["source"] == "test image 1" and prediction["true"] == "apple"
     assert prediction["image"] == ["test", 0]
     cell = state["selected_cell"]
@@ -208,47 +315,44 @@ def test_click_through_every_page(tmp_path):
         assert np.abs(np.array(run.pixel(*corner)) - expected).max() <= 2, (row, col)
 
 
-def test_dropping_files_on_the_window(tmp_path):
-    (tmp_path / "notes.txt").write_text("not a picture")
-    png = write_png(tmp_path / "lemon.png", "lemon")
-    actions = (wait({"training.status": "done", "idle": True})
-               + [{"type": "drop_file", "path": str(tmp_path / "notes.txt"), "after": 2}] + wait({"idle": True})
-               + [{"type": "drop_file", "path": str(png), "after": 2}] + wait({"idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path, "--features", "color_histogram", "--train", "--epochs",
-                     "3", env=env_for(tmp_path))
+def test_dropping_files_on_the_window(clicked):
+    run, folder = clicked
     assert run.returncode == 0, run.output
     state = run.state
     assert "notes.txt: not an image that can be decoded (use a JPEG or PNG file)" in state["problem_messages"]
-    [prediction] = state["predictions"]  # the text file gave none, the picture one
-    assert prediction["source"] == str(png) and state["page"] == "Deployment"
+    # The text file gave no answer, the picture one (and the test picture clicked after it another).
+    assert [p["source"] for p in state["predictions"]] == [str(folder / "lemon.png"), "test image 1"]
+    assert state["predictions"][0]["image"] == ["file", str(folder / "lemon.png")]
 
 
-def test_dropping_an_image_before_training_says_what_to_do(tmp_path):
-    png = write_png(tmp_path / "apple.png", "apple")
-    actions = wait({"idle": True}) + [{"type": "drop_file", "path": str(png)}]
-    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+def test_dropping_an_image_before_training_says_what_to_do(clicked):
+    run, folder = clicked
     assert run.returncode == 0, run.output
-    assert run.state["predictions"] == []
     assert "no model yet: train one on page 3, then drop the image again" in run.state["problem_messages"]
+    assert str(folder / "apple.png") not in [p["source"] for p in run.state["predictions"]]
 
 
-# ------------------------------------------------------------------------------------------------ bad data
-
-
-def test_a_corrupt_dataset_folder_leaves_the_sketch_running(tmp_path):
-    folder = tmp_path / "broken"
-    folder.mkdir()
-    (folder / "fruit_train.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": [{"x": [1, 2')
-    (folder / "fruit_test.json").write_text('{"marcelleMeta": {"type": "dataset"}, "instances": []}')
-    actions = (wait({"job.status": "failed", "idle": True}) + at(TAB["Data"])
-               + at(DATA.button_center("builtin")) + wait({"dataset": "builtin", "idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path, "--dataset", folder, "--train",
-                     env=env_for(tmp_path))
+def test_a_corrupt_dataset_folder_leaves_the_sketch_running(clicked):
+    run, folder = clicked
     assert run.returncode == 0, run.output
     problems = run.state["problem_messages"]
     assert any("fruit_train.json: not valid JSON, the file may be truncated or corrupt" in p for p in problems)
     assert "not done, since loading did not finish: training" in problems
-    assert run.state["dataset"] == "builtin" and run.state["training"]["status"] == "idle"
+    assert run.state["dataset"] == "builtin"  # its button loaded it, and the session went on to the end
+
+
+def test_no_network_gives_a_message_and_the_other_datasets_still_work(clicked):
+    run, folder = clicked
+    assert run.returncode == 0, run.output
+    problems = run.state["problem_messages"]
+    assert any(
+        p.startswith("could not download miniMASK (train): no network or server unreachable") for p in problems
+    ), problems
+    assert "pixels features: 768 numbers for each of 200 images" in run.state["messages"]
+    assert not (folder / "cache" / "datasets" / "miniMASK" / "miniMASK_train.json").exists()
+
+
+# ------------------------------------------------------------------------------------------------ bad data
 
 
 def test_bad_instances_are_skipped_with_a_message_each(tmp_path):
@@ -256,8 +360,12 @@ def test_bad_instances_are_skipped_with_a_message_each(tmp_path):
 
     def sample(label, index, length=16):
         painted = "lemon" if label == "kiwi" else label  # the builtin painter has no kiwi; a lemon stands in
-        return Sample(image=render(painted, np.random.default_rng([5, index])), label=label,
-                      x=rng.random(length).astype(np.float32), id=f"{label}{index}")
+        return Sample(
+            image=render(painted, np.random.default_rng([5, index])),
+            label=label,
+            x=rng.random(length).astype(np.float32),
+            id=f"{label}{index}",
+        )
 
     train = [sample(label, i) for label in ("apple", "banana") for i in range(6)] + [sample("apple", 99, length=3)]
     test = [sample(label, 50 + i) for label in ("apple", "banana", "kiwi") for i in range(3)]
@@ -288,29 +396,21 @@ def test_a_cache_that_cannot_be_written_is_reported(tmp_path):
                 write_png(folder / split / label / f"{i}.png", label, seed=i + (100 if split == "test" else 0))
     blocked = tmp_path / "a-file"
     blocked.write_text("the cache cannot be a folder inside a file")
-    run = run_batch(tmp_path, "--dataset", folder, "--features", "efficientnet_lite0", "--train", "--epochs", "2",
-                    env={"ML_SKETCHES_CACHE": str(blocked / "cache")})
+    run = run_batch(
+        tmp_path,
+        "--dataset",
+        folder,
+        "--features",
+        "efficientnet_lite0",
+        "--train",
+        "--epochs",
+        "2",
+        env={"ML_SKETCHES_CACHE": str(blocked / "cache")},
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert any(p.startswith("feature cache is read-only") for p in state["problem_messages"])
     assert state["training"]["status"] == "done" and state["counts"]["test"] == {"banana": 2, "orange": 2}
-
-
-def test_no_network_gives_a_message_and_the_other_datasets_still_work(tmp_path):
-    closed = "http://127.0.0.1:9"  # nothing listens there: the download fails at once, offline or not
-    env = env_for(tmp_path, https_proxy=closed, HTTPS_PROXY=closed, http_proxy=closed, HTTP_PROXY=closed,
-                  no_proxy="", NO_PROXY="")
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniMASK"))
-               + wait({"job.status": "failed", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("pixels")) + at(FEATURES.button_center("Extract"))
-               + wait({"features.ready": True, "idle": True}))
-    run = run_sketch("image_classifier", actions, tmp_path, env=env)
-    assert run.returncode == 0, run.output
-    problems = run.state["problem_messages"]
-    assert any(p.startswith("could not download miniMASK (train): no network or server unreachable")
-               for p in problems), problems
-    assert run.state["features"]["name"] == "pixels" and run.state["features"]["dim"] == 768
-    assert not (tmp_path / "cache" / "datasets" / "miniMASK" / "miniMASK_train.json").exists()
 
 
 def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors_when_chosen(tmp_path):
@@ -319,11 +419,17 @@ def test_a_course_dataset_from_the_cache_trains_on_its_stored_vectors_when_chose
     cached.mkdir(parents=True)
     for split in ("train", "test"):
         shutil.copy(shared / f"miniFRUIT_{split}.json", cached)
-    actions = (wait({"dataset": "builtin", "idle": True}) + at(DATA.button_center("miniFRUIT"))
-               + wait({"dataset": "miniFRUIT", "idle": True}) + at(TAB["Features"])
-               + at(FEATURES.button_center("stored")) + at(TAB["Training"])
-               + at(TRAINING.button_center("Train")) + wait({"training.status": "done", "idle": True})
-               + at(TAB["Features"]))
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(DATA.button_center("miniFRUIT"))
+        + wait({"dataset": "miniFRUIT", "idle": True})
+        + at(TAB["Features"])
+        + at(FEATURES.button_center("stored"))
+        + at(TAB["Training"])
+        + at(TRAINING.button_center("Train"))
+        + wait({"training.status": "done", "idle": True})
+        + at(TAB["Features"])
+    )
     run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
@@ -340,9 +446,16 @@ def test_settings_parse_show_and_step():
     assert settings.parse("hidden_layers", "64, 32") == [64, 32]
     assert settings.parse("hidden_layers", "none") == [] and settings.show("hidden_layers", []) == "none"
     assert settings.parse("learning_rate", "0,01") == 0.01 and settings.show("learning_rate", 0.001) == "0.001"
-    for setting, text in (("epochs", "0"), ("epochs", "1.5"), ("batch_size", ""), ("learning_rate", "0"),
-                          ("validation_split", "1"), ("hidden_layers", "64 x"), ("hidden_layers", "0"),
-                          ("seed", "-1")):
+    for setting, text in (
+        ("epochs", "0"),
+        ("epochs", "1.5"),
+        ("batch_size", ""),
+        ("learning_rate", "0"),
+        ("validation_split", "1"),
+        ("hidden_layers", "64 x"),
+        ("hidden_layers", "0"),
+        ("seed", "-1"),
+    ):
         with pytest.raises(ValueError):
             settings.parse(setting, text)
     assert settings.step("epochs", 15, up=True) == 20 and settings.step("epochs", 1, up=False) == 1
@@ -355,12 +468,11 @@ def test_settings_parse_show_and_step():
 # ------------------------------------------------------------------------------------------------ --predict
 
 
-def test_predict_prints_one_line_per_image(tmp_path):
-    banana, lemon = write_png(tmp_path / "banana.png", "banana"), write_png(tmp_path / "lemon.png", "lemon", seed=3)
-    run = run_batch(tmp_path, "--features", "color_histogram", "--epochs", "5", "--predict", banana, lemon)
+def test_predict_prints_one_line_per_image(batch):
+    run, pngs = batch
     assert run.returncode == 0, run.output
     predictions = run.state["predictions"]
-    assert [p["source"] for p in predictions] == [str(banana), str(lemon)]
+    assert [p["source"] for p in predictions] == [str(png) for png in pngs]
     lines = [line for line in run.stdout.splitlines() if line.endswith(")")]
     assert len(lines) == 2, run.stdout
     for line, prediction in zip(lines, predictions):
@@ -372,15 +484,31 @@ def test_predict_prints_one_line_per_image(tmp_path):
         assert len(printed) == 4
 
 
-@pytest.mark.parametrize("name, why", [("missing.png", "missing.png: file not found"),
-                                       ("notes.png", "notes.png: not an image that can be decoded")])
+@pytest.mark.parametrize(
+    "name, why",
+    [("missing.png", "missing.png: file not found"), ("notes.png", "notes.png: not an image that can be decoded")],
+)
 def test_predict_refuses_a_missing_or_broken_image_at_once(tmp_path, name, why):
     (tmp_path / "notes.png").write_text("not a picture")
     good = write_png(tmp_path / "banana.png")
-    command = [sys.executable, "-m", "sketches.image_classifier", "--headless", "--quit-when-idle",
-               "--predict", str(good), str(tmp_path / name)]
-    done = subprocess.run(command, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
-                          capture_output=True, text=True, timeout=60)
+    command = [
+        sys.executable,
+        "-m",
+        "sketches.image_classifier",
+        "--headless",
+        "--quit-when-idle",
+        "--predict",
+        str(good),
+        str(tmp_path / name),
+    ]
+    done = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env_for(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     [line] = [line for line in done.stderr.splitlines() if line.strip()]
     assert line.startswith("image_classifier: --predict: ") and why in line
@@ -393,19 +521,36 @@ def test_predict_refuses_a_missing_or_broken_image_at_once(tmp_path, name, why):
 def test_a_students_network_and_print_in_the_sketch_file(tmp_path):
     """What a student does: another network and a print in the sketch file, then a run on the built-in data."""
     sketch = (ROOT / "sketches" / "image_classifier.py").read_text()
-    edits = {'    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation=settings["activation"],':
-             '    return MLPClassifier(hidden_layers=[8], activation="tanh",',
-             '    pass                       # results["train_accuracy"]':
-             '    print("test accuracy", results["test_accuracy"])  # results["train_accuracy"]'}
-    for old, new in edits.items():
+    edits = [
+        (
+            '    return MLPClassifier(hidden_layers=settings["hidden_layers"], activation=settings["activation"],',
+            '    return MLPClassifier(hidden_layers=[8], activation="tanh",',
+        ),
+        (
+            '    pass                       # results["train_accuracy"]',
+            '    print("test accuracy", results["test_accuracy"])  # results["train_accuracy"]',
+        ),
+    ]
+    for old, new in edits:
         assert sketch.count(old) == 1, old
         sketch = sketch.replace(old, new)
     mine = tmp_path / "my_classifier.py"
     mine.write_text(sketch)
     model_file = tmp_path / "mine.pt"
     actions = wait({"training.status": "done", "idle": True}) + key("m") + wait({"saved.model": str(model_file)})
-    run = run_sketch(mine, actions, tmp_path / "run", "--features", "color_histogram", "--train", "--epochs", "4",
-                     "--save-model", model_file, env=env_for(tmp_path))
+    run = run_sketch(
+        mine,
+        actions,
+        tmp_path / "run",
+        "--features",
+        "color_histogram",
+        "--train",
+        "--epochs",
+        "4",
+        "--save-model",
+        model_file,
+        env=env_for(tmp_path),
+    )
     assert run.returncode == 0, run.output
     state = run.state
     assert state["model"] == {"hidden_layers": [8], "activation": "tanh", "dropout": 0.0}
@@ -439,8 +584,19 @@ def test_the_app_reads_the_knobs_build_model_and_training_done_from_the_sketch()
 
 def test_no_part_of_the_window_is_handed_the_app():
     """Pages, views and the parts behind them get what they draw and the actions they may take, never the app."""
-    parts = [*LAYOUT.pages, LAYOUT.deployment_page.noise, LAYOUT.collector, LAYOUT.collector.picker, LAYOUT.live,
-             LAYOUT.own, LAYOUT.exports, LAYOUT.models, LAYOUT.predictions, LAYOUT.edits, LAYOUT.steps]
+    parts = [
+        *LAYOUT.pages,
+        LAYOUT.deployment_page.noise,
+        LAYOUT.collector,
+        LAYOUT.collector.picker,
+        LAYOUT.live,
+        LAYOUT.own,
+        LAYOUT.exports,
+        LAYOUT.models,
+        LAYOUT.predictions,
+        LAYOUT.edits,
+        LAYOUT.steps,
+    ]
     for part in parts:
         held = [name for name, value in vars(part).items() if value is LAYOUT]
         assert held == [], (type(part).__name__, held)

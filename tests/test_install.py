@@ -36,13 +36,23 @@ def test_a_copy_of_a_sketch_on_the_desktop_runs_after_an_editable_install(tmp_pa
         pytest.skip(f"no venv here: {made.stderr.strip()[-200:]}")
     python = venv / "bin" / "python"
     # The new environment borrows this one's packages (pip, setuptools, pygame, torch: no download), not mlcore.
-    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    own = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     (venv / "lib" / os.path.basename(os.path.dirname(own)) / "site-packages" / "borrowed.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n")
+        "\n".join(site.getsitepackages()) + "\n"
+    )
     assert subprocess.run([str(python), "-c", "import mlcore"], cwd=tmp_path, capture_output=True).returncode != 0
-    installed = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
-                                "-e", str(project)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "-e", str(project)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     desktop = tmp_path / "home" / "Desktop"
     desktop.mkdir(parents=True)
@@ -50,12 +60,23 @@ def test_a_copy_of_a_sketch_on_the_desktop_runs_after_an_editable_install(tmp_pa
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
-    done = subprocess.run([str(python), str(desktop / "my_sketch.py"), "--headless", "--max-frames", "3",
-                           "--state-json", "state.json"], cwd=elsewhere, env=env, capture_output=True, text=True,
-                          timeout=180)
+    done = subprocess.run(
+        [str(python), str(desktop / "my_sketch.py"), "--headless", "--max-frames", "3", "--state-json", "state.json"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     state = json.loads((elsewhere / "state.json").read_text())
     assert state["sketch"] == "classification" and state["timing"]["frames"] == 3
-    where = subprocess.run([str(python), "-c", "import mlcore; print(mlcore.__file__)"], cwd=elsewhere, env=env,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [str(python), "-c", "import mlcore; print(mlcore.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert where == str(project / "mlcore" / "__init__.py")  # from the install, not from the Desktop's folder

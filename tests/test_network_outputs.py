@@ -84,12 +84,15 @@ def test_a_failed_training_raises_from_wait_with_its_message_and_classify_says_t
         network.predict([0, 0])
 
 
-@pytest.mark.parametrize("option, value, sentence", [
-    ("activation", "softmax", 'activation must be "relu", "tanh" or "sigmoid" (it is "softmax")'),
-    ("learning_rate", -1, "learning_rate must be a number above 0, up to 10 (it is -1)"),
-    ("batch_size", 0, "batch_size must be a whole number from 1 to 100000 (it is 0)"),
-    ("hidden_layers", [0], "hidden_layers must be a list of whole numbers from 1 to 4096"),
-])
+@pytest.mark.parametrize(
+    "option, value, sentence",
+    [
+        ("activation", "softmax", 'activation must be "relu", "tanh" or "sigmoid" (it is "softmax")'),
+        ("learning_rate", -1, "learning_rate must be a number above 0, up to 10 (it is -1)"),
+        ("batch_size", 0, "batch_size must be a whole number from 1 to 100000 (it is 0)"),
+        ("hidden_layers", [0], "hidden_layers must be a list of whole numbers from 1 to 4096"),
+    ],
+)
 def test_a_bad_option_still_makes_a_network_that_collects_and_train_refuses_by_name(option, value, sentence):
     network = NeuralNetwork(task="classification", **{option: value})
     assert network.problem.startswith(sentence)

@@ -11,8 +11,10 @@ from mlcore.notes.canvas import NoteCanvas
 from mlcore.notes.sample_files import read_samples
 from test_student_mistakes import line_of, student_copy
 
-ANOTHER_NOTE = ('# Another note, on a free key, at any pitch in Hz: NOTES["K"] = 523.25 (a key that is a command is '
-                'refused).', 'NOTES["K"] = 523.25')
+ANOTHER_NOTE = (
+    '# Another note, on a free key, at any pitch in Hz: NOTES["K"] = 523.25 (a key that is a command is refused).',
+    'NOTES["K"] = 523.25',
+)
 LEFT = [(150, 150), (170, 160), (140, 175), (160, 135)]
 RIGHT = [(700, 400), (720, 420), (690, 430), (710, 390)]
 
@@ -20,15 +22,28 @@ RIGHT = [(700, 400), (720, 420), (690, 430), (710, 390)]
 def test_the_default_notes_are_c4_to_b4_on_the_keys_a_to_g():
     canvas = NoteCanvas("classification", 960, 600)
     assert canvas.notes.keys == {name.lower(): name for name in "CDEFGAB"}
-    assert [round(hz, 2) for hz in canvas.notes.frequencies.values()] == [261.63, 293.66, 329.63, 349.23, 392.0,
-                                                                         440.0, 493.88]
+    assert [round(hz, 2) for hz in canvas.notes.frequencies.values()] == [
+        261.63,
+        293.66,
+        329.63,
+        349.23,
+        392.0,
+        440.0,
+        493.88,
+    ]
     assert canvas.note == "C" and pitches.scale("C D E F G A B", 5)["C"] == pytest.approx(523.25, abs=0.01)
 
 
 def test_a_note_on_a_free_key_is_collected_heard_trained_and_predicted(tmp_path):
     sketch, _ = student_copy(tmp_path, [ANOTHER_NOTE, ("EPOCHS = 200", "EPOCHS = 60")])
-    actions = (cluster("c", LEFT) + cluster("k", RIGHT) + key("t")
-               + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p") + click(705, 405))
+    actions = (
+        cluster("c", LEFT)
+        + cluster("k", RIGHT)
+        + key("t")
+        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
+        + key("p")
+        + click(705, 405)
+    )
     run = run_sketch(sketch, actions, sketch.parent, "--seed", "1")
     assert run.returncode == 0, run.output
     assert [s["label"] for s in run.state["samples"]] == ["C"] * 4 + ["K"] * 4
@@ -40,8 +55,11 @@ def test_a_note_on_a_free_key_is_collected_heard_trained_and_predicted(tmp_path)
 
 
 def test_another_scale_plays_on_the_keys_of_its_letters(tmp_path):
-    sketch, _ = student_copy(tmp_path, [('NOTES = scale("C D E F G A B", OCTAVE)', 'NOTES = scale("C D Eb F G Ab Bb", '
-                                         "OCTAVE)")], name="regression")
+    sketch, _ = student_copy(
+        tmp_path,
+        [('NOTES = scale("C D E F G A B", OCTAVE)', 'NOTES = scale("C D Eb F G Ab Bb", OCTAVE)')],
+        name="regression",
+    )
     run = run_sketch(sketch, cluster("e", LEFT[:1]) + cluster("b", RIGHT[:1]), sketch.parent)
     assert run.returncode == 0, run.output
     assert [(s["label"], s["target"]) for s in run.state["samples"]] == [("Eb", 311.13), ("Bb", 466.16)]
@@ -59,8 +77,16 @@ def test_a_note_on_a_command_key_is_refused_by_name_and_the_others_play_on(tmp_p
 
 def test_a_samples_file_with_a_sketchs_own_note_loads_it(tmp_path):
     path = tmp_path / "mine.json"
-    path.write_text(json.dumps({"data": [{"xs": {"x": 10, "y": 60}, "ys": {"label": "K"}},
-                                         {"xs": {"x": 20, "y": 60}, "ys": {"label": "H"}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {"xs": {"x": 10, "y": 60}, "ys": {"label": "K"}},
+                    {"xs": {"x": 20, "y": 60}, "ys": {"label": "H"}},
+                ]
+            }
+        )
+    )
     notes = {**pitches.scale(), "K": 523.25}
     samples, skipped, reasons = read_samples(path, lambda x, y: True, notes=notes)
     assert [(s.note, s.frequency) for s in samples] == [("K", 523.25)]

@@ -79,8 +79,12 @@ def test_the_network_answers_while_the_popup_still_draws_its_curves(tmp_path):
 
 
 def test_the_popup_keeps_the_final_curves_until_p(tmp_path):
-    actions = (COLLECT + TRAINED + [{"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60}]
-               + [{"type": "key_down", "key": "a", "after": 120}])  # two seconds later
+    actions = (
+        COLLECT
+        + TRAINED
+        + [{"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60}]
+        + [{"type": "key_down", "key": "a", "after": 120}]
+    )  # two seconds later
     run = run_sketch("classification", actions, tmp_path, "--seed", "1")
     assert run.returncode == 0, run.output
     assert run.state["popup"] == {"visible": True, "epochs_shown": 200}
@@ -93,8 +97,14 @@ def test_the_popup_keeps_the_final_curves_until_p(tmp_path):
 # -- 2. teaching while predicting -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("sketch, note, target", [("classification", "e", {}), ("regression", "b", {"target": 493.88})])
 def test_a_held_note_key_teaches_after_training_and_a_bare_click_predicts(tmp_path, sketch, note, target):
-    actions = (COLLECT + TRAINED + key("p") + cluster(note, [(300, 420)]) + click(157, 152)
-               + [{"type": "key_down", "key": "g"}])  # the class watches the bar with G held
+    actions = (
+        COLLECT
+        + TRAINED
+        + key("p")
+        + cluster(note, [(300, 420)])
+        + click(157, 152)
+        + [{"type": "key_down", "key": "g"}]
+    )  # the class watches the bar with G held
     run = run_sketch(sketch, actions, tmp_path, "--seed", "1")
     assert run.returncode == 0, run.output
     state = run.state
@@ -114,8 +124,17 @@ def test_the_hint_bar_says_a_bare_click_predicts(tmp_path):
 
 
 def test_undoing_every_sample_goes_back_to_collecting(tmp_path):
-    actions = (cluster("c", [(150, 150), (170, 160)]) + cluster("g", [(700, 400), (720, 410)]) + TRAINED + key("p")
-               + key("u") + key("u") + key("u") + key("u") + click(400, 300))
+    actions = (
+        cluster("c", [(150, 150), (170, 160)])
+        + cluster("g", [(700, 400), (720, 410)])
+        + TRAINED
+        + key("p")
+        + key("u")
+        + key("u")
+        + key("u")
+        + key("u")
+        + click(400, 300)
+    )
     run = run_sketch("classification", actions, tmp_path, "--seed", "1")
     assert run.returncode == 0, run.output
     state = run.state
@@ -145,7 +164,8 @@ def test_messages_wait_their_turn_and_news_of_another_mode_goes():
     messages.say("the window is smaller than asked", 8, False, "collecting")  # the runtime's news, a frame later
     shown = [messages.current(one_line, now=t)[0] for t in (0.0, 7.9, 8.1, 15.9, 16.2)]
     assert [m.text if m else None for m in shown] == ["loaded 0 samples from a.json (24 entries skipped)"] * 2 + [
-        "the window is smaller than asked"] * 2 + [None]  # the error whole, then the news: neither lost
+        "the window is smaller than asked"
+    ] * 2 + [None]  # the error whole, then the news: neither lost
     messages.say("saved 3 samples", 4, False, "collecting")
     messages.current(one_line, now=20.0)
     messages.say("removed the last sample (C)", 4, False, "collecting")
@@ -177,9 +197,14 @@ def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(tmp_path
     view = layout["view"]
     room_bottom = layout["bottom_bar"][1]
     visible = [view[0], max(view[1], 48), view[2], min(view[1] + view[3], room_bottom) - max(view[1], 48)]
-    readouts = [(entry["text"], entry["box"]) for entry in state["display"]["text_audit"]
-                if entry["readout"] and entry["box"] and 48 <= entry["box"][1] < room_bottom
-                and not (layout["popup"] and overlaps(entry["box"], layout["popup"]))]
+    readouts = [
+        (entry["text"], entry["box"])
+        for entry in state["display"]["text_audit"]
+        if entry["readout"]
+        and entry["box"]
+        and 48 <= entry["box"][1] < room_bottom
+        and not (layout["popup"] and overlaps(entry["box"], layout["popup"]))
+    ]
     per_prediction = 1 if sketch == "classification" else 2
     letters = len(EDGES) if sketch == "classification" else 0  # the predicted note in its circle
     assert len(readouts) == len(EDGES) * per_prediction + letters, readouts
@@ -258,14 +283,16 @@ def test_two_notes_at_one_place_are_both_seen_with_their_counts(tmp_path):
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
 def test_no_readout_box_hides_a_sample(tmp_path, sketch):
     beside = [(157, 200), (200, 152), (787, 250), (457, 420)]  # clicks just off the clusters
-    run = run_sketch(sketch, COLLECT + TRAINED + key("p") + [a for x, y in beside for a in click(x, y)], tmp_path,
-                     "--seed", "1")
+    run = run_sketch(
+        sketch, COLLECT + TRAINED + key("p") + [a for x, y in beside for a in click(x, y)], tmp_path, "--seed", "1"
+    )
     assert run.returncode == 0, run.output
     for sample in run.state["samples"]:  # the left side of every circle still shows its note's colour
         x, y = sample["x"], sample["y"]
         visible = [run.pixel(x - dx, y) for dx in range(9, 14)]
         assert COLOURS[sample["label"]] in visible or any(
-            run.pixel(x + dx, y + dy) == COLOURS[sample["label"]] for dx, dy in ((0, 12), (0, -12), (12, 0))), sample
+            run.pixel(x + dx, y + dy) == COLOURS[sample["label"]] for dx, dy in ((0, 12), (0, -12), (12, 0))
+        ), sample
 
 
 # -- 5. one colour language ---------------------------------------------------------------------------------------
@@ -281,16 +308,24 @@ def test_the_pitch_scale_is_the_notes_own_colours():
 def test_the_pitch_map_shows_the_colour_of_the_pitch_predicted_there(tmp_path):
     corners = [(40, 90), (920, 90), (40, 510), (920, 510), (480, 90)]  # no sample near: the map shows there
     seen = run_sketch("regression", COLLECT + TRAINED + key("p") + key("v"), tmp_path / "map", "--seed", "1")
-    heard = run_sketch("regression", COLLECT + TRAINED + key("p") + [a for x, y in corners for a in click(x, y)],
-                       tmp_path / "clicks", "--seed", "1")  # the same network (same seed), asked at those places
+    heard = run_sketch(
+        "regression",
+        COLLECT + TRAINED + key("p") + [a for x, y in corners for a in click(x, y)],
+        tmp_path / "clicks",
+        "--seed",
+        "1",
+    )  # the same network (same seed), asked at those places
     assert seen.returncode == 0 and heard.returncode == 0, seen.output + heard.output
     for (x, y), prediction in zip(corners, heard.state["predictions"]):
         wanted = (pitch_colours([prediction["frequency"]], COLOURS, frequency("C"))[0] + PAPER) / 2
         assert np.abs(np.array(seen.pixel(x, y)) - wanted).max() <= 14, (x, y, prediction, seen.pixel(x, y))
     # The legend names the notes its scale passes, each letter on its own colour.
     notes = [(text, box) for text, box in seen.state["display"]["texts"] if text in "CDEFGAB" and len(text) == 1]
-    audit = [e for e in seen.state["display"]["text_audit"] if e["box"] and e["box"][1] < 48 and e["text"] in
-             ("C", "D", "E", "F", "G")]
+    audit = [
+        e
+        for e in seen.state["display"]["text_audit"]
+        if e["box"] and e["box"][1] < 48 and e["text"] in ("C", "D", "E", "F", "G")
+    ]
     assert {e["text"] for e in audit} >= {"D", "E", "F"}, notes
     for entry in audit:
         x, y, w, h = entry["box"]

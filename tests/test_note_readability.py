@@ -92,8 +92,16 @@ def a_training(network, done):
     copy.inputs, copy.outputs, copy.epochs = network.inputs, network.outputs, 200
     copy.history = {key: values[:done] for key, values in network.history.items()}
     message = f"{WAITING} 3 s" if done == 0 else ""
-    copy.job = SimpleNamespace(status="running", done=done, total=200, message=message, running=True,
-                               fraction=done / 200, error="", cancelled=False)
+    copy.job = SimpleNamespace(
+        status="running",
+        done=done,
+        total=200,
+        message=message,
+        running=True,
+        fraction=done / 200,
+        error="",
+        cancelled=False,
+    )
     return copy
 
 
@@ -105,8 +113,9 @@ def empty(task, networks):
 def collecting_a_key_held_and_a_long_message(task, networks):
     canvas = a_canvas(task)
     keyboard.held.add("e")
-    canvas.say(f"loaded 24 samples from {LONG_PATH} (24 entries skipped: 0 numbers in ys (label), not one (24))",
-               error=True)
+    canvas.say(
+        f"loaded 24 samples from {LONG_PATH} (24 entries skipped: 0 numbers in ys (label), not one (24))", error=True
+    )
     return canvas
 
 
@@ -166,9 +175,17 @@ def a_failed_training(task, networks):
     return canvas
 
 
-VIEWS = [empty, collecting_a_key_held_and_a_long_message, waiting_for_the_network_library, training_half_way,
-         trained_with_the_popup_and_predictions_at_every_edge, predicting_with_the_map_and_predictions_at_every_edge,
-         the_runs_table, samples_beyond_the_canvas_and_stacked, a_failed_training]
+VIEWS = [
+    empty,
+    collecting_a_key_held_and_a_long_message,
+    waiting_for_the_network_library,
+    training_half_way,
+    trained_with_the_popup_and_predictions_at_every_edge,
+    predicting_with_the_map_and_predictions_at_every_edge,
+    the_runs_table,
+    samples_beyond_the_canvas_and_stacked,
+    a_failed_training,
+]
 
 
 # -- the rules ------------------------------------------------------------------------------------------------------
@@ -208,7 +225,7 @@ def check_the_frame(canvas, look):
     for name in ("top bar", "bottom bar", "popup"):
         placed = where.get(name, [])
         for i, (text, box) in enumerate(placed):
-            for other, other_box in placed[i + 1:]:
+            for other, other_box in placed[i + 1 :]:
                 assert not box.colliderect(other_box), f"{name}: {text!r} {box} overlaps {other!r} {other_box}"
     return entries
 

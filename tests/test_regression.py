@@ -80,8 +80,10 @@ def test_save_and_load_keep_the_frequencies(tmp_path):
     run = run_sketch("regression", cluster("e", [(300, 200), (320, 220)]) + key("s"), tmp_path / "a")
     assert run.returncode == 0, run.output
     saved = next((tmp_path / "a").glob("regression-data-*.json"))
-    assert json.loads(saved.read_text())["data"][0] == {"xs": {"x": 300, "y": 200},
-                                                        "ys": {"label": "E", "frequency": 329.63}}
+    assert json.loads(saved.read_text())["data"][0] == {
+        "xs": {"x": 300, "y": 200},
+        "ys": {"label": "E", "frequency": 329.63},
+    }
     again = run_sketch("regression", key("a"), tmp_path / "b", "--load", saved)
     assert [s["target"] for s in again.state["samples"]] == [329.63, 329.63]
 
@@ -101,14 +103,15 @@ def test_no_audio_device_runs_silently(tmp_path):
 
 def test_a_predicted_347_hz_tone_sounds_at_347_hz(tmp_path):
     raw = tmp_path / "out.raw"
-    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0",
-               PYTHONPATH=ROOT)
-    code = ("import time; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
-            "s.play(347.0); time.sleep(1.0)")
+    env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(raw), SDL_DISKAUDIODELAY="0", PYTHONPATH=ROOT)
+    code = (
+        "import time; from mlcore.notes.audio import Speaker; s = Speaker(); assert s.available, s.notice; "
+        "s.play(347.0); time.sleep(1.0)"
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
     samples = np.frombuffer(raw.read_bytes(), dtype=np.int16).reshape(-1, 2)
     sounding = np.flatnonzero(np.abs(samples[:, 0]) > 500)
-    assert peak_frequency(samples[sounding[0]:sounding[-1]]) == pytest.approx(347.0, abs=1.0)
+    assert peak_frequency(samples[sounding[0] : sounding[-1]]) == pytest.approx(347.0, abs=1.0)
 
 
 def test_clicks_far_from_the_data_stay_between_the_trained_pitches(tmp_path):

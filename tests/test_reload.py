@@ -72,7 +72,8 @@ def test_an_edited_knob_takes_effect_and_the_samples_stay(tmp_path):
     assert state["reloads"] == {"done": 1, "failed": 0}
     assert "reloaded my_classification.py" in state["runtime_messages"]
     assert [(s["x"], s["y"], s["label"]) for s in state["samples"]] == (
-        [(x, y, "C") for x, y in C_POINTS] + [(x, y, "G") for x, y in G_POINTS])
+        [(x, y, "C") for x, y in C_POINTS] + [(x, y, "G") for x, y in G_POINTS]
+    )
     assert state["note"] == "G"  # the note chosen before the reload
     assert state["training"]["epochs"] == 30 and len(state["training"]["loss"]) == 30
     assert state["predictions"][0]["label"] == "C"
@@ -92,12 +93,23 @@ def test_the_trained_network_stays_unless_its_shape_changed(tmp_path):
 
 
 def test_a_broken_edit_keeps_the_old_code_running_until_it_is_fixed(tmp_path):
-    steps = [[("EPOCHS = 200", "EPOCHS = = 30")],                                    # a syntax error
-             [("EPOCHS = = 30", "EPOCHS = 30"), ("    canvas.start(args)", "    canvas.start(arg)")],  # setup raises
-             [("    canvas.start(arg)", "    canvas.start(args)")]]                   # fixed
-    actions = (COLLECT + key("s") + wait_for("reloads.failed", 1) + click(400, 300)
-               + key("s") + wait_for("reloads.failed", 2) + click(420, 300)
-               + key("s") + wait_for("reloads.done", 1) + TRAIN)
+    steps = [
+        [("EPOCHS = 200", "EPOCHS = = 30")],  # a syntax error
+        [("EPOCHS = = 30", "EPOCHS = 30"), ("    canvas.start(args)", "    canvas.start(arg)")],  # setup raises
+        [("    canvas.start(arg)", "    canvas.start(args)")],
+    ]  # fixed
+    actions = (
+        COLLECT
+        + key("s")
+        + wait_for("reloads.failed", 1)
+        + click(400, 300)
+        + key("s")
+        + wait_for("reloads.failed", 2)
+        + click(420, 300)
+        + key("s")
+        + wait_for("reloads.done", 1)
+        + TRAIN
+    )
     run, editor = run_edited(tmp_path, actions, steps)
     assert len(editor.done) == 3
     assert run.returncode == 1, run.output  # the run went on to its end; its status says the code raised
@@ -125,8 +137,16 @@ def test_a_new_width_and_height_resize_the_window_and_the_samples_beyond_are_kep
 
 def test_a_bad_knob_in_a_saved_file_is_named_t_refuses_and_its_fix_trains(tmp_path):
     steps = [[("EPOCHS = 200", "EPOCHS = 50.0")], [("EPOCHS = 50.0", "EPOCHS = 20")]]
-    actions = (COLLECT + key("s") + wait_for("reloads.done", 1) + key("t") + click(400, 300)
-               + key("s") + wait_for("reloads.done", 2) + TRAIN)
+    actions = (
+        COLLECT
+        + key("s")
+        + wait_for("reloads.done", 1)
+        + key("t")
+        + click(400, 300)
+        + key("s")
+        + wait_for("reloads.done", 2)
+        + TRAIN
+    )
     run, editor = run_edited(tmp_path, actions, steps)
     line = editor.done[0].splitlines().index("EPOCHS = 50.0") + 1
     said = "EPOCHS must be a whole number from 1 to 10000 (it is 50.0)"

@@ -25,12 +25,18 @@ def edited_copy(tmp_path, name, edits):
 
 
 def test_three_one_line_edits_change_the_network_and_print_the_loss(tmp_path):
-    folder = edited_copy(tmp_path, "classification", [
-        ("HIDDEN_LAYERS = [16] ", "HIDDEN_LAYERS = [32, 16] "),
-        ('ACTIVATION = "relu" ', 'ACTIVATION = "tanh" '),
-        ("    pass  # try: if epoch % 20 == 0: print(epoch, logs[\"loss\"])",
-         "    if epoch % 20 == 0: print(f\"epoch {epoch}: loss {logs['loss']:.4f}\")"),
-    ])
+    folder = edited_copy(
+        tmp_path,
+        "classification",
+        [
+            ("HIDDEN_LAYERS = [16] ", "HIDDEN_LAYERS = [32, 16] "),
+            ('ACTIVATION = "relu" ', 'ACTIVATION = "tanh" '),
+            (
+                '    pass  # try: if epoch % 20 == 0: print(epoch, logs["loss"])',
+                "    if epoch % 20 == 0: print(f\"epoch {epoch}: loss {logs['loss']:.4f}\")",
+            ),
+        ],
+    )
     actions = COLLECT + TRAIN + click(157, 152) + click(787, 212) + click(457, 452)
     run = run_sketch(folder / "my_classification.py", actions, folder, "--seed", "1")
     assert run.returncode == 0, run.output

@@ -11,7 +11,7 @@ import pytest
 
 from driver import ROOT
 
-SKETCH = '''
+SKETCH = """
 import os
 import sys
 
@@ -38,7 +38,7 @@ def state():
 
 if __name__ == "__main__":
     run()
-'''
+"""
 
 
 @pytest.fixture
@@ -47,9 +47,12 @@ def screen(request):
         pytest.skip("no Xvfb or xdotool (Debian packages xvfb, xdotool, x11-utils): no virtual screen to click on")
     width, height = request.param
     read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
-                               "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as pipe:
         number = pipe.readline().strip()  # Xvfb writes its display number once it accepts clients
@@ -58,16 +61,22 @@ def screen(request):
     server.wait(timeout=10)
 
 
-@pytest.mark.parametrize("screen, scale", [((1280, 720), "1.5"), ((1024, 768), "1.5"), ((800, 600), "1")],
-                         indirect=["screen"])
+@pytest.mark.parametrize(
+    "screen, scale", [((1280, 720), "1.5"), ((1024, 768), "1.5"), ((800, 600), "1")], indirect=["screen"]
+)
 def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, screen, scale):
     display, (width, height) = screen
     sketch = tmp_path / "fit.py"
     sketch.write_text(SKETCH)
     env = {name: value for name, value in os.environ.items() if name != "SDL_VIDEODRIVER"}
     env.update(DISPLAY=display, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy")
-    process = subprocess.Popen([sys.executable, str(sketch), "--scale", scale, "--state-json", str(tmp_path / "s.json")],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(sketch), "--scale", scale, "--state-json", str(tmp_path / "s.json")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         info = ""
         for _ in range(600):  # until the window is there (a few seconds), or the sketch ended without one
@@ -76,8 +85,14 @@ def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, scre
                 info = found.stdout
                 break
             time.sleep(0.05)
-        size = {key.strip(): int(value) for key, value in (line.split(":", 1) for line in info.splitlines()
-                if line.strip().startswith(("Absolute upper-left", "Width", "Height")))}
+        size = {
+            key.strip(): int(value)
+            for key, value in (
+                line.split(":", 1)
+                for line in info.splitlines()
+                if line.strip().startswith(("Absolute upper-left", "Width", "Height"))
+            )
+        }
         assert size, process.stderr.read() if process.poll() is not None else "no window"
         left, top = size["Absolute upper-left X"], size["Absolute upper-left Y"]
         assert 0 <= left and left + size["Width"] <= width and 0 <= top and top + size["Height"] <= height
@@ -87,8 +102,9 @@ def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, scre
                 break
             time.sleep(0.05)
         for _ in range(60):  # click until the sketch quits (it does on its first click)
-            subprocess.run(["xdotool", "mousemove", str(left + 400), str(top + 300), "click", "1"], env=env,
-                           timeout=60, check=True)
+            subprocess.run(
+                ["xdotool", "mousemove", str(left + 400), str(top + 300), "click", "1"], env=env, timeout=60, check=True
+            )
             try:
                 _, stderr = process.communicate(timeout=1)
                 break
@@ -112,17 +128,38 @@ def test_the_window_fits_the_screen_and_clicks_land_on_the_canvas(tmp_path, scre
 
 
 @pytest.mark.parametrize("screen", [(1280, 720)], indirect=True)
-@pytest.mark.parametrize("sketch, scale, ready", [("image_classifier", "1", {"dataset": "builtin", "idle": True}),
-                                                  ("classification", "1.5", {"mode": "collecting"})])
+@pytest.mark.parametrize(
+    "sketch, scale, ready",
+    [
+        ("image_classifier", "1", {"dataset": "builtin", "idle": True}),
+        ("classification", "1.5", {"mode": "collecting"}),
+    ],
+)
 def test_the_window_made_smaller_is_said_on_the_sketchs_own_bar_not_over_it(tmp_path, screen, sketch, scale, ready):
     display, (width, height) = screen
     replay = tmp_path / "replay.jsonl"
     replay.write_text(json.dumps({"type": "wait", "until": ready, "timeout_s": 120, "after": 30}) + "\n")
     env = {name: value for name, value in os.environ.items() if name != "SDL_VIDEODRIVER"}
     env.update(DISPLAY=display, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy", ML_SKETCHES_CACHE=str(tmp_path))
-    process = subprocess.run([sys.executable, "-m", f"sketches.{sketch}", "--scale", scale, "--replay", str(replay),
-                              "--quit-after-replay", "--state-json", str(tmp_path / "s.json")], cwd=tmp_path,
-                             env=env, capture_output=True, text=True, timeout=240)
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            f"sketches.{sketch}",
+            "--scale",
+            scale,
+            "--replay",
+            str(replay),
+            "--quit-after-replay",
+            "--state-json",
+            str(tmp_path / "s.json"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert process.returncode == 0, process.stderr[-2000:]
     state = json.loads((tmp_path / "s.json").read_text())
     assert state["window"]["scale"] < float(scale)  # made smaller to fit the screen, and said so…

@@ -271,7 +271,7 @@ class Camera:
         """How the source is named on screen: "camera 0", or the file or folder name."""
         return f"camera {self.source}" if isinstance(self.source, int) else self.source.name or str(self.source)
 
-    def start(self) -> "Camera":
+    def start(self) -> Camera:
         """Open the source and read frames on a daemon thread; returns the camera. Starting twice does nothing."""
         if self._thread is not None:
             return self
@@ -305,7 +305,7 @@ class Camera:
         if self.status in (IDLE, STARTING, RUNNING):
             self.status = STOPPED
 
-    def __enter__(self) -> "Camera":
+    def __enter__(self) -> Camera:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:

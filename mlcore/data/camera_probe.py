@@ -98,13 +98,13 @@ class CameraProbe:
         self.error = ""
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "CameraProbe":
+    def start(self) -> CameraProbe:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="camera probe", daemon=True)
             self._thread.start()
         return self
 
-    def wait(self, timeout: float | None = None) -> "CameraProbe":
+    def wait(self, timeout: float | None = None) -> CameraProbe:
         """Block until the probe is done (for scripts and tests; the window never calls it)."""
         if self._thread is not None:
             self._thread.join(timeout)

@@ -72,7 +72,7 @@ class Collection:
             self._changed()  # make the folder now, so that a folder that cannot be written shows before recording
 
     @classmethod
-    def open(cls, folder: str | os.PathLike) -> "Collection":
+    def open(cls, folder: str | os.PathLike) -> Collection:
         """The collection saved in `folder`; CollectionError when there is no such folder."""
         folder = Path(folder).expanduser()
         if not folder.is_dir():

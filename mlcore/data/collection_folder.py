@@ -10,9 +10,9 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from mlcore.data.recordings import CollectionError, check_class_name, encode_png, id_time, os_reason, read_image
 from mlcore.data.samples import IMAGE_EXTENSIONS, Sample

@@ -13,8 +13,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mlcore.data.cache import cache_dir, make_folders, remove_empty
 from mlcore.data.marcelle import parse_marcelle

@@ -14,7 +14,6 @@ import numpy as np
 from mlcore.data.samples import IMAGE_SIZE
 from mlcore.pixels import as_rgb
 
-
 # Names that cannot be folders on every system the course runs on (Windows refuses these, whatever the case).
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -93,7 +92,7 @@ def id_time(sample_id: str) -> float | None:
 
 def rank(seed: int, sample_id: str) -> str:
     """Where a sample falls in its class's shuffled order: the same for the same id and seed, on any machine."""
-    return hashlib.sha256(f"{seed}:{sample_id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{seed}:{sample_id}".encode()).hexdigest()
 
 
 def encode_png(image: np.ndarray) -> bytes:

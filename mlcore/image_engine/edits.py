@@ -12,7 +12,6 @@ import dataclasses
 
 import numpy as np
 
-
 SETS = {"train": "training set", "test": "test set"}
 
 

@@ -28,7 +28,6 @@ import os
 from collections import namedtuple
 from pathlib import Path
 
-
 from mlcore.data import datasets
 from mlcore.data.datasets import DownloadCancelled, load_dataset
 from mlcore.image_engine import dataset_files, model_files

@@ -15,7 +15,6 @@ import numpy as np
 
 from mlcore.ml.scaling import MinMaxScaler
 
-
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
 
 

@@ -229,7 +229,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         if network.update():  # the network answers at once; the popup goes on drawing its curves in, until P
             self.runs.add(network)
             self._mode_changes()
-            self.say("trained: click to hear what the network predicts (P: the canvas gets its room back)")
+            self.say("trained: click to hear what the network predicts")
 
     def _mode_changes(self):
         """News said in another mode goes (the bars never contradict each other)."""

@@ -140,7 +140,7 @@ class Regression:
         for octave in range(canvas.octave - 1, canvas.octave + 2):
             for name in pitches.NAMES:
                 hz = pitches.frequency(name, octave)
-                if not low <= hz <= high:
+                if not low - 0.5 <= hz <= high + 0.5:  # the samples keep their frequencies to 0.01 Hz
                     continue
                 half = ui.text_width(name, size, True) // 2 + 2
                 x = rect.x + round(np.log(hz / low) / np.log(high / low) * (rect.width - 1)) if high > low else rect.x
