@@ -2,8 +2,8 @@
 samples rather than over them.
 
 A label block (one line or a few, stacked) is tried below its circle, above it, to its right, to its left and at the
-four corners; each place is pushed inside the view, and the first that covers no sample, no other label and not its
-own circle wins (else the one that covers least). Its box is drawn under the samples, so it hides none of them.
+four corners, then at those places a little farther out; each place is pushed inside the view, and the first that
+covers no sample, no other label and not its own circle wins (else the near place that covers least). Its box is drawn under the samples, so it hides none of them.
 """
 
 import pygame
@@ -12,6 +12,7 @@ from mlcore.widgets import ui
 
 GAP = 6
 SIDES = ("below", "above", "right", "left", "below right", "below left", "above right", "above left")
+FARTHER = 44  # a second ring of places, this much farther out, where the first is crowded
 
 
 def block_size(lines):
@@ -20,10 +21,10 @@ def block_size(lines):
     return max(widths) + 8, sum(ui.line_height(size) for _, size, _ in lines) + 4
 
 
-def _candidate(side, size, centre, radius):
+def _candidate(side, size, centre, radius, farther=0):
     x, y = centre
     box = pygame.Rect((0, 0), size)
-    reach = radius + GAP
+    reach = radius + GAP + farther
     spots = {"below": {"midtop": (x, y + reach)}, "above": {"midbottom": (x, y - reach)},
              "right": {"midleft": (x + reach, y)}, "left": {"midright": (x - reach, y)},
              "below right": {"topleft": (x + radius // 2, y + reach)},
@@ -45,13 +46,13 @@ def place(lines, centre, radius, visible, obstacles):
     own = pygame.Rect(0, 0, 2 * radius, 2 * radius)
     own.center = (round(centre[0]), round(centre[1]))
     best = None
-    for side in SIDES:
-        box = _candidate(side, size, (round(centre[0]), round(centre[1])), radius).clamp(visible)
+    for farther, side in [(0, side) for side in SIDES] + [(FARTHER, side) for side in SIDES]:
+        box = _candidate(side, size, (round(centre[0]), round(centre[1])), radius, farther).clamp(visible)
         cost = _covered(box, obstacles) + 10 * _covered(box, [own])
-        if best is None or cost < best[0]:
-            best = (cost, box)
         if cost == 0:
-            break
+            return box
+        if best is None or (not farther and cost < best[0]):  # crowded all round: the nearest place covering least
+            best = (cost, box)
     return best[1]
 
 

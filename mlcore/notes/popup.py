@@ -57,7 +57,7 @@ def draw_popup(screen, rect, network, task, epochs, shown):
     total = job.total or epochs
     top = ui.label(screen, f"epoch {shown} / {total}", (x, rect.y + 8), size=size.readout, colour=look.panel_text,
                    bold=True, padding=0, readout=True)
-    y = _status(screen, network, job, x, top.bottom + 4, room)
+    y = _status(screen, network, job, x, top.bottom + 4, room, shown)
     ui.progress_bar(screen, (x, y + 4, room, 12), shown / total if total else 0.0)
     y += 24
     for text in summary_lines(network, epochs):
@@ -67,14 +67,14 @@ def draw_popup(screen, rect, network, task, epochs, shown):
     _draw_charts(screen, network.history, task, epochs, shown, (x, y + 6, room, rect.bottom - 8 - y - 6))
 
 
-def _status(screen, network, job, x, y, room):
+def _status(screen, network, job, x, y, room, shown):
     """What the training is doing, and the key that hides the popup; returns the y under them."""
     look = theme.current()
     if job.status == "running" and not job.done and job.message.startswith(WAITING):
         waited = job.message[len(WAITING):].strip()
         status = f"waiting for the network library ({waited})" if waited else "waiting for the network library"
-    elif network.trained and network.seconds is not None:
-        status = f"trained in {network.seconds:.2f} s"
+    elif network.trained:
+        status = "trained: it answers clicks" if shown < (job.total or shown) else "trained"
     else:
         status = {"running": "training", "done": "training", "failed": "failed", "cancelled": "stopped"}.get(
             job.status, job.status)
