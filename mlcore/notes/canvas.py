@@ -249,6 +249,14 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.epochs = network.epochs
             self.show_popup = True
 
+    def animating(self):
+        """Whether the picture moves on its own (a training, its curves drawing in): the runtime keeps drawing at
+        full speed; otherwise, with no one at the keys or the mouse, a few frames a second do."""
+        network = self.network
+        if network is None or network.job is None:
+            return False
+        return network.training or self.epochs_shown() < (network.job.total or network.job.done)
+
     def notice(self, text, seconds, error):
         """The runtime's news (a window made smaller to fit, a reload): on the canvas's own message bar."""
         self.say(text, seconds, error)

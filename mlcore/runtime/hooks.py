@@ -13,7 +13,7 @@ import inspect
 
 HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
          "mouse_moved", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments", "notice",
-         "knobs"]
+         "knobs", "animating"]
 HOSTS = ["canvas", "app"]                      # the names a sketch's host object may have, the first found wins
 SKETCH_ONLY = ["setup", "arguments", "reloaded"]  # hooks a host never stands in for
 

@@ -20,12 +20,12 @@ from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
 from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located, merged
+from mlcore.runtime.pace import FPS, IDLE_FPS, WORK_FPS, FramePace
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
 from mlcore.runtime.watchdog import HookTimeout, Watchdog
 from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 
-FPS = 60
 # Seconds of sleep added to every frame: frames as a slower machine would draw them, to check that a recording
 # still replays there (README.md, "Headless automation").
 FRAME_DELAY_VARIABLE = "ML_SKETCHES_FRAME_DELAY"
@@ -60,7 +60,7 @@ class Runner:
         self.watchdog = Watchdog(sketch_path(module))
         self.stopped = set()  # the sketch's hooks stopped for never ending: not called again until a reload
         self.open_canvas(self.check_knobs())
-        self.clock = pygame.time.Clock()
+        self.pace = FramePace(pygame)
         self.running, self.exit_status = True, 0
         self.quit_refused = self.closed_by_quit = self.lost = False
         self.banner = misspelt_hooks(self.namespace)
@@ -154,12 +154,26 @@ class Runner:
         state["process"] = process_facts()
         state["window"] = {"size": list(self.window.get_size()), "scale": round(self.fit.scale, 4)}
         state["reloads"] = self.reloads()
+        state["pace"] = self.pace.state()
         messages = self.banner + self.errors.log + self.notices.log
         if messages:
             state["runtime_messages"] = messages
         state["error_list"] = self.error_list.state(self.errors)
         state["runtime_bar"] = [text for text, _ in self._bar_lines()]  # what the runtime draws over the canvas
         return state
+
+    def frame_rate(self):
+        """Frames a second while no one acts: FPS while the picture moves (a replay still playing or a recording,
+        which count frames; a host that says it is `animating()`; a `draw` of the sketch's own, which may move on
+        its own unless its `animating` hook says not), WORK_FPS while background work runs, else IDLE_FPS."""
+        replaying = self.replay is not None and self.replay.finished_at_frame is None
+        if replaying or self.record is not None or self.args.max_frames:
+            return FPS
+        if "draw" in self.namespace and "animating" not in self.namespace:
+            return FPS
+        if self.call("animating") is not False:  # True, or no host and no hook to ask
+            return FPS
+        return WORK_FPS if jobs.busy() else IDLE_FPS
 
     def state_matches(self, until):
         state = dict(self.call("state") or {}, reloads=self.reloads())
@@ -182,6 +196,7 @@ class Runner:
 
     def handle(self, event):
         """Route one pygame event to the sketch's hooks (and to the recording)."""
+        self.pace.acted()
         handle_event(self, event)
         if self.record is not None:
             self.record.watch(jobs.busy())  # work that this event started, however short, gets a wait
@@ -301,7 +316,7 @@ class Runner:
         try:
             while self.running:
                 self.step()
-                self.clock.tick(FPS)
+                self.pace.tick(self.frame_rate())
                 if self.frame_delay:
                     time.sleep(self.frame_delay)
         finally:  # even after a crash, the sketch's quitting() saves what a student collected

@@ -66,9 +66,11 @@ class Thumbnails:
         self.dataset = None
         self._surfaces = {}
         self._made_this_frame = 0
+        self.owed = False  # whether a picture asked for this frame is left for the next (a few are made a frame)
 
     def new_frame(self):
         self._made_this_frame = 0
+        self.owed = False
 
     def use(self, dataset):
         """Forget the pictures of the previous dataset."""
@@ -86,6 +88,7 @@ class Thumbnails:
         if surface is None and self.dataset is not None and (wait or self._made_this_frame < MAKE_PER_FRAME):
             self._made_this_frame += 1
             surface = self._surfaces[key] = image_surface(self.sample(split, index).image, size)
+        self.owed = self.owed or (surface is None and self.dataset is not None)
         return surface
 
 
