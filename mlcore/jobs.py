@@ -6,6 +6,7 @@ A `Job` runs a function on a thread. The function receives the job itself and re
 raised in the function is kept as `job.error` (a one-line message) for the screen, never lost on the thread.
 """
 
+import math
 import threading
 import time
 import traceback
@@ -21,6 +22,29 @@ def busy():
     """True while any job is running (the runtime uses it to time the frames drawn during work)."""
     with _running_lock:
         return bool(_running_jobs)
+
+
+class Throughput:
+    """Items done a second, and the seconds left, measured from the first report of a piece of work on (a wait
+    before it, for a library to load, does not count)."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.first = None  # (when, done) of the first report
+        self.per_second = None
+
+    def says(self, done, total, unit):
+        """", 41 images/s, about 3 s left" once the rate is measured (half a second of work), else ""."""
+        now = self.clock()
+        if self.first is None:
+            self.first = (now, done)
+        elapsed, made = now - self.first[0], done - self.first[1]
+        if elapsed < 0.5 or made <= 0:
+            return ""
+        self.per_second = made / elapsed
+        if done >= total:
+            return f", {self.per_second:.0f} {unit}/s"
+        return f", {self.per_second:.0f} {unit}/s, about {math.ceil((total - done) / self.per_second)} s left"
 
 
 class Cancelled(Exception):

@@ -7,6 +7,7 @@ ones a Marcelle file holds) are only stacked, so they never wait for torch.
 import numpy as np
 
 from mlcore.image_engine.run import FeatureSet
+from mlcore.jobs import Throughput
 from mlcore.ml import features
 from mlcore.ml.features import FeatureError
 from mlcore.ml.in_process import InProcess
@@ -54,24 +55,27 @@ class Extraction:
         vectors.cache_hits = facts["cache_hits"]
         return vectors
 
-    def counted(self, job, name, images, what, stored=None, unit="") -> features.Features:
-        """`vectors` (finite, or a FeatureError), with the job's progress said as "`what`: done/total`unit`"."""
-        total = len(images)
+    def counted(self, job, name, images, what, stored=None, unit="images") -> features.Features:
+        """`vectors` (finite, or a FeatureError), with the job's progress said as "`what`: done/total `unit`", and
+        once measured, how many a second and the time left. The vectors' `per_second` keeps the rate."""
+        total, rate = len(images), Throughput()
+        job.report(0, total, f"{what}: 0/{total} {unit}")
 
         def progress(done, count):
-            job.report(done, count, f"{what}: {done}/{count}{unit}")
+            job.report(done, count, f"{what}: {done}/{count} {unit}{rate.says(done, count, unit)}")
 
-        progress(0, total)
-        return finite(self.vectors(job, name, images, progress, stored), name)
+        vectors = finite(self.vectors(job, name, images, progress, stored), name)
+        vectors.per_second = rate.per_second
+        return vectors
 
     def of_dataset(self, job, dataset, name) -> FeatureSet:
         """Every training and test image's vector with extractor `name` (an unknown name fails with the list)."""
         features.dim(name)
         samples = dataset.train + dataset.test
         stored = [sample.x for sample in samples] if name == "stored" else None
-        vectors = self.counted(job, name, [sample.image for sample in samples], f"{name} features", stored, " images")
-        job.report(len(samples), len(samples), f"{name} features: {len(samples)}/{len(samples)} images")
+        vectors = self.counted(job, name, [sample.image for sample in samples], f"{name} features", stored)
         count = len(dataset.train)
         hits = f", {vectors.cache_hits} from the cache" if vectors.cache_hits else ""
         self.note(f"{name} features: {vectors.shape[1]} numbers for each of {len(samples)} images{hits}")
-        return FeatureSet(vectors[:count], vectors[count:], name, vectors.compute_device, int(vectors.cache_hits))
+        return FeatureSet(vectors[:count], vectors[count:], name, vectors.compute_device, int(vectors.cache_hits),
+                          vectors.per_second)

@@ -39,6 +39,7 @@ class FeatureSet:
     extractor: str
     compute_device: str | None = None  # where they were computed; None when none was (stored, or all cached)
     cache_hits: int = 0
+    per_second: float | None = None  # images a second while they were computed (None: too few to measure)
 
     def of(self, split) -> np.ndarray:
         return self.train if split == "train" else self.test

@@ -63,4 +63,5 @@ def features_facts(name, dataset, loaded) -> dict:
     else:
         width = features.dim(name) if name in features.EXTRACTORS else None
     return {"name": name, "dim": width, "device": loaded.compute_device if ready else None, "ready": ready,
-            "cache_hits": loaded.cache_hits if ready else 0}
+            "cache_hits": loaded.cache_hits if ready else 0,
+            "images_per_second": round(loaded.per_second, 1) if ready and loaded.per_second else None}
