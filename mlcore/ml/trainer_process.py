@@ -127,12 +127,12 @@ class TrainerProcess:
 
     def _ask(self, kind, arguments, on_epoch=None, should_stop=lambda: False, progress=None, on_wait=None):
         self.start()
+        self._wait_until_ready(on_wait, should_stop)
         request = next(self._ids)
         messages = self._waiting[request] = queue.Queue()
         try:
             self._send((kind, request, *arguments))
-            return self._follow(request, messages, on_epoch or (lambda epoch, logs: None), should_stop, progress,
-                                on_wait)
+            return self._follow(request, messages, on_epoch or (lambda epoch, logs: None), should_stop, progress)
         except BaseException:
             if self.process.poll() is None:
                 self._send(("cancel", request))
@@ -140,8 +140,20 @@ class TrainerProcess:
         finally:
             del self._waiting[request]
 
-    def _follow(self, training, messages, on_epoch, should_stop, progress, on_wait=None):
-        asked_to_stop = started = False
+    def _wait_until_ready(self, on_wait, should_stop):
+        """While torch loads in the child: `on_wait(seconds)` counts down (nothing at all once it has loaded);
+        `should_stop()` ends the wait. Requests go only to a ready child: a large one (a dataset's images) would
+        otherwise fill the pipe and wait unseen."""
+        while not self.ready.wait(0.1):
+            if should_stop():
+                raise Cancelled()
+            if self.process.poll() is not None:
+                return  # it died while loading: the request fails with that message
+            if on_wait is not None:
+                on_wait(self.seconds_to_ready())
+
+    def _follow(self, training, messages, on_epoch, should_stop, progress):
+        asked_to_stop = False
         while True:
             if should_stop() and not asked_to_stop:  # checked between messages too: they may never pause
                 self._send(("cancel", training))
@@ -149,11 +161,8 @@ class TrainerProcess:
             try:
                 message = messages.get(timeout=0.05)
             except queue.Empty:
-                if on_wait is not None and not started:
-                    on_wait(self.seconds_to_ready())
                 continue
             kind = message[0]
-            started = True  # the child has taken the request: torch is loaded
             if kind == "epochs":
                 for epoch, logs in message[2]:
                     on_epoch(epoch, logs)
