@@ -35,6 +35,13 @@ def fitted_scale(canvas, scale, screen):
     return min(scale, room[0] / canvas[0], room[1] / canvas[1])
 
 
+def fitted_words(ratio):
+    """What the screen says of a window made `ratio` times the size asked for (the terminal gets the numbers)."""
+    if ratio >= 0.9:
+        return "the window was made a little smaller to fit this screen"
+    return f"the window was made smaller to fit this screen ({ratio:.0%} of the size asked for)"
+
+
 def open_window(pygame, canvas, scale, fullscreen):
     """Open the window; returns (window, notice): the notice says when it was made smaller to fit the screen."""
     if fullscreen:
@@ -45,9 +52,9 @@ def open_window(pygame, canvas, scale, fullscreen):
         fitted = fitted_scale(canvas, scale, screen)
         if fitted < scale:
             wanted = f"--scale {scale:g} makes" if scale != 1 else "the canvas needs"
-            notice = (f"{wanted} a {_size(canvas, scale)} window, larger than this {screen[0]}×{screen[1]} screen: "
-                      f"the window is {_size(canvas, fitted)} (scale {fitted:.2f})")
-            print(notice, file=sys.stderr)
+            print(f"{wanted} a {_size(canvas, scale)} window, larger than this {screen[0]}×{screen[1]} screen: "
+                  f"the window is {_size(canvas, fitted)} (scale {fitted:.2f})", file=sys.stderr)
+            notice = fitted_words(fitted / scale)
             scale = fitted
     return pygame.display.set_mode(_pixels(canvas, scale), pygame.RESIZABLE), notice
 
