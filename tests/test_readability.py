@@ -73,6 +73,7 @@ def assert_min_size(look):
 def run_row(number, **values):
     row = {
         "number": number,
+        "dataset": "miniTRASH",
         "features": "efficientnet_lite0",
         "hidden_layers": [128, 64],
         "activation": "sigmoid",
@@ -90,7 +91,7 @@ def run_row(number, **values):
 
 
 RUNS = [
-    run_row(1, features="mobilenet_v3_small"),
+    run_row(1, features="mobilenet_v3_small", dataset="builtin"),
     run_row(2, features="color_histogram", test_accuracy=0.955),
     run_row(3, hidden_layers=[], seconds=5.0),
     run_row(4, learning_rate=0.0001),
@@ -98,6 +99,15 @@ RUNS = [
     run_row(6),
     run_row(7, test_accuracy=0.05),
 ]
+
+
+def test_run_n_of_m_counts_the_runs_of_the_dataset_shown():
+    from mlcore.image_app.pages.runs_table import run_caption
+
+    rows = [run_row(1, dataset="builtin"), run_row(2), run_row(3, dataset="builtin"), run_row(4)]
+    assert run_caption(rows, 2) == "run 2 of 2 on builtin: EffNet, 128,64, sigmoid"
+    assert run_caption(rows, 3) == "run 2 of 2 on miniTRASH: EffNet, 128,64, sigmoid"
+    assert run_caption(rows[:2], 1) == ""  # the only run on miniTRASH: nothing to tell apart
 
 
 def test_the_runs_table_draws_every_accuracy_whole_and_its_columns_apart(canvas):
@@ -110,8 +120,9 @@ def test_the_runs_table_draws_every_accuracy_whole_and_its_columns_apart(canvas)
     table.draw(canvas.surface, RUNS, shown=len(RUNS) - 1)
     assert_whole_and_apart(canvas.boxes, table.rect.inflate(0, 8))
     texts = [text for text, _ in canvas.boxes]
-    for heading in ("#", "train", "valid.", "test"):  # what the lesson compares is always there
+    for heading in ("#", "dataset", "train", "valid.", "test"):  # what the lesson compares is always there
         assert heading in texts
+    assert texts.count("miniTRASH") == 6 and "builtin" not in texts  # the newest six rows, each with its dataset
     assert texts.count("100%") >= 3 * 5 and "96%" in texts and "5%" in texts
     assert_min_size(canvas.look)
     # The rows lie where a click finds them, one under the other, each as tall as its text.
@@ -175,7 +186,7 @@ def test_the_testing_page_draws_the_question_and_every_class_name_whole(canvas, 
     question = [box for text, box in boxes if not any(view.rect.colliderect(box) for view in page.views)]
     assert question and all(TESTING.rect.contains(box) for box in question)
     # Which run of the table the matrices are, above the question, whole.
-    run = [box for text, box in boxes if text == "run 2 of 3: colours, 128,64, sigmoid"]
+    run = [box for text, box in boxes if text == "run 1 of 2 on miniTRASH: colours, 128,64, sigmoid"]
     assert run and run[0].bottom <= min(box.top for text, box in boxes if text.startswith("Guessing"))
     assert_min_size(canvas.look)
     # A click on a cell finds it where it is drawn.
@@ -325,7 +336,7 @@ def test_the_deployment_panel_names_the_run_that_answers(canvas):
     inside = [(text, box) for text, box in canvas.boxes if page.panel.contains(box)]
     assert len(inside) == len(canvas.boxes)
     assert_whole_and_apart(inside, page.panel)
-    [run] = [box for text, box in inside if text == "run 2 of 3: colours, 128,64, sigmoid"]
+    [run] = [box for text, box in inside if text.startswith("run 1 of 2")]  # as much as fits, whole
     assert run.top >= max(button.rect.bottom for button in page.buttons)
     assert run.bottom <= min(box.top for text, box in inside if text == "apple")  # over the answer
     lines = [box for text, box in inside if text in ("test image 4", "true class: apple (right)")]

@@ -175,9 +175,10 @@ class DeploymentPage(Page):
     def _draw_run_line(self, screen):
         """Under the buttons, which run of the runs table answers here, once the table has two or more."""
         pipeline, size = self.pipeline, theme.current().small
-        line = run_caption(pipeline.runs_state(), pipeline.run_shown) if pipeline.model is not None else ""
+        room = self.panel.width - 36
+        line = run_caption(pipeline.runs_state(), pipeline.run_shown, room, size) if pipeline.model is not None else ""
         if line:
-            ui.label(screen, ui.cut(line, self.panel.width - 36, size, True),
+            ui.label(screen, ui.cut(line, room, size, True),
                      (self.panel.x + 18, self.buttons[0].rect.bottom + 6), size=size, bold=True, colour=ui.ACCENT)
 
     def _draw_live(self, screen, x, y):

@@ -17,6 +17,7 @@ KEEP = 99  # a column never left out
 # (heading, the row's text, how much it is needed: the lowest goes first where the columns do not all fit)
 COLUMNS = [
     ("#", lambda row: str(row["number"]), KEEP),
+    ("dataset", lambda row: str(row["dataset"]), 10),
     ("features", lambda row: SHORT.get(row["features"], row["features"]), 9),
     ("layers", lambda row: ",".join(map(str, row["hidden_layers"])) or "none", 8),
     ("act.", lambda row: row["activation"], 5),
@@ -38,15 +39,23 @@ SHOWN = 6  # the newest rows that fit
 CAPTIONS = ["runs: click one to bring back its curves and matrices", "runs: click one to bring it back", "runs"]
 
 
-def run_caption(rows, shown):
-    """Which run the Testing and Deployment pages show, once the table has two or more ("run 2 of 3: EffNet, 64,32,
-    relu"); "" before that, or while the pages show no run's results."""
-    if len(rows) < 2 or shown is None or not 0 <= shown < len(rows):
+def run_caption(rows, shown, room=None, size=CAPTION):
+    """Which run the Testing and Deployment pages show, counted among the runs on its dataset once there are two or
+    more ("run 2 of 3 on miniFRUIT: EffNet, 64,32, relu"); "" before that, or while the pages show no run's results.
+    Given `room` (pixels, bold text of `size`), the longest of the shorter forms that fits ("run 2 of 3 on
+    miniFRUIT", "run 2 of 3")."""
+    if shown is None or not 0 <= shown < len(rows):
         return ""
     row = rows[shown]
+    same = [other for other in rows if other["dataset"] == row["dataset"]]
+    if len(same) < 2:
+        return ""
     features = SHORT.get(row["features"], row["features"])
     layers = ",".join(map(str, row["hidden_layers"])) or "no hidden layer"
-    return f"run {row['number']} of {len(rows)}: {features}, {layers}, {row['activation']}"
+    counted = f"run {same.index(row) + 1} of {len(same)}"
+    forms = [f"{counted} on {row['dataset']}: {features}, {layers}, {row['activation']}",
+             f"{counted} on {row['dataset']}: {features}", f"{counted} on {row['dataset']}", counted]
+    return next((text for text in forms if room is None or ui.text_width(text, size, True) <= room), counted)
 
 
 def row_height():

@@ -258,7 +258,8 @@ class TestingPage(Page):
     def draw(self, screen):
         pipeline = self.pipeline
         baseline = pipeline.baseline()
-        run_line = run_caption(pipeline.runs_state(), pipeline.run_shown) if pipeline.model is not None else ""
+        run_line = run_caption(pipeline.runs_state(), pipeline.run_shown, self.rect.width,
+                               theme.current().small) if pipeline.model is not None else ""
         self._place_views(self._question_lines(baseline), run_line)
         if self.run_line:
             ui.label(screen, self.run_line, self.rect.topleft, size=theme.current().small, bold=True,
