@@ -62,9 +62,15 @@ def short_job_text(job, width, size):
     return next((text for text in candidates if ui.text_width(text, size) <= width), ui.cut(name, width, size))
 
 
-def draw_answer(surface, x, y, label, confidence, room):
-    """A prediction in large type: the class, and how sure the model is under it."""
-    ui.label(surface, ui.cut(label, room, 44, True), (x, y + 4), size=44, bold=True, colour=ui.ACCENT)
+def draw_answer(surface, x, y, label, confidence, room, colour=None):
+    """A prediction in large type: the class (on a band of its class's `colour`, as its pictures are captioned),
+    and how sure the model is under it."""
+    text = ui.cut(label, room - 12, 44, True)
+    if colour is None:
+        ui.label(surface, text, (x, y + 4), size=44, bold=True, colour=ui.ACCENT, readout=True)
+    else:
+        ui.label(surface, text, (x + 6, y + 4), size=44, bold=True, colour=ui.text_colour(colour), background=colour,
+                 padding=6, readout=True)
     ui.label(surface, f"{confidence:.0%} sure", (x, y + 48), size=32, bold=True)
 
 

@@ -159,7 +159,8 @@ class DeploymentPage(Page):
             screen.blit(picture, (x, y))
         pygame.draw.rect(screen, (200, 200, 206), (x, y, side, side), 1)
         tx = x + side + 16
-        draw_answer(screen, tx, y, latest["label"], latest["confidence"], panel.right - tx - 12)
+        draw_answer(screen, tx, y, latest["label"], latest["confidence"], panel.right - tx - 12,
+                    self.colour_of(latest["label"]))
         lines = [ui.cut(Path(latest["source"]).name, panel.right - tx - 12, 24)]
         if "true" in latest:
             right = "right" if latest["true"] == latest["label"] else "wrong"
@@ -190,7 +191,7 @@ class DeploymentPage(Page):
         room = self.panel.right - tx - 12
         result = live.result if live is not None else []
         if result:
-            draw_answer(screen, tx, y, *result[0], room)
+            draw_answer(screen, tx, y, *result[0], room, self.colour_of(result[0][0]))
         elif live is None:
             ui.label(screen, "waiting for a model", (tx, y + 4), size=30, bold=True)
         else:
@@ -211,9 +212,12 @@ class DeploymentPage(Page):
         name_width = 130
         return pygame.Rect(area.x + name_width, area.y + row * pitch + 5, area.width - name_width - 70, pitch - 10)
 
+    def colour_of(self, name):
+        """The colour of class `name`, as its pictures' captions and its bar have it."""
+        return class_colour(name, self.classes) if name in self.classes else ui.ACCENT
+
     def _draw_bars(self, screen, probabilities):
         """One bar per class, likeliest first, in the class's colour."""
-        classes = self.classes
         rows = list(probabilities.items())
         for i, (name, p) in enumerate(rows):
             bar = self.bar_rect(i, len(rows))
@@ -222,7 +226,7 @@ class DeploymentPage(Page):
             ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
                      bold=i == 0)
             pygame.draw.rect(screen, (232, 232, 236), bar)
-            colour = class_colour(name, classes) if name in classes else ui.ACCENT
+            colour = self.colour_of(name)
             filled = bar.copy()
             filled.width = round(bar.width * max(0.0, min(1.0, p)))
             if filled.width:
