@@ -152,6 +152,30 @@ def a_testing_page(classes, majority):
     return TestingPage(TESTING.rect, pipeline, pictures_of(classes))
 
 
+@pytest.mark.parametrize("classes", [("apple", "banana", "lemon", "orange"), ("bad", "good", "none")])
+def test_the_testing_pages_accuracies_and_counts_are_read_from_the_back_row(classes):
+    """Projector theme, the window that fits a 1280×720 screen: each accuracy and each count of both matrices has
+    capital letters at least 20 px tall on the screen."""
+    pygame.display.init()
+    pygame.font.init()
+    ui.forget_fonts()
+    pygame.display.set_mode((round(CANVAS[0] * SCALES["1280x720"]), round(CANVAS[1] * SCALES["1280x720"])))
+    surface = pygame.Surface(CANVAS)
+    theme.use(theme.PROJECTOR)
+    try:
+        theme.begin_frame(surface)
+        a_testing_page(classes, classes[0]).draw(surface)
+        readouts = [(e["text"], e["cap_px"]) for e in theme.report()["text_audit"] if e["readout"]]
+    finally:
+        theme.use(theme.DEFAULT)
+        ui.forget_fonts()
+        pygame.display.quit()
+    titles = [cap for text, cap in readouts if text.endswith("correct")]
+    counts = [cap for text, cap in readouts if text.isdigit()]
+    assert len(titles) == 2 and len(counts) == 2 * len(classes) ** 2
+    assert min(titles + counts) >= 20, readouts
+
+
 def pictures_of(classes, count=40):
     """Stand-in thumbnails: `count` samples of `classes` in turn, each a black square."""
     samples = [SimpleNamespace(label=classes[i % len(classes)]) for i in range(count)]

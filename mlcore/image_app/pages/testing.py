@@ -11,6 +11,8 @@ from mlcore.widgets.thumbnails import ThumbnailGrid, class_colour, draw_enlarged
 # Diagonal cells (the model was right) are blue, the others (wrong) vermilion: the theme's `correct` and
 # `mistake`, through `theme.heat_colour`, which keeps any cell with images well away from an empty one.
 CORRECT, MISTAKE = theme.DEFAULT.correct, theme.DEFAULT.mistake
+TITLE = 44  # "Test set: 61% correct": the accuracy the lesson compares, read from the back of the room
+COUNT = 44  # the largest count in a cell
 
 
 CAPTION = "rows: true class, columns: predicted class"
@@ -55,7 +57,7 @@ class ConfusionView:
     def header(self):
         """The title, the caption and the column names, at the text sizes drawn now."""
         look = theme.current()
-        needed = (ui.line_height(32) + 6 + len(self.caption_lines()) * ui.line_height(look.small) + 6
+        needed = (ui.line_height(TITLE) + 6 + len(self.caption_lines()) * ui.line_height(look.small) + 6
                   + ui.line_height(look.tick) + 12)
         return max(self.HEADER, needed)
 
@@ -81,13 +83,14 @@ class ConfusionView:
         self.classes = list(classes)
         k = len(classes)
         correct = np.trace(matrix) / matrix.sum() if matrix is not None and matrix.sum() else None
-        ui.label(screen, f"{self.title}: {percent(correct)} correct", (self.rect.x, self.rect.y), size=32, bold=True)
+        ui.label(screen, f"{self.title}: {percent(correct)} correct", (self.rect.x, self.rect.y), size=TITLE, bold=True,
+                 readout=True)
         if matrix is None:
-            ui.label(screen, "train a model to fill it (page 3)", (self.rect.x, self.rect.y + 44), size=26,
+            ui.label(screen, "train a model to fill it (page 3)", (self.rect.x, self.rect.y + ui.line_height(TITLE)), size=26,
                      colour=ui.DIM)
             return
         look = theme.current()
-        y = self.rect.y + ui.line_height(32) + 6
+        y = self.rect.y + ui.line_height(TITLE) + 6
         for line in self.caption_lines():
             ui.label(screen, line, (self.rect.x, y), size=look.small, colour=ui.DIM)
             y += ui.line_height(look.small)
@@ -112,7 +115,7 @@ class ConfusionView:
     def _draw_rows(self, screen, matrix, classes):
         k, look = len(classes), theme.current()
         size = self.cell_size(k)
-        text_size = max(18, min(32, int(size * 0.55)))
+        text_size = count_size(size, int(np.max(matrix)))
         rows = matrix.sum(axis=1)
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
@@ -135,10 +138,19 @@ class ConfusionView:
                 pygame.draw.rect(screen, colour, cell)
                 pygame.draw.rect(screen, (190, 190, 196), cell, 1)
                 ui.label(screen, count, cell.center, size=text_size, bold=True, anchor="center",
-                         colour=ui.text_colour(colour))
+                         colour=ui.text_colour(colour), readout=True)
             right = self.cell_rect(k, row, k - 1).right + 8
             share = matrix[row, row] / rows[row] if rows[row] else None
             ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
+
+
+def count_size(cell, largest):
+    """The text size of the counts in cells `cell` pixels wide: as large as the cell allows (read from the back of the
+    room), up to COUNT, with the `largest` count fitting across."""
+    size = max(18, min(COUNT, int(cell * 0.72)))
+    while size > 18 and ui.text_width(str(largest), size, True) > cell - 8:
+        size -= 2
+    return size
 
 
 class TestingPage(Page):
