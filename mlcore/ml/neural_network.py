@@ -264,11 +264,19 @@ class NeuralNetwork:
         if self.epochs is None or not self.inputs:
             return []
         model = TASKS[self.task]
-        outputs = len(set(self.outputs)) if self.task == "classification" else len(np.atleast_1d(self.outputs[0]))
+        outputs = self._output_count()
         units = [len(self.inputs[0]), *self.options["hidden_layers"], outputs]
         activations = [self.options["activation"]] * len(self.options["hidden_layers"]) + [model.OUTPUT]
         return [{"units": width, "activation": activation, "parameters": (before + 1) * width}
                 for before, width, activation in zip(units, units[1:], activations)]
+
+    def _output_count(self):
+        """The output layer's width: the labels met so far (classification), or the numbers per example; counted
+        again only when examples were added (the popup asks every frame, of thousands of examples)."""
+        if getattr(self, "_outputs_counted", (None,))[0] != len(self.outputs):
+            width = len(set(self.outputs)) if self.task == "classification" else len(np.atleast_1d(self.outputs[0]))
+            self._outputs_counted = (len(self.outputs), width)
+        return self._outputs_counted[1]
 
     @property
     def split_counts(self):

@@ -12,6 +12,7 @@ import time
 
 from mlcore.ml.neural_network import WAITING
 from mlcore.notes.text_sizes import sizes
+from mlcore.runtime.inputs import frames
 from mlcore.widgets import charts, theme, ui
 
 READOUT_NAMES = {"loss": "loss", "accuracy": "accuracy", "mean_error": "mean error"}
@@ -25,12 +26,18 @@ class CurvePace:
         self.seconds = seconds
         self.job = None
         self.started = None  # when the first epoch of `job` was seen
+        self.frame, self.frame_shown = None, 0  # (job, frame number) of the last answer, and the answer
 
     def shown(self, job, now=None):
-        """The epochs of `job` drawn by now."""
+        """The epochs of `job` drawn by now (without `now`: the same all through one frame, so that the state
+        written after the last frame says what it drew)."""
         if job is None:
             return 0
-        now = time.monotonic() if now is None else now
+        if now is None:
+            if self.frame == (job, frames.count):
+                return self.frame_shown
+            self.frame, self.frame_shown = (job, frames.count), self.shown(job, time.monotonic())
+            return self.frame_shown
         if job is not self.job:
             self.job, self.started = job, None
         if job.done and self.started is None:

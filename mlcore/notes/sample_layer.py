@@ -8,6 +8,7 @@ more than once.
 """
 
 import math
+import time
 
 import pygame
 
@@ -17,6 +18,8 @@ from mlcore.widgets import theme, ui
 
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
 SAME_PLACE = 4         # window pixels: samples closer than this hide each other, so they are one stack
+BULK = 2000            # more new samples than this at once (a file's) are drawn over a few frames…
+BUILD_S = 0.008        # …taking this much of each frame
 
 
 class SampleLayer:
@@ -32,7 +35,8 @@ class SampleLayer:
         self.places = {}     # (cell x, cell y) -> the stacks whose place is in that cell
         self.stacks = []     # [place (x, y) on the window, [samples]]
         self.texts = []      # (text, box) drawn onto the layer, audited with each frame
-        self._obstacles = self._letters = None
+        self.building = None # [samples to place, how many are placed, the first stack not drawn] during a build
+        self._obstacles = self._audited = None
 
     def _sprite(self, colour, note):
         key = (tuple(colour), note, theme.current().name)
@@ -54,18 +58,56 @@ class SampleLayer:
     def update(self, samples, colours, transform):
         """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved)."""
         key = (transform, theme.current().name, tuple(sorted(colours.items())))
-        on_layer = samples[:self.count]
-        ends = (on_layer[0], on_layer[-1]) if on_layer else None
-        if self.surface is None or key != self.key or len(on_layer) < self.count or ends != self.ends or (
+        shorter = len(samples) < self.count
+        ends = (samples[0], samples[self.count - 1]) if self.count and not shorter else None
+        if self.surface is None or key != self.key or shorter or ends != self.ends or (
                 ends and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1])):
             self._clear(key)
+        building = self.building
+        if building is not None and (len(samples) < self.count + len(building[0]) or
+                                     samples[self.count] is not building[0][0]):
+            self._clear(key)  # the samples changed under a build: start again
         new = samples[self.count:]
-        if new:
+        if self.building is None and len(new) > BULK and self.count:
+            self._clear(key)  # many more at once: all drawn again, over a few frames
+            new = samples
+        if self.building is not None or len(new) > BULK:
+            self._build(samples, colours, transform)
+        elif new:
             if not self._add(new, colours, transform):  # a sample joined a stack already drawn: draw all again
                 self._clear(key)
-                self._add(samples, colours, transform)
-            self.count = len(samples)
-            self.ends = (samples[0], samples[-1])
+                self._build(samples, colours, transform)
+                return
+            self._drawn(samples, len(samples))
+
+    def _drawn(self, samples, count):
+        """The first `count` of `samples` are on the layer."""
+        self.count = count
+        self.ends = (samples[0], samples[count - 1])
+
+    def _build(self, samples, colours, transform):
+        """Many samples at once (a file's): grouped into stacks, then drawn, for at most BUILD_S of each frame, so
+        that frames stay short however many there are; the layer fills in over a few frames."""
+        deadline = time.perf_counter() + BUILD_S
+        if self.building is None:
+            self.building = [samples[self.count:], 0, len(self.stacks)]  # to place, placed, first stack to draw
+        todo, placed, first = self.building
+        factor, dx, dy = transform
+        while placed < len(todo) and time.perf_counter() < deadline:
+            for sample in todo[placed:placed + 200]:
+                place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
+                stack = self._stack_at(place)
+                if stack is None:
+                    self._new_stack(place, sample)
+                else:
+                    stack[1].append(sample)
+            placed = self.building[1] = min(len(todo), placed + 200)
+        while placed == len(todo) and first < len(self.stacks) and time.perf_counter() < deadline:
+            self._stamp(self.stacks[first:first + 50], colours)
+            first = self.building[2] = min(len(self.stacks), first + 50)
+        if placed == len(todo) and first == len(self.stacks):
+            self.building = self._obstacles = self._audited = None
+            self._drawn(samples, self.count + len(todo))
 
     def blit(self, screen):
         screen.blit(self.surface, (0, 0))
@@ -76,31 +118,37 @@ class SampleLayer:
         self.surface.fill(CLEAR)
         self.surface.set_colorkey(CLEAR)
         self.key, self.count, self.places, self.stacks, self.texts = key, 0, {}, [], []
-        self._obstacles = self._letters = None
+        self.building = None
+        self._obstacles = self._audited = None
 
     def _add(self, new, colours, transform):
         """Stamp the new samples (stacks fanned out); False, having drawn nothing, when one of them lands on a stack
         or a sample already drawn."""
         factor, dx, dy = transform
-        made = []
-        self._obstacles = self._letters = None
+        made, mine = [], set()
+        self._obstacles = self._audited = None
         for sample in new:
             place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
             stack = self._stack_at(place)
             if stack is None:
                 made.append(self._new_stack(place, sample))
-            elif any(stack is mine for mine in made):
+                mine.add(id(made[-1]))
+            elif id(stack) in mine:
                 stack[1].append(sample)
             else:
                 return False
+        self._stamp(made, colours)
+        return True
+
+    def _stamp(self, stacks, colours):
+        """Draw `stacks` onto the layer: a lone sample's circle stamped, a stack fanned out."""
         half = SAMPLE_RADIUS + 2
         sprites = {note: self._sprite(colour, note) for note, colour in colours.items()}
-        self.surface.blits([(sprites[members[0].note], (x - half, y - half)) for (x, y), members in made
+        self.surface.blits([(sprites[members[0].note], (x - half, y - half)) for (x, y), members in stacks
                             if len(members) == 1], doreturn=False)
-        for stack in made:
+        for stack in stacks:
             if len(stack[1]) > 1:
-                self._draw_stack(stack, colours)
-        return True
+                self._draw_stack(stack, colours, sprites)
 
     def _stack_at(self, place):
         cx, cy = place[0] // SAME_PLACE, place[1] // SAME_PLACE
@@ -126,7 +174,7 @@ class SampleLayer:
                 self._obstacles.append(pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach))
         return self._obstacles
 
-    def _draw_stack(self, stack, colours):
+    def _draw_stack(self, stack, colours, sprites):
         """One circle per note, fanned around the place (a dot marks it), each with its count when over one."""
         (x, y), members = stack
         counts = {}
@@ -138,7 +186,7 @@ class SampleLayer:
         for index, (note, count) in enumerate(counts.items()):
             angle = math.pi + 2 * math.pi * index / len(counts)
             cx, cy = round(x + spread * math.cos(angle)), round(y + spread * math.sin(angle))
-            draw_note_circle(self.surface, cx, cy, colours[note], note)
+            self.surface.blit(sprites[note], (cx - SAMPLE_RADIUS - 2, cy - SAMPLE_RADIUS - 2))
             if count > 1:
                 at = (cx + SAMPLE_RADIUS - 2, cy + SAMPLE_RADIUS - 2)
                 box = ui.label(self.surface, f"×{count}", at, size=sizes().small, colour=look.ink,
@@ -147,20 +195,27 @@ class SampleLayer:
 
     def _audit(self):
         """The layer's texts go to the frame's record with the frame's other texts: each note's letter once (as its
-        first circle shows it) and every count."""
-        size = sizes().letter
-        if self._letters is None:  # where each note's first circle is, found again only when the samples change
-            self._letters = {}
-            for (x, y), members in self.stacks:
-                self._letters.setdefault(members[0].note, (x, y))
+        first circle shows it) and every count. They are worked out again only when the samples or the scale
+        change: a canvas of thousands of samples has thousands of counts."""
+        scale = theme.scale()
+        if self.building is not None:
+            return  # noted once the layer is whole
+        if self._audited is None or self._audited[0] != scale:
+            self._audited = (scale, theme.Entries(self._audit_entries()))
+        theme.record_entries(self._audited[1])
+
+    def _audit_entries(self):
+        size, small, entries, letters = sizes().letter, sizes().small, [], {}
+        for (x, y), members in self.stacks:  # where each note's first circle is
+            letters.setdefault(members[0].note, (x, y))
         typeface = ui.font(size, True)
-        for note, (x, y) in self._letters.items():
+        for note, (x, y) in letters.items():
             box = typeface.size(note)
-            theme.record(note, typeface.get_height(), cap=ui.cap_height(size, True),
-                         box=(x - box[0] // 2, y + 1 - box[1] // 2, *box))
-        small = sizes().small
-        for text, box in self.texts:
-            theme.record(text, ui.line_height(small), cap=ui.cap_height(small, True), box=box)
+            entries.append(theme.audit_entry(note, typeface.get_height(), ui.cap_height(size, True),
+                                             (x - box[0] // 2, y + 1 - box[1] // 2, *box)))
+        entries += [theme.audit_entry(text, ui.line_height(small), ui.cap_height(small, True), box)
+                    for text, box in self.texts]
+        return entries
 
     def state(self):
         """The stacks: samples at one place, with how many of each note."""

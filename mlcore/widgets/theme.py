@@ -117,10 +117,34 @@ def screen():
 def record(text, height, cap=None, box=None, readout=False):
     """Note a text drawn `height` canvas pixels tall; `cap`: its capital letters' height, `box`: where it lies on the
     canvas (None when drawn on another surface), `readout`: one of the lesson's key readouts (read from the back)."""
-    _frame.texts.append((str(text), round(height * _frame.scale, 1)))
-    _frame.audit.append({"text": str(text), "px": round(height * _frame.scale, 1),
-                         "cap_px": None if cap is None else round(cap * _frame.scale, 1),
-                         "box": None if box is None else [int(value) for value in box], "readout": bool(readout)})
+    entry = audit_entry(text, height, cap, box, readout)
+    _frame.texts.append((entry["text"], entry["px"]))
+    _frame.audit.append(entry)
+
+
+def audit_entry(text, height, cap=None, box=None, readout=False):
+    """What `record` notes of a text, at the window's scale now (for `record_entries`: a layer drawn once, whose
+    texts are noted again with every frame)."""
+    return {"text": str(text), "px": round(height * _frame.scale, 1),
+            "cap_px": None if cap is None else round(cap * _frame.scale, 1),
+            "box": None if box is None else [int(value) for value in box], "readout": bool(readout)}
+
+
+def record_entries(entries):
+    """Note texts made by `audit_entry` earlier, as drawn again in this frame (`entries` is a list of them, or
+    such a list made into `Entries` once, for a layer of thousands noted again with every frame)."""
+    if not isinstance(entries, Entries):
+        entries = Entries(entries)
+    _frame.texts.extend(entries.texts)
+    _frame.audit.extend(entries)
+
+
+class Entries(list):
+    """`audit_entry` results with their (text, px) pairs made once."""
+
+    def __init__(self, entries):
+        super().__init__(entries)
+        self.texts = [(entry["text"], entry["px"]) for entry in self]
 
 
 def record_cut(text):
