@@ -128,7 +128,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
-        """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, F2 theme."""
+        """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, K report,
+        F2 theme."""
         if key in self.notes.keys:
             self.note = self.notes.keys[key]
         elif key == "p":
@@ -145,6 +146,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.save()
         elif key == "m":
             self.save_network()
+        elif key == "k":
+            self.write_report()
         elif key == "f2":
             self.toggle_theme()
             self.say(f"{theme.current().name} theme (F2 switches)", key="theme")

@@ -4,7 +4,8 @@ saved with M and loaded with --load-model (ml5's `save` and `load`)."""
 import sys
 import time
 
-from mlcore.notes import sample_files
+from mlcore.files import unwritable
+from mlcore.notes import lesson_report, sample_files
 from mlcore.notes.sample_files import SampleFileError
 
 
@@ -74,6 +75,16 @@ class CanvasFiles:
               file=sys.stderr)
         self.unsaved = False
         return path
+
+    def write_report(self):
+        """K: the lesson's record (canvas, curves, model, runs, knobs, samples) in a new report folder."""
+        folder, failure = lesson_report.build(self).write(self.sketch)
+        if folder is None:
+            self.say(f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
+                     seconds=10, error=True)
+        else:
+            self.say(f"report written to {folder} (open report.html in a browser)", seconds=8)
+        return folder
 
     def save_network(self):
         """M: the trained network to a model file in the current folder, written in the background."""
