@@ -48,9 +48,7 @@ def chart_picture(series, title, x_label, y_label, y_range=None, size=(800, 420)
         left = pad * 2 + turned.get_width()
         plot = charts.line_chart(surface, (left, top, width - left - pad, bottom - top), series, y_range=y_range,
                                  x_max=x_max, text=look.ink, grid=look.dim)
-        if x_max:  # the last epoch under the axis's end (the first is under its start)
-            ui.label(surface, "1", (plot.left, plot.bottom + 4), size=look.tick, colour=look.ink, anchor="topleft",
-                     padding=0)
+        if x_max:  # the last epoch under the axis's end (the legend starts under its beginning)
             ui.label(surface, str(x_max), (plot.right, plot.bottom + 4), size=look.tick, colour=look.ink,
                      anchor="topright", padding=0)
         ui.label(surface, x_label, (plot.centerx, height - pad), size=look.tick, colour=look.ink, anchor="midbottom",

@@ -157,7 +157,7 @@ class TestingPage(Page):
     def __init__(self, rect, pipeline, thumbnails, report=None):
         super().__init__(rect, pipeline, thumbnails)
         self.report = report  # K's action: the lesson's report, written to a new folder
-        self.report_button = ui.Button((self.rect.right - 150, self.rect.y, 150, 44), "Report", size=27)
+        self.report_button = ui.Button((self.rect.right - 150, self.rect.y, 150, 36), "Report", size=27)
         half = (self.rect.width - 32) // 2
         top = self.rect.y + 40
         members_top = self.rect.bottom - 128  # room for one row of pictures
