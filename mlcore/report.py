@@ -8,7 +8,7 @@ student's answer. No pygame here: the pictures arrive as PNG bytes.
     report = Report("Notes classifier")
     report.figure("curves.png", png, "Loss and accuracy, epoch by epoch", density=2)
     report.question("Does the validation loss follow the training loss?")
-    folder, failure = report.write("classification")
+    folder, failure = report.write("classification")   # or report.write_later(...): a job whose result that is
 """
 
 import base64
@@ -16,25 +16,55 @@ import html
 import shutil
 import struct
 import time
+import zlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from mlcore.files import first_writable, new_folder, write_atomically
+from mlcore.jobs import Job
+
+
+@dataclass(frozen=True)
+class Pixels:
+    """A picture as rows of RGB bytes (what the window drew), encoded as PNG only when the report is written: the
+    encoding runs on the writing thread (zlib lets the draw loop go on meanwhile)."""
+
+    width: int
+    height: int
+    rgb: bytes
+
+    def png(self):
+        stride = self.width * 3
+        rows = b"".join(b"\x00" + self.rgb[row * stride:(row + 1) * stride] for row in range(self.height))
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlacing
+        return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(
+            b"IEND", b"")
+
+
+def _chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
 @dataclass
 class Figure:
-    """A picture of the report: its file name, PNG bytes, caption, and pixels per shown pixel (2: drawn at twice
-    the screen's resolution)."""
+    """A picture of the report: its file name, the picture (PNG bytes or `Pixels`), caption, and pixels per shown
+    pixel (2: drawn at twice the screen's resolution)."""
 
     name: str
-    png: bytes
+    picture: object
     caption: str
     density: int = 1
 
+    @cached_property
+    def png(self):
+        return self.picture.png() if isinstance(self.picture, Pixels) else self.picture
+
     @property
     def size(self):
-        """(width, height) in pixels, read from the PNG's header."""
-        return struct.unpack(">II", self.png[16:24])
+        """(width, height) in pixels."""
+        if isinstance(self.picture, Pixels):
+            return self.picture.width, self.picture.height
+        return struct.unpack(">II", self.picture[16:24])
 
 
 @dataclass
@@ -48,11 +78,6 @@ class Table:
 class Text:
     text: str
     kind: str = "paragraph"  # or "heading", "question"
-
-
-def png_size(png):
-    """(width, height) of PNG bytes."""
-    return Figure("", png, "").size
 
 
 class Report:
@@ -74,8 +99,9 @@ class Report:
         """One of the course's questions: a heading, then an empty line for the student's answer."""
         self.parts.append(Text(text, "question"))
 
-    def figure(self, name, png, caption, density=1):
-        self.parts.append(Figure(name, png, caption, density))
+    def figure(self, name, picture, caption, density=1):
+        """A picture (PNG bytes or `Pixels`) with its caption."""
+        self.parts.append(Figure(name, picture, caption, density))
 
     def table(self, header, rows, caption=""):
         self.parts.append(Table(list(header), [list(row) for row in rows], caption))
@@ -129,6 +155,10 @@ class Report:
         half-way is removed."""
         stem = f"{sketch}-report-{time.strftime('%Y%m%d-%H%M%S')}"
         return first_writable(lambda parent: self._write_into(new_folder(parent, stem)), folders)
+
+    def write_later(self, sketch, folders=None):
+        """`write` on a job of its own (mlcore.jobs): its result is what `write` returns."""
+        return Job("report", lambda job: self.write(sketch, folders)).start()
 
     def _write_into(self, folder):
         try:

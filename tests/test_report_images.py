@@ -7,7 +7,7 @@ import numpy as np
 
 from driver import key
 from test_image_classifier import DEPLOYMENT, TAB, TESTING, at, env_for, run_batch, run_sketch, wait
-from test_report_notes import check_documents, picture
+from test_report_notes import IDLE, check_documents, picture
 
 
 def percent(value):
@@ -34,8 +34,10 @@ def test_k_and_the_report_button_write_the_lesson_with_the_states_numbers(tmp_pa
         + at(DEPLOYMENT.button_center("Noise or bias?"))
         + wait({"noise_or_bias.check.item": ["test", 2], "idle": True}, after=2)
         + key("k")
+        + IDLE
         + at(TAB["Testing"])
         + at(TESTING.report_button.rect.center, after=2)
+        + IDLE
     )
     options = ["--features", "color_histogram", "--train", "--epochs", "3", "--seed", "1"]
     run = run_sketch("image_classifier", actions, tmp_path / "run", *options, env=env_for(tmp_path), umask=0o077)

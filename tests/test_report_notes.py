@@ -20,6 +20,7 @@ from mlcore.runtime.screenshot import save_screenshot
 
 LEFT = [(200, 200), (220, 230), (180, 250)]
 RIGHT = [(600, 300), (650, 350), (620, 400)]
+IDLE = [{"type": "wait", "for": "idle", "timeout_s": 60, "after": 2}]  # the report is written in the background
 TRAINED = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 180}]
 
 
@@ -50,7 +51,9 @@ def test_k_writes_the_lessons_report_with_the_states_numbers_and_never_overwrite
         + key("v")
         + click(690, 480)
         + key("k")
+        + IDLE
         + key("k")
+        + IDLE
         + key("f12")
     )
     run = run_sketch("classification", actions, tmp_path, "--seed", "2", umask=0o077)
@@ -100,7 +103,7 @@ def test_k_writes_the_lessons_report_with_the_states_numbers_and_never_overwrite
 
 
 def test_a_report_before_training_has_the_canvas_and_the_samples(tmp_path):
-    run = run_sketch("regression", cluster("c", LEFT) + key("k"), tmp_path)
+    run = run_sketch("regression", cluster("c", LEFT) + key("k") + IDLE, tmp_path)
     assert run.returncode == 0, run.output
     [report] = report_folders(tmp_path, "regression")
     markdown, _ = check_documents(report, ["canvas.png"])
@@ -120,7 +123,9 @@ def test_a_report_that_cannot_be_written_is_one_message_and_the_samples_stay(tmp
     canvas = NoteCanvas("classification", 960, 600)
     canvas.add_sample(100, 100, "C")
     canvas.add_sample(500, 300, "E")
-    assert canvas.write_report() is None
+    canvas.write_report()
+    assert canvas.report_job.wait() == "done"
+    canvas.update()
     said = [text for text in canvas.messages.log if "report" in text]
     assert len(said) == 1 and said[0].startswith(f"could not write the report: {folders[0]} and {folders[1]}")
     assert len(canvas.samples) == 2 and canvas.unsaved

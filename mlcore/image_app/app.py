@@ -134,8 +134,8 @@ class ImageApp:
         if self.thumbnails.dataset is not pipeline.dataset:
             self.thumbnails.use(pipeline.dataset)
             self.predictions.answers.clear()  # they were answers about the images of the data that is gone
-        for page in self.pages:
-            page.update()
+        for part in (*self.pages, self.reports):  # the pages, and a report being written
+            part.update()
         collecting = self.data_page.collecting and self.page == DATA
         self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
         self.session.update()

@@ -15,7 +15,7 @@ from mlcore.image_app.pages.testing import ConfusionView, baseline_sentence
 from mlcore.ml.confusion import per_class_accuracy
 from mlcore.report import Report
 from mlcore.widgets import theme, ui
-from mlcore.widgets.figures import DENSITY, chart_picture, png_bytes
+from mlcore.widgets.figures import DENSITY, chart_picture, pixels
 from mlcore.widgets.thumbnails import class_colour, image_surface
 
 QUESTIONS = {
@@ -37,25 +37,41 @@ class ImageReport:
         self.pipeline, self.say = pipeline, say
         self.folder = None  # --report DIR: where the report goes when the window closes
         self.written = []   # the report folders written this session, for the state
+        self.job, self.folders = None, None  # the report being written (or the last one), and where it may go
 
     def write(self, folders=None):
-        """The report in a new folder (the current one, else the user's data folder; or `folders`); its path or
-        None."""
+        """The report in a new folder (the current one, else the user's data folder; or `folders`): drawn now,
+        encoded and written in the background; `update` says where it went. The job, or None when it cannot start."""
+        if self.job is not None and self.job.running:
+            self.say("still writing the report: a moment")
+            return None
         if self.pipeline.dataset is None:
             self.say("load a dataset first (page 1): the report describes it", problem=True)
             return None
-        folder, failure = build(self.pipeline).write("image_classifier", folders)
+        self.folders = folders
+        self.job = build(self.pipeline).write_later("image_classifier", folders)
+        return self.job
+
+    def update(self):
+        """Once a frame: say where a report that has just been written went, or why it could not be."""
+        job = self.job
+        if job is None or job.running or getattr(job, "reported", False):
+            return
+        job.reported = True
+        folder, failure = job.result if job.status == "done" else (None, job.error)
         if folder is None:
-            self.say(f"could not write the report: {unwritable(folders, failure)}", problem=True)
-            return None
-        self.written.append(str(folder))
-        self.say(f"report written to {folder} (open report.html in a browser)")
-        return folder
+            self.say(f"could not write the report: {unwritable(self.folders, failure)}", problem=True)
+        else:
+            self.written.append(str(folder))
+            self.say(f"report written to {folder} (open report.html in a browser)")
 
     def quitting(self):
-        """--report DIR: the record of the run, written into DIR once it is over."""
-        if self.folder:
-            self.write([self.folder])
+        """--report DIR: the record of the run, written into DIR once it is over (after a report K began)."""
+        for start in (lambda: self.job, lambda: self.folder and self.write([self.folder])):
+            job = start()
+            if job is not None:
+                job.wait()
+                self.update()
 
 
 def build(pipeline):
@@ -88,7 +104,7 @@ def _dataset(report, dataset):
     for name in dataset.classes:
         indices = [i for i, sample in enumerate(dataset.train) if sample.label == name][:STRIP]
         if indices:
-            report.figure(f"dataset-{_file_name(name)}.png", png_bytes(strip(dataset, "train", indices, name)),
+            report.figure(f"dataset-{_file_name(name)}.png", pixels(strip(dataset, "train", indices, name)),
                           f"{name}: {len(indices)} of its {counts['train'][name]} training images")
     report.question(QUESTIONS["dataset"])
 
@@ -100,7 +116,7 @@ def _training(report, pipeline):
         series = {"training": (history[key], look.series[0]), "validation": (history["val_" + key], look.series[1])}
         picture = chart_picture(series, f"{title.capitalize()}, epoch by epoch", "epoch", title,
                                 (0, 1) if key == "accuracy" else None, x_max=pipeline.epochs_planned)
-        report.figure(f"curves-{key}.png", png_bytes(picture), f"The {title} on the training images and on those "
+        report.figure(f"curves-{key}.png", pixels(picture), f"The {title} on the training images and on those "
                       "held out for validation, epoch by epoch", density=DENSITY)
     report.question(QUESTIONS["curves"])
     report.heading("Testing")
@@ -108,7 +124,7 @@ def _training(report, pipeline):
     for split, title in (("train", "Training set"), ("test", "Test set")):
         matrix = getattr(pipeline, f"confusion_{split}")
         accuracy = getattr(pipeline, f"{split}_accuracy")
-        report.figure(f"confusion-{split}.png", png_bytes(matrix_picture(matrix, classes, split, title)),
+        report.figure(f"confusion-{split}.png", pixels(matrix_picture(matrix, classes, split, title)),
                       f"{title}: {_percent(accuracy)} correct (rows: true class, columns: predicted class)")
     train, test = (per_class_accuracy(np.asarray(getattr(pipeline, f"confusion_{s}"))) for s in ("train", "test"))
     report.table(["class", "training accuracy", "test accuracy"],
@@ -130,7 +146,7 @@ def _errors(report, pipeline):
     for number, group in enumerate(groups[:GROUPS_SHOWN]):
         title = f"{group['true']} taken for {group['predicted']}"
         indices = group["indices"][:STRIP]
-        report.figure(f"errors-{number + 1}.png", png_bytes(strip(pipeline.dataset, "test", indices, title)),
+        report.figure(f"errors-{number + 1}.png", pixels(strip(pipeline.dataset, "test", indices, title)),
                       f"{title}: {len(group['indices'])} test image{'s' if len(group['indices']) != 1 else ''}")
     report.question(QUESTIONS["errors"])
 
@@ -140,7 +156,7 @@ def _noise(report, pipeline):
     if check is None:
         return
     report.heading(f"Noise or bias? {check['source']}" + (f" (true class: {check['true']})" if check["true"] else ""))
-    report.figure("noise-copies.png", png_bytes(pictures_strip(check["pictures"], check["copies"])),
+    report.figure("noise-copies.png", pixels(pictures_strip(check["pictures"], check["copies"])),
                   "The chosen image and its changed copies")
     rows = [[answer["run"], answer["features"], *(answer.get("answers") or [answer.get("skipped", "")]),
              answer.get("flips", "–")] for answer in check["runs"]]

@@ -218,7 +218,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- every frame ------------------------------------------------------------------------------------------------
     def update(self):
-        """Pass the training's progress on, notice when it ends, say how a model file went."""
+        """Pass the training's progress on, notice when it ends, say how a model file and a report went."""
+        self._report_written()
         network = self.network
         if network is None:
             return
@@ -263,7 +264,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker"):
+                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker",
+                     "report_job"):
             setattr(self, name, getattr(old, name))
         self.note = self.notes.carried(self.note, self.samples)
         if knobs.resized(old, self):

@@ -15,7 +15,7 @@ from mlcore.notes.scene import Scene
 from mlcore.report import Report
 from mlcore.runtime.knobs import shown
 from mlcore.widgets import theme
-from mlcore.widgets.figures import DENSITY, chart_picture, png_bytes
+from mlcore.widgets.figures import DENSITY, chart_picture, pixels
 
 # The course's questions, each beside the figure that answers it.
 QUESTIONS = {
@@ -37,14 +37,14 @@ def build(canvas):
     report.heading("The canvas")
     count = len(canvas.samples)
     what = "the decision map" if task.name == "classification" else "the pitch map"
-    report.figure("canvas.png", png_bytes(canvas_picture(canvas)),
+    report.figure("canvas.png", pixels(canvas_picture(canvas)),
                   f"{count} sample{'s' if count != 1 else ''} of {len({s.note for s in canvas.samples})} notes"
                   + (f", over {what} of the trained network" if trained else " (not trained yet: no map)"))
     report.question(QUESTIONS["canvas" if task.name == "classification" else "regression canvas"])
     report.heading("Training")
     if trained:
-        for name, png in curve_pictures(network.history, task, network.epochs):
-            report.figure(name, png, _curve_caption(name, task), density=DENSITY)
+        for name, picture in curve_pictures(network.history, task, network.epochs):
+            report.figure(name, picture, _curve_caption(name, task), density=DENSITY)
         report.question(QUESTIONS["curves"])
         lines = summary_lines(network, network.epochs)
         report.table(["layer", "units", "activation", "parameters"],
@@ -75,7 +75,7 @@ def canvas_picture(canvas):
 
 
 def curve_pictures(history, task, epochs):
-    """[(file name, PNG bytes)]: the loss, and the task's metric, over the epochs (training and validation)."""
+    """[(file name, its pixels)]: the loss, and the task's metric, over the epochs (training and validation)."""
     look = theme.current()
     pictures = []
     for key, title, y_range in (("loss", "loss", None), (task.metric, task.metric_title, task.metric_range)):
@@ -83,7 +83,7 @@ def curve_pictures(history, task, epochs):
                   "validation": (history.get("val_" + key, []), look.series[1])}
         picture = chart_picture(series, f"{title.capitalize()}, epoch by epoch", "epoch", title, y_range,
                                 CHART_SIZE, x_max=epochs)
-        pictures.append((f"curves-{key}.png", png_bytes(picture)))
+        pictures.append((f"curves-{key}.png", pixels(picture)))
     return pictures
 
 

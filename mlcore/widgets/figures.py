@@ -1,22 +1,20 @@
-"""Pictures for a lesson's report: a surface as PNG bytes, and charts drawn on paper at twice the screen's resolution,
+"""Pictures for a lesson's report: a surface's pixels, and charts drawn on paper at twice the screen's resolution,
 each with its title and the labels of its axes (sharp when pasted into a document and printed)."""
 
-import io
 from contextlib import contextmanager
 from dataclasses import replace
 
 import pygame
 
+from mlcore.report import Pixels
 from mlcore.widgets import charts, theme, ui
 
 DENSITY = 2  # pixels of a report's chart per pixel on screen
 
 
-def png_bytes(surface):
-    """`surface` encoded as a PNG file, in memory."""
-    buffer = io.BytesIO()
-    pygame.image.save(surface, buffer, "figure.png")
-    return buffer.getvalue()
+def pixels(surface):
+    """`surface`'s picture for a report (encoded as PNG when the report is written, off the draw loop)."""
+    return Pixels(*surface.get_size(), pygame.image.tobytes(surface, "RGB"))
 
 
 @contextmanager
