@@ -38,6 +38,7 @@ def test_k_and_the_report_button_write_the_lesson_with_the_states_numbers(tmp_pa
         + at(TAB["Testing"])
         + at(TESTING.report_button.rect.center, after=2)
         + IDLE
+        + key("f12")
     )
     options = ["--features", "color_histogram", "--train", "--epochs", "3", "--seed", "1"]
     run = run_sketch("image_classifier", actions, tmp_path / "run", *options, env=env_for(tmp_path), umask=0o077)
@@ -91,6 +92,10 @@ def test_k_and_the_report_button_write_the_lesson_with_the_states_numbers(tmp_pa
     assert picture(report / "noise-copies.png").get_width() == 8 + 6 * (96 + 8)
     guessing = state["baseline"]
     assert f"Guessing at random scores {percent(guessing['uniform'])} on the test set" in markdown
+    [shot] = (tmp_path / "run").glob("image_classifier-screenshot-*.png")
+    assert (
+        picture(shot).get_size() == tuple(state["window"]["size"]) and f"screenshot saved: {shot}" in state["messages"]
+    )
     question = "Noise or bias? Is the model unpredictably wrong on similar inputs, or always wrong the same way?"
     assert f"### {question}\n\n\n" in markdown
     assert picture(report / "confusion-test.png").get_width() >= 640
