@@ -300,8 +300,9 @@ class TestingPage(Page):
         """The teaching question (does the model beat guessing?), wrapped beside the Report button; none before a
         baseline."""
         line = baseline_sentence(baseline)
-        return ui.wrap(f"{line} Does the model beat that?", self.report_button.rect.x - 16 - self.rect.x, 27) if (
-            line) else []
+        if not line:
+            return []
+        return ui.wrap(f"{line} Does the model beat that?", self.report_button.rect.x - 16 - self.rect.x, 27)
 
     def state(self):
         if not self.selected:
