@@ -114,7 +114,7 @@ def _training(report, pipeline):
     report.heading("Training")
     for key, title in (("loss", "loss"), ("accuracy", "accuracy")):
         series = {"training": (history[key], look.series[0]), "validation": (history["val_" + key], look.series[1])}
-        picture = chart_picture(series, f"{title.capitalize()}, epoch by epoch", "epoch", title,
+        picture = chart_picture(series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title,
                                 (0, 1) if key == "accuracy" else None, x_max=pipeline.epochs_planned)
         report.figure(f"curves-{key}.png", pixels(picture), f"The {title} on the training images and on those "
                       "held out for validation, epoch by epoch", density=DENSITY)

@@ -81,7 +81,7 @@ def curve_pictures(history, task, epochs):
     for key, title, y_range in (("loss", "loss", None), (task.metric, task.metric_title, task.metric_range)):
         series = {"training": (history.get(key, []), look.series[0]),
                   "validation": (history.get("val_" + key, []), look.series[1])}
-        picture = chart_picture(series, f"{title.capitalize()}, epoch by epoch", "epoch", title, y_range,
+        picture = chart_picture(series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title, y_range,
                                 CHART_SIZE, x_max=epochs)
         pictures.append((f"curves-{key}.png", pixels(picture)))
     return pictures
