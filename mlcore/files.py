@@ -19,6 +19,52 @@ def cache_dir() -> Path:
     return base / "ml-sketches"
 
 
+def user_data_dir() -> Path:
+    """The user's data folder, where a sketch writes what the current folder cannot take: $XDG_DATA_HOME/ml-sketches,
+    else ~/.local/share/ml-sketches."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ml-sketches"
+
+
+def output_folders() -> list:
+    """Where a sketch writes what a student keeps (autosaves, screenshots, reports): the current folder, else the
+    user's data folder."""
+    return [Path.cwd(), user_data_dir()]
+
+
+def first_writable(write, folders=None):
+    """`write(folder)` in each of `folders` (default: `output_folders()`) until one works: (what it returned, None),
+    or (None, the last OSError) when none could be written."""
+    failure = None
+    for folder in output_folders() if folders is None else folders:
+        try:
+            return write(Path(folder)), None
+        except OSError as error:
+            failure = error
+    return None, failure
+
+
+def unwritable(folders, failure) -> str:
+    """Why nothing could be written, in words: "/here and /there cannot be written (Read-only file system)"."""
+    places = " and ".join(map(str, output_folders() if folders is None else folders))
+    return f"{places} cannot be written ({getattr(failure, 'strerror', None) or failure})"
+
+
+def new_folder(parent, stem) -> Path:
+    """A new, empty folder in `parent`: `stem`, else `stem-2`, `stem-3`… (made exclusively, so an earlier one is never
+    written into), with the permissions the umask gives a new folder. An OSError reaches the caller."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while True:
+        folder = parent / (stem if number == 1 else f"{stem}-{number}")
+        try:
+            folder.mkdir(0o777)
+            return folder
+        except FileExistsError:
+            number += 1
+
+
 def write_atomically(path, content):
     """Write `content` to `path` through a temporary file beside it, then rename it into place.
 

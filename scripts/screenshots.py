@@ -5,6 +5,7 @@ python scripts/screenshots.py            # writes assets/screenshots/*.png
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,36 @@ SHOTS = {
 }
 
 
+def report_shot(env, size="1000,1500"):
+    """K after the notes demo, then the report's report.html as a browser shows it (headless Chromium)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        print("no Chromium: the report's picture is left as it is")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        replay = Path(folder, "replay.jsonl")
+        actions = notes_demo([(300, 300), (640, 330)]) + key("k") + [{"type": "wait", "for": "idle", "after": 2}]
+        replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
+        command = [sys.executable, "-m", "sketches.classification", "--headless", "--seed", "1"]
+        subprocess.run(command + ["--replay", str(replay), "--quit-after-replay"], cwd=folder, env=env, check=True)
+        [report] = Path(folder).glob("classification-report-*/report.html")
+        picture = OUT / "report.png"
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--hide-scrollbars",
+                f"--window-size={size}",
+                f"--screenshot={picture}",
+                report.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    print("wrote", picture)
+
+
 def banana_photo(folder):
     """A new picture for the Deployment page: a generated banana the model never saw."""
     import cv2
@@ -176,6 +207,8 @@ def main(names=()):
             extra = [made[argument](folder) if argument in made else argument for argument in extra]
             subprocess.run(command + extra, cwd=folder, env=dict(env, ML_SKETCHES_CACHE=cache), check=True)
         print("wrote", OUT / f"{name}.png")
+    if not names or "report" in names:
+        report_shot(env)
 
 
 if __name__ == "__main__":

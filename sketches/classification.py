@@ -8,7 +8,8 @@ while you click to add one more sample instead (T trains again with it).
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
 (the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
-samples · M save the trained network · F2 projector theme · W your code's recent errors · Esc quit.
+samples · M save the trained network · K write a report (for your reflection log) · F12 screenshot · F2 projector
+theme · W your code's recent errors · Esc quit.
 Run: python -m sketches.classification [--load FILE|last] [--load-model FILE] [--seed N] [--fullscreen]
      [--scale 1.5] [--projector]
 Save this file while it runs: the window takes your new code and keeps your samples (--no-reload: not).
@@ -33,7 +34,7 @@ BATCH_SIZE = 32                # samples per training step, as ml5
 VALIDATION_SPLIT = 0.2        # the share of samples kept aside to check the network on data it never trained on
 OCTAVE = 4                    # C4 = 261.63 Hz … B4 = 493.88 Hz
 NOTES = scale("C D E F G A B", OCTAVE)  # each on the key of its letter; try scale("C D Eb F G Ab Bb", OCTAVE)
-# Another note, on a free key, at any pitch in Hz: NOTES["K"] = 523.25 (a key that is a command is refused).
+# Another note, on a free key, at any pitch in Hz: NOTES["J"] = 523.25 (a key that is a command is refused).
 COLOURS = {                   # (red, green, blue) per note, apart for colour-blind eyes; other notes get their own
     "C": (213, 94, 0), "D": (230, 159, 0), "E": (240, 228, 66), "F": (0, 158, 115),
     "G": (86, 180, 233), "A": (204, 121, 167), "B": (90, 90, 90),
@@ -88,7 +89,7 @@ def key_pressed(key):
         canvas.use(network)
         canvas.say("no samples left: a new network, collecting")
     else:
-        canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save.
+        canvas.key_pressed(key)  # A–G: Step 1, choose a note. P popup, V map, U undo, S save, K report.
 
 
 def mouse_pressed(x, y, button):

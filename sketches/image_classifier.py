@@ -12,7 +12,8 @@ Step 5, Deployment: click any image, drop an image file on the window, or press 
 
 Keys: 1–5 pages · Tab next page · E extract · T train · S stop · Page Up / Page Down browse · Esc quit ·
       N new dataset · hold R or Space: record · D save dataset · X export · L live · M save model ·
-      F2 projector theme · Enter: continue the last session (offered on a line at the start).
+      K report (for your reflection log; or Report on page 4) · F12 screenshot · F2 projector theme ·
+      Enter: continue the last session (offered on a line at the start).
 Clicks: the tabs and buttons; a picture (enlarge it; on page 1 delete it or move it to another class or set, U
 undoes it; on page 5 classify it); a confusion cell (list its images);
 a box (type a value or a class name, then Enter) or its - / + buttons. The wheel scrolls the picture grids.
@@ -108,6 +109,8 @@ def key_pressed(key, unicode):
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":
         app.save_model()
+    elif key == "k":
+        app.reports.write()                  # the lesson's report, for the reflection log (or the Report button)
     elif key == "f2":
         toggle_theme(app)                    # the projector theme: larger text, stronger colours
 

@@ -12,8 +12,8 @@ from mlcore.notes.sample_files import read_samples
 from test_student_mistakes import line_of, student_copy
 
 ANOTHER_NOTE = (
-    '# Another note, on a free key, at any pitch in Hz: NOTES["K"] = 523.25 (a key that is a command is refused).',
-    'NOTES["K"] = 523.25',
+    '# Another note, on a free key, at any pitch in Hz: NOTES["J"] = 523.25 (a key that is a command is refused).',
+    'NOTES["J"] = 523.25',
 )
 LEFT = [(150, 150), (170, 160), (140, 175), (160, 135)]
 RIGHT = [(700, 400), (720, 420), (690, 430), (710, 390)]
@@ -38,7 +38,7 @@ def test_a_note_on_a_free_key_is_collected_heard_trained_and_predicted(tmp_path)
     sketch, _ = student_copy(tmp_path, [ANOTHER_NOTE, ("EPOCHS = 200", "EPOCHS = 60")])
     actions = (
         cluster("c", LEFT)
-        + cluster("k", RIGHT)
+        + cluster("j", RIGHT)
         + key("t")
         + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
         + key("p")
@@ -46,12 +46,12 @@ def test_a_note_on_a_free_key_is_collected_heard_trained_and_predicted(tmp_path)
     )
     run = run_sketch(sketch, actions, sketch.parent, "--seed", "1")
     assert run.returncode == 0, run.output
-    assert [s["label"] for s in run.state["samples"]] == ["C"] * 4 + ["K"] * 4
-    assert {"note": "K", "frequency": 523.25} in run.state["sounds"]
-    assert [p["label"] for p in run.state["predictions"]] == ["K"]
-    assert run.state["sounds"][-1] == {"note": "K", "frequency": 523.25}  # the prediction, played
+    assert [s["label"] for s in run.state["samples"]] == ["C"] * 4 + ["J"] * 4
+    assert {"note": "J", "frequency": 523.25} in run.state["sounds"]
+    assert [p["label"] for p in run.state["predictions"]] == ["J"]
+    assert run.state["sounds"][-1] == {"note": "J", "frequency": 523.25}  # the prediction, played
     saved = json.loads(next(sketch.parent.glob("classification-autosave-*.json")).read_text())
-    assert [entry["ys"]["label"] for entry in saved["data"]][-1] == "K"
+    assert [entry["ys"]["label"] for entry in saved["data"]][-1] == "J"
 
 
 def test_another_scale_plays_on_the_keys_of_its_letters(tmp_path):

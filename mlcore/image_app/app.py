@@ -25,6 +25,7 @@ from mlcore.image_app.camera.picker import use_file_source
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
 from mlcore.image_app.files import Exports, ModelFiles, dropped_kind
+from mlcore.image_app.lesson_report import ImageReport
 from mlcore.image_app.own_classes import OwnClasses
 from mlcore.image_app.pages.data import DataPage
 from mlcore.image_app.pages.deployment import DeploymentPage
@@ -140,8 +141,8 @@ class ImageApp:
         if self.thumbnails.dataset is not pipeline.dataset:
             self.thumbnails.use(pipeline.dataset)
             self.predictions.answers.clear()  # they were answers about the images of the data that is gone
-        for page in self.pages:
-            page.update()
+        for part in (*self.pages, self.reports):  # the pages, and a report being written
+            part.update()
         collecting = self.data_page.collecting and self.page == DATA
         self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
         self.session.update()
@@ -295,12 +296,12 @@ class ImageApp:
         self.say(text, problem=error)
 
     def quitting(self):
-        """When the window closes: stop recording and Live, release the camera, write the last recordings and the
-        session."""
+        """The window closes: stop recording and Live, release the camera; write the recordings, session, report."""
         self.collector.stop_recording()
         self.live.quit()
         self.own.close()
         self.session.quit()
+        self.reports.quitting()
 
     # -- events -----------------------------------------------------------------------------------------------
     @property
@@ -361,6 +362,7 @@ class ImageApp:
 def make_pages(app, content, record_rate):
     """The five pages, each handed what it draws and the actions it may take, and the New dataset view."""
     pipeline, say, thumbnails = app.pipeline, app.say, app.thumbnails
+    app.reports = ImageReport(pipeline, say)  # K, the Report button, --report DIR
     app.data_page = DataPage(content, pipeline, thumbnails, own=app.own, edits=app.edits, load=app.load,
                               open_collection=app.open_collection, export=app.exports.start,
                               screen_size=(app.width, app.height))
@@ -370,7 +372,8 @@ def make_pages(app, content, record_rate):
                                           save_model=app.save_model, load_model=app.load_model,
                                           retrain=app.predictions.retrain_computable)
     app.pages = [app.data_page, FeaturesPage(content, pipeline, say=say, extract=app.extract, stop=app.stop),
-                  app.training_page, TestingPage(content, pipeline, thumbnails), app.deployment_page]
+                  app.training_page, TestingPage(content, pipeline, thumbnails, report=app.reports.write),
+                  app.deployment_page]
     app.collector = app.data_page.collector = CollectionView(
         app.data_page.collection_area, app.own, app.camera, say, record_rate,
         shown=lambda: app.page == DATA, use=app.use_collection, save=app.save_dataset)
@@ -391,7 +394,7 @@ def window_state(app):
     for page in app.pages:
         state.update(page.state())
     state.update(collection=app.collector.state(), camera=app.camera.state(), live=app.live.state(),
-                 saved=dict(app.saved), **app.session.state())
+                 saved=dict(app.saved), reports=list(app.reports.written), **app.session.state())
     return state
 
 

@@ -67,6 +67,8 @@ def add_arguments(parser):
     parser.add_argument("--save-model", metavar="PATH", help="where Save model writes (default ./NAME.model.pt)")
     parser.add_argument("--export", metavar="PATH",
                         help="where Export (X) writes the dataset as one Marcelle file (default ./NAME-marcelle.json)")
+    parser.add_argument("--report", metavar="DIR",
+                        help="write the lesson's report into a new folder in DIR when the window closes (as K does)")
     parser.add_argument("--live", action="store_true", help="classify the camera live once a model is ready")
     parser.add_argument("--restore", action="store_true",
                         help="continue where the last session stopped (its dataset and edits, features, model, runs "
@@ -162,6 +164,7 @@ def start(app, args):
     app.own.save_to = option(args, "save_dataset")
     app.models.save_to = option(args, "save_model")
     app.exports.path = option(args, "export")
+    app.reports.folder = option(args, "report")
     dataset, app.models.last = saved_files(args)
     if option(args, "collection"):
         app.open_collection(args.collection, page=not option(args, "page"),

@@ -128,7 +128,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
-        """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, F2 theme."""
+        """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, K report,
+        F2 theme."""
         if key in self.notes.keys:
             self.note = self.notes.keys[key]
         elif key == "p":
@@ -145,6 +146,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.save()
         elif key == "m":
             self.save_network()
+        elif key == "k":
+            self.write_report()
         elif key == "f2":
             self.toggle_theme()
             self.say(f"{theme.current().name} theme (F2 switches)", key="theme")
@@ -215,7 +218,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- every frame ------------------------------------------------------------------------------------------------
     def update(self):
-        """Pass the training's progress on, notice when it ends, say how a model file went."""
+        """Pass the training's progress on, notice when it ends, say how a model file and a report went."""
+        self._report_written()
         network = self.network
         if network is None:
             return
@@ -268,7 +272,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker"):
+                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker",
+                     "report_job"):
             setattr(self, name, getattr(old, name))
         self.note = self.notes.carried(self.note, self.samples)
         if knobs.resized(old, self):

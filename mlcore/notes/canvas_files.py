@@ -4,7 +4,8 @@ saved with M and loaded with --load-model (ml5's `save` and `load`)."""
 import sys
 import time
 
-from mlcore.notes import sample_files
+from mlcore.files import unwritable
+from mlcore.notes import lesson_report, sample_files
 from mlcore.notes.sample_files import SampleFileError
 
 
@@ -74,6 +75,28 @@ class CanvasFiles:
               file=sys.stderr)
         self.unsaved = False
         return path
+
+    report_job = None  # the report being written (K), or the last one
+
+    def write_report(self):
+        """K: the lesson's record (canvas, curves, model, runs, knobs, samples) in a new report folder: drawn now,
+        encoded and written in the background; the bar says where it went."""
+        if self.report_job is not None and self.report_job.running:
+            self.say("still writing the report: a moment", key="report")
+            return
+        self.report_job = lesson_report.build(self).write_later(self.sketch)
+
+    def _report_written(self):
+        job = self.report_job
+        if job is None or job.running or getattr(job, "reported", False):
+            return
+        job.reported = True
+        folder, failure = job.result if job.status == "done" else (None, job.error)
+        if folder is None:
+            self.say(f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
+                     seconds=10, error=True)
+        else:
+            self.say(f"report written to {folder} (open report.html in a browser)", seconds=8)
 
     def save_network(self):
         """M: the trained network to a model file in the current folder, written in the background."""

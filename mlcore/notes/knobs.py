@@ -20,9 +20,11 @@ class CanvasKnobs:
     found, for T to answer with until the file is fixed."""
 
     knob_problems = ()
+    knob_values = {}  # the knobs as last checked, for the report (K)
 
     def knobs(self, values):
         """The runtime's check of the sketch's knobs (at the start, at each reload): a sentence per bad one."""
+        self.knob_values = dict(values)
         self.knob_problems = problems(values)
         return self.knob_problems
 
@@ -61,7 +63,7 @@ def problems(values):
 def notes_problems(notes):
     """What is wrong with the NOTES knob: {name: frequency in Hz}, one note per key, no key that is a command."""
     if not isinstance(notes, dict) or not notes:
-        return ['NOTES must be a dictionary of note names and frequencies in Hz, like {"C": 261.63, "K": 523.25} '
+        return ['NOTES must be a dictionary of note names and frequencies in Hz, like {"C": 261.63, "J": 523.25} '
                 f"(it is {settings.shown(notes)})"]
     found, keys = [], {}
     for name, hz in notes.items():

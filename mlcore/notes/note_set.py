@@ -1,7 +1,7 @@
 """The notes a note sketch plays, from its NOTES and COLOURS knobs: each note's name, the key that chooses it, its
 frequency and its colour.
 
-A note is chosen by the key of its name's first character: "C" on C, "Eb" on E, "K" on K. A key that is already a
+A note is chosen by the key of its name's first character: "C" on C, "Eb" on E, "J" on J. A key that is already a
 command (T trains, R resets, …) cannot hold a note. Bad entries are left out here, never raised: the sketch starts
 all the same, and its knob check (`mlcore.notes.knobs`) names them.
 """
@@ -13,7 +13,8 @@ from mlcore.notes import pitches
 # The keys the note sketches and their canvas answer, with what each does: a note is never put on one of them.
 COMMANDS = {"t": "trains the network", "r": "makes a new network", "p": "shows or hides the training popup",
             "v": "shows the map", "h": "shows the runs table", "u": "undoes the last sample",
-            "s": "saves the samples", "m": "saves the network", "w": "lists the recent errors"}
+            "s": "saves the samples", "m": "saves the network", "k": "writes the report",
+            "w": "lists the recent errors"}
 # Colours for notes that COLOURS does not name: apart from the seven notes' own and from the predictions' blue.
 EXTRA_COLOURS = [(120, 60, 30), (0, 110, 90), (150, 150, 40), (170, 60, 110), (60, 60, 160), (200, 120, 90),
                  (110, 170, 110), (40, 40, 40)]

@@ -7,12 +7,11 @@ their keys are called. Entries that do not fit are skipped and counted; a file t
 """
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore.files import parse_json, remove_stale_parts, write_atomically, write_new
+from mlcore.files import first_writable, output_folders, parse_json, remove_stale_parts, write_atomically, write_new
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20
@@ -109,14 +108,9 @@ def save_samples(path, samples, with_frequency):
 # -- autosaves: every session its own file, the newest ones kept ----------------------------------------------------
 
 
-def user_data_dir():
-    """Where autosaves go when the current folder cannot be written: the user's data folder."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "ml-sketches"
-
-
 def autosave_folders():
-    return [Path.cwd(), user_data_dir()]
+    """The current folder, else the user's data folder (`files.output_folders`)."""
+    return output_folders()
 
 
 def autosave(samples, sketch, with_frequency):
@@ -127,15 +121,14 @@ def autosave(samples, sketch, with_frequency):
     """
     stamp = time.strftime("%Y%m%d-%H%M%S")
     content = json.dumps(to_ml5(samples, with_frequency), indent=1)
-    for folder in autosave_folders():
-        try:
-            path = write_new(folder, f"{sketch}-autosave-{stamp}", ".json", content)
-        except OSError:
-            continue
+
+    def write(folder):
+        path = write_new(folder, f"{sketch}-autosave-{stamp}", ".json", content)
         remove_stale_parts(folder, f"{sketch}-autosave-")
         _prune(folder, sketch)
         return path
-    return None
+
+    return first_writable(write, autosave_folders())[0]
 
 
 def _autosaves(folder, sketch):

@@ -1,6 +1,6 @@
 """pygame's events turned into calls of a sketch's hooks, in canvas coordinates, as a person's hand made them."""
 
-from mlcore.runtime import error_list
+from mlcore.runtime import error_list, screenshot
 from mlcore.runtime.inputs import keyboard, mouse
 
 
@@ -20,6 +20,9 @@ def handle_event(runner, event):
         if name in keyboard.held:
             return  # a held key's repeats are not new presses
         keyboard.held.add(name)
+        if name == screenshot.KEY:  # F12: the window as a PNG, in every sketch
+            runner.save_screenshot()
+            return
         if name == error_list.KEY and (runner.errors.recent or runner.error_list.visible):
             runner.error_list.toggle()  # W: the recent errors of the sketch's code (once there is one)
             return

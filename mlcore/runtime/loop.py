@@ -23,6 +23,7 @@ from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located
 from mlcore.runtime.pace import FPS, IDLE_FPS, WORK_FPS, FramePace
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
+from mlcore.runtime.screenshot import save_screenshot
 from mlcore.runtime.watchdog import HookTimeout, Watchdog
 from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 
@@ -201,6 +202,11 @@ class Runner:
         if self.record is not None:
             self.record.watch(jobs.busy())  # work that this event started, however short, gets a wait
 
+    def save_screenshot(self):
+        """F12: the window as it shows now, saved as a PNG; the bar says where (or why it could not be)."""
+        text, error = save_screenshot(self.pygame, self.window, _sketch_name(self.module))
+        self.notices.say(text, seconds=8 if error else 6, error=error)
+
     def request_quit(self):
         """Esc or the window's close button: quitting() may answer False once (something could not be saved)."""
         answer = self.call("quitting")
@@ -361,6 +367,14 @@ def _frame_delay():
         return max(0.0, float(os.environ.get(FRAME_DELAY_VARIABLE) or 0))
     except ValueError:
         return 0.0
+
+
+def _sketch_name(module):
+    """The sketch's short name, for the files it writes: "classification" for sketches/classification.py."""
+    name = getattr(module, "__spec__", None) and module.__spec__.name
+    if name and name != "__main__":
+        return name.rsplit(".", 1)[-1]
+    return os.path.splitext(os.path.basename(getattr(module, "__file__", None) or "sketch"))[0]
 
 
 def _program_name(module):

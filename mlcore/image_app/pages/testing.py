@@ -18,6 +18,16 @@ COUNT = 44  # the largest count in a cell
 CAPTION = "rows: true class, columns: predicted class"
 
 
+def baseline_sentence(baseline):
+    """What guessing scores, in words ("" before there is a baseline): the Testing page's question and the
+    report's."""
+    if baseline["uniform"] is None:
+        return ""
+    which = "test" if baseline["set"] == "test" else "training"
+    return (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
+            f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}.")
+
+
 class ConfusionView:
     """One confusion matrix: rows the true class, columns the predicted one, shaded by the share of the row.
 
@@ -156,8 +166,10 @@ def count_size(cell, largest):
 class TestingPage(Page):
     """Step 4: the confusion matrices of the training and test sets; a click on a cell lists its images."""
 
-    def __init__(self, rect, pipeline, thumbnails):
+    def __init__(self, rect, pipeline, thumbnails, report=None):
         super().__init__(rect, pipeline, thumbnails)
+        self.report = report  # K's action: the lesson's report, written to a new folder
+        self.report_button = ui.Button((self.rect.right - 150, self.rect.y, 150, 36), "Report", size=27)
         half = (self.rect.width - 32) // 2
         top = self.rect.y + 40
         members_top = self.rect.bottom - 128  # room for one row of pictures
@@ -207,6 +219,9 @@ class TestingPage(Page):
         self.members.set_items([(split, i) for i in indices])
 
     def click(self, x, y):
+        if self.report_button.hit(x, y) and self.report is not None:
+            self.report()
+            return
         k = len(self.classes)
         for view in self.views:
             matrix = self.pipeline.confusion_train if view.split == "train" else self.pipeline.confusion_test
@@ -278,6 +293,8 @@ class TestingPage(Page):
                      colour=ui.ACCENT)
         for number, text in enumerate(self.question):
             ui.label(screen, text, (self.rect.x, self.question_top() + number * ui.line_height(27)), size=27)
+        self.report_button.rect.y = self.question_top()
+        self.report_button.draw(screen)
         for view in self.views:
             matrix = pipeline.confusion_train if view.split == "train" else pipeline.confusion_test
             chosen = self.selected[1:] if self.selected and self.selected[0] == view.split else None
@@ -293,13 +310,12 @@ class TestingPage(Page):
             ui.label(screen, "Click a cell to see its images", self.members.rect.topleft, size=30, bold=True)
 
     def _question_lines(self, baseline):
-        """The teaching question (does the model beat guessing?), wrapped to the page; none before a baseline."""
-        if baseline["uniform"] is None:
+        """The teaching question (does the model beat guessing?), wrapped beside the Report button; none before a
+        baseline."""
+        line = baseline_sentence(baseline)
+        if not line:
             return []
-        which = "test" if baseline["set"] == "test" else "training"
-        line = (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
-                f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}. Does the model beat that?")
-        return ui.wrap(line, self.rect.width, 27)
+        return ui.wrap(f"{line} Does the model beat that?", self.report_button.rect.x - 16 - self.rect.x, 27)
 
     def state(self):
         if not self.selected:

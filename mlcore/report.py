@@ -1,0 +1,215 @@
+"""A lesson's report for the reflection log: figures, tables, text and the course's questions, in order.
+
+It is written into a new folder (`NAME-report-DATE-TIME`, never an earlier one) as `report.md`, beside its
+pictures, and as `report.html`, with every picture inside it (base64 data URIs), so that it opens in a browser and
+pastes into a word processor with its pictures. Each question is a heading with an empty line under it for the
+student's answer. No pygame here: the pictures arrive as PNG bytes.
+
+    report = Report("Notes classifier")
+    report.figure("curves.png", png, "Loss and accuracy, epoch by epoch", density=2)
+    report.question("Does the validation loss follow the training loss?")
+    folder, failure = report.write("classification")   # or report.write_later(...): a job whose result that is
+"""
+
+import base64
+import html
+import shutil
+import struct
+import time
+import zlib
+from dataclasses import dataclass
+from functools import cached_property
+
+from mlcore.files import first_writable, new_folder, write_atomically
+from mlcore.jobs import Job
+
+
+@dataclass(frozen=True)
+class Pixels:
+    """A picture as rows of RGB bytes (what the window drew), encoded as PNG only when the report is written: the
+    encoding runs on the writing thread (zlib lets the draw loop go on meanwhile)."""
+
+    width: int
+    height: int
+    rgb: bytes
+
+    def png(self):
+        stride = self.width * 3
+        rows = b"".join(b"\x00" + self.rgb[row * stride:(row + 1) * stride] for row in range(self.height))
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlacing
+        return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(
+            b"IEND", b"")
+
+
+def _chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+@dataclass
+class Figure:
+    """A picture of the report: its file name, the picture (PNG bytes or `Pixels`), caption, and pixels per shown
+    pixel (2: drawn at twice the screen's resolution)."""
+
+    name: str
+    picture: object
+    caption: str
+    density: int = 1
+
+    @cached_property
+    def png(self):
+        return self.picture.png() if isinstance(self.picture, Pixels) else self.picture
+
+    @property
+    def size(self):
+        """(width, height) in pixels."""
+        if isinstance(self.picture, Pixels):
+            return self.picture.width, self.picture.height
+        return struct.unpack(">II", self.picture[16:24])
+
+
+@dataclass
+class Table:
+    header: list
+    rows: list
+    caption: str = ""
+
+
+@dataclass
+class Text:
+    text: str
+    kind: str = "paragraph"  # or "heading", "question"
+
+
+class Report:
+    """The parts of a report, in order, and the files that go beside it (samples, model summary, runs)."""
+
+    def __init__(self, title, subtitle=""):
+        self.title = title
+        self.subtitle = subtitle or time.strftime("%Y-%m-%d %H:%M")
+        self.parts = []
+        self.files = {}  # name -> str or bytes, written beside report.md
+
+    def heading(self, text):
+        self.parts.append(Text(text, "heading"))
+
+    def paragraph(self, text):
+        self.parts.append(Text(text))
+
+    def question(self, text):
+        """One of the course's questions: a heading, then an empty line for the student's answer."""
+        self.parts.append(Text(text, "question"))
+
+    def figure(self, name, picture, caption, density=1):
+        """A picture (PNG bytes or `Pixels`) with its caption."""
+        self.parts.append(Figure(name, picture, caption, density))
+
+    def table(self, header, rows, caption=""):
+        self.parts.append(Table(list(header), [list(row) for row in rows], caption))
+
+    def attach(self, name, content):
+        """A file of its own in the report's folder (named in the report where a part mentions it)."""
+        self.files[name] = content
+
+    def figures(self):
+        return [part for part in self.parts if isinstance(part, Figure)]
+
+    # -- the two documents ------------------------------------------------------------------------------------------
+    def markdown(self):
+        lines = [f"# {self.title}", "", f"*{self.subtitle}*", ""]
+        for part in self.parts:
+            if isinstance(part, Figure):
+                lines += [f"![{part.caption}]({part.name})", "", f"*{part.caption}*", ""]
+            elif isinstance(part, Table):
+                lines += _markdown_table(part)
+            elif part.kind == "heading":
+                lines += [f"## {part.text}", ""]
+            elif part.kind == "question":
+                lines += [f"### {part.text}", "", "", ""]  # the empty line is the student's
+            else:
+                lines += [part.text, ""]
+        return "\n".join(lines)
+
+    def html(self):
+        body = [f"<h1>{_e(self.title)}</h1>", f"<p><em>{_e(self.subtitle)}</em></p>"]
+        for part in self.parts:
+            if isinstance(part, Figure):
+                width, height = part.size
+                data = base64.b64encode(part.png).decode("ascii")
+                body.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_e(part.caption)}" '
+                            f'width="{width // part.density}" height="{height // part.density}">'
+                            f"<figcaption>{_e(part.caption)}</figcaption></figure>")
+            elif isinstance(part, Table):
+                body.append(_html_table(part))
+            elif part.kind == "heading":
+                body.append(f"<h2>{_e(part.text)}</h2>")
+            elif part.kind == "question":
+                body.append(f'<h3>{_e(part.text)}</h3>\n<p class="answer">&nbsp;</p>')
+            else:
+                body.append(f"<p>{_e(part.text)}</p>")
+        return HTML_PAGE.format(title=_e(self.title), body="\n".join(body))
+
+    # -- writing ----------------------------------------------------------------------------------------------------
+    def write(self, sketch, folders=None):
+        """Write the report into a new folder `SKETCH-report-DATE-TIME` in the current folder, else in the user's
+        data folder: (its path, None), or (None, the OSError) when neither can be written. A folder that fails
+        half-way is removed."""
+        stem = f"{sketch}-report-{time.strftime('%Y%m%d-%H%M%S')}"
+        return first_writable(lambda parent: self._write_into(new_folder(parent, stem)), folders)
+
+    def write_later(self, sketch, folders=None):
+        """`write` on a job of its own (mlcore.jobs): its result is what `write` returns."""
+        return Job("report", lambda job: self.write(sketch, folders)).start()
+
+    def _write_into(self, folder):
+        try:
+            for figure in self.figures():
+                write_atomically(folder / figure.name, figure.png)
+            for name, content in self.files.items():
+                write_atomically(folder / name, content)
+            write_atomically(folder / "report.md", self.markdown())
+            write_atomically(folder / "report.html", self.html())
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return folder
+
+
+def _e(text):
+    return html.escape(str(text))
+
+
+def _markdown_table(table):
+    def row(cells):
+        return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+
+    lines = [row(table.header), "|" + "---|" * len(table.header)] + [row(cells) for cells in table.rows]
+    return lines + ([""] + [f"*{table.caption}*"] if table.caption else []) + [""]
+
+
+def _html_table(table):
+    head = "".join(f"<th>{_e(cell)}</th>" for cell in table.header)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in cells) + "</tr>" for cells in table.rows)
+    caption = f"<caption>{_e(table.caption)}</caption>" if table.caption else ""
+    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.4; }}
+img {{ max-width: 100%; height: auto; border: 1px solid #ccc; }}
+figcaption, caption {{ font-style: italic; color: #444; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+th, td {{ border: 1px solid #999; padding: 0.2em 0.6em; text-align: left; }}
+h3 {{ margin-top: 1.5em; }}
+p.answer {{ border-bottom: 1px solid #999; min-height: 3em; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
