@@ -1,0 +1,74 @@
+"""A drag across the trained canvas, heard and drawn: the speaker's voice follows the network's answers while the
+button is held, and a trail in the answers' colours keeps where each was heard (until the next drag).
+
+Experiment 3 of the course asks where the network hesitates: dragging across a border, the class hears the note
+change there, quieter and wavering where the network is unsure.
+"""
+
+import math
+
+import pygame
+
+from mlcore.notes import arguments
+from mlcore.widgets import theme, ui
+
+LISTEN_FIELDS = {"classification": ("label", "confidence"), "regression": ("frequency",)}
+
+
+class Listening:
+    """The latest drag: whether it still sounds, and every answer heard along it (its trail)."""
+
+    def __init__(self):
+        self.active = False
+        self.heard = []  # {"x", "y", the answer's fields, "hz", "colour", "frame": where in the sound it began}
+
+    def hear(self, canvas, x, y, answer):
+        """The answer at (x, y) sounds now and joins the trail; the first of a drag clears the last drag's trail."""
+        check_answer(canvas.task.name, x, y, answer)
+        speaker = canvas.speaker
+        if not self.active:  # the tone of the click that began the drag rings on under the voice, and ends
+            self.active, self.heard = True, []
+        hz, loudness, tremolo, colour = canvas.task.sound_of(answer, canvas)
+        if speaker is not None:
+            speaker.hold(hz, loudness, tremolo)
+        self.heard.append({"x": round(float(x), 1), "y": round(float(y), 1), **answer, "hz": round(hz, 2),
+                           "colour": [round(value) for value in colour],
+                           "frame": speaker.frames if speaker is not None else 0})
+
+    def stop(self, speaker):
+        """The button is let go: the voice fades out; the trail stays until the next drag."""
+        if self.active and speaker is not None:
+            speaker.let_go()
+        self.active = False
+
+    def forget(self):
+        """A new network: the last one's trail goes."""
+        self.heard = []
+
+    def draw(self, screen, to_view):
+        """The trail, each stretch in the colour of the answer heard at its end, outlined so that a pale note shows
+        on the paper and on the map; drawn under the samples, so it hides none of them."""
+        if not self.heard:
+            return
+        width = 3 * theme.current().stroke
+        points = [to_view(point["x"], point["y"]) for point in self.heard]
+        for start, end in zip(points, points[1:] or points):
+            pygame.draw.line(screen, ui.INK, start, end, width + 4)
+        for (start, end), point in zip(zip(points, points[1:] or points), self.heard[1:] or self.heard):
+            pygame.draw.line(screen, point["colour"], start, end, width)
+        for (x, y), point in zip(points, self.heard):  # round joints, and a dot for a drag of one move
+            pygame.draw.circle(screen, point["colour"], (round(x), round(y)), math.ceil(width / 2))
+
+    def state(self):
+        return {"active": self.active, "heard": list(self.heard)}
+
+
+def check_answer(task, x, y, answer):
+    """`listen` takes the place and the answer's fields of the task (label and confidence, or frequency)."""
+    call = "listen(x, y, " + ", ".join(f"{name}=…" for name in LISTEN_FIELDS[task]) + ")"
+    arguments.check_place(call, x, y)
+    if sorted(answer) != sorted(LISTEN_FIELDS[task]):
+        raise TypeError(f"{call} for a {task} (it was given {', '.join(sorted(answer)) or 'no answer'})")
+    for name, value in answer.items():
+        if not (isinstance(value, str) if name == "label" else arguments.finite(value)):
+            raise TypeError(f"{call}: {name} must be {'a text' if name == 'label' else 'a number'} (not {value!r})")
