@@ -48,7 +48,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.predictions = []    # what clicks in predicting mode gave, all session long
         self.shown_from = 0      # the canvas shows the predictions of the current network only
         self.sounds = []         # every tone started, in order
-        self.listening = Listening()  # the latest drag: its voice and its trail
+        self.listening = Listening()  # every drag: the latest one's voice and trail
         self.note = self.notes.first()  # the note chosen now: a sample of it is added on a click
         self.network = None
         self.epochs = None       # of the latest training
@@ -64,9 +64,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.unsaved = False
         self.worker = None       # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
-        self.model_file = None
-        self.speaker = None
-        self.seed = None
+        self.model_file = self.speaker = self.seed = None  # --load-model's file, the sound, --seed (set by start)
 
     @property
     def bounds(self):

@@ -16,22 +16,25 @@ LISTEN_FIELDS = {"classification": ("label", "confidence"), "regression": ("freq
 
 
 class Listening:
-    """The latest drag: whether it still sounds, and every answer heard along it (its trail)."""
+    """Every drag of the session, each as the answers heard along it; the latest is the trail, and sounds while
+    the button is held."""
 
     def __init__(self):
         self.active = False
-        self.heard = []  # {"x", "y", the answer's fields, "hz", "colour", "frame": where in the sound it began}
+        self.drags = []  # per drag: {"x", "y", the answer's fields, "hz", "colour", "frame": where in the sound}
+        self.trail = []  # the latest drag's answers, drawn (until the next drag, or a new network)
 
     def hear(self, canvas, x, y, answer):
         """The answer at (x, y) sounds now and joins the trail; the first of a drag clears the last drag's trail."""
         check_answer(canvas.task.name, x, y, answer)
         speaker = canvas.speaker
         if not self.active:  # the tone of the click that began the drag rings on under the voice, and ends
-            self.active, self.heard = True, []
+            self.active, self.trail = True, []
+            self.drags.append(self.trail)
         hz, loudness, tremolo, colour = canvas.task.sound_of(answer, canvas)
         if speaker is not None:
             speaker.hold(hz, loudness, tremolo)
-        self.heard.append({"x": round(float(x), 1), "y": round(float(y), 1), **answer, "hz": round(hz, 2),
+        self.trail.append({"x": round(float(x), 1), "y": round(float(y), 1), **answer, "hz": round(hz, 2),
                            "colour": [round(value) for value in colour],
                            "frame": speaker.frames if speaker is not None else 0})
 
@@ -43,24 +46,24 @@ class Listening:
 
     def forget(self):
         """A new network: the last one's trail goes."""
-        self.heard = []
+        self.trail = []
 
     def draw(self, screen, to_view):
         """The trail, each stretch in the colour of the answer heard at its end, outlined so that a pale note shows
         on the paper and on the map; drawn under the samples, so it hides none of them."""
-        if not self.heard:
+        if not self.trail:
             return
         width = 3 * theme.current().stroke
-        points = [to_view(point["x"], point["y"]) for point in self.heard]
+        points = [to_view(point["x"], point["y"]) for point in self.trail]
         for start, end in zip(points, points[1:] or points):
             pygame.draw.line(screen, ui.INK, start, end, width + 4)
-        for (start, end), point in zip(zip(points, points[1:] or points), self.heard[1:] or self.heard):
+        for (start, end), point in zip(zip(points, points[1:] or points), self.trail[1:] or self.trail):
             pygame.draw.line(screen, point["colour"], start, end, width)
-        for (x, y), point in zip(points, self.heard):  # round joints, and a dot for a drag of one move
+        for (x, y), point in zip(points, self.trail):  # round joints, and a dot for a drag of one move
             pygame.draw.circle(screen, point["colour"], (round(x), round(y)), math.ceil(width / 2))
 
     def state(self):
-        return {"active": self.active, "heard": list(self.heard)}
+        return {"active": self.active, "drags": [list(drag) for drag in self.drags]}
 
 
 def check_answer(task, x, y, answer):

@@ -48,7 +48,7 @@ def peak_frequency(samples, sample_rate=SAMPLE_RATE):
     return k * sample_rate / len(samples)
 
 
-GLIDE_SECONDS = 0.012    # the pitch's time constant: a note change is a quick slide, a run of answers a glide
+GLIDE_SECONDS = 0.020    # the pitch's time constant: a note change is a quick slide, a run of answers a glide
 ATTACK_SECONDS = 0.010   # how fast the loudness and the tremolo follow their targets
 RELEASE_SECONDS = 0.060  # the fade when the button is let go
 TREMOLO_HZ = 7.0         # the wavering of a hesitating answer
