@@ -5,8 +5,6 @@ Experiment 3 of the course asks where the network hesitates: dragging across a b
 change there, quieter and wavering where the network is unsure.
 """
 
-import math
-
 import pygame
 
 from mlcore.notes import arguments
@@ -21,7 +19,7 @@ class Listening:
 
     def __init__(self):
         self.active = False
-        self.drags = []  # per drag: {"x", "y", the answer's fields, "hz", "colour", "frame": where in the sound}
+        self.drags = []  # per drag: {"heard": its answers, "released": where in the sound the button was let go}
         self.trail = []  # the latest drag's answers, drawn (until the next drag, or a new network)
 
     def hear(self, canvas, x, y, answer):
@@ -30,18 +28,19 @@ class Listening:
         speaker = canvas.speaker
         if not self.active:  # the tone of the click that began the drag rings on under the voice, and ends
             self.active, self.trail = True, []
-            self.drags.append(self.trail)
+            self.drags.append({"heard": self.trail, "released": None})
         hz, loudness, tremolo, colour = canvas.task.sound_of(answer, canvas)
         if speaker is not None:
             speaker.hold(hz, loudness, tremolo)
+        frame = speaker.frames if speaker is not None else 0  # where in the sound this answer begins to be heard
         self.trail.append({"x": round(float(x), 1), "y": round(float(y), 1), **answer, "hz": round(hz, 2),
-                           "colour": [round(value) for value in colour],
-                           "frame": speaker.frames if speaker is not None else 0})
+                           "colour": [round(value) for value in colour], "frame": frame})
 
     def stop(self, speaker):
         """The button is let go: the voice fades out; the trail stays until the next drag."""
         if self.active and speaker is not None:
             speaker.let_go()
+            self.drags[-1]["released"] = speaker.frames
         self.active = False
 
     def forget(self):
@@ -50,20 +49,27 @@ class Listening:
 
     def draw(self, screen, to_view):
         """The trail, each stretch in the colour of the answer heard at its end, outlined so that a pale note shows
-        on the paper and on the map; drawn under the samples, so it hides none of them."""
+        on the paper and on the map; drawn under the samples, so it hides none of them. A run of stretches of one
+        colour is one line (a ten-second drag draws in about a millisecond)."""
         if not self.trail:
             return
         width = 3 * theme.current().stroke
         points = [to_view(point["x"], point["y"]) for point in self.trail]
-        for start, end in zip(points, points[1:] or points):
-            pygame.draw.line(screen, ui.INK, start, end, width + 4)
-        for (start, end), point in zip(zip(points, points[1:] or points), self.trail[1:] or self.trail):
-            pygame.draw.line(screen, point["colour"], start, end, width)
-        for (x, y), point in zip(points, self.trail):  # round joints, and a dot for a drag of one move
-            pygame.draw.circle(screen, point["colour"], (round(x), round(y)), math.ceil(width / 2))
+        if len(points) == 1:  # a drag of one move: a dot
+            pygame.draw.circle(screen, self.trail[0]["colour"], points[0], width)
+            return
+        pygame.draw.lines(screen, ui.INK, False, points, width + 4)
+        runs = []  # (colour, points): each run starts where the one before ended
+        for point, start, end in zip(self.trail[1:], points, points[1:]):
+            if runs and runs[-1][0] == point["colour"]:
+                runs[-1][1].append(end)
+            else:
+                runs.append((point["colour"], [start, end]))
+        for colour, stretch in runs:
+            pygame.draw.lines(screen, colour, False, stretch, width)
 
     def state(self):
-        return {"active": self.active, "drags": [list(drag) for drag in self.drags]}
+        return {"active": self.active, "drags": [dict(drag, heard=list(drag["heard"])) for drag in self.drags]}
 
 
 def check_answer(task, x, y, answer):
