@@ -222,7 +222,26 @@ def test_before_training_a_drag_hears_nothing_and_the_click_collects(tmp_path):
     assert "drag" not in run.state["click"]  # the bar tells what a click does; a drag does nothing yet
 
 
-def test_with_no_audio_device_a_drag_is_silent_and_says_nothing_more():
+def test_with_no_audio_device_a_drag_goes_on_silently(tmp_path):
+    actions = TRAINED + key("p") + drag(START, END, 20)
+    run = run_sketch(
+        "classification",
+        actions,
+        tmp_path,
+        "--load",
+        samples_file(tmp_path),
+        "--seed",
+        "1",
+        env={"SDL_AUDIODRIVER": "no-such-driver"},
+    )
+    assert run.returncode == 0, run.output
+    assert not run.state["audio"]["available"] and run.state["audio"]["notice"].startswith("no sound:")
+    (made,) = run.state["drag"]["drags"]
+    assert [answer["label"] for answer in made["heard"]][::19] == ["C", "E"]  # it answered, and drew its trail
+    assert {answer["frame"] for answer in made["heard"]} == {0} and made["released"] == 0  # no sound: no samples
+
+
+def test_a_speaker_with_no_audio_device_holds_and_lets_go_silently():
     code = (
         "from mlcore.notes.audio import Speaker; s = Speaker(); s.hold(440.0, 0.5, 0.3); s.let_go(); "
         "print(s.available, s.voice, s.frames)"
