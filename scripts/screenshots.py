@@ -39,6 +39,16 @@ def notes_demo(predictions):
     return actions
 
 
+def drag_through(points, moves=30):
+    """Press at the first point, drag through the others (`moves` moves from each to the next), let go."""
+    (x, y), actions = points[0], [{"type": "mouse_down", "x": points[0][0], "y": points[0][1]}]
+    for x1, y1 in points[1:]:
+        for step in range(1, moves + 1):
+            actions.append({"type": "mouse_move", "x": x + (x1 - x) * step / moves, "y": y + (y1 - y) * step / moves})
+        x, y = x1, y1
+    return actions + [{"type": "mouse_up", "x": x, "y": y}]
+
+
 def noise_demo():
     """Two runs (colour histograms, then EfficientNet-Lite0), then Noise or bias? on one test image."""
     os.environ.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
@@ -121,6 +131,7 @@ SHOTS = {
     "classification": ("classification", notes_demo([(300, 300), (640, 330), (560, 130)]), []),
     "classification-training": ("classification", notes_demo([]) + key("p"), []),
     "regression": ("regression", notes_demo([(330, 330), (620, 300), (480, 160)]), []),
+    "classification-drag": ("classification", notes_demo([]) + drag_through([(180, 170), (470, 430), (760, 190)]), []),
     "classification-projector": ("classification", notes_demo([(300, 300), (640, 330)]) + key("p"), ["--projector"]),
     "image-testing-projector": ("image_classifier", None, IMAGES + ["--page", "Testing", "--projector"]),
     "image-data": ("image_classifier", None, IMAGES + ["--page", "Data"]),

@@ -5,6 +5,8 @@ Step 2: click to place samples of that note; each click plays it.
 Step 3: press T to train the network (a popup draws the loss and accuracy in; it stays until P).
 Step 4: click anywhere: the network predicts a note (blue circle, with its confidence) and plays it. Hold a note key
 while you click to add one more sample instead (T trains again with it).
+Step 5: hold the button and drag: the note follows the network's answer, quieter and wavering where it hesitates, and
+a trail in the notes' colours shows where you heard it change. Where does it hesitate? Listen along the borders.
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V decision map · R a new network
 (the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
@@ -106,6 +108,13 @@ def mouse_pressed(x, y, button):
         label, confidence = network.classify([x, y])[0]
         canvas.show_prediction(x, y, label=label, confidence=confidence)
         canvas.play(label)
+
+
+def mouse_dragged(x, y):
+    if network.trained and canvas.inside(x, y):
+        # Step 5: listen. The network answers on every move and the sound follows it; letting go fades it out.
+        label, confidence = network.classify([x, y])[0]
+        canvas.listen(x, y, label=label, confidence=confidence)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Step 3: press T to train (a popup draws the loss and the mean error in Hz in; it
 Step 4: click anywhere: the network predicts a frequency and plays exactly that pitch. Between two trained regions
 it glides through pitches that are on no keyboard: what do you hear? Hold a note key while you click to add one more
 sample instead (T trains again with it).
+Step 5: hold the button and drag from one trained region to another: one tone glides with the network's answer, and
+a trail in the pitch scale's colours shows where. Does it step from note to note, or slide between them?
 
 Keys: A–G choose a note · T train · P show/hide the training popup · V pitch map · R a new network
 (the samples stay) · H the runs table · U or Backspace undo (the last sample gone: a new network) · S save the
@@ -108,6 +110,12 @@ def mouse_pressed(x, y, button):
         name, octave, cents = nearest_note(hz)
         canvas.show_prediction(x, y, frequency=hz, nearest_note=f"{name}{octave}", cents=cents)
         canvas.play_frequency(hz)
+
+
+def mouse_dragged(x, y):
+    if network.trained and canvas.inside(x, y):
+        # Step 5: listen. The network predicts on every move and one tone glides with it; letting go fades it out.
+        canvas.listen(x, y, frequency=network.predict([x, y]))
 
 
 if __name__ == "__main__":

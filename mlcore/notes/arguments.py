@@ -8,20 +8,21 @@ PREDICTION_FIELDS = {"classification": {"label": str, "confidence": float},
                      "regression": {"frequency": float, "nearest_note": str, "cents": float}}
 
 
-def _number(value):
+def finite(value):
+    """A plain number, neither infinite nor NaN."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_place(call, x, y):
     """x and y are finite numbers, or TypeError naming `call` ("add_sample(x, y, note)")."""
     for name, value in (("x", x), ("y", y)):
-        if not _number(value):
+        if not finite(value):
             raise TypeError(f"{call}: {name} must be a number, a place on the canvas (not {value!r})")
 
 
 def check_frequency(call, hz):
     """hz is a frequency a speaker can play (a number above 0), or ValueError naming `call`."""
-    if not (_number(hz) and hz > 0):
+    if not (finite(hz) and hz > 0):
         raise ValueError(f"{call}: hz must be a number of Hz above 0, like 440 (not {hz!r})")
 
 
@@ -43,7 +44,7 @@ def check_prediction(task, x, y, result):
             if part)
         raise TypeError(f"{call} for a {task} ({said})")
     for name, kind in wanted.items():
-        good = _number(result[name]) if kind is float else isinstance(result[name], str)
+        good = finite(result[name]) if kind is float else isinstance(result[name], str)
         if not good:
             what = "a number" if kind is float else "a text"
             raise TypeError(f"{call}: {name} must be {what} (not {result[name]!r})")

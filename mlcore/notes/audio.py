@@ -1,44 +1,19 @@
-"""Tones synthesised with numpy and played through pygame's mixer.
+"""Sound through pygame's mixer: the short tones of clicks, and the continuous voice of a drag added to what the
+mixer plays, in the sound device's own thread.
 
-`synthesize` needs no sound device (tests analyse its samples). `Speaker` plays them; on a machine with no audio
-device it stays silent, says so once in `notice`, and never raises.
+The numbers themselves come from `synthesis` (no sound device needed: tests analyse them). `Speaker` plays them; on
+a machine with no audio device it stays silent, says so once in `notice`, and never raises.
 """
+
+import atexit
 
 import numpy as np
 
-SAMPLE_RATE = 44100
+from mlcore.notes.synthesis import SAMPLE_RATE, Voice, peak_frequency, synthesize  # noqa: F401 (tests use them here)
 
-
-def envelope(count, sample_rate=SAMPLE_RATE, attack=0.01, decay=0.08, sustain=0.7, release=0.15):
-    """Attack, decay, sustain, release: a gentle start and end, so a tone never clicks."""
-    a, d, r = (int(seconds * sample_rate) for seconds in (attack, decay, release))
-    a, d = max(a, 1), max(d, 1)
-    s = max(count - a - d - r, 0)
-    shape = np.concatenate([np.linspace(0, 1, a, endpoint=False), np.linspace(1, sustain, d, endpoint=False),
-                            np.full(s, sustain), np.linspace(sustain, 0, max(r, 1))])
-    return shape[:count] if len(shape) >= count else np.pad(shape, (0, count - len(shape)))
-
-
-def synthesize(frequency, duration=0.6, sample_rate=SAMPLE_RATE, volume=0.35, channels=2):
-    """A sine tone with a soft second harmonic, as 16-bit samples shaped (n, channels)."""
-    t = np.arange(int(duration * sample_rate)) / sample_rate
-    wave = np.sin(2 * np.pi * frequency * t) + 0.2 * np.sin(4 * np.pi * frequency * t)
-    wave *= envelope(len(t), sample_rate) * volume / 1.2
-    samples = np.round(wave * 32767).astype(np.int16)
-    return np.repeat(samples[:, None], channels, axis=1)
-
-
-def peak_frequency(samples, sample_rate=SAMPLE_RATE):
-    """The strongest frequency in a recording (mono or the first channel), refined between FFT bins."""
-    samples = np.asarray(samples, dtype=np.float64)
-    if samples.ndim == 2:
-        samples = samples[:, 0]
-    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
-    k = int(np.argmax(spectrum[1:])) + 1
-    if 0 < k < len(spectrum) - 1:  # parabolic interpolation of the peak on a log scale
-        a, b, c = np.log(spectrum[k - 1:k + 2] + 1e-12)
-        k = k + 0.5 * (a - c) / (a - 2 * b + c)
-    return k * sample_rate / len(samples)
+BUFFER = 512  # samples per round of the mixer: 11.6 ms at 44.1 kHz, the longest a drag's change waits to be heard
+STREAM_TYPES = {-16: (np.int16, 32767.0), 32: (np.float32, 1.0)}  # the mixer's sample sizes the voice can join
+_voice = None  # the voice the mixer adds after its tones: one per process, as there is one mixer
 
 
 class Speaker:
@@ -48,12 +23,13 @@ class Speaker:
         self.duration = duration
         self.notice = ""
         self.format = None
+        self.voice = None
         self._cache = {}
         try:
             import pygame
 
             if not pygame.mixer.get_init():
-                pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=2, buffer=512)
+                pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=2, buffer=BUFFER)
             self.format = pygame.mixer.get_init()  # (rate, size, channels): what the device really gave us
             if self.format is None:
                 raise RuntimeError("the mixer did not start")
@@ -61,6 +37,10 @@ class Speaker:
         except Exception as error:  # no device, no driver, busy device: all mean silence, not a crash
             self.format = None
             self.notice = f"no sound: {str(error) or type(error).__name__} (the sketch works silently)"
+            return
+        self.voice = streamed_voice(*self.format)
+        if self.voice is None:
+            self.notice = "no sound while dragging: this sound device's format is not one the voice can join"
 
     @property
     def available(self):
@@ -85,3 +65,49 @@ class Speaker:
             self._cache[key] = pygame.sndarray.make_sound(np.ascontiguousarray(samples))
         self._cache[key].play()
         return True
+
+    def hold(self, frequency, loudness=1.0, tremolo=0.0):
+        """The drag's voice glides to `frequency` (returns at once: the device's thread renders it)."""
+        if self.voice is not None:
+            self.voice.play(frequency, loudness, tremolo)
+
+    def let_go(self):
+        """The drag's voice fades out."""
+        if self.voice is not None:
+            self.voice.release()
+
+    @property
+    def frames(self):
+        """Samples the voice has rendered so far (0 without a voice): where in the sound a change lands."""
+        return self.voice.frames if self.voice is not None else 0
+
+
+def streamed_voice(rate, size, channels):
+    """The process's voice, added by the mixer after its tones (installed once: pygame keeps one post-mix hook);
+    None where the mixer's samples are of a size the voice cannot join."""
+    global _voice
+    if _voice is not None or size not in STREAM_TYPES:
+        return _voice
+    import pygame._sdl2.mixer
+
+    sample_type, full_scale = STREAM_TYPES[size]
+    voice = Voice(rate)
+
+    def add_voice(postmix, memory):
+        """In the sound device's thread: the voice's next samples added to the mixed tones, clipped."""
+        stream = np.asarray(memory).view(sample_type).reshape(-1, channels)
+        samples = voice.render(len(stream))
+        if samples is not None:
+            mixed = stream + samples[:, None] * full_scale
+            stream[:] = np.clip(mixed, -full_scale, full_scale)
+
+    pygame._sdl2.mixer.set_post_mix(add_voice)
+    atexit.register(_close_mixer)  # before Python winds down: the device's thread must not call back into it
+    _voice = voice
+    return voice
+
+
+def _close_mixer():
+    import pygame
+
+    pygame.mixer.quit()

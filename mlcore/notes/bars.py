@@ -76,7 +76,8 @@ def click_words(canvas):
     if canvas.mode == "predicting":
         if held:
             return [f"{add} (T trains again with it)", add]
-        return ["click: predict    hold A–G + click: add a sample", "click: predict    A–G + click: add",
+        return ["click: predict    drag: listen    hold A–G + click: add a sample",
+                "click: predict    drag: listen    A–G + click: add", "click: predict    drag: listen",
                 "click: predict"]
     if canvas.mode == "training":
         return [f"{add} (T again trains with it)", add]

@@ -13,6 +13,7 @@ from mlcore.notes import arguments, knobs, pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.bars import click_words
 from mlcore.notes.canvas_files import CanvasFiles, file_state
+from mlcore.notes.listening import Listening
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.messages import Messages
 from mlcore.notes.note_set import NoteSet
@@ -47,6 +48,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.predictions = []    # what clicks in predicting mode gave, all session long
         self.shown_from = 0      # the canvas shows the predictions of the current network only
         self.sounds = []         # every tone started, in order
+        self.listening = Listening()  # every drag: the latest one's voice and trail
         self.note = self.notes.first()  # the note chosen now: a sample of it is added on a click
         self.network = None
         self.epochs = None       # of the latest training
@@ -62,9 +64,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.unsaved = False
         self.worker = None       # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
-        self.model_file = None
-        self.speaker = None
-        self.seed = None
+        self.model_file = self.speaker = self.seed = None  # --load-model's file, the sound, --seed (set by start)
 
     @property
     def bounds(self):
@@ -100,6 +100,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.model_file = None
         self.shown_from = len(self.predictions)
         self.map.forget()
+        self.listening.forget()
         if not network.trained:
             self.runs.forget_current()
         self._show_training()
@@ -208,6 +209,15 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.sounds.append({"note": note, "frequency": round(float(hz), 2)})
         self.speaker.play(hz)
 
+    def listen(self, x, y, **answer):
+        """While a drag goes on, the answer at (x, y) sounds and joins the drag's trail: canvas.listen(x, y,
+        label="C", confidence=0.93), or for a regression canvas.listen(x, y, frequency=347.2)."""
+        self.listening.hear(self, x, y, answer)
+
+    def mouse_released(self, x, y, button):
+        """The button is let go: a drag's voice fades out (its trail stays until the next drag)."""
+        self.listening.stop(self.speaker)
+
     def show_prediction(self, x, y, **result):
         """Draw the network's answer at (x, y): canvas.show_prediction(x, y, label="C", confidence=0.93), or for a
         regression canvas.show_prediction(x, y, frequency=347.2, nearest_note="F4", cents=-11.1)."""
@@ -273,7 +283,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
         for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
                      "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker",
-                     "report_job"):
+                     "report_job", "listening"):
             setattr(self, name, getattr(old, name))
         self.note = self.notes.carried(self.note, self.samples)
         if knobs.resized(old, self):
@@ -330,4 +340,4 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
                 "network_file": file_state(network.file_job if network is not None else None),
                 "popup": {"visible": self.show_popup, "epochs_shown": self.epochs_shown()},
                 "layout": self.layout.state(self.show_popup), "stacks": self.sample_layer.state(),
-                "click": click_words(self)[0]}
+                "click": click_words(self)[0], "drag": self.listening.state()}

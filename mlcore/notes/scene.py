@@ -58,6 +58,7 @@ class Scene:
             pygame.draw.rect(screen, look.dim, (round(left), round(top), round(right - left), round(bottom - top)), 1)
         elif view.width < canvas.width:
             pygame.draw.rect(screen, look.dim, view, max(1, look.stroke // 2))
+        canvas.listening.draw(screen, lambda x, y: layout.to_view(x, y, popup))  # under the samples
         canvas.sample_layer.update(canvas.samples, canvas.colours, layout.transform(popup))
         shown = canvas.predictions[canvas.shown_from:]
         places = [layout.to_view(p["x"], p["y"], popup) for p in shown]

@@ -12,6 +12,7 @@ from mlcore.widgets import theme, ui
 
 SAMPLE_RADIUS = 16
 MAP_STRENGTH = 0.5  # how far the pitch map goes from the paper towards a note's colour
+LOWEST_HZ, HIGHEST_HZ = 30.0, 4000.0  # a drag's voice stays within these, whatever the network answers far away
 
 
 def draw_note_circle(screen, x, y, colour, text, radius=SAMPLE_RADIUS, size=None, readout=False):
@@ -78,6 +79,14 @@ class Classification:
     def draw_legend(self, screen, canvas, room):
         return False  # the notes' own colours are the legend
 
+    def sound_of(self, answer, canvas):
+        """What a drag hears of an answer {"label", "confidence"}: (Hz, loudness, tremolo, trail colour). A sure
+        answer is loud and steady; towards chance it grows quieter and wavers, as the map fades there."""
+        classes = len(getattr(canvas.network.model, "classes_", ())) or 2
+        sureness = min(max((answer["confidence"] - 1 / classes) / (1 - 1 / classes), 0.0), 1.0)
+        return (canvas.frequency(answer["label"]), 0.45 + 0.55 * sureness, 0.8 * (1 - sureness),
+                canvas.colours[answer["label"]])
+
 
 class Regression:
     """The network predicts a frequency in Hz: the popup plots the mean error, the map is a pitch scale."""
@@ -133,6 +142,12 @@ class Regression:
         ui.label(screen, ends[1], (rect.right + 12, room.centery), size=size, colour=theme.current().panel_text,
                  anchor="midleft", padding=0)
         return True
+
+    def sound_of(self, answer, canvas):
+        """What a drag hears of an answer {"frequency"}: that pitch, steady (kept within what a speaker plays), and
+        the pitch scale's colour for the trail."""
+        hz = min(max(answer["frequency"], LOWEST_HZ), HIGHEST_HZ)
+        return hz, 1.0, 0.0, tuple(pitch_colours([hz], canvas.colours, canvas.frequency("C"))[0])
 
     def _legend_notes(self, screen, canvas, rect, low, high):
         """The letters of the notes the scale passes through, each where its pitch lies, if there is room."""

@@ -22,7 +22,8 @@ Hooks are found by name and given only the arguments they ask for:
     key_released(key)
     mouse_pressed(x, y, button)      canvas coordinates (the host's, below); 1 left, 2 middle, 3 right
     mouse_released(x, y, button)
-    mouse_moved(x, y, buttons)
+    mouse_moved(x, y, buttons)        every move over the canvas, buttons held or not
+    mouse_dragged(x, y, buttons)      a move while a button pressed on the canvas is held (after mouse_moved)
     mouse_wheel(x, y, dy)
     file_dropped(path)
     state()                          a dict for --state-json and for replay's "wait" action

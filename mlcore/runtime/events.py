@@ -52,6 +52,8 @@ def _mouse(runner, event):
         runner.record_action({"type": "mouse_move", "x": round(x), "y": round(y)})
         if inside:
             runner.call("mouse_moved", x=at_x, y=at_y, buttons=set(mouse.buttons))
+            if mouse.buttons:  # a button pressed on the canvas is still held: a drag (p5's mouseDragged)
+                runner.call("mouse_dragged", x=at_x, y=at_y, buttons=set(mouse.buttons))
     elif event.button in (4, 5):
         return  # old-style wheel clicks; MOUSEWHEEL carries the wheel
     elif event.type == pygame.MOUSEBUTTONDOWN:
