@@ -11,8 +11,8 @@ import numpy as np
 from mlcore.ml.trainer_process import shared_trainer
 from mlcore.notes import arguments, knobs, pitches
 from mlcore.notes.audio import Speaker
-from mlcore.notes.bars import click_words
-from mlcore.notes.canvas_files import CanvasFiles, file_state
+from mlcore.notes.canvas_files import CanvasFiles
+from mlcore.notes.canvas_state import canvas_state
 from mlcore.notes.listening import Listening
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.messages import Messages
@@ -321,23 +321,5 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- state ---------------------------------------------------------------------------------------------------------
     def state(self):
-        network = self.network
-        job = network.job if network is not None else None
-        status = "idle" if job is None else ("running" if job.status == "done" and not network.trained else job.status)
-        training = {"status": status, "epochs": self.epochs, "epochs_done": job.done if job else 0,
-                    "error": job.error if job else "", "seconds": network.seconds if network else None,
-                    "message": job.message if job else ""}
-        if job is not None:
-            training.update({key: list(values) for key, values in network.history.items()})
-            training["layers"] = network.summary()
-        samples = [{"x": s.x, "y": s.y, "label": s.note, **self.task.state_fields(s)} for s in self.samples]
-        return {"sketch": self.sketch, "mode": self.mode, "note": self.note, "samples": samples,
-                "predictions": list(self.predictions), "sounds": list(self.sounds), "training": training,
-                "map": {"visible": self.show_map, "ms": self.map.ms}, "runs": self.runs.state(),
-                "audio": {"available": bool(self.speaker and self.speaker.available),
-                          "notice": self.speaker.notice if self.speaker else ""},
-                "messages": list(self.messages.log), "unsaved": self.unsaved, "display": theme.report(),
-                "network_file": file_state(network.file_job if network is not None else None),
-                "popup": {"visible": self.show_popup, "epochs_shown": self.epochs_shown()},
-                "layout": self.layout.state(self.show_popup), "stacks": self.sample_layer.state(),
-                "click": click_words(self)[0], "drag": self.listening.state()}
+        """What the canvas holds and shows, as plain JSON values (`canvas_state`)."""
+        return canvas_state(self)
