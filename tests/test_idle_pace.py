@@ -8,7 +8,7 @@ import sys
 import time
 
 from driver import ROOT, cluster, key
-from mlcore.runtime.pace import FPS, IDLE_AFTER_S, IDLE_FPS, WORK_FPS, FramePace
+from mlcore.runtime.pace import FPS, IDLE_AFTER_S, IDLE_FPS, WORK_FPS, FramePace, frame_rate
 
 
 class FakePygame:
@@ -81,6 +81,13 @@ def test_the_first_event_ends_the_idle_wait_and_brings_full_speed_back():
     pace.acted()  # the loop handed the key to the sketch
     pace.tick(IDLE_FPS)
     assert not pace.idle and pygame.ticks[-1] == FPS
+
+
+def test_the_rate_asked_for_follows_what_moves():
+    assert frame_rate(counting=True, moving=False, working=False) == FPS  # a replay counts frames
+    assert frame_rate(counting=False, moving=True, working=True) == FPS  # curves drawing in
+    assert frame_rate(counting=False, moving=False, working=True) == WORK_FPS  # features computed, a progress bar
+    assert frame_rate(counting=False, moving=False, working=False) == IDLE_FPS
 
 
 def run_until_signalled(sketch, actions, folder, seconds):

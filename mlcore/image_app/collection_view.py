@@ -16,9 +16,9 @@ import pygame
 from mlcore.data.collection import CollectionError
 from mlcore.image_app.camera.feed import draw_feed
 from mlcore.image_app.camera.picker import CameraPicker
+from mlcore.image_app.collection_drawing import draw_record_button, draw_rows, draw_strip
 from mlcore.widgets import ui
 from mlcore.widgets.text_edit import TextEdit
-from mlcore.widgets.thumbnails import class_colour, image_surface
 
 DELETE_SECONDS = 3.0  # a second click on Delete within this time deletes the class
 
@@ -47,7 +47,7 @@ class CollectionView:
         self._due = 0.0
         self._seen = (None, 0)  # the camera and the number of the last frame recorded
         self._delete_armed = (None, 0.0)
-        self._thumbs = {}
+        self.thumbs = {}  # the strip's pictures, by sample id
         x, y, right = self.rect.x, self.rect.y, self.rect.right
         side = 440
         self.preview = pygame.Rect(x, y, side, 296)
@@ -231,12 +231,7 @@ class CollectionView:
             ui.label(screen, f"recording {self.selected}: {self.recorded_now}", (self.preview.right - 10,
                      self.preview.y + 10), size=26, colour=(255, 255, 255), background=ui.ERROR, anchor="topright",
                      bold=True)
-        self.record_button.caption = (f"Recording {self.selected}…" if self.recording
-                                      else f"Record {self.selected} (hold R)" if self.selected else "Record (hold R)")
-        self.record_button.caption = ui.cut(self.record_button.caption, self.record_button.rect.width - 20, 30)
-        self.record_button.selected = self.recording
-        self.record_button.enabled = self.selected is not None
-        self.record_button.draw(screen)
+        draw_record_button(screen, self)
         self.picker.draw(screen)
         hint = (f"{self.rate:g} pictures a second while held (R, Space or this button)" if not self.picker.editing
                 else "type its path and press Enter, or drop it on the window")
@@ -249,8 +244,8 @@ class CollectionView:
         self.delete_button.caption = "Sure?" if armed else "Delete"
         for button in (self.add_button, self.rename_button, self.delete_button):
             button.draw(screen)
-        self._draw_rows(screen, collection)
-        self._draw_strip(screen, collection)
+        draw_rows(screen, self, collection)
+        draw_strip(screen, self, collection)
         self.use_button.enabled = self.save_button.enabled = len(collection) > 0
         self.use_button.selected = len(collection) > 0
         self.use_button.draw(screen)
@@ -262,58 +257,6 @@ class CollectionView:
 
     def _draw_box(self, screen):
         self.name_box.draw(screen, self.box, self.naming, placeholder="type a class name")
-
-    def _draw_rows(self, screen, collection):
-        classes = collection.classes
-        if not classes:
-            ui.label(screen, "No classes yet: click the box above, type a name", self.rows.topleft, size=26,
-                     colour=ui.DIM)
-            ui.label(screen, "(thumbs up, empty desk…), then Add. Two classes or more.",
-                     (self.rows.x, self.rows.y + 30), size=26, colour=ui.DIM)
-            return
-        counts = collection.counts()
-        most = max(counts.values()) or 1
-        # The colours the thumbnails will have: classes sorted, those without images left out of the dataset.
-        filled = sorted(name for name in classes if counts[name])
-        for index, name in enumerate(classes):
-            row = self.row_rect(index)
-            if row.bottom > self.rows.bottom + 4:
-                ui.label(screen, f"…and {len(classes) - index} more", (row.x, row.y), size=22, colour=ui.DIM)
-                break
-            chosen = name == self.selected
-            pygame.draw.rect(screen, (255, 255, 255) if chosen else (236, 236, 232), row, border_radius=6)
-            if chosen:
-                pygame.draw.rect(screen, ui.ACCENT, row, 3, border_radius=6)
-            colour = class_colour(name, filled) if name in filled else ui.DIM
-            pygame.draw.rect(screen, colour, (row.x + 8, row.centery - 8, 16, 16), border_radius=3)
-            size = 28 if row.height >= 34 else 24
-            ui.label(screen, ui.cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen,
-                     anchor="midleft")
-            count = counts[name]
-            ui.label(screen, f"{count} image{'s' if count != 1 else ''}", (row.x + 390, row.centery), size=size,
-                     anchor="midright", colour=ui.ERROR if count == 0 else ui.INK)
-            bar = pygame.Rect(row.x + 404, row.centery - 6, row.right - row.x - 416, 12)
-            pygame.draw.rect(screen, (214, 214, 218), bar, border_radius=6)
-            if count:
-                pygame.draw.rect(screen, colour, (bar.x, bar.y, max(6, round(bar.width * count / most)),
-                                                  bar.height), border_radius=6)
-
-    def _draw_strip(self, screen, collection):
-        """The newest pictures of the selected class, so a blurred or wrong one is seen at once."""
-        if self.selected is None or self.selected not in collection.classes:
-            return
-        samples = [sample for sample in collection.samples if sample.label == self.selected]
-        room = (self.strip.width + 8) // (self.THUMB + 8)
-        ui.label(screen, ui.cut(f"Newest pictures of {self.selected}", self.strip.width, 24, True),
-                 self.strip.topleft, size=24, bold=True)
-        if not samples:
-            ui.label(screen, "none yet", (self.strip.x, self.strip.y + 30), size=24, colour=ui.DIM)
-            return
-        for position, sample in enumerate(reversed(samples[-room:])):
-            picture = self._thumbs.get(sample.id)
-            if picture is None:
-                picture = self._thumbs[sample.id] = image_surface(sample.image, self.THUMB)
-            screen.blit(picture, (self.strip.x + position * (self.THUMB + 8), self.strip.y + 30))
 
     def state(self):
         collection = self.collection

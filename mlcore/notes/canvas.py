@@ -12,6 +12,7 @@ from mlcore.ml.trainer_process import shared_trainer
 from mlcore.notes import arguments, knobs, pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.canvas_files import CanvasFiles
+from mlcore.notes.canvas_keys import press
 from mlcore.notes.canvas_state import canvas_state
 from mlcore.notes.listening import Listening
 from mlcore.notes.maps import NetworkMap
@@ -130,28 +131,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
     # -- the keys that only change what is shown ------------------------------------------------------------------
     def key_pressed(self, key):
         """`canvas.key_pressed(key)`: a note's key chooses it; P popup, V map, H runs, U undo, S, M save, K report,
-        F2 theme."""
-        if key in self.notes.keys:
-            self.note = self.notes.keys[key]
-        elif key == "p":
-            self.show_popup = not self.show_popup
-        elif key == "v":
-            self.show_map = not self.show_map
-            if self.show_map and self.mode != "predicting":
-                self.say("the map appears once the network is trained (T)", key="map")
-        elif key == "h":
-            self.runs.visible = not self.runs.visible
-        elif key in ("u", "backspace"):
-            self.undo()
-        elif key == "s":
-            self.save()
-        elif key == "m":
-            self.save_network()
-        elif key == "k":
-            self.write_report()
-        elif key == "f2":
-            self.toggle_theme()
-            self.say(f"{theme.current().name} theme (F2 switches)", key="theme")
+        F2 theme (`canvas_keys.press`)."""
+        press(self, key)
 
     def toggle_theme(self):
         """The projector theme (larger text, stronger colours) or back to the default one."""

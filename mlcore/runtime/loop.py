@@ -20,7 +20,7 @@ from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
 from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located, merged
-from mlcore.runtime.pace import FPS, IDLE_FPS, WORK_FPS, FramePace
+from mlcore.runtime.pace import FramePace, frame_rate
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
 from mlcore.runtime.screenshot import save_screenshot
@@ -164,17 +164,11 @@ class Runner:
         return state
 
     def frame_rate(self):
-        """Frames a second while no one acts: FPS while the picture moves (a replay still playing or a recording,
-        which count frames; a host that says it is `animating()`; a `draw` of the sketch's own, which may move on
-        its own unless its `animating` hook says not), WORK_FPS while background work runs, else IDLE_FPS."""
-        replaying = self.replay is not None and self.replay.finished_at_frame is None
-        if replaying or self.record is not None or self.args.max_frames:
-            return FPS
-        if "draw" in self.namespace and "animating" not in self.namespace:
-            return FPS
-        if self.call("animating") is not False:  # True, or no host and no hook to ask
-            return FPS
-        return WORK_FPS if jobs.busy() else IDLE_FPS
+        """Frames a second while no one acts (`pace.frame_rate`)."""
+        counting = (self.replay is not None and self.replay.finished_at_frame is None) or bool(
+            self.record is not None or self.args.max_frames)
+        own_draw = "draw" in self.namespace and "animating" not in self.namespace
+        return frame_rate(counting, own_draw or self.call("animating") is not False, jobs.busy())
 
     def state_matches(self, until):
         state = dict(self.call("state") or {}, reloads=self.reloads())

@@ -18,6 +18,15 @@ IDLE_AFTER_S = 1.0  # seconds without input before the frames slow down
 POLL_S = 0.01       # how often an idle loop looks for input: the longest a first event waits for its frame
 
 
+def frame_rate(counting, moving, working):
+    """Frames a second while no one acts: FPS while frames are counted (a replay still playing, a recording) or the
+    picture moves (a host that says it is `animating()`; a `draw` of the sketch's own, which may move on its own
+    unless its `animating` hook says not), WORK_FPS while only background work runs, else IDLE_FPS."""
+    if counting or moving:
+        return FPS
+    return WORK_FPS if working else IDLE_FPS
+
+
 class FramePace:
     """Ends each frame: `tick(fps)` waits for the next one, 1/FPS after a person's input, else 1/fps."""
 

@@ -183,13 +183,16 @@ class DataPage(Page):
         else:
             hint = "Choose a dataset (builtin works offline, the others download once), or record your own: New dataset"
             ui.label(screen, ui.cut(hint, status.width, 28), (status.x, status.y + 6), size=28)
-        if dataset is None:
-            return
+        if dataset is not None:
+            self._draw_grids(screen, dataset)
+
+    def _draw_grids(self, screen, dataset):
+        """The training and test pictures, each grid under its classes' counts (both grids' pictures level)."""
         counts = dataset.counts()
         lines = {grid: chip_lines([(name, counts[split][name], class_colour(name, dataset.classes))
                                    for name in dataset.classes], grid.rect.width)
                  for grid, split in ((self.train_grid, "train"), (self.test_grid, "test"))}
-        header = max(chips_header(grid_lines) for grid_lines in lines.values())  # both grids' pictures level
+        header = max(chips_header(grid_lines) for grid_lines in lines.values())
         for grid, grid_lines in lines.items():
             grid.set_header(header)
             grid.draw(screen, self.thumbnails, dataset.classes)
