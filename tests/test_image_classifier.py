@@ -167,6 +167,7 @@ def test_batch_run_with_efficientnet_then_from_the_cache(tmp_path):
     )
     assert run.returncode == 0, run.output
     state = run.state
+    rate = state["features"].pop("images_per_second")
     assert state["features"] == {
         "name": "efficientnet_lite0",
         "dim": 1280,
@@ -174,6 +175,7 @@ def test_batch_run_with_efficientnet_then_from_the_cache(tmp_path):
         "ready": True,
         "cache_hits": 0,
     }
+    assert rate > 0  # 200 images take seconds: their pace is measured
     assert_consistent(state, epochs=15)
     # A network trained on photographs tells the fruit shapes apart: far above guessing (25%).
     assert state["test_accuracy"] >= 0.85 and state["train_accuracy"] >= 0.9

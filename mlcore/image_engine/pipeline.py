@@ -23,32 +23,30 @@ classifier sketch passes its own); `params` are its settings, checked by `mlcore
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
-from collections import namedtuple
 from pathlib import Path
 
 from mlcore.data import datasets
 from mlcore.data.datasets import DownloadCancelled, load_dataset
 from mlcore.image_engine import dataset_files, model_files
+from mlcore.image_engine import pipeline_steps as steps
 from mlcore.image_engine.extraction import Extraction, has_stored
 from mlcore.image_engine.images import PipelineError, read_image
 from mlcore.image_engine.job_runner import JobRunner
 from mlcore.image_engine.noise_check import NoiseCheck
-from mlcore.image_engine.run import STORED_CANNOT_PREDICT, Run, RunsTable, shown_copy
+from mlcore.image_engine.run import STORED_CANNOT_PREDICT, Run, RunsTable, Shown, shown_copy
 from mlcore.image_engine.state import baseline, features_facts, pipeline_state
 from mlcore.image_engine.training import Training
 from mlcore.jobs import Cancelled, Job, StopFlag
 from mlcore.ml.in_process import InProcess
 from mlcore.ml.models import mlp_from_settings
-from mlcore.ml.settings import DEFAULTS, SettingError, checked
+from mlcore.ml.settings import DEFAULTS
 
 __all__ = ["DEFAULTS", "DEFAULT_FEATURES", "STORED_CANNOT_PREDICT", "ImagePipeline", "PipelineError", "read_image"]
 
 DEFAULT_FEATURES = "efficientnet_lite0"
 RETRAIN_CAPTION = f"Use {DEFAULT_FEATURES} and retrain"  # the Deployment page's way out of STORED_CANNOT_PREDICT
 
-Shown = namedtuple("Shown", "run index")  # the results on the pages: a Run, and its number in the table or None
 
 
 class ImagePipeline:
@@ -114,7 +112,7 @@ class ImagePipeline:
 
     def extract(self, name=None) -> Job:
         """Compute the features of every train and test image with extractor `name` (default: `features_name`)."""
-        return self.start_job("extract", self._extract_job, name)
+        return self.start_job("extract", steps.extract, self, name)
 
     def train(self) -> Job:
         """Train a fresh model from `build_model(params)` on the training features, then score both sets.
@@ -122,15 +120,15 @@ class ImagePipeline:
         Features that are missing, or were made by another extractor than the chosen one, are extracted first,
         in the same job.
         """
-        return self.start_job("train", self._train_step)
+        return self.start_job("train", steps.train, self)
 
     def predict_image(self, image_or_path) -> Job:
         """Classify a new image (an RGB array, or the path of an image file); `job.result` is [(label, p), ...]."""
-        return self.start_job("predict", self._predict_image_step, image_or_path)
+        return self.start_job("predict", steps.predict_image, self, image_or_path)
 
     def run_all(self, spec, features=None) -> Job:
         """Load `spec`, extract (`features`, or the dataset's natural extractor), train and evaluate: one job."""
-        return self.start_job("run_all", self._run_all_step, spec, features)
+        return self.start_job("run_all", steps.run_all, self, spec, features)
 
     def check_noise(self, source) -> Job:
         """Every run's answers on `source` and its changed copies, in the background; `job.result` is the check.
@@ -165,7 +163,7 @@ class ImagePipeline:
 
     def load_model_file(self, path) -> Job:
         """Background: a saved model becomes the current model (scored on the dataset where it fits)."""
-        return self.start_job("load_model", self._load_model_step, Path(path))
+        return self.start_job("load_model", steps.load_model, self, Path(path))
 
     # ---------------------------------------------------------------------------------------------- steps
 
@@ -201,11 +199,6 @@ class ImagePipeline:
         self.clear_results()
         self.dataset, self.features = dataset, features
 
-    def _extract_job(self, job, name):
-        if name is not None:  # chosen here, not by the caller: a request refused as busy changes nothing
-            self._choice = name
-        return self.extract_step(job, name)
-
     def extract_step(self, job, name=None):
         """Extract the features of the dataset now loaded on `job`'s thread (also a step of a restored session)."""
         if self.dataset is None:
@@ -214,45 +207,6 @@ class ImagePipeline:
         self.clear_results()
         self.features = extracted
         return extracted
-
-    def _train_step(self, job):
-        dataset = self.dataset
-        if dataset is None:
-            raise PipelineError("load a dataset first")
-        try:
-            settings = checked(self.params)
-        except SettingError as error:
-            raise PipelineError(str(error)) from None
-        self.shown = dataclasses.replace(self.shown, status="running")  # the run in the table stays as it was
-        name = self.features_name
-        if self.features is None or self.features.extractor != name:
-            self.extract_step(job, name)
-            self.shown.status = "running"  # the extraction cleared the previous results, status included
-        run = self.training.run(job, dataset, self.features, settings, lambda run: self.bring_back(Shown(run, None)))
-        run.make_row(len(self.runs) + 1, settings, self.training.augmentation["copies"])
-        self.bring_back(Shown(run, self.runs.add(run)))
-        self.note(_trained_line(run))
-        return {"train_accuracy": run.train_accuracy, "test_accuracy": run.test_accuracy,
-                "epochs": len(run.history["loss"]), "status": run.status, "history": run.curves()}
-
-    def _run_all_step(self, job, spec, name):
-        self.load_step(job, spec)
-        if name is not None:
-            self._choice = name
-        return self._train_step(job)
-
-    def _predict_image_step(self, job, source):
-        return self.shown.predict_image(job, self.extraction, read_image(source) if self.model is not None else None)
-
-    def _load_model_step(self, job, path):
-        model, info = model_files.load_model(job, self.worker, path)
-        extractor = info["extractor"]
-        self.clear_results()
-        self.features_name = extractor
-        run = self.model_run(model, extractor, info["feature_dim"])
-        self.note(f"loaded {path.name}: classes {', '.join(model.classes_)}, {extractor} features"
-                  + ("" if run.scored else "; Live (L) or drop an image to use it"))
-        return {"path": str(path), "classes": list(model.classes_), "extractor": extractor}
 
     def _ended(self, status):
         if self.shown.status == "running":
@@ -349,14 +303,3 @@ class ImagePipeline:
     def state(self) -> dict:
         """Everything a screen or a script reports, as plain JSON-ready values (lists, not arrays)."""
         return pipeline_state(self)
-
-
-def _trained_line(run):
-    """What a training that ended says: how many epochs, and both accuracies."""
-    done, planned = len(run.history["loss"]), run.epochs_planned
-    stopped = f"stopped after {done} of {planned} epochs" if done < planned else f"trained {done} epochs"
-    return f"{stopped}: train accuracy {_percent(run.train_accuracy)}, test accuracy {_percent(run.test_accuracy)}"
-
-
-def _percent(value):
-    return "n/a" if value is None else f"{value:.0%}"

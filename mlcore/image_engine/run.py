@@ -9,6 +9,7 @@ evaluated on with it, since another extractor may have made them.
 from __future__ import annotations
 
 import dataclasses
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,9 @@ ROW_KEYS = ("number", "dataset", "features", "hidden_layers", "activation", "dro
 
 def empty_history() -> dict:
     return {key: [] for key in HISTORY_KEYS}
+
+
+Shown = namedtuple("Shown", "run index")  # the results on the pages: a Run, and its number in the table or None
 
 
 @dataclass(frozen=True)
