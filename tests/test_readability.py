@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from mlcore.widgets import theme, ui
+from mlcore.widgets.thumbnails import ThumbnailGrid
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
 
 DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
@@ -292,7 +293,8 @@ def a_data_page(classes):
 def test_the_data_pages_class_chips_are_whole_over_the_pictures(canvas, classes):
     page = a_data_page(classes)
     page.draw(canvas.surface)
-    chips = {f"{name} 120" for name in classes}
+    numbered = page.train_grid.numbered  # names too long for the pictures' bands: the bands and chips number them
+    chips = {f"{number} {name} 120" if numbered else f"{name} 120" for number, name in enumerate(classes, 1)}
     for grid in page.train_grid, page.test_grid:
         drawn = [
             (text, box) for text, box in canvas.boxes if grid.rect.contains(box) and (text in chips or text == "…")
@@ -301,6 +303,24 @@ def test_the_data_pages_class_chips_are_whole_over_the_pictures(canvas, classes)
         assert_whole_and_apart(drawn, pygame.Rect(grid.rect.x, grid.rect.y, grid.rect.width, grid.header))
     assert page.train_grid.header == page.test_grid.header  # the two grids' pictures stay level
     assert_min_size(canvas.look)
+    bands = {
+        text
+        for text, box in canvas.boxes
+        if page.train_grid.rect.contains(box) and box.y > page.train_grid.rect.y + page.train_grid.header
+    }
+    assert bands <= ({str(n) for n in range(1, len(classes) + 1)} if numbered else set(classes)), bands
+
+
+def test_long_class_names_number_the_pictures_so_that_a_page_holds_twice_as_many_or_more(canvas):
+    classes = ("cardboard", "colored glass", "metal", "packaging", "paper", "transparent plastic")
+    page = a_data_page(classes)
+    page.draw(canvas.surface)
+    grid = page.train_grid
+    whole = ThumbnailGrid(grid.rect, "Training set", size=64, header=grid.header)  # names on the bands
+    whole.fit(classes)
+    assert grid.numbered and grid.columns * grid.rows >= 2 * whole.columns * whole.rows
+    texts = [text for text, _ in canvas.boxes]
+    assert all(f"{number} {name} 120" in texts for number, name in enumerate(classes, 1))  # the legend
 
 
 @pytest.mark.parametrize(

@@ -113,8 +113,11 @@ def draw_arrow(surface, rect, up, enabled=True):
 class ThumbnailGrid:
     """A page of thumbnails with class captions, browsed with the wheel (a row) or the arrow buttons (a page)."""
 
-    def __init__(self, rect, title, size=76, caption=20, gap=8, header=40):
+    def __init__(self, rect, title, size=76, caption=20, gap=8, header=40, may_number=False):
         self.rect = pygame.Rect(rect)
+        # `may_number`: where whole names would make the tiles too large for a full page, each band shows its
+        # class's number instead, and the page's legend names the numbered classes (`numbered` says when).
+        self.may_number, self.numbered = may_number, False
         self.title = title
         self.base, self.least_caption = size, caption  # the tiles' side and band when the class names fit them
         self.size, self.caption, self.gap, self.header = size, caption, gap, header
@@ -126,22 +129,37 @@ class ThumbnailGrid:
         self.down_button = pygame.Rect(self.rect.right - ARROW, self.rect.y, ARROW, ARROW)
 
     def _arrange(self):
-        self.columns = max(1, (self.rect.width + self.gap) // (self.size + self.gap))
-        self.rows = max(1, (self.rect.height - self.header + self.gap) // (self.size + self.caption + self.gap))
+        self.columns, self.rows = self._grid(self.size, self.caption)
+
+    def _grid(self, side, caption):
+        """(columns, rows) of tiles `side` pixels wide with a band `caption` pixels tall."""
+        columns = max(1, (self.rect.width + self.gap) // (side + self.gap))
+        rows = max(1, (self.rect.height - self.header + self.gap) // (side + caption + self.gap))
+        return columns, rows
 
     def fit(self, classes):
-        """Tiles that name their class whole: the label as small as the theme allows (never under its minimum on
-        screen), then the tile wider where a name still does not fit, a name of several words on two lines."""
+        """Tiles that name their class whole, and as many on a page as that allows: the label as small as the theme
+        allows (never under its minimum on screen), a name of several words on one line or two (whichever puts more
+        pictures on the page), then the tiles as large as the page has room for without losing one."""
         floor, size = ui.shown_size(1), theme.current().tick
         widths = {name: ui.text_width(name, size, True) for name in classes}
         while size > floor and max(widths.values(), default=0) > self.base - 6:
             size -= 1
             widths = {name: ui.text_width(name, size, True) for name in classes}
-        one_line = max(widths.values(), default=0) + 6
-        two_lines = max((_two_lines(name, size) for name in classes), default=0) + 6
-        lines = 1 if one_line <= 1.5 * self.base or two_lines >= one_line else 2
-        side = max(self.base, min(round(2.5 * self.base), one_line if lines == 1 else two_lines))
-        caption = max(self.least_caption, lines * ui.line_height(size) + 2)
+        needs = {1: max(widths.values(), default=0) + 6, 2: max((_two_lines(n, size) for n in classes), default=0) + 6}
+        options = []
+        for lines, width in needs.items():
+            side = max(self.base, min(round(2.5 * self.base), width))
+            caption = max(self.least_caption, lines * ui.line_height(size) + 2)
+            columns, rows = self._grid(side, caption)
+            options.append((columns * rows, -lines, side, caption, lines))
+        count, _, side, caption, lines = max(options)
+        self.numbered = self.may_number and side > 1.25 * self.base
+        if self.numbered:  # a number on each band: tiles of the usual size, far more of them on a page
+            side, lines, caption = self.base, 1, max(self.least_caption, ui.line_height(size) + 2)
+            count = (lambda c, r: c * r)(*self._grid(side, caption))
+        while side < 2.5 * self.base and (lambda c, r: c * r)(*self._grid(side + 1, caption)) == count:
+            side += 1  # larger pictures where the page has room, as many of them
         if (side, caption, size, lines) != (self.size, self.caption, self.label_size, self.label_lines):
             self.size, self.caption, self.label_size, self.label_lines = side, caption, size, lines
             self._arrange()
@@ -223,7 +241,8 @@ class ThumbnailGrid:
                 pygame.draw.rect(surface, (210, 210, 214), cell)
             name = thumbnails.sample(split, index).label
             colour = colours.get(name, ui.DIM)
-            self._draw_band(surface, pygame.Rect(cell.x, cell.bottom, cell.width, self.caption), name, colour)
+            shown = str(classes.index(name) + 1) if self.numbered and name in classes else name
+            self._draw_band(surface, pygame.Rect(cell.x, cell.bottom, cell.width, self.caption), shown, colour)
             if highlight == (split, index):
                 pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
 

@@ -63,9 +63,10 @@ class DataPage(Page):
         half = (self.rect.width - 24) // 2
         top = self.rect.y + 104
         height = self.rect.bottom - top
-        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=HEADER)
+        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=HEADER,
+                                        may_number=True)
         self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64,
-                                       header=HEADER)
+                                       header=HEADER, may_number=True)
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
         self.export_button = ui.Button((self.rect.right - 140, self.rect.y + 58, 140, 38), EXPORT, size=26)
         self.undo_button = ui.Button((self.rect.right - 290, self.rect.y + 58, 140, 38), UNDO, size=26)
@@ -188,9 +189,12 @@ class DataPage(Page):
 
     def _draw_grids(self, screen, dataset):
         """The training and test pictures, each grid under its classes' counts (both grids' pictures level)."""
-        counts = dataset.counts()
-        lines = {grid: chip_lines([(name, counts[split][name], class_colour(name, dataset.classes))
-                                   for name in dataset.classes], grid.rect.width)
+        counts, classes = dataset.counts(), dataset.classes
+        for grid in self.train_grid, self.test_grid:
+            grid.fit(classes)  # whether the pictures' bands number the classes, which the chips then do too
+        lines = {grid: chip_lines([(f"{number} {name}" if grid.numbered else name, counts[split][name],
+                                    class_colour(name, classes)) for number, name in enumerate(classes, 1)],
+                                  grid.rect.width)
                  for grid, split in ((self.train_grid, "train"), (self.test_grid, "test"))}
         header = max(chips_header(grid_lines) for grid_lines in lines.values())
         for grid, grid_lines in lines.items():
