@@ -2,6 +2,7 @@
 full disk or an interrupted write never leaves half a file behind, and the per-user cache folder where such files
 live."""
 
+import errno
 import json
 import os
 import secrets
@@ -17,6 +18,36 @@ def cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "ml-sketches"
+
+
+def user_data_dir() -> Path:
+    """Where what cannot be written where it belongs goes instead: the user's data folder
+    ($XDG_DATA_HOME/ml-sketches, else ~/.local/share/ml-sketches)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "ml-sketches"
+
+
+# What a file error means for the person who asked for the file, in their words rather than the system's.
+REASONS = {errno.EROFS: "read-only", errno.EACCES: "read-only", errno.EPERM: "read-only",
+           errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is full", errno.ENOENT: "it does not exist"}
+
+
+def reason(error: OSError) -> str:
+    """Why a file or folder could not be written, in a few words: "read-only", "the disk is full"…"""
+    return REASONS.get(error.errno) or (error.strerror or str(error)).lower()
+
+
+def cannot_write(folder, error: OSError) -> str:
+    """One line for a folder that could not be written: 'cannot write to /media/usb/x (read-only)'."""
+    return f"cannot write to {folder} ({reason(error)})"
+
+
+def writable(folder) -> bool:
+    """True when `folder`, or the nearest folder above it that exists, can be written (without writing)."""
+    folder = Path(folder).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def write_atomically(path, content):

@@ -107,7 +107,7 @@ def key_pressed(key, unicode):
     elif key == "l":
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":
-        app.save_model()
+        app.models.save()
     elif key == "f2":
         toggle_theme(app)                    # the projector theme: larger text, stronger colours
 

@@ -320,6 +320,13 @@ class Collection:
         """Wait until the folder holds everything recorded; False when it could not be written (see save_error)."""
         return self._writer.flush(timeout) if self._writer is not None else True
 
+    def write_copy(self, folder: str | os.PathLike) -> Path:
+        """Write the whole collection into another folder, now (on quit, when its own folder cannot be written):
+        it opens there with `--collection FOLDER`. Returns the folder; an OSError says why it could not."""
+        folder = Path(folder)
+        FolderWriter(folder, self._snapshot, self.name).write_now()
+        return folder
+
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is left, then stop the writer thread; returns `flush`'s answer. Later changes stay in memory."""
         return self._writer.close(timeout) if self._writer is not None else True

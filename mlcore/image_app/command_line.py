@@ -155,7 +155,7 @@ def start(app, args):
     features = option(args, "features") or app.features
     if features:
         pipeline.features_name = features
-    app.quit_when_idle = option(args, "quit_when_idle", False)
+    app.batch.quit_when_idle = option(args, "quit_when_idle", False)
     theme.use("projector" if option(args, "projector", False) else theme.current())
     if option(args, "camera") is not None:
         app.camera.use(args.camera)

@@ -12,11 +12,12 @@ Runs with no person at the keyboard (`--train`, `--predict`, `--quit-when-idle`)
 write it, so a script never replaces what a student left.
 """
 
+import copy
 from pathlib import Path
 
 import pygame
 
-from mlcore.image_app import command_line
+from mlcore.image_app import command_line, knobs
 from mlcore.image_app.bars import MESSAGE_HEIGHT, wrap_whole
 from mlcore.image_app.command_line import PAGES
 from mlcore.image_engine.session_file import SessionError, read_session, session_path
@@ -106,6 +107,11 @@ class Session:
         session, models = saved
         pipeline = self.app.pipeline
         pipeline.params.update({key: value for key, value in session["params"].items() if key in pipeline.params})
+        edited = knobs.edited_since(session.get("knobs") or {}, self.app.knob_values)
+        if edited:  # the file's knob, edited since the session was kept, wins over the session's setting
+            pipeline.params.update(copy.deepcopy(edited))
+            self.app.say(f"the file changed {knobs.listed({key.upper(): value for key, value in edited.items()})} "
+                         f"since the last session: used instead of the session's")
         return pipeline.start_job("restore", lambda job: restore(pipeline, job, session, models))
 
     # -- steps that ended, and writing ------------------------------------------------------------------------------
@@ -162,8 +168,10 @@ class Session:
         signature = self._signature()
         if signature != self.written:
             self.written = signature
-            self.writer.save(*snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
-                                       app.camera.source))
+            session, models = snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
+                                       app.camera.source)
+            session["knobs"] = knobs.training(app.knob_values)  # what the file said: a knob edited since wins on continuing
+            self.writer.save(session, models)
 
     def quit(self):
         """When the window closes: the last change written, and the writer done."""

@@ -7,12 +7,11 @@ their keys are called. Entries that do not fit are skipped and counted; a file t
 """
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore.files import parse_json, remove_stale_parts, write_atomically, write_new
+from mlcore.files import parse_json, remove_stale_parts, user_data_dir, write_atomically, write_new
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20
@@ -107,12 +106,6 @@ def save_samples(path, samples, with_frequency):
 
 
 # -- autosaves: every session its own file, the newest ones kept ----------------------------------------------------
-
-
-def user_data_dir():
-    """Where autosaves go when the current folder cannot be written: the user's data folder."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "ml-sketches"
 
 
 def autosave_folders():
