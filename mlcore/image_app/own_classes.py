@@ -52,7 +52,7 @@ class OwnClasses:
             self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
         else:
             self.say(f"collection {collection.name} ({what}): {collection.folder} cannot be written, so recordings "
-                     f"stay in memory; on quit they go to {rescue_folder(collection)}", problem=True)
+                     f"stay in memory; on quit they are saved in {user_data_dir() / 'collections'}", problem=True)
         return True
 
     def adopt(self, collection):
