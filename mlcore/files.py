@@ -29,7 +29,7 @@ def user_data_dir() -> Path:
 
 # What a file error means for the person who asked for the file, in their words rather than the system's.
 REASONS = {errno.EROFS: "read-only", errno.EACCES: "read-only", errno.EPERM: "read-only",
-           errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is full", errno.ENOENT: "it does not exist"}
+           errno.ENOSPC: "the disk is full", errno.ENOTDIR: "a file is in the way", errno.EEXIST: "a file is in the way", errno.EDQUOT: "the disk quota is full", errno.ENOENT: "it does not exist"}
 
 
 def reason(error: OSError) -> str:

@@ -126,7 +126,7 @@ def test_recordings_that_cannot_be_written_go_to_the_users_data_folder(tmp_path)
     [copy] = (tmp_path / "data" / "ml-sketches" / "collections").iterdir()
     assert len(list((copy / "red").glob("*.png"))) == count
     assert (
-        f"cannot write to {tmp_path / 'a_file' / 'kept'} (not a directory): {count} images kept in memory only; "
+        f"cannot write to {tmp_path / 'a_file' / 'kept'} (a file is in the way): {count} images kept in memory only; "
         in (run.output)
     )
     assert f"the collection was saved in {copy} instead (--collection {copy})" in run.output
@@ -142,6 +142,8 @@ def test_recordings_that_cannot_be_written_anywhere_ask_before_closing_and_exit_
     count = run.state["collection"]["counts"]["red"]
     assert count > 0
     assert "press Esc again to quit anyway (what could not be saved will be lost)" in run.state["runtime_messages"]
-    said = f"could not save your {count} recordings: cannot write to {tmp_path / 'a_file' / 'kept'} (not a directory)"
-    assert said in run.output and f"and cannot write to {no_data / 'ml-sketches'} (not a directory)" in run.output
+    said = (
+        f"could not save your {count} recordings: cannot write to {tmp_path / 'a_file' / 'kept'} (a file is in the way)"
+    )
+    assert said in run.output and f"and cannot write to {no_data / 'ml-sketches'} (a file is in the way)" in run.output
     assert any(message.startswith(said) for message in run.state["problem_messages"])

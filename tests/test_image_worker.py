@@ -2,12 +2,15 @@
 this process, a network that comes back as numpy arrays, model files written and read there, a stop that stops,
 and a failure that is one sentence."""
 
+import os
+import signal
+
 import numpy as np
 import pytest
 
 from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml.numpy_mlp import NumpyMLP
-from mlcore.ml.trainer_process import TrainerProcess
+from mlcore.ml.trainer_process import TrainerProcess, TrainingError
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +87,28 @@ def test_a_file_that_is_no_model_is_one_sentence_from_the_process(process, tmp_p
     assert job.status == "failed"
     assert pipeline.messages[-1].startswith("notes.pt: not a model file"), pipeline.messages
     assert "Error" not in pipeline.messages[-1]  # a sentence for a student, not an exception's name
+
+
+def fit_small(worker):
+    from mlcore.ml.models import MLPClassifier
+
+    inputs = np.random.default_rng(0).random((20, 4)).astype("float32")
+    return worker.fit(MLPClassifier(hidden_layers=[4], epochs=2), inputs, np.array([0, 1] * 10))
+
+
+@pytest.mark.parametrize(
+    "how, said",
+    [
+        (signal.SIGKILL, "the training process stopped unexpectedly: press T to try again"),
+        (signal.SIGSTOP, "the training process did not answer, so a new one was started: press T to try again"),
+    ],
+)
+def test_a_dead_or_hung_training_process_is_said_in_words_and_the_next_training_gets_a_new_one(process, how, said):
+    assert process.ready.wait(180)
+    first = process.process
+    os.kill(first.pid, how)
+    with pytest.raises(TrainingError) as raised:
+        fit_small(process)
+    assert str(raised.value) == said
+    assert process.process is not first and first.wait(10) is not None  # the old one is gone
+    assert isinstance(fit_small(process), NumpyMLP)  # T again: a new process trains

@@ -161,7 +161,7 @@ class Session:
             self.restoring = False  # another dataset was asked for before the restore could start
         if self.writer is not None and self.writer.error and self.writer.error != self.told_error:
             self.told_error = self.writer.error
-            app.say(f"the session cannot be kept in {self.path} ({self.writer.error})", problem=True)
+            app.say(f"{self.writer.error}: the session is not kept ({self.path.name})", problem=True)
         if not self.keep or self.offered or self.restoring or self.source is None or not app.idle or (
                 app.pipeline.dataset is None):
             return
