@@ -147,3 +147,22 @@ def test_recordings_that_cannot_be_written_anywhere_ask_before_closing_and_exit_
     )
     assert said in run.output and f"and cannot write to {no_data / 'ml-sketches'} (a file is in the way)" in run.output
     assert any(message.startswith(said) for message in run.state["problem_messages"])
+
+
+def test_save_model_and_export_are_steps_of_a_batch_run_and_their_failure_is_one_line(tmp_path):
+    env = env_for(tmp_path)
+    options = ["--features", "color_histogram", "--train", "--epochs", "2"]
+    run = run_batch(tmp_path / "saved", *options, "--save-model", "fruit.pt", "--export", "fruit.json", env=env)
+    assert run.returncode == 0, run.output
+    assert run.state["saved"] == {"model": "fruit.pt", "export": "fruit.json"}
+    assert (tmp_path / "saved" / "fruit.pt").is_file() and (tmp_path / "saved" / "fruit.json").is_file()
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "a_file").write_text("not a folder")
+    run = run_batch(
+        tmp_path / "blocked", *options, "--save-model", "a_file/fruit.pt", "--export", "a_file/x.json", env=env
+    )
+    assert run.returncode == 4, run.output
+    assert run.output.strip().splitlines() == [
+        "image_classifier: saving the model failed: cannot write to a_file (a file is in the way): fruit.pt not saved "
+        "(not done: exporting the dataset)"
+    ]

@@ -4,7 +4,8 @@
         --predict a.jpg b.jpg --quit-when-idle
 
 becomes the settings (`settings_from`), the page to show (`first_page`) and the steps [load, train, predict a.jpg,
-predict b.jpg] (`steps_from`). Each `--predict` image is read before anything starts; one that is missing or not
+predict b.jpg] (`steps_from`); with `--quit-when-idle` and no replay, `--save-model PATH` and `--export PATH` are
+steps too (after the training). Each `--predict` image is read before anything starts; one that is missing or not
 an image ends the run at once with a one-line error and exit status 1.
 """
 
@@ -126,6 +127,11 @@ def steps_from(args, dataset, model_file, default_dataset, recorded=False):
     if model_file:
         steps.append(("load_model", model_file))
     steps += [("predict", str(path)) for path in predict]
+    if option(args, "quit_when_idle") and not option(args, "replay"):  # no key will ask for them: they are steps
+        if option(args, "save_model"):
+            steps.append(("save_model", str(Path(args.save_model))))
+        if option(args, "export"):
+            steps.append(("export", None))
     return steps
 
 
