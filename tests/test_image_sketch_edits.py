@@ -63,6 +63,35 @@ def test_a_reload_keeps_the_work_the_edited_knobs_win_and_one_training_process_r
     assert state["process"]["child_processes"] == 1  # one training process after three reloads
 
 
+def test_a_bad_knob_saved_while_it_runs_is_named_t_refuses_and_its_fix_trains(tmp_path):
+    sketch, _ = student_copy(tmp_path, [], name="image_classifier")
+    edits = [[("EPOCHS = 15\n", "EPOCHS = 0\n")], [("EPOCHS = 0\n", "EPOCHS = 2\n")]]
+    refused = "EPOCHS must be a whole number from 1 to 10000 (it is 0)"
+    actions = (
+        wait({"idle": True, "features.ready": True, "reloads.done": 1})  # the session written: the first edit
+        + key("t")
+        + key("2", after=5)  # the page changes, the session is written again: the fix
+        + wait({"reloads.done": 2})
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+    )
+    env = env_for(tmp_path)
+    editor = Editor(tmp_path / "cache" / "session", sketch, edits, pattern="*.npz")  # cued by the session's writes
+    editor.start()
+    try:
+        run = run_sketch(sketch, actions, sketch.parent, "--features", "color_histogram", "--reload", env=env)
+    finally:
+        editor.finished.set()
+        editor.join(timeout=10)
+    assert run.returncode == 1, run.output  # the bad knob was an error of the sketch's, shown while it lasted
+    state = run.state
+    assert state["reloads"] == {"done": 2, "failed": 0}
+    assert refused in state["problem_messages"] and len(state["runs"]) == 1  # T refused once, then trained
+    assert state["params"]["epochs"] == 2 and len(state["training"]["loss"]) == 2
+    assert "the file changed EPOCHS = 2" in state["messages"]
+    assert not any(refused in message for message in state["runtime_bar"])  # the fix took the knob off the red bar
+
+
 def test_a_failed_batch_step_is_one_line_on_stderr_and_exit_status_4(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"bad": ')
