@@ -17,6 +17,7 @@ def take_over(new, old):
     knobs."""
     build_model, training_done = new.pipeline.training.build_model, new.training_done
     values, problems = new.knob_values, new.knob_problems
+    discard(new)
     # One state for both objects: the parts the old app made hold its bound methods (train, say…), so what either
     # object changes, the other sees.
     new.__dict__ = old.__dict__
@@ -31,6 +32,14 @@ def take_over(new, old):
         new.say(f"the file changed {knobs.listed(usable)}")
     if {"WIDTH", "HEIGHT"} & set(usable):
         new.say("the pages keep their size until the sketch starts again (WIDTH and HEIGHT)", problem=True)
+
+
+def discard(app):
+    """Release what the new code's app opened in its `setup` (a camera, a collection's writer): the old app's own
+    go on."""
+    app.live.quit()
+    if app.own.collection is not None:
+        app.own.collection.close(timeout=0)
 
 
 def use_knob(app, name, value):
