@@ -3,7 +3,13 @@ data stays browsable; saving the file while it runs keeps the data, features, ru
 the file changed; a batch run whose step fails says so on one line and exits non-zero; recordings that cannot be
 written are saved elsewhere or the window asks before closing."""
 
+import errno
+import os
+
+import pytest
+
 from driver import key, run_sketch
+from mlcore.files import cannot_write
 from test_image_classifier import env_for, run_batch, wait, write_png
 from test_reload import Editor
 from test_student_mistakes import line_of, student_copy
@@ -195,3 +201,17 @@ def test_save_model_and_export_are_steps_of_a_batch_run_and_their_failure_is_one
         "image_classifier: saving the model failed: cannot write to a_file (a file is in the way): fruit.pt not saved "
         "(not done: exporting the dataset)"
     ]
+
+
+@pytest.mark.parametrize(
+    "number, reason",
+    [
+        (errno.EROFS, "read-only"),
+        (errno.EACCES, "read-only"),
+        (errno.ENOSPC, "the disk is full"),
+        (errno.ENOTDIR, "a file is in the way"),
+    ],
+)
+def test_a_folder_that_cannot_be_written_is_said_in_words(number, reason):
+    error = OSError(number, os.strerror(number))
+    assert cannot_write("/media/usb/fruit", error) == f"cannot write to /media/usb/fruit ({reason})"

@@ -89,26 +89,32 @@ def test_a_file_that_is_no_model_is_one_sentence_from_the_process(process, tmp_p
     assert "Error" not in pipeline.messages[-1]  # a sentence for a student, not an exception's name
 
 
-def fit_small(worker):
+def fit_small(worker, epochs=2, on_epoch=None):
     from mlcore.ml.models import MLPClassifier
 
     inputs = np.random.default_rng(0).random((20, 4)).astype("float32")
-    return worker.fit(MLPClassifier(hidden_layers=[4], epochs=2), inputs, np.array([0, 1] * 10))
+    model = MLPClassifier(hidden_layers=[4], epochs=epochs)
+    return worker.fit(model, inputs, np.array([0, 1] * 10), on_epoch=on_epoch)
 
 
-@pytest.mark.parametrize(
-    "how, said",
-    [
-        (signal.SIGKILL, "the training process stopped unexpectedly: press T to try again"),
-        (signal.SIGSTOP, "the training process did not answer, so a new one was started: press T to try again"),
-    ],
-)
-def test_a_dead_or_hung_training_process_is_said_in_words_and_the_next_training_gets_a_new_one(process, how, said):
+def test_a_training_process_that_dies_mid_training_is_said_in_words_and_t_gets_a_new_one(process):
     assert process.ready.wait(180)
     first = process.process
-    os.kill(first.pid, how)
+    with pytest.raises(TrainingError) as raised:  # killed at its first epoch, as a crash or the OOM killer would
+        fit_small(
+            process, epochs=100000, on_epoch=lambda epoch, logs: epoch == 1 and os.kill(first.pid, signal.SIGKILL)
+        )
+    assert str(raised.value) == "the training process stopped unexpectedly: press T to try again"
+    assert process.process is not first and first.wait(10) == -signal.SIGKILL
+    assert isinstance(fit_small(process), NumpyMLP)  # T again: a new process trains
+
+
+def test_a_training_process_that_does_not_answer_is_replaced(process):
+    assert process.ready.wait(180)
+    first = process.process
+    os.kill(first.pid, signal.SIGSTOP)  # stopped: alive, but it answers nothing
     with pytest.raises(TrainingError) as raised:
         fit_small(process)
-    assert str(raised.value) == said
-    assert process.process is not first and first.wait(10) is not None  # the old one is gone
-    assert isinstance(fit_small(process), NumpyMLP)  # T again: a new process trains
+    assert str(raised.value) == "the training process did not answer, so a new one was started: press T to try again"
+    assert process.process is not first and first.wait(10) is not None  # the stopped one is gone
+    assert isinstance(fit_small(process), NumpyMLP)

@@ -33,6 +33,7 @@ class OwnClasses:
         self.collection = None  # a mlcore.data.collection.Collection
         self.used = None  # what the collection held when it last became the dataset
         self.save_to = None  # --save-dataset
+        self.folder_writable = True  # whether the collection's folder can be written, looked at when it opens
 
     def open(self, spec=None):
         """Open (or create) the collection named `spec`; False, with a message, where it is refused."""
@@ -48,7 +49,8 @@ class OwnClasses:
         for problem in collection.problems:
             self.say(problem, problem=True)
         what = f"{len(collection)} images in {len(collection.classes)} classes" if len(collection) else "empty"
-        if writable(collection.folder):
+        self.folder_writable = writable(collection.folder)
+        if self.folder_writable:
             self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
         else:
             self.say(f"collection {collection.name} ({what}): {collection.folder} cannot be written, so recordings "
@@ -61,6 +63,7 @@ class OwnClasses:
             self.collection.close()
         self.collection = collection
         self.used = self.snapshot()
+        self.folder_writable = writable(collection.folder)
         self._opened()
 
     def _opened(self):
