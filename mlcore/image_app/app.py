@@ -4,8 +4,9 @@
 reads them from the sketch (`ImageApp.from_sketch(globals())`, as Pygame Zero reads WIDTH). This module holds the
 machinery, each part in its own module: the pages (`pages/`), the tab and message bars (`bars`), the queue of steps
 a batch run goes through (`steps`), the command line (`command_line`), the camera and Live (`camera/`), your own
-classes (`own_classes`, `collection_view`), exports and model files (`files`), the last session (`session`) and the
-engine (`mlcore.image_engine`, no pygame).
+classes (`own_classes`, `collection_view`), exports and model files (`files`), the last session (`session`), the
+sketch's knobs checked (`knobs`), a saved sketch taking over the running window (`reload`), a run with no person
+at the keyboard (`batch`) and the engine (`mlcore.image_engine`, no pygame).
 
 The app builds the parts and hands each one what it draws and the few actions it may take; none of them sees the
 app. The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of
