@@ -11,6 +11,7 @@ import pytest
 from driver import key, run_sketch
 from mlcore.files import cannot_write
 from test_image_classifier import env_for, run_batch, wait, write_png
+from test_image_data_edits import recorded_classes
 from test_reload import Editor
 from test_student_mistakes import line_of, student_copy
 from test_webcam import hold, new_class
@@ -215,3 +216,21 @@ def test_save_model_and_export_are_steps_of_a_batch_run_and_their_failure_is_one
 def test_a_folder_that_cannot_be_written_is_said_in_words(number, reason):
     error = OSError(number, os.strerror(number))
     assert cannot_write("/media/usb/fruit", error) == f"cannot write to /media/usb/fruit ({reason})"
+
+
+def test_save_dataset_is_a_step_of_a_batch_run_and_its_failure_is_one_line(tmp_path):
+    folder, _ = recorded_classes(tmp_path)
+    env = env_for(tmp_path)
+    options = ["--collection", folder, "--features", "color_histogram"]
+    run = run_batch(tmp_path / "saved", *options, "--save-dataset", "mine-dataset", env=env)
+    assert run.returncode == 0, run.output
+    assert run.state["saved"]["dataset"] == "mine-dataset"
+    assert (tmp_path / "saved" / "mine-dataset" / "mine_train.json").is_file()
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "a_file").write_text("not a folder")
+    run = run_batch(tmp_path / "blocked", *options, "--save-dataset", "a_file/out", env=env)
+    assert run.returncode == 4, run.output
+    assert run.output.strip().splitlines() == [
+        "image_classifier: saving the dataset failed: cannot write to a_file/out (a file is in the way): the dataset "
+        "was not saved"
+    ]
