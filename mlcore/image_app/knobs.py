@@ -59,6 +59,15 @@ def problems(values):
                     and name not in ("WIDTH", "HEIGHT") for sentence in [problem(name, value)] if sentence]
 
 
+def window_size(values):
+    """{"width": …, "height": …} as the runtime opens the window: WIDTH and HEIGHT, or its default size where either
+    breaks its rule (an app laid out for another size would be cut); {} when the sketch sets neither."""
+    if "WIDTH" not in values and "HEIGHT" not in values:
+        return {}
+    (width, height), problems = canvas_size(values, DEFAULT_SIZE)
+    return {} if not problems else {"width": width, "height": height}
+
+
 def changed(old, new):
     """The names of the knobs whose values differ between two {NAME: value} readings of the sketch, in `new`'s
     order."""
