@@ -58,9 +58,8 @@ class ImageApp:
             raise TypeError("the image classifier sketch needs its build_model(settings) function: it makes the "
                             "network each training starts from")
         values = {name: sketch[name] for name in KNOBS if name in sketch}
-        good = {KNOBS[name]: value for name, value in values.items() if knobs.problem(name, value) is None}
-        good.update(knobs.window_size(values))  # the size the runtime opens the window at, whatever the knobs say
-        app = cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"), **good)
+        app = cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"),
+                  **knobs.keywords(values))
         app.knob_values = copy.deepcopy(values)  # as the file sets them: a reload compares its own with these
         return app
 

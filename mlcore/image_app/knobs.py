@@ -59,6 +59,13 @@ def problems(values):
                     and name not in ("WIDTH", "HEIGHT") for sentence in [problem(name, value)] if sentence]
 
 
+def keywords(values):
+    """The app's keyword arguments from the sketch's knobs ({NAME: value}): the good ones (a bad one keeps its
+    default), and the window's size as the runtime opens it."""
+    good = {KNOBS[name]: value for name, value in values.items() if name in KNOBS and problem(name, value) is None}
+    return {**good, **window_size(values)}
+
+
 def window_size(values):
     """{"width": …, "height": …} as the runtime opens the window: WIDTH and HEIGHT, or its default size where either
     breaks its rule (an app laid out for another size would be cut); {} when the sketch sets neither."""
