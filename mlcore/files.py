@@ -2,6 +2,7 @@
 full disk or an interrupted write never leaves half a file behind, and the per-user cache folder where such files
 live."""
 
+import errno
 import json
 import os
 import secrets
@@ -63,6 +64,29 @@ def new_folder(parent, stem) -> Path:
             return folder
         except FileExistsError:
             number += 1
+
+
+# What a file error means for the person who asked for the file, in their words rather than the system's.
+REASONS = {errno.EROFS: "read-only", errno.EACCES: "read-only", errno.EPERM: "read-only",
+           errno.ENOSPC: "the disk is full", errno.ENOTDIR: "a file is in the way", errno.EEXIST: "a file is in the way", errno.EDQUOT: "the disk quota is full", errno.ENOENT: "it does not exist"}
+
+
+def reason(error: OSError) -> str:
+    """Why a file or folder could not be written, in a few words: "read-only", "the disk is full"…"""
+    return REASONS.get(error.errno) or (error.strerror or str(error)).lower()
+
+
+def cannot_write(folder, error: OSError) -> str:
+    """One line for a folder that could not be written: 'cannot write to /media/usb/x (read-only)'."""
+    return f"cannot write to {folder} ({reason(error)})"
+
+
+def writable(folder) -> bool:
+    """True when `folder`, or the nearest folder above it that exists, can be written (without writing)."""
+    folder = Path(folder).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def write_atomically(path, content):

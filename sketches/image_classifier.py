@@ -108,7 +108,7 @@ def key_pressed(key, unicode):
     elif key == "l":
         app.toggle_live()                    # Step 5: the camera, classified continuously
     elif key == "m":
-        app.save_model()
+        app.models.save()
     elif key == "k":
         app.reports.write()                  # the lesson's report, for the reflection log (or the Report button)
     elif key == "f2":

@@ -525,7 +525,9 @@ def test_a_folder_that_cannot_be_written_keeps_the_frames_in_memory(tmp_path):
         collection.record("a", frame_for(index))
         collection.record("b", frame_for(index, BLUE))
     assert collection.flush() is False
-    assert collection.save_error.startswith(f"cannot save to {blocker / 'collection'}")
+    assert collection.save_error.startswith(
+        f"cannot write to {blocker / 'collection'} (a file is in the way): 6 images"
+    )
     assert "6 images kept in memory only" in collection.save_error
     assert "\n" not in collection.save_error
     assert collection.unsaved == 6 and len(collection) == 6

@@ -112,7 +112,9 @@ def test_a_saved_dataset_that_cannot_be_written_is_one_message_and_the_recording
     assert run.returncode == 0, run.output
     state = run.state
     said = [m for m in state["problem_messages"] if "not saved" in m]
-    assert len(said) == 1 and said[0].startswith("dataset not saved"), state["problem_messages"]
+    assert said == ["cannot write to a-file/out (a file is in the way): the dataset was not saved"], state[
+        "problem_messages"
+    ]
     assert state["job"]["status"] == "failed" and "dataset" not in state["saved"]
     counts = state["collection"]["counts"]
     assert counts["red"] >= 2 and counts["blue"] >= 2

@@ -170,8 +170,7 @@ def test_an_export_to_a_full_disk_says_so_and_keeps_the_dataset(tmp_path, monkey
     job.wait()
     assert job.status == "failed"
     assert job.error == (
-        f"not exported, {tmp_path / 'tiny.json'} could not be written (No space left on device): "
-        f"the dataset is still here, unchanged"
+        f"cannot write to {tmp_path} (the disk is full): tiny.json not exported, the dataset is still here, unchanged"
     )
     assert pipeline.dataset.counts() == {"train": {"a": 1, "b": 1}, "test": {"a": 1, "b": 1}}
     assert not (tmp_path / "tiny.json").exists()
@@ -203,8 +202,9 @@ def test_an_export_under_a_file_is_one_message_and_the_window_goes_on(tmp_path):
     assert run.returncode == 0, run.output
     state = run.state
     [said] = [m for m in state["problem_messages"] if "not exported" in m]
-    assert said.startswith("not exported, a-file/out.json could not be written (") and said.endswith(
-        "the dataset is still here, unchanged"
+    assert (
+        said
+        == "cannot write to a-file (a file is in the way): out.json not exported, the dataset is still here, unchanged"
     )
     assert state["counts"] == BUILTIN_COUNTS and state["training"]["status"] == "done"
     assert "export" not in state["saved"]

@@ -2,12 +2,15 @@
 this process, a network that comes back as numpy arrays, model files written and read there, a stop that stops,
 and a failure that is one sentence."""
 
+import os
+import signal
+
 import numpy as np
 import pytest
 
 from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml.numpy_mlp import NumpyMLP
-from mlcore.ml.trainer_process import TrainerProcess
+from mlcore.ml.trainer_process import TrainerProcess, TrainingError
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +87,34 @@ def test_a_file_that_is_no_model_is_one_sentence_from_the_process(process, tmp_p
     assert job.status == "failed"
     assert pipeline.messages[-1].startswith("notes.pt: not a model file"), pipeline.messages
     assert "Error" not in pipeline.messages[-1]  # a sentence for a student, not an exception's name
+
+
+def fit_small(worker, epochs=2, on_epoch=None):
+    from mlcore.ml.models import MLPClassifier
+
+    inputs = np.random.default_rng(0).random((20, 4)).astype("float32")
+    model = MLPClassifier(hidden_layers=[4], epochs=epochs)
+    return worker.fit(model, inputs, np.array([0, 1] * 10), on_epoch=on_epoch)
+
+
+def test_a_training_process_that_dies_mid_training_is_said_in_words_and_t_gets_a_new_one(process):
+    assert process.ready.wait(180)
+    first = process.process
+    with pytest.raises(TrainingError) as raised:  # killed at its first epoch, as a crash or the OOM killer would
+        fit_small(
+            process, epochs=100000, on_epoch=lambda epoch, logs: epoch == 1 and os.kill(first.pid, signal.SIGKILL)
+        )
+    assert str(raised.value) == "the training process stopped unexpectedly: press T to try again"
+    assert process.process is not first and first.wait(10) == -signal.SIGKILL
+    assert isinstance(fit_small(process), NumpyMLP)  # T again: a new process trains
+
+
+def test_a_training_process_that_does_not_answer_is_replaced(process):
+    assert process.ready.wait(180)
+    first = process.process
+    os.kill(first.pid, signal.SIGSTOP)  # stopped: alive, but it answers nothing
+    with pytest.raises(TrainingError) as raised:
+        fit_small(process)
+    assert str(raised.value) == "the training process did not answer, so a new one was started: press T to try again"
+    assert process.process is not first and first.wait(10) is not None  # the stopped one is gone
+    assert isinstance(fit_small(process), NumpyMLP)

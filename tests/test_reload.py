@@ -21,9 +21,9 @@ class Editor(threading.Thread):
     """Edits the student's file each time the sketch saves its samples (S), as a student would between two presses:
     S is the replay's way of saying "the samples are in, edit now"."""
 
-    def __init__(self, folder, sketch, steps):
+    def __init__(self, folder, sketch, steps, pattern="classification-data-*.json"):
         super().__init__(daemon=True)
-        self.folder, self.sketch, self.steps = folder, sketch, list(steps)
+        self.folder, self.sketch, self.steps, self.pattern = folder, sketch, list(steps), pattern
         self.done = []
         self.finished = threading.Event()
 
@@ -31,7 +31,7 @@ class Editor(threading.Thread):
         seen = set()
         while self.steps and not self.finished.is_set():
             saves = set()
-            for path in self.folder.glob("classification-data-*.json"):
+            for path in self.folder.glob(self.pattern):
                 try:
                     status = path.stat()
                 except OSError:

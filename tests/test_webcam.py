@@ -305,6 +305,10 @@ def test_the_default_run_never_opens_a_camera(tmp_path):
     "source, says",
     [
         ("7", "no camera 7: check that a webcam is plugged in, or use --camera PATH"),
+        (  # a number OpenCV itself refuses, with an error of its own: still a sentence
+            "99999999999999999999",
+            "no camera 99999999999999999999: check that a webcam is plugged in, or use --camera PATH",
+        ),
         ("missing.avi", "missing.avi: no such file or folder"),
     ],
 )

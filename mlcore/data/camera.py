@@ -116,7 +116,10 @@ class _Device:
         self.capture = None
 
     def open(self) -> None:
-        self.capture = _open_capture(self.index)
+        try:
+            self.capture = _open_capture(self.index)
+        except cv2.error:  # OpenCV refuses a number beyond its own (99999999999999999999): no such camera either
+            raise _Failed(no_camera_message(self.index)) from None
         if not self.capture.isOpened():
             raise _Failed(no_camera_message(self.index))
 
@@ -333,7 +336,7 @@ class Camera:
         except _Failed as failure:
             self._fail(str(failure))
         except Exception as err:  # noqa: BLE001 - a thread has nobody to raise to; the screen shows the error
-            self._fail(f"{self.name}: {type(err).__name__}: {err}".splitlines()[0])
+            self._fail(f"{self.name} stopped unexpectedly ({str(err).splitlines()[0] if str(err) else 'no reason given'})")
         finally:
             if source is not None:
                 try:

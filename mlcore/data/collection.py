@@ -36,12 +36,11 @@ from mlcore.data.recordings import (
     check_class_name,
     encode_png,
     new_id,
-    os_reason,
     rank,
     square_image,
 )
 from mlcore.data.samples import Dataset, Sample
-from mlcore.files import cache_dir, write_atomically
+from mlcore.files import cache_dir, cannot_write, write_atomically
 
 __all__ = ["DEFAULT_COLLECTION", "DEFAULT_NAME", "METADATA", "Collection", "CollectionError", "check_class_name",
            "collection_folder", "open_collection", "square_image"]
@@ -244,7 +243,7 @@ class Collection:
             save_marcelle(dataset.train, train_path, "trainingSet")
             save_marcelle(dataset.test, test_path, "testSet")
         except OSError as err:
-            raise CollectionError(f"cannot write {train_path.parent} ({os_reason(err)})") from None
+            raise CollectionError(cannot_write(train_path.parent, err)) from None
         return train_path, test_path
 
     def save_image_folders(self, root: str | os.PathLike, test_fraction: float = 0.2, seed: int = 0,
@@ -276,7 +275,7 @@ class Collection:
                 for sample in samples:
                     write_atomically(target / sample.label / f"{sample.id}.png", encode_png(sample.image))
         except OSError as err:
-            raise CollectionError(f"cannot write {root} ({os_reason(err)})") from None
+            raise CollectionError(cannot_write(root, err)) from None
         return root
 
     # -- the folder -----------------------------------------------------------------------------------------
@@ -319,6 +318,13 @@ class Collection:
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until the folder holds everything recorded; False when it could not be written (see save_error)."""
         return self._writer.flush(timeout) if self._writer is not None else True
+
+    def write_copy(self, folder: str | os.PathLike) -> Path:
+        """Write the whole collection into another folder, now (on quit, when its own folder cannot be written):
+        it opens there with `--collection FOLDER`. Returns the folder; an OSError says why it could not."""
+        folder = Path(folder)
+        FolderWriter(folder, self._snapshot, self.name).write_now()
+        return folder
 
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is left, then stop the writer thread; returns `flush`'s answer. Later changes stay in memory."""

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlcore.data.recordings import CollectionError, check_class_name, encode_png, id_time, os_reason, read_image
+from mlcore.data.recordings import CollectionError, check_class_name, encode_png, id_time, read_image
 from mlcore.data.samples import IMAGE_EXTENSIONS, Sample
-from mlcore.files import write_atomically
+from mlcore.files import cannot_write, write_atomically
 
 METADATA = "collection.json"
 
@@ -157,6 +157,10 @@ class FolderWriter:
             self._progress.notify_all()
         return saved
 
+    def write_now(self) -> None:
+        """Bring the folder up to date on the calling thread (an OSError reaches the caller)."""
+        self._sync()
+
     def _loop(self) -> None:
         while True:
             with self._progress:
@@ -169,7 +173,7 @@ class FolderWriter:
                 self.error = ""
             except OSError as err:
                 kept = self.unsaved(self.snapshot()[0])
-                self.error = (f"cannot save to {self.folder} ({os_reason(err)}); "
+                self.error = (f"{cannot_write(self.folder, err)}: "
                               f"{kept} image{'s' if kept != 1 else ''} kept in memory only")
             except Exception as err:  # noqa: BLE001 - a thread has nobody to raise to; the screen shows it
                 self.error = f"autosave stopped: {type(err).__name__}: {err}".splitlines()[0]

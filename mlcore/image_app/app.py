@@ -4,8 +4,9 @@
 reads them from the sketch (`ImageApp.from_sketch(globals())`, as Pygame Zero reads WIDTH). This module holds the
 machinery, each part in its own module: the pages (`pages/`), the tab and message bars (`bars`), the queue of steps
 a batch run goes through (`steps`), the command line (`command_line`), the camera and Live (`camera/`), your own
-classes (`own_classes`, `collection_view`), exports and model files (`files`), the last session (`session`) and the
-engine (`mlcore.image_engine`, no pygame).
+classes (`own_classes`, `collection_view`), exports and model files (`files`), the last session (`session`), the
+sketch's knobs checked (`knobs`), a saved sketch taking over the running window (`reload`), a run with no person
+at the keyboard (`batch`) and the engine (`mlcore.image_engine`, no pygame).
 
 The app builds the parts and hands each one what it draws and the few actions it may take; none of them sees the
 app. The draw loop never waits on work. Loading, extracting, training and predicting a dropped image are Jobs of
@@ -18,8 +19,9 @@ from pathlib import Path
 
 import pygame
 
-from mlcore.image_app import command_line
+from mlcore.image_app import command_line, knobs, reload
 from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
+from mlcore.image_app.batch import Batch
 from mlcore.image_app.camera.live import CameraView
 from mlcore.image_app.camera.picker import use_file_source
 from mlcore.image_app.collection_view import CollectionView
@@ -37,17 +39,13 @@ from mlcore.image_app.session import Session
 from mlcore.image_app.steps import StepQueue, job_running, step_name
 from mlcore.image_engine.edits import DataEdits
 from mlcore.image_engine.pipeline import ImagePipeline
-from mlcore.ml.settings import DEFAULTS
 from mlcore.ml.trainer_process import TrainerProcess
 from mlcore.widgets import theme, ui
 from mlcore.widgets.thumbnails import Thumbnails
 
 MARGIN = 16
 DATA, DEPLOYMENT = PAGES.index("Data"), PAGES.index("Deployment")
-# The sketch's knobs the app reads, each with its keyword: the training settings are the same words in capitals.
-KNOBS = {"DATASET": "dataset", "FEATURES": "features", "CAMERA": "camera", "RECORD_RATE": "record_rate",
-         "TEST_FRACTION": "test_fraction", "WIDTH": "width", "HEIGHT": "height",
-         **{key.upper(): key for key in DEFAULTS}}
+KNOBS = knobs.KNOBS
 
 
 class ImageApp:
@@ -60,8 +58,11 @@ class ImageApp:
         if not callable(sketch.get("build_model")):
             raise TypeError("the image classifier sketch needs its build_model(settings) function: it makes the "
                             "network each training starts from")
-        knobs = {keyword: sketch[name] for name, keyword in KNOBS.items() if name in sketch}
-        return cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"), **knobs)
+        values = {name: sketch[name] for name in KNOBS if name in sketch}
+        app = cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"),
+                  **knobs.keywords(values))
+        app.knob_values = copy.deepcopy(values)  # as the file sets them: a reload compares its own with these
+        return app
 
     def __init__(self, build_model, training_done=None, width=1200, height=660, dataset="builtin", features=None,
                  camera=0, record_rate=8.0, test_fraction=0.2, **settings):
@@ -78,7 +79,7 @@ class ImageApp:
         self.live = CameraView(camera, say, worker=pipeline.worker)
         # The steps of the queue, each with what starts its job; the parts made next bring their own steps.
         self.steps = steps = StepQueue({"load": pipeline.load, "extract": pipeline.extract,
-                                        "train": lambda _: pipeline.train()}, say)
+                                        "train": lambda _: knobs.start_training(pipeline, self.knob_problems)}, say)
         self.own = OwnClasses(pipeline, steps, say, test_fraction,
                               opened=lambda collection: self.collector.select_first(collection))
         self.exports = Exports(pipeline, steps, say)
@@ -97,13 +98,15 @@ class ImageApp:
                        lambda _, result: self.saved.update(loaded_model=result["path"]))
         self.saved = {}  # the paths written by Save dataset, Save model and Export
         self.page = 0
-        self.quit_when_idle = self.quit_posted = False
+        self.batch = Batch()  # --quit-when-idle: quit once idle, a line and an exit status for a failed step
         self.worker_started = False
         self.tab_bar = TabBar(width, PAGES)
         self.tabs = self.tab_bar.tabs
         make_pages(self, pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN,
                                      height - TAB_HEIGHT - MESSAGE_HEIGHT - 20), record_rate)
         self.session = Session(self)  # the last session: offered on start, kept while working
+        self.knob_values = {}  # the sketch's knobs as its file sets them ({"EPOCHS": 15…}), bad ones included
+        self.knob_problems = []  # a sentence per bad knob: T refuses with the first until the file is fixed
 
     # -- what other parts read --------------------------------------------------------------------------------
     camera = property(lambda self: self.live.feed, doc="The one camera feed (New dataset records it, Live reads it).")
@@ -146,10 +149,7 @@ class ImageApp:
         collecting = self.data_page.collecting and self.page == DATA
         self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
         self.session.update()
-        if self.quit_when_idle and self.idle and self.steps.current is None and not self.quit_posted and (
-                frame_count > 1):
-            self.quit_posted = True
-            pygame.event.post(pygame.event.Event(pygame.QUIT))
+        self.batch.update(self.idle and self.steps.current is None, frame_count)
 
     def _finish_step(self):
         """Once the started step has ended: drop the steps that needed it if it failed, hand on what it gave."""
@@ -166,6 +166,8 @@ class ImageApp:
             self.messages.collect(self.pipeline)
             if job.error:
                 self.messages.mark_problem(job.error, step_name(step))
+            if job.status == "failed":
+                self.batch.step_failed(step, job.error, [waiting for waiting, _ in self.steps.waiting])
             self.steps.drop_after(step)
             return
         self.steps.finish(step, argument, job.result)
@@ -203,6 +205,9 @@ class ImageApp:
             self.steps.ask("extract", name or self.pipeline.features_name)
 
     def train(self):
+        if self.knob_problems:
+            self.say(self.knob_problems[0], problem=True)
+            return
         if self.training:  # not a problem: what was asked for is under way
             doing = self.job.message or ""
             self.say("already training: press Stop (S) to stop it" if doing.startswith("epoch") else
@@ -250,12 +255,6 @@ class ImageApp:
             self.collector.stop_recording()
         self.own.save()
 
-    def save_model(self):
-        self.models.save()
-
-    def load_model(self, path=None):
-        self.models.load(path)
-
     def record(self, start=True):
         """Hold to record (R, Space, the Record button): frames go to the chosen class at a steady rate."""
         if not start:
@@ -277,31 +276,32 @@ class ImageApp:
             self.deployment_page.show_answers()  # Live shows there, not under Noise or bias?
 
     def drop(self, path):
-        """A file dropped on the window: a model, a dataset file, a video or folder for the camera, an image."""
-        kind = dropped_kind(path)
-        if kind == "model":
-            self.load_model(path)
-        elif kind == "dataset":
-            self.say(f"opening {Path(path).name} as the dataset")
-            self.load(str(Path(path)))
-        elif kind == "camera":
-            if use_file_source(self.camera, self.say, path):
-                self.collector.picker.editing = False  # a path half typed in the picker's box is answered by the drop
-        else:
-            self.show_page("Deployment")
-            self.predictions.file(path)
+        """A file dropped on the window (`drop_file`)."""
+        drop_file(self, path)
+
+    def knobs(self, values):
+        """The runtime's check of the sketch's knobs (at the start, at each reload): a sentence per bad one."""
+        self.knob_problems = knobs.problems({name: value for name, value in values.items() if name in KNOBS})
+        return self.knob_problems
+
+    def carry_over(self, old):
+        """After the sketch's file is reloaded: the old window goes on (`reload.take_over`), with the new code."""
+        reload.take_over(self, old)
 
     def notice(self, text, error=False):
         """The runtime's news (a window made smaller to fit, a reload), on the message bar."""
         self.say(text, problem=error)
 
     def quitting(self):
-        """The window closes: stop recording and Live, release the camera; write the recordings, session, report."""
+        """When the window closes: stop recording and Live, release the camera, write the recordings, the session and
+        the report asked for (--report). False: recordings could not be written anywhere (a second Esc, exit 3); a
+        batch run's failed step's status."""
         self.collector.stop_recording()
         self.live.quit()
-        self.own.close()
+        saved = self.own.close()
         self.session.quit()
         self.reports.quitting()
+        return self.batch.exit_status if saved else False
 
     # -- events -----------------------------------------------------------------------------------------------
     @property
@@ -369,7 +369,7 @@ def make_pages(app, content, record_rate):
     app.training_page = TrainingPage(content, pipeline, say=say, train=app.train, stop=app.stop)
     app.deployment_page = DeploymentPage(content, pipeline, thumbnails, steps=app.steps, live=app.live,
                                           predictions=app.predictions, toggle_live=app.toggle_live,
-                                          save_model=app.save_model, load_model=app.load_model,
+                                          save_model=app.models.save, load_model=app.models.load,
                                           retrain=app.predictions.retrain_computable)
     app.pages = [app.data_page, FeaturesPage(content, pipeline, say=say, extract=app.extract, stop=app.stop),
                   app.training_page, TestingPage(content, pipeline, thumbnails, report=app.reports.write),
@@ -377,6 +377,22 @@ def make_pages(app, content, record_rate):
     app.collector = app.data_page.collector = CollectionView(
         app.data_page.collection_area, app.own, app.camera, say, record_rate,
         shown=lambda: app.page == DATA, use=app.use_collection, save=app.save_dataset)
+
+
+def drop_file(app, path):
+    """A file dropped on the window: a model, a dataset file, a video or folder for the camera, an image."""
+    kind = dropped_kind(path)
+    if kind == "model":
+        app.models.load(path)
+    elif kind == "dataset":
+        app.say(f"opening {Path(path).name} as the dataset")
+        app.load(str(Path(path)))
+    elif kind == "camera":
+        if use_file_source(app.camera, app.say, path):
+            app.collector.picker.editing = False  # a path half typed in the picker's box is answered by the drop
+    else:
+        app.show_page("Deployment")
+        app.predictions.file(path)
 
 
 def window_state(app):

@@ -4,7 +4,8 @@
         --predict a.jpg b.jpg --quit-when-idle
 
 becomes the settings (`settings_from`), the page to show (`first_page`) and the steps [load, train, predict a.jpg,
-predict b.jpg] (`steps_from`). Each `--predict` image is read before anything starts; one that is missing or not
+predict b.jpg] (`steps_from`); with `--quit-when-idle` and no replay, `--save-model PATH`, `--export PATH` and
+`--save-dataset DIR` are steps too (after the training). Each `--predict` image is read before anything starts; one that is missing or not
 an image ends the run at once with a one-line error and exit status 1.
 """
 
@@ -106,6 +107,12 @@ def is_batch(args):
     return any(option(args, name) for name in ("train", "predict", "quit_when_idle"))
 
 
+def unattended(args):
+    """A batch run with no replay: no key will ask for Save model, Export or Save dataset, so their options are
+    steps of the run."""
+    return bool(option(args, "quit_when_idle")) and not option(args, "replay")
+
+
 def first_page(args):
     """The page to show first: --page, else Deployment for --live or --predict, else None (the app decides)."""
     if option(args, "page"):
@@ -128,6 +135,11 @@ def steps_from(args, dataset, model_file, default_dataset, recorded=False):
     if model_file:
         steps.append(("load_model", model_file))
     steps += [("predict", str(path)) for path in predict]
+    if unattended(args):  # no key will ask for them: they are steps
+        if option(args, "save_model"):
+            steps.append(("save_model", str(Path(args.save_model))))
+        if option(args, "export"):
+            steps.append(("export", None))
     return steps
 
 
@@ -157,7 +169,7 @@ def start(app, args):
     features = option(args, "features") or app.features
     if features:
         pipeline.features_name = features
-    app.quit_when_idle = option(args, "quit_when_idle", False)
+    app.batch.quit_when_idle = option(args, "quit_when_idle", False)
     theme.use("projector" if option(args, "projector", False) else theme.current())
     if option(args, "camera") is not None:
         app.camera.use(args.camera)
@@ -171,6 +183,11 @@ def start(app, args):
                              show=not is_batch(args))
     app.steps.waiting = steps_from(args, dataset, app.models.last, app.dataset_spec,
                                                  recorded=app.own.recorded)
+    if unattended(args) and option(args, "save_dataset"):
+        if app.own.recorded:
+            app.own.save()  # after the steps above: the recordings made the dataset, with their features
+        else:
+            app.batch.step_failed("save_dataset", "nothing to save: --collection names no recorded images")
     app.live.wanted = bool(option(args, "live", False))
     app.predictions.printed = {str(path) for path in predict}
     page = first_page(args)

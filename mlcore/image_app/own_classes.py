@@ -2,15 +2,24 @@
 every page (split 80 / 20 per class) or saved as the course's Marcelle files and image folders."""
 
 import re
+import sys
+import time
 from pathlib import Path
 
 from mlcore.data.collection import CollectionError, open_collection
 from mlcore.data.marcelle import features_note
+from mlcore.files import cannot_write, user_data_dir, writable
 
 
 def safe_file_name(name):
     """A dataset name as a file name (spaces and odd characters become _)."""
     return re.sub(r"[^\w.-]+", "_", str(name)).strip("._") or "model"
+
+
+def rescue_folder(collection):
+    """Where a collection goes on quit when its own folder cannot be written: a new folder in the user's data
+    folder."""
+    return user_data_dir() / "collections" / f"{safe_file_name(collection.name)}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 class OwnClasses:
@@ -24,6 +33,7 @@ class OwnClasses:
         self.collection = None  # a mlcore.data.collection.Collection
         self.used = None  # what the collection held when it last became the dataset
         self.save_to = None  # --save-dataset
+        self.folder_writable = True  # whether the collection's folder can be written, looked at when it opens
 
     def open(self, spec=None):
         """Open (or create) the collection named `spec`; False, with a message, where it is refused."""
@@ -39,7 +49,12 @@ class OwnClasses:
         for problem in collection.problems:
             self.say(problem, problem=True)
         what = f"{len(collection)} images in {len(collection.classes)} classes" if len(collection) else "empty"
-        self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
+        self.folder_writable = writable(collection.folder)
+        if self.folder_writable:
+            self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
+        else:
+            self.say(f"collection {collection.name} ({what}): {collection.folder} cannot be written, so recordings "
+                     f"stay in memory; on quit they are saved in {user_data_dir() / 'collections'}", problem=True)
         return True
 
     def adopt(self, collection):
@@ -48,6 +63,7 @@ class OwnClasses:
             self.collection.close()
         self.collection = collection
         self.used = self.snapshot()
+        self.folder_writable = writable(collection.folder)
         self._opened()
 
     def _opened(self):
@@ -55,10 +71,28 @@ class OwnClasses:
             self.opened(self.collection)
 
     def close(self):
-        """When the window closes: the last recordings written to the collection's folder (or a line saying why not)."""
+        """When the window closes: the last recordings written to the collection's folder, else to a folder of
+        their own in the user's data folder. False, with a line on the bar and on stderr saying where it could not
+        write, when neither could be written: the window then asks before closing (the recordings would be lost)."""
         collection = self.collection
-        if collection is not None and not collection.close(timeout=10):
-            print(f"not every recording could be saved: {collection.save_error}")
+        if collection is None or collection.flush(timeout=10) or collection.unsaved == 0:
+            return self._closed()
+        lost = f"{collection.unsaved} recording{'s' if collection.unsaved != 1 else ''}"
+        try:
+            folder = collection.write_copy(rescue_folder(collection))
+        except OSError as error:
+            said = f"could not save your {lost}: {collection.save_error}, and {cannot_write(user_data_dir(), error)}"
+            print(said, file=sys.stderr, flush=True)
+            self.say(said, problem=True)
+            return False
+        said = f"{collection.save_error}; the collection was saved in {folder} instead (--collection {folder})"
+        print(said, file=sys.stderr, flush=True)
+        return self._closed()
+
+    def _closed(self):
+        if self.collection is not None:
+            self.collection.close(timeout=10)
+        return True
 
     def usable(self):
         """True when the recordings can become the dataset (two classes with images), else False with a message."""

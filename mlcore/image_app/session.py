@@ -12,11 +12,12 @@ Runs with no person at the keyboard (`--train`, `--predict`, `--quit-when-idle`)
 write it, so a script never replaces what a student left.
 """
 
+import copy
 from pathlib import Path
 
 import pygame
 
-from mlcore.image_app import command_line
+from mlcore.image_app import command_line, knobs
 from mlcore.image_app.bars import MESSAGE_HEIGHT, wrap_whole
 from mlcore.image_app.command_line import PAGES
 from mlcore.image_engine.session_file import SessionError, read_session, session_path
@@ -106,6 +107,11 @@ class Session:
         session, models = saved
         pipeline = self.app.pipeline
         pipeline.params.update({key: value for key, value in session["params"].items() if key in pipeline.params})
+        edited = knobs.edited_since(session.get("knobs") or {}, self.app.knob_values)
+        if edited:  # the file's knob, edited since the session was kept, wins over the session's setting
+            pipeline.params.update(copy.deepcopy(edited))
+            self.app.say(f"the file changed {knobs.listed({key.upper(): value for key, value in edited.items()})} "
+                         f"since the last session: used instead of the session's")
         return pipeline.start_job("restore", lambda job: restore(pipeline, job, session, models))
 
     # -- steps that ended, and writing ------------------------------------------------------------------------------
@@ -155,15 +161,17 @@ class Session:
             self.restoring = False  # another dataset was asked for before the restore could start
         if self.writer is not None and self.writer.error and self.writer.error != self.told_error:
             self.told_error = self.writer.error
-            app.say(f"the session cannot be kept in {self.path} ({self.writer.error})", problem=True)
+            app.say(f"{self.writer.error}: the session is not kept ({self.path.name})", problem=True)
         if not self.keep or self.offered or self.restoring or self.source is None or not app.idle or (
                 app.pipeline.dataset is None):
             return
         signature = self._signature()
         if signature != self.written:
             self.written = signature
-            self.writer.save(*snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
-                                       app.camera.source))
+            session, models = snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
+                                       app.camera.source)
+            session["knobs"] = knobs.training(app.knob_values)  # what the file said: a knob edited since wins on continuing
+            self.writer.save(session, models)
 
     def quit(self):
         """When the window closes: the last change written, and the writer done."""

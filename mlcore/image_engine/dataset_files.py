@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mlcore.data.collection import CollectionError
 from mlcore.data.marcelle import save_marcelle_split
+from mlcore.files import cannot_write
 from mlcore.image_engine.edits import replay
 from mlcore.image_engine.images import PipelineError
 
@@ -40,8 +41,10 @@ def save_collection(job, extraction, collection, folder, extractor, test_fractio
         folder.mkdir(parents=True, exist_ok=True)
         train, test = collection.save_marcelle(folder / collection.name, vectors=by_id, split=split)
         images = collection.save_image_folders(folder / "images", overwrite=True, split=split)
-    except (CollectionError, OSError) as error:
-        raise PipelineError(f"dataset not saved: {error}") from None
+    except CollectionError as error:
+        raise PipelineError(f"{error}: the dataset was not saved") from None
+    except OSError as error:
+        raise PipelineError(f"{cannot_write(folder, error)}: the dataset was not saved") from None
     return {"folder": str(folder), "marcelle": [str(train), str(test)], "images": str(images),
             "extractor": extractor, "dim": int(vectors.shape[1]), "count": len(samples)}
 
@@ -67,7 +70,7 @@ def export_dataset(job, extraction, dataset, features, path, extractor, note):
         save_marcelle_split(with_x[:len(dataset.train)], with_x[len(dataset.train):], path,
                             meta={"features": extractor, "dim": dim, "note": note(extractor, dim)})
     except OSError as error:
-        raise PipelineError(f"not exported, {path} could not be written "
-                            f"({error.strerror or error}): the dataset is still here, unchanged") from None
+        raise PipelineError(f"{cannot_write(path.parent, error)}: {path.name} not exported, the dataset is still "
+                            f"here, unchanged") from None
     return {"path": str(path), "extractor": extractor, "dim": dim, "train": len(dataset.train),
             "test": len(dataset.test)}

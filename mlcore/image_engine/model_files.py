@@ -15,7 +15,8 @@ def save_model(job, worker, path, model, extractor):
     try:
         written = worker.save_model(path, model, list(model.classes_), extractor)
     except (ModelFileError, TrainingError) as error:
-        raise PipelineError(f"model not saved: {error}") from None
+        said = str(error)  # a folder that cannot be written is said as such; anything else is named
+        raise PipelineError(said if said.startswith("cannot write") else f"model not saved: {said}") from None
     return {"path": str(written), "classes": list(model.classes_)}
 
 

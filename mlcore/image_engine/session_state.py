@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mlcore.data.collection import CollectionError, open_collection
 from mlcore.data.course import course_name
-from mlcore.files import remove_stale_parts
+from mlcore.files import cannot_write, remove_stale_parts
 from mlcore.image_engine.edits import replay
 from mlcore.image_engine.images import PipelineError
 from mlcore.image_engine.run import Run, RunsTable
@@ -87,7 +87,7 @@ class SessionWriter:
                 write_session(self.path, *pending)
                 self.error = ""
             except OSError as error:
-                self.error = f"{error.strerror or error}"
+                self.error = cannot_write(self.path.parent, error)
             except Exception as error:  # a bug, not the disk: still one line, and the writer goes on
                 self.error = f"{type(error).__name__}: {error}"
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.files import read_bytes, write_atomically
+from mlcore.files import cannot_write, read_bytes, write_atomically
 from mlcore.ml import features
 from mlcore.ml.models import ACTIVATIONS, MLPClassifier, MLPRegressor
 from mlcore.ml.scaling import MinMaxScaler
@@ -137,7 +137,7 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
     try:
         write_atomically(path, lambda out: torch.save(document, out))
     except OSError as err:
-        raise ModelFileError(f"cannot write {path} ({err.strerror or err})") from None
+        raise ModelFileError(f"{cannot_write(path.parent, err)}: {path.name} not saved") from None
     return path
 
 

@@ -33,6 +33,16 @@ class TrainingError(RuntimeError):
     """The training process failed or stopped; the message says why."""
 
 
+STOPPED = "the training process stopped unexpectedly"
+NO_ANSWER = "the training process did not answer, so a new one was started"
+ANSWER_SECONDS = 3.0  # a request not taken within this long gets a ping; a ping not answered as long: hung
+AGAIN = {"train": "press T to try again"}  # what the person does next, by request; others: "try again"
+
+
+class _NoAnswer(Exception):
+    """The child did not answer a ping: stopped (SIGSTOP) or stuck."""
+
+
 class TrainerProcess:
     """The parent's side: one child process, any number of trainings one after the other."""
 
@@ -40,6 +50,7 @@ class TrainerProcess:
         self.process = None
         self.ready = threading.Event()
         self._waiting = {}        # training id → the queue its messages go to
+        self._owners = {}         # training id → the child process it was sent to
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
         self._started_at = None
@@ -95,8 +106,9 @@ class TrainerProcess:
                     self._waiting[message[1]].put(message)
         except (EOFError, OSError, pickle.UnpicklingError):
             pass
-        for waiting in list(self._waiting.values()):
-            waiting.put(("failed", None, "the training process stopped unexpectedly"))
+        for request, waiting in list(self._waiting.items()):
+            if self._owners.get(request) is process:  # not the requests of the process that replaced it
+                waiting.put(("failed", None, STOPPED))
 
     def fit(self, model, inputs, outputs, on_epoch=None, should_stop=lambda: False, groups=None, on_wait=None):
         """Train `model` (an unfitted MLPClassifier or MLPRegressor: its settings travel, not the object) in the
@@ -130,15 +142,33 @@ class TrainerProcess:
         self._wait_until_ready(on_wait, should_stop)
         request = next(self._ids)
         messages = self._waiting[request] = queue.Queue()
+        self._owners[request] = self.process
         try:
             self._send((kind, request, *arguments))
             return self._follow(request, messages, on_epoch or (lambda epoch, logs: None), should_stop, progress)
+        except (OSError, _NoAnswer, TrainingError) as error:
+            if isinstance(error, TrainingError) and str(error) != STOPPED:
+                raise  # the child's own answer: a file that is no model, a setting it refused
+            self._replace()  # dead, or hung: the next request goes to a new process, loading torch meanwhile
+            said = NO_ANSWER if isinstance(error, _NoAnswer) else STOPPED
+            raise TrainingError(f"{said}: {AGAIN.get(kind, 'try again')}") from None
         except BaseException:
             if self.process.poll() is None:
-                self._send(("cancel", request))
+                try:
+                    self._send(("cancel", request))
+                except OSError:
+                    pass  # it ended meanwhile: nothing to cancel
             raise
         finally:
-            del self._waiting[request]
+            del self._waiting[request], self._owners[request]
+
+    def _replace(self):
+        """End the child (dead, or not answering) and start another."""
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.kill()
+        self.process = None
+        self.start()
 
     def _wait_until_ready(self, on_wait, should_stop):
         """While torch loads in the child: `on_wait(seconds)` counts down (nothing at all once it has loaded);
@@ -153,7 +183,8 @@ class TrainerProcess:
                 on_wait(self.seconds_to_ready())
 
     def _follow(self, training, messages, on_epoch, should_stop, progress):
-        asked_to_stop = False
+        asked_to_stop = started = False
+        pinged, heard = None, time.monotonic()  # when the last ping went, when the child last said anything
         while True:
             if should_stop() and not asked_to_stop:  # checked between messages too: they may never pause
                 self._send(("cancel", training))
@@ -161,8 +192,13 @@ class TrainerProcess:
             try:
                 message = messages.get(timeout=0.05)
             except queue.Empty:
+                pinged = self._check_alive(training, started, pinged, heard)
                 continue
             kind = message[0]
+            heard, pinged = time.monotonic(), None
+            if kind == "pong":  # alive, busy with an earlier request
+                continue
+            started = True  # the child has taken the request: torch is loaded
             if kind == "epochs":
                 for epoch, logs in message[2]:
                     on_epoch(epoch, logs)
@@ -180,6 +216,20 @@ class TrainerProcess:
                 return NumpyMLP(message[2]), message[3]
             elif kind == "failed":
                 raise TrainingError(message[2])
+
+
+    def _check_alive(self, request, started, pinged, heard):
+        """While a request waits to be taken by a child that has loaded torch: a ping after ANSWER_SECONDS of
+        silence, _NoAnswer when that ping is not answered as long. Returns when the ping went (or None)."""
+        now = time.monotonic()
+        if started or not self.ready.is_set():
+            return pinged
+        if pinged is None and now - heard > ANSWER_SECONDS:
+            self._send(("ping", request))
+            return now
+        if pinged is not None and now - pinged > ANSWER_SECONDS:
+            raise _NoAnswer()
+        return pinged
 
 
 _LOAD_SECONDS = "torch-load-seconds.txt"  # in the cache folder: how long torch took to load last time
@@ -234,7 +284,7 @@ def main():
     warm_up()
     send(("ready",))
     requests, cancelled = queue.Queue(), set()
-    threading.Thread(target=_receive, args=(sys.stdin.buffer, requests, cancelled), daemon=True).start()
+    threading.Thread(target=_receive, args=(sys.stdin.buffer, requests, cancelled, send), daemon=True).start()
     while (request := requests.get()) is not None:
         kind, number, *arguments = request
         try:
@@ -308,14 +358,17 @@ def _extract(number, arguments, send, cancelled):
     return ("extracted", number, vectors, facts)
 
 
-def _receive(stream, requests, cancelled):
+def _receive(stream, requests, cancelled, send):
+    """The child's input, read beside its work: cancels and pings are answered at once, requests queued."""
     while True:
         try:
             message = pickle.load(stream)
         except (EOFError, OSError, pickle.UnpicklingError):
             requests.put(None)
             return
-        if message[0] == "cancel":
+        if message[0] == "ping":  # the parent asks whether this process still answers
+            send(("pong", message[1]))
+        elif message[0] == "cancel":
             cancelled.add(message[1])
         else:
             requests.put(message)

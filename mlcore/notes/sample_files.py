@@ -11,7 +11,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcore.files import first_writable, output_folders, parse_json, remove_stale_parts, write_atomically, write_new
+from mlcore.files import (
+    first_writable,
+    output_folders,
+    parse_json,
+    remove_stale_parts,
+    write_atomically,
+    write_new,
+)
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20

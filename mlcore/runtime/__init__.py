@@ -29,7 +29,8 @@ Hooks are found by name and given only the arguments they ask for:
     state()                          a dict for --state-json and for replay's "wait" action
     quitting()                       when the window is asked to close (save what must not be lost); returning
                                      False (nothing could be saved) refuses the first Esc, with a red line asking
-                                     for a second one, and the process then exits with status 3
+                                     for a second one, and the process then exits with status 3; a number is the
+                                     exit status to end with
     reloaded(old_module)             after the sketch's file was saved and its new code took over (below)
     arguments(parser)                add the sketch's own command-line options to an argparse parser
     notice(text, seconds, error)     the runtime's news ("reloaded", a window made smaller to fit) for the

@@ -2,6 +2,7 @@
 
 import sys
 import time
+from pathlib import Path
 
 from mlcore import jobs
 from mlcore.runtime.inputs import frames
@@ -57,8 +58,24 @@ def peak_memory_mb():
 
 
 def process_facts():
-    """What the window's process holds: whether torch was ever imported into it, and its peak memory."""
-    return {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb()}
+    """What the window's process holds: whether torch was ever imported into it, its peak memory and how many
+    processes it started are running (a training process; None where the system does not say)."""
+    return {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb(),
+            "child_processes": child_processes()}
+
+
+def child_processes():
+    """How many processes this one started are running now, from Linux's /proc; None elsewhere."""
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        return None
+    children = set()
+    for task in tasks.iterdir():
+        try:
+            children.update((task / "children").read_text().split())
+        except OSError:
+            continue
+    return len(children)
 
 
 def _p95(ordered):

@@ -209,8 +209,15 @@ class Runner:
             self.notices.say("press Esc again to quit anyway (what could not be saved will be lost)",
                              seconds=float("inf"), error=True)
             return
-        self.lost = answer is False
+        self.take_answer(answer)
         self.closed_by_quit, self.running = True, False
+
+    def take_answer(self, answer):
+        """What quitting() answered: False, something could not be saved; a number, the exit status it asks for
+        (the image classifier's failed batch step)."""
+        self.lost = answer is False
+        if isinstance(answer, int) and not isinstance(answer, bool):
+            self.exit_status = self.exit_status or answer
 
     # -- live reload ------------------------------------------------------------------------------------------------
     def reload(self):
@@ -299,7 +306,7 @@ class Runner:
     def finish(self):
         """Tell the sketch (unless a quit already did), save what was asked for, stop the background work."""
         if not self.closed_by_quit:
-            self.lost = self.call("quitting") is False
+            self.take_answer(self.call("quitting"))
         if self.args.screenshot:
             self.pygame.image.save(self.window, self.args.screenshot)
         if self.args.state_json:

@@ -211,6 +211,8 @@ class DataPage(Page):
         box = ui.label(screen, line, (status.x, status.y + 6), size=28, bold=True)
         if collection.save_error:
             text, colour = collection.save_error, ui.ERROR
+        elif not self.own.folder_writable:  # said before a recording fails: nothing is autosaved there
+            text, colour = f"{collection.folder} cannot be written: recordings stay in memory", ui.ERROR
         else:
             text, colour = f"autosaved in {collection.folder}", ui.DIM
         ui.label(screen, ui.cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
