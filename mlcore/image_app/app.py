@@ -20,6 +20,7 @@ from pathlib import Path
 import pygame
 
 from mlcore.image_app import command_line, knobs, reload
+from mlcore.image_app.app_steps import add_steps, ask_with_data, finish_step
 from mlcore.image_app.bars import MESSAGE_HEIGHT, TAB_HEIGHT, MessageBar, TabBar
 from mlcore.image_app.batch import Batch
 from mlcore.image_app.camera.live import CameraView
@@ -36,7 +37,7 @@ from mlcore.image_app.pages.testing import TestingPage
 from mlcore.image_app.pages.training import TrainingPage
 from mlcore.image_app.predictions import Predictions
 from mlcore.image_app.session import Session
-from mlcore.image_app.steps import StepQueue, job_running, step_name
+from mlcore.image_app.steps import StepQueue, job_running
 from mlcore.image_engine.edits import DataEdits
 from mlcore.image_engine.pipeline import ImagePipeline
 from mlcore.ml.trainer_process import TrainerProcess
@@ -86,17 +87,8 @@ class ImageApp:
         self.models = ModelFiles(pipeline, steps, say)
         self.predictions = Predictions(pipeline, steps, say, self.thumbnails, train=self.train)
         self.edits = DataEdits(pipeline, say, lambda: steps.running(pipeline.job))  # page 1's edits, with undo
-        steps.add_step("collection", self.own.start_split)
-        steps.add_step("save_dataset", lambda argument: self.own.start_save(argument, self.edits.changes()),
-                       lambda _, result: self.saved.update(self.own.saved(result)))
-        steps.add_step("predict", self.predictions.start, self.predictions.finished)
-        steps.add_step("export", self.exports.start_job,
-                       lambda _, result: self.saved.update(self.exports.saved(result)))
-        steps.add_step("save_model", pipeline.save_model_file,
-                       lambda _, result: self.saved.update(self.models.saved(result)))
-        steps.add_step("load_model", pipeline.load_model_file,
-                       lambda _, result: self.saved.update(loaded_model=result["path"]))
         self.saved = {}  # the paths written by Save dataset, Save model and Export
+        add_steps(self)
         self.page = 0
         self.batch = Batch()  # --quit-when-idle: quit once idle, a line and an exit status for a failed step
         self.worker_started = False
@@ -138,7 +130,7 @@ class ImageApp:
         pipeline = self.pipeline
         if not self.worker_started and frame_count >= 1:
             self.worker_started = bool(pipeline.worker.start())  # it loads torch while the window runs
-        self._finish_step()
+        finish_step(self)
         self.steps.start_next(self.busy)
         self.messages.collect(pipeline)
         if self.thumbnails.dataset is not pipeline.dataset:
@@ -150,27 +142,6 @@ class ImageApp:
         self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
         self.session.update()
         self.batch.update(self.idle and self.steps.current is None, frame_count)
-
-    def _finish_step(self):
-        """Once the started step has ended: drop the steps that needed it if it failed, hand on what it gave."""
-        ended = self.steps.ended()
-        if ended is None:
-            return
-        step, argument, job = ended
-        self.session.step_ended(step, argument, job)
-        if step == "train" and job.result is not None:  # a stopped training has results too: what it learned so far
-            self.training_page.show_model(self.pipeline.model)
-            if self.training_done is not None:
-                self.training_done(job.result)
-        if job.status in ("failed", "cancelled"):
-            self.messages.collect(self.pipeline)
-            if job.error:
-                self.messages.mark_problem(job.error, step_name(step))
-            if job.status == "failed":
-                self.batch.step_failed(step, job.error, [waiting for waiting, _ in self.steps.waiting])
-            self.steps.drop_after(step)
-            return
-        self.steps.finish(step, argument, job.result)
 
     # -- what the pages ask for -------------------------------------------------------------------------------
     def stop_for(self, step, argument=None):
@@ -186,23 +157,8 @@ class ImageApp:
         """Load another dataset, stopping whatever runs now."""
         self.stop_for("load", spec)
 
-    def _needs_data(self):
-        """True, with a message, when there is no dataset and none on its way."""
-        if self.pipeline.dataset is None and not (self.steps.pending("load") or self.steps.pending("collection")):
-            self.say("load a dataset first (page 1)", problem=True)
-            return True
-        return False
-
-    def _take_new_recordings(self):
-        """Before extracting or training: images recorded since the collection became the dataset join it."""
-        if self.own.has_new_recordings(self.data_page.collecting) and "collection" not in self.steps:
-            self.collector.stop_recording()
-            self.steps.ask("collection")
-
     def extract(self, name=None):
-        self._take_new_recordings()
-        if not self._needs_data():
-            self.steps.ask("extract", name or self.pipeline.features_name)
+        ask_with_data(self, "extract", name or self.pipeline.features_name)
 
     def train(self):
         if self.knob_problems:
@@ -213,9 +169,7 @@ class ImageApp:
             self.say("already training: press Stop (S) to stop it" if doing.startswith("epoch") else
                      f"training is already waiting its turn ({doing or 'starting'})")
             return
-        self._take_new_recordings()
-        if not self._needs_data():
-            self.steps.ask("train")
+        ask_with_data(self, "train")
 
     def stop(self):
         """Stop the running step and forget the queued ones."""

@@ -42,18 +42,7 @@ def add_arguments(parser):
                         help="builtin, a course dataset (miniMASK, miniROAD, miniTRASH, miniRETINA, miniSKIN, "
                              "miniFRUIT), a folder, or a Marcelle .json file (an Export)")
     parser.add_argument("--features", choices=EXTRACTORS, help="the feature extractor")
-    parser.add_argument("--layers", type=_setting("hidden_layers"), metavar="64,32", help="hidden layer sizes")
-    parser.add_argument("--epochs", type=_setting("epochs"), metavar="N")
-    parser.add_argument("--batch-size", type=_setting("batch_size"), metavar="N")
-    parser.add_argument("--learning-rate", type=_setting("learning_rate"), metavar="F")
-    parser.add_argument("--validation-split", type=_setting("validation_split"), metavar="F",
-                        help="the share of training images held out to watch for overfitting")
-    parser.add_argument("--activation", type=_setting("activation"), metavar="relu|tanh|sigmoid",
-                        help="what each hidden layer applies")
-    parser.add_argument("--dropout", type=_setting("dropout"), metavar="F",
-                        help="the share of hidden units switched off at each training step (0 to 0.9)")
-    parser.add_argument("--augmentation", type=_setting("augmentation"), metavar="N",
-                        help="changed copies (flipped, cropped, recoloured) of each training image to train on too")
+    _training_arguments(parser)
     parser.add_argument("--train", action="store_true", help="load, extract, train and test with no clicks")
     parser.add_argument("--predict", nargs="+", metavar="IMAGE",
                         help="classify these image files once a model is trained; prints one line per image")
@@ -74,6 +63,22 @@ def add_arguments(parser):
     parser.add_argument("--restore", action="store_true",
                         help="continue where the last session stopped (its dataset and edits, features, model, runs "
                              "and page) without asking")
+
+
+def _training_arguments(parser):
+    """The training's settings, each checked by its rule (`mlcore.ml.settings`) as it is read."""
+    parser.add_argument("--layers", type=_setting("hidden_layers"), metavar="64,32", help="hidden layer sizes")
+    parser.add_argument("--epochs", type=_setting("epochs"), metavar="N")
+    parser.add_argument("--batch-size", type=_setting("batch_size"), metavar="N")
+    parser.add_argument("--learning-rate", type=_setting("learning_rate"), metavar="F")
+    parser.add_argument("--validation-split", type=_setting("validation_split"), metavar="F",
+                        help="the share of training images held out to watch for overfitting")
+    parser.add_argument("--activation", type=_setting("activation"), metavar="relu|tanh|sigmoid",
+                        help="what each hidden layer applies")
+    parser.add_argument("--dropout", type=_setting("dropout"), metavar="F",
+                        help="the share of hidden units switched off at each training step (0 to 0.9)")
+    parser.add_argument("--augmentation", type=_setting("augmentation"), metavar="N",
+                        help="changed copies (flipped, cropped, recoloured) of each training image to train on too")
 
 
 def option(args, name, default=None):

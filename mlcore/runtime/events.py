@@ -8,20 +8,20 @@ def handle_event(runner, event):
     """Route one pygame event to the sketch's hooks (and to the recording)."""
     pygame = runner.pygame
     if event.type == pygame.QUIT:
-        runner.request_quit()
+        request_quit(runner)
     elif event.type == pygame.VIDEORESIZE or event.type == getattr(pygame, "WINDOWSIZECHANGED", -1):
         runner.window_changed()
     elif event.type == pygame.KEYDOWN:
         name = pygame.key.name(event.key)
         if name == "escape":  # not recorded: a replayed lesson goes on until its end
-            runner.request_quit()
+            request_quit(runner)
             return
         runner.record_action({"type": "key_down", "key": name})
         if name in keyboard.held:
             return  # a held key's repeats are not new presses
         keyboard.held.add(name)
         if name == screenshot.KEY:  # F12: the window as a PNG, in every sketch
-            runner.save_screenshot()
+            save_screenshot(runner)
             return
         if name == error_list.KEY and (runner.errors.recent or runner.error_list.visible):
             runner.error_list.toggle()  # W: the recent errors of the sketch's code (once there is one)
@@ -69,3 +69,29 @@ def _mouse(runner, event):
         if event.button in mouse.buttons:
             mouse.buttons.discard(event.button)
             runner.call("mouse_released", x=at_x, y=at_y, button=event.button)
+
+
+def save_screenshot(runner):
+    """F12: the window as it shows now, saved as a PNG; the bar says where (or why it could not be)."""
+    text, error = screenshot.save_screenshot(runner.pygame, runner.window, screenshot.sketch_name(runner.module))
+    runner.notices.say(text, seconds=8 if error else 6, error=error)
+
+
+def request_quit(runner):
+    """Esc or the window's close button: quitting() may answer False once (something could not be saved)."""
+    answer = runner.call("quitting")
+    if answer is False and not runner.quit_refused:
+        runner.quit_refused = True
+        runner.notices.say("press Esc again to quit anyway (what could not be saved will be lost)",
+                           seconds=float("inf"), error=True)
+        return
+    take_answer(runner, answer)
+    runner.closed_by_quit, runner.running = True, False
+
+
+def take_answer(runner, answer):
+    """What quitting() answered: False, something could not be saved; a number, the exit status it asks for
+    (the image classifier's failed batch step)."""
+    runner.lost = answer is False
+    if isinstance(answer, int) and not isinstance(answer, bool):
+        runner.exit_status = runner.exit_status or answer

@@ -15,7 +15,7 @@ from mlcore import jobs
 from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.error_list import TIP, ErrorList
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
-from mlcore.runtime.events import handle_event
+from mlcore.runtime.events import handle_event, take_answer
 from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
@@ -23,7 +23,6 @@ from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located
 from mlcore.runtime.pace import FramePace, frame_rate
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
-from mlcore.runtime.screenshot import save_screenshot
 from mlcore.runtime.watchdog import HookTimeout, Watchdog
 from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 
@@ -196,29 +195,6 @@ class Runner:
         if self.record is not None:
             self.record.watch(jobs.busy())  # work that this event started, however short, gets a wait
 
-    def save_screenshot(self):
-        """F12: the window as it shows now, saved as a PNG; the bar says where (or why it could not be)."""
-        text, error = save_screenshot(self.pygame, self.window, _sketch_name(self.module))
-        self.notices.say(text, seconds=8 if error else 6, error=error)
-
-    def request_quit(self):
-        """Esc or the window's close button: quitting() may answer False once (something could not be saved)."""
-        answer = self.call("quitting")
-        if answer is False and not self.quit_refused:
-            self.quit_refused = True
-            self.notices.say("press Esc again to quit anyway (what could not be saved will be lost)",
-                             seconds=float("inf"), error=True)
-            return
-        self.take_answer(answer)
-        self.closed_by_quit, self.running = True, False
-
-    def take_answer(self, answer):
-        """What quitting() answered: False, something could not be saved; a number, the exit status it asks for
-        (the image classifier's failed batch step)."""
-        self.lost = answer is False
-        if isinstance(answer, int) and not isinstance(answer, bool):
-            self.exit_status = self.exit_status or answer
-
     # -- live reload ------------------------------------------------------------------------------------------------
     def reload(self):
         """Run the saved file's new code; the old code keeps running if the new one fails to import or set up."""
@@ -306,7 +282,7 @@ class Runner:
     def finish(self):
         """Tell the sketch (unless a quit already did), save what was asked for, stop the background work."""
         if not self.closed_by_quit:
-            self.take_answer(self.call("quitting"))
+            take_answer(self, self.call("quitting"))
         if self.args.screenshot:
             self.pygame.image.save(self.window, self.args.screenshot)
         if self.args.state_json:
@@ -368,14 +344,6 @@ def _frame_delay():
         return max(0.0, float(os.environ.get(FRAME_DELAY_VARIABLE) or 0))
     except ValueError:
         return 0.0
-
-
-def _sketch_name(module):
-    """The sketch's short name, for the files it writes: "classification" for sketches/classification.py."""
-    name = getattr(module, "__spec__", None) and module.__spec__.name
-    if name and name != "__main__":
-        return name.rsplit(".", 1)[-1]
-    return os.path.splitext(os.path.basename(getattr(module, "__file__", None) or "sketch"))[0]
 
 
 def _program_name(module):

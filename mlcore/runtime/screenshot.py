@@ -4,6 +4,7 @@ The file goes to the current folder, else to the user's data folder (as the auto
 time (`NAME-screenshot-DATE-TIME.png`, then `-2`…), with the permissions the umask gives a new file.
 """
 
+import os
 import time
 
 from mlcore.files import first_writable, output_folders, unwritable, write_new
@@ -27,3 +28,11 @@ def save_screenshot(pygame, window, sketch, folders=None):
     if path is None:
         return f"could not save the screenshot: {unwritable(folders, failure)}", True
     return f"screenshot saved: {path}", False
+
+
+def sketch_name(module):
+    """The sketch's short name, for the files it writes: "classification" for sketches/classification.py."""
+    name = getattr(module, "__spec__", None) and module.__spec__.name
+    if name and name != "__main__":
+        return name.rsplit(".", 1)[-1]
+    return os.path.splitext(os.path.basename(getattr(module, "__file__", None) or "sketch"))[0]
