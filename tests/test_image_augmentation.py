@@ -202,6 +202,7 @@ def test_the_runs_table_shows_the_copies_in_both_themes(look):
         theme.begin_frame(canvas)
         row = {
             "number": 1,
+            "dataset": "miniFRUIT",
             "features": "color_histogram",
             "hidden_layers": [64, 32],
             "activation": "relu",

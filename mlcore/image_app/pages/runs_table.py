@@ -99,21 +99,23 @@ class RunsTable:
     def columns(self, rows):
         """(heading, width, the row's text) of the columns drawn, and the headings left out for want of room."""
         drawn = [row for _, row in self.visible(rows)]
+        columns = [column for column in COLUMNS  # the dataset's column once the runs are of two datasets or more
+                   if column[0] != "dataset" or len({row.get("dataset") for row in rows}) > 1]
         widths = {heading: max([ui.text_width(heading, SIZE, True)] + [ui.text_width(text(row), SIZE)
                                                                         for row in drawn])
-                  for heading, text, _ in COLUMNS}
+                  for heading, text, _ in columns}
         gap = max(10, ui.line_height(SIZE) // 2)
-        kept = list(COLUMNS)
+        kept = list(columns)
         while sum(widths[heading] + gap for heading, _, _ in kept) - gap > self.rect.width:
             needed = min(need for _, _, need in kept)
             if needed == KEEP:
                 break
             kept = [column for column in kept if column[2] != needed]
-        for column in sorted(COLUMNS, key=lambda column: -column[2]):  # a narrow one left out may fit after all
+        for column in sorted(columns, key=lambda column: -column[2]):  # a narrow one left out may fit after all
             if column not in kept and sum(widths[heading] + gap for heading, _, _ in kept) + widths[column[0]] <= \
                     self.rect.width:
-                kept = [other for other in COLUMNS if other in kept or other is column]
-        left_out = [heading for heading, _, _ in COLUMNS if all(heading != kept_heading for kept_heading, _, _ in kept)]
+                kept = [other for other in columns if other in kept or other is column]
+        left_out = [heading for heading, _, _ in columns if all(heading != kept_heading for kept_heading, _, _ in kept)]
         return [(heading, widths[heading] + gap, text) for heading, text, _ in kept], left_out
 
     def caption(self, left_out):
