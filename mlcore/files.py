@@ -131,6 +131,22 @@ def _whole_number(text):
     return int(text)
 
 
+def utf8_text(data, name, error=ValueError, replace=False, what="a JSON file"):
+    """Bytes read as UTF-8 (a byte-order mark dropped): (text, how many bytes were not UTF-8).
+
+    Such bytes refuse the file with `error` naming `name` ("not `what`"), or with `replace` each reads as U+FFFD, so a reader that
+    needs only some fields can skip the entries they spoil and say so.
+    """
+    data = bytes(data)
+    try:
+        return data.decode("utf-8-sig"), 0
+    except UnicodeDecodeError:
+        if not replace:
+            raise error(f"{name}: not {what} (it is not UTF-8 text)") from None
+    text = data.decode("utf-8-sig", errors="replace")
+    return text, text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
+
+
 def parse_json(data, name, error=ValueError):
     """JSON text or bytes parsed, every way it can fail turned into `error` with one sentence naming `name`.
 
@@ -138,10 +154,7 @@ def parse_json(data, name, error=ValueError):
     nested too deeply to read, or holds a whole number of hundreds of digits each say so in words.
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise error(f"{name}: not a JSON file (it is not UTF-8 text)") from None
+        data, _ = utf8_text(data, name, error)
     data = data.removeprefix("\ufeff")
     if not data.strip():
         raise error(f"{name}: the file is empty")
