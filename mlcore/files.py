@@ -4,6 +4,7 @@ live."""
 
 import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -192,16 +193,17 @@ def write_new(folder, stem, suffix, content) -> Path:
 
 
 STALE_SECONDS = 300  # a temporary file this old was left by a write that was killed: no write takes so long
+_PART_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.part")  # only `create_beside`'s names: another program's stay
 
 
-def remove_stale_parts(folder, prefix, now=None):
-    """Remove the temporary files (`.NAME.xxxx.part`) that killed writes of files named `prefix…` left in
-    `folder` more than STALE_SECONDS ago; how many were removed."""
+def remove_stale_parts(folder, prefix="", now=None):
+    """Remove the temporary files (`.NAME.xxxxxxxx.part`, as `create_beside` names them) that killed writes of files
+    named `prefix…` (any name by default) left in `folder` more than STALE_SECONDS ago; how many were removed."""
     now = time.time() if now is None else now
     removed = 0
     for part in Path(folder).glob(f".{prefix}*.part"):
         try:
-            if now - part.stat().st_mtime > STALE_SECONDS:
+            if _PART_NAME.fullmatch(part.name) and now - part.stat().st_mtime > STALE_SECONDS:
                 part.unlink()
                 removed += 1
         except OSError:

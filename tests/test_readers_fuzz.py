@@ -198,3 +198,14 @@ def test_a_batch_run_of_the_image_classifier_with_a_bad_file_fails_in_words(tmp_
     path = bad_file(tmp_path, "binary")
     process, _ = run_with("--dataset", path, tmp_path)
     assert process.returncode != 0 and path.name in process.stderr.strip().splitlines()[0]
+
+
+def test_a_samples_file_over_the_limit_starts_the_sketch_empty_with_one_line(tmp_path):
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as file:  # over the limit; what it holds is never read
+        file.truncate(sample_files.MAX_BYTES + 1)
+    process, state = run_with("--load", path, tmp_path)
+    assert process.returncode == 0 and "Traceback" not in process.stderr, process.stderr
+    line = process.stderr.strip().splitlines()[0]
+    assert line.startswith(f"could not load {path}: too large to load (over 16 MB"), line
+    assert state["samples"] == [] and any("too large to load" in message for message in state["messages"])
