@@ -76,6 +76,15 @@ def write_atomically(path, content):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _written_beside(path, content)
+    try:
+        os.replace(temporary, path)
+    finally:
+        _remove_quietly(temporary)
+
+
+def _written_beside(path, content):
+    """A temporary file beside `path` holding `content` (as `write_atomically` takes it), on disk: its name."""
     handle, temporary = create_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
@@ -85,10 +94,10 @@ def write_atomically(path, content):
                 file.write(content.encode("utf-8") if isinstance(content, str) else content)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+    return temporary
 
 
 def create_beside(path):
@@ -172,24 +181,35 @@ def parse_json(data, name, error=ValueError):
 
 def write_new(folder, stem, suffix, content) -> Path:
     """Write `content` (as `write_atomically` takes it) to a new file in `folder`: `stem + suffix`, else
-    `stem-2 + suffix`, `stem-3 + suffix`… Its name is claimed first (created empty, exclusively), so any number of
-    programs writing at the same moment each get a file of their own; an OSError leaves no file behind."""
+    `stem-2 + suffix`, `stem-3 + suffix`… The whole file is written first, then linked under the first free name
+    (linking never replaces a file), so any number of programs writing at the same moment each get a file of their
+    own, and a write killed part-way leaves only its temporary file (`remove_stale_parts`), never an empty or half
+    file under the name. An OSError leaves no file behind."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    number = 1
-    while True:
-        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            number += 1
-            continue
-        try:
-            write_atomically(path, content)
-        except BaseException:
-            _remove_quietly(path)
-            raise
-        return path
+    temporary = _written_beside(folder / f"{stem}{suffix}", content)
+    try:
+        number = 1
+        while True:
+            path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                _claim(temporary, path)
+                return path
+            except FileExistsError:
+                number += 1
+    finally:
+        _remove_quietly(temporary)
+
+
+def _claim(temporary, path):
+    """Give the written `temporary` the name `path` unless a file has it (FileExistsError)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (a FAT memory stick): claim the name, then fill it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.replace(temporary, path)
 
 
 STALE_SECONDS = 300  # a temporary file this old was left by a write that was killed: no write takes so long

@@ -94,3 +94,27 @@ def test_a_sketch_starting_removes_what_killed_writes_of_any_of_its_files_left(t
     assert process.returncode == 0, process.stderr
     assert [path.exists() for path in stale] == [False] * 3
     assert all(path.exists() for path in kept)
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from mlcore.files import write_new
+
+def half_then_killed(file):
+    file.write(b'{"data": [')
+    file.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+write_new(sys.argv[1], "classification-autosave-20261204-231357", ".json", half_then_killed)
+"""
+
+
+def test_an_autosave_killed_part_way_leaves_no_file_under_its_name(tmp_path):
+    (tmp_path / "classification-autosave-20261204-231357.json").write_text('{"data": []}')  # an earlier one
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], env=environment, timeout=60)
+    assert process.returncode == -9
+    assert [path.name for path in tmp_path.glob("classification-autosave-*")] == [
+        "classification-autosave-20261204-231357.json"
+    ]
+    assert len(list(tmp_path.glob(".classification-autosave-*.part"))) == 1  # removed once stale (above)
