@@ -5,6 +5,7 @@ live."""
 import errno
 import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -99,6 +100,15 @@ def write_atomically(path, content):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _written_beside(path, content)
+    try:
+        os.replace(temporary, path)
+    finally:
+        _remove_quietly(temporary)
+
+
+def _written_beside(path, content):
+    """A temporary file beside `path` holding `content` (as `write_atomically` takes it), on disk: its name."""
     handle, temporary = create_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
@@ -108,10 +118,10 @@ def write_atomically(path, content):
                 file.write(content.encode("utf-8") if isinstance(content, str) else content)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+    return temporary
 
 
 def create_beside(path):
@@ -155,6 +165,22 @@ def _whole_number(text):
     return int(text)
 
 
+def utf8_text(data, name, error=ValueError, replace=False, what="a JSON file"):
+    """Bytes read as UTF-8 (a byte-order mark dropped): (text, how many bytes were not UTF-8).
+
+    Such bytes refuse the file with `error` naming `name` ("not `what`"), or with `replace` each reads as U+FFFD, so a reader that
+    needs only some fields can skip the entries they spoil and say so.
+    """
+    data = bytes(data)
+    try:
+        return data.decode("utf-8-sig"), 0
+    except UnicodeDecodeError:
+        if not replace:
+            raise error(f"{name}: not {what} (it is not UTF-8 text)") from None
+    text = data.decode("utf-8-sig", errors="replace")
+    return text, text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
+
+
 def parse_json(data, name, error=ValueError):
     """JSON text or bytes parsed, every way it can fail turned into `error` with one sentence naming `name`.
 
@@ -162,10 +188,7 @@ def parse_json(data, name, error=ValueError):
     nested too deeply to read, or holds a whole number of hundreds of digits each say so in words.
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise error(f"{name}: not a JSON file (it is not UTF-8 text)") from None
+        data, _ = utf8_text(data, name, error)
     data = data.removeprefix("\ufeff")
     if not data.strip():
         raise error(f"{name}: the file is empty")
@@ -182,37 +205,49 @@ def parse_json(data, name, error=ValueError):
 
 def write_new(folder, stem, suffix, content) -> Path:
     """Write `content` (as `write_atomically` takes it) to a new file in `folder`: `stem + suffix`, else
-    `stem-2 + suffix`, `stem-3 + suffix`… Its name is claimed first (created empty, exclusively), so any number of
-    programs writing at the same moment each get a file of their own; an OSError leaves no file behind."""
+    `stem-2 + suffix`, `stem-3 + suffix`… The whole file is written first, then linked under the first free name
+    (linking never replaces a file), so any number of programs writing at the same moment each get a file of their
+    own, and a write killed part-way leaves only its temporary file (`remove_stale_parts`), never an empty or half
+    file under the name. An OSError leaves no file behind."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    number = 1
-    while True:
-        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            number += 1
-            continue
-        try:
-            write_atomically(path, content)
-        except BaseException:
-            _remove_quietly(path)
-            raise
-        return path
+    temporary = _written_beside(folder / f"{stem}{suffix}", content)
+    try:
+        number = 1
+        while True:
+            path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                _claim(temporary, path)
+                return path
+            except FileExistsError:
+                number += 1
+    finally:
+        _remove_quietly(temporary)
+
+
+def _claim(temporary, path):
+    """Give the written `temporary` the name `path` unless a file has it (FileExistsError)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (a FAT memory stick): claim the name, then fill it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.replace(temporary, path)
 
 
 STALE_SECONDS = 300  # a temporary file this old was left by a write that was killed: no write takes so long
+_PART_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.part")  # only `create_beside`'s names: another program's stay
 
 
-def remove_stale_parts(folder, prefix, now=None):
-    """Remove the temporary files (`.NAME.xxxx.part`) that killed writes of files named `prefix…` left in
-    `folder` more than STALE_SECONDS ago; how many were removed."""
+def remove_stale_parts(folder, prefix="", now=None):
+    """Remove the temporary files (`.NAME.xxxxxxxx.part`, as `create_beside` names them) that killed writes of files
+    named `prefix…` (any name by default) left in `folder` more than STALE_SECONDS ago; how many were removed."""
     now = time.time() if now is None else now
     removed = 0
     for part in Path(folder).glob(f".{prefix}*.part"):
         try:
-            if now - part.stat().st_mtime > STALE_SECONDS:
+            if _PART_NAME.fullmatch(part.name) and now - part.stat().st_mtime > STALE_SECONDS:
                 part.unlink()
                 removed += 1
         except OSError:

@@ -67,3 +67,54 @@ def test_temporary_files_of_killed_autosaves_are_removed(tmp_path, monkeypatch):
     assert path is not None and path.parent == tmp_path
     assert not old.exists() and fresh.exists() and other.exists()  # a write in progress and others' files stay
     assert remove_stale_parts(tmp_path, "someone-else") == 1 and not other.exists()
+
+
+def test_a_sketch_starting_removes_what_killed_writes_of_any_of_its_files_left(tmp_path):
+    data = tmp_path / "xdg" / "ml-sketches"  # the user's data folder
+    data.mkdir(parents=True)
+    long_ago = time.time() - STALE_SECONDS - 60
+    stale = [
+        tmp_path / ".classification-data-20261204-231357.json.1a2b3c4d.part",  # S
+        tmp_path / ".classification-network-20261204-231357.model.pt.5e6f7a8b.part",  # M
+        data / ".classification-screenshot-20261204-231357.png.0badc0de.part",  # F12, in the user's data folder
+    ]
+    kept = [tmp_path / ".download.part", tmp_path / ".notes.json.notahex!.part"]  # not names the sketches make
+    for path in stale + kept:
+        path.write_bytes(b"")
+        os.utime(path, (long_ago, long_ago))
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    process = subprocess.run(
+        [sys.executable, str(ROOT / "sketches" / "classification.py"), "--headless", "--max-frames", "2"],
+        cwd=tmp_path,
+        env={**environment, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    assert [path.exists() for path in stale] == [False] * 3
+    assert all(path.exists() for path in kept)
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from mlcore.files import write_new
+
+def half_then_killed(file):
+    file.write(b'{"data": [')
+    file.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+write_new(sys.argv[1], "classification-autosave-20261204-231357", ".json", half_then_killed)
+"""
+
+
+def test_an_autosave_killed_part_way_leaves_no_file_under_its_name(tmp_path):
+    (tmp_path / "classification-autosave-20261204-231357.json").write_text('{"data": []}')  # an earlier one
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], env=environment, timeout=60)
+    assert process.returncode == -9
+    assert [path.name for path in tmp_path.glob("classification-autosave-*")] == [
+        "classification-autosave-20261204-231357.json"
+    ]
+    assert len(list(tmp_path.glob(".classification-autosave-*.part"))) == 1  # removed once stale (above)

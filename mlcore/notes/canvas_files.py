@@ -38,25 +38,25 @@ class CanvasFiles:
         if str(path) == "last":
             path = sample_files.newest_autosave(self.sketch)
             if path is None:
-                return self._load_failed("last", "no autosave of this sketch yet")
+                return self._load_failed("--load last: no autosave of this sketch yet")
         try:  # every place with two finite numbers is kept: the view grows to those beyond the canvas
             samples, skipped, reasons = sample_files.read_samples(path, lambda x, y: True,
                                                                   wants_number=self.task.name == "regression",
                                                                   octave=self.octave, notes=self.notes.frequencies)
-        except SampleFileError as error:
-            return self._load_failed(path, str(error))
+        except SampleFileError as error:  # its sentence names the file
+            return self._load_failed(error)
         self.samples.extend(samples)
         self.layout.fit(self.samples)
         why = "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
-        note = f" ({skipped} entries skipped: {why})" if skipped else ""
+        note = f" ({skipped} entries skipped: {why})" if reasons else ""
         beyond = (f"; {self.layout.beyond} lie beyond the canvas: the view shows them all, at "
                   f"{self.layout.zoom:.0%}") if self.layout.beyond else ""
-        self.say(f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(skipped))
+        self.say(f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(reasons))
         return True
 
-    def _load_failed(self, path, reason):
-        self.say(f"could not load {path}: {reason}; starting empty", seconds=10, error=True)
-        print(f"could not load {path}: {reason}", file=sys.stderr)
+    def _load_failed(self, reason):
+        self.say(f"could not load {reason}; starting empty", seconds=10, error=True)
+        print(f"could not load {reason}", file=sys.stderr)
         return False
 
     def autosave(self):

@@ -15,13 +15,17 @@ from mlcore.files import (
     first_writable,
     output_folders,
     parse_json,
+    read_bytes,
     remove_stale_parts,
+    utf8_text,
     write_atomically,
     write_new,
 )
 from mlcore.notes import pitches
 
 AUTOSAVES_KEPT = 20
+MAX_BYTES = 16_000_000  # about 140,000 samples: a larger file would keep the window blank for seconds at the start
+BYTES_PER_SAMPLE = 115  # in a file the sketches saved
 
 
 class SampleFileError(ValueError):
@@ -83,17 +87,24 @@ def _output(ys, wants_number, notes):
 
 def read_samples(path, fits, wants_number=False, octave=4, notes=None):
     """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons). `notes`:
-    {name: Hz} of the sketch's notes (C to B in `octave` when None)."""
+    {name: Hz} of the sketch's notes (C to B in `octave` when None). A file over MAX_BYTES is refused before it is
+    read; bytes that are not UTF-8 spoil only the entries they are in (`reasons` counts them)."""
     notes = notes or pitches.scale(octave=octave)
+    name = str(path)
+    data = read_bytes(path, "a samples file", SampleFileError, count=MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise SampleFileError(f"{name}: too large to load (over {MAX_BYTES // 1_000_000} MB, about "
+                              f"{MAX_BYTES // BYTES_PER_SAMPLE:,} samples; load a part of it)")
+    text, not_utf8 = utf8_text(data, name, SampleFileError, replace=True)
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as error:
-        raise SampleFileError(error.strerror or str(error)) from None
-    document = parse_json(data, Path(path).name, SampleFileError)
+        document = parse_json(text, name, SampleFileError)
+    except SampleFileError:
+        if not_utf8:  # binary noise, not a JSON file with a stray byte: say so
+            utf8_text(data, name, SampleFileError)
+        raise
     entries = document.get("data") if isinstance(document, dict) else None
     if not isinstance(entries, list):
-        raise SampleFileError('not an ml5 data file (no "data" list)')
+        raise SampleFileError(f'{name}: not an ml5 data file (no "data" list)')
     samples, reasons = [], {}
     for entry in entries:
         place = _place(entry.get("xs")) if isinstance(entry, dict) else None
@@ -104,7 +115,10 @@ def read_samples(path, fits, wants_number=False, octave=4, notes=None):
             reasons[why] = reasons.get(why, 0) + 1
             continue
         samples.append(Sample(round(place[0], 1), round(place[1], 1), *output))
-    return samples, sum(reasons.values()), reasons
+    skipped = sum(reasons.values())
+    if not_utf8:  # the entries these bytes spoil are skipped above; the rest were in fields no sample uses
+        reasons["bytes that are not UTF-8, read as \ufffd"] = not_utf8
+    return samples, skipped, reasons
 
 
 def save_samples(path, samples, with_frequency):

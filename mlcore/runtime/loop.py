@@ -12,6 +12,7 @@ import threading
 import time
 
 from mlcore import jobs
+from mlcore.files import output_folders, remove_stale_parts
 from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.error_list import TIP, ErrorList
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
@@ -76,6 +77,8 @@ class Runner:
         if threading.current_thread() is threading.main_thread():
             # A terminal's kill (SIGTERM) ends the sketch like closing its window: quitting() still saves.
             signal.signal(signal.SIGTERM, lambda number, frame: setattr(self, "running", False))
+        for folder in output_folders():  # what writes killed in an earlier run left (S, M, F12, autosaves)
+            remove_stale_parts(folder)
         self.call("setup", args=self.args)
         self.notices.hand_over(self.hand_notice)
 

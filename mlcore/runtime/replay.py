@@ -10,7 +10,7 @@ import math
 import time
 
 from mlcore import jobs
-from mlcore.files import parse_json, read_bytes
+from mlcore.files import parse_json, read_bytes, utf8_text
 from mlcore.runtime.inputs import frames, mouse
 
 ACTIONS = ("key_down", "key_up", "mouse_down", "mouse_up", "mouse_move", "drop_file", "wait")
@@ -27,10 +27,7 @@ def read_actions(path, key_code):
     `key_code` turns a key name into pygame's code and raises ValueError for a name it does not know.
     """
     actions = []
-    try:
-        text = read_bytes(path, "a replay file", ReplayError).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReplayError(f"{path}: not a replay file (it is not UTF-8 text)") from None
+    text, _ = utf8_text(read_bytes(path, "a replay file", ReplayError), path, ReplayError, what="a replay file")
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             action = parse_json(line, f"{path}, line {number}", ReplayError)
