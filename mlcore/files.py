@@ -68,8 +68,16 @@ def new_folder(parent, stem) -> Path:
 
 
 # What a file error means for the person who asked for the file, in their words rather than the system's.
-REASONS = {errno.EROFS: "read-only", errno.EACCES: "read-only", errno.EPERM: "read-only",
-           errno.ENOSPC: "the disk is full", errno.ENOTDIR: "a file is in the way", errno.EEXIST: "a file is in the way", errno.EDQUOT: "the disk quota is full", errno.ENOENT: "it does not exist"}
+REASONS = {
+    errno.EROFS: "read-only",
+    errno.EACCES: "read-only",
+    errno.EPERM: "read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.ENOTDIR: "a file is in the way",
+    errno.EEXIST: "a file is in the way",
+    errno.EDQUOT: "the disk quota is full",
+    errno.ENOENT: "it does not exist",
+}
 
 
 def reason(error: OSError) -> str:
@@ -195,8 +203,10 @@ def parse_json(data, name, error=ValueError):
     try:
         return json.loads(data, parse_int=_whole_number)
     except json.JSONDecodeError as failure:
-        raise error(f"{name}: not valid JSON, the file may be truncated or corrupt "
-                    f"({failure.msg} at line {failure.lineno}, column {failure.colno})") from None
+        raise error(
+            f"{name}: not valid JSON, the file may be truncated or corrupt "
+            f"({failure.msg} at line {failure.lineno}, column {failure.colno})"
+        ) from None
     except RecursionError:
         raise error(f"{name}: not readable (its JSON is nested too deeply)") from None
     except ValueError as failure:  # a number too long

@@ -34,7 +34,7 @@ class Throughput:
         self.per_second = None
 
     def says(self, done, total, unit):
-        """", 41 images/s, about 3 s left" once the rate is measured (half a second of work), else ""."""
+        """ ", 41 images/s, about 3 s left" once the rate is measured (half a second of work), else ""."""
         now = self.clock()
         if self.first is None:
             self.first = (now, done)
@@ -99,7 +99,9 @@ class Job:
         except Exception as error:  # shown on screen by whoever owns the job
             # The project's own errors are written for students: show them as they are. Others get their type.
             own = type(error).__module__.startswith("mlcore") and str(error)
-            self.error = str(error) if own else (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+            self.error = (
+                str(error) if own else (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+            )
             self.details = traceback.format_exc()
             self.status = FAILED
         finally:

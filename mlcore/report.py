@@ -35,10 +35,14 @@ class Pixels:
 
     def png(self):
         stride = self.width * 3
-        rows = b"".join(b"\x00" + self.rgb[row * stride:(row + 1) * stride] for row in range(self.height))
+        rows = b"".join(b"\x00" + self.rgb[row * stride : (row + 1) * stride] for row in range(self.height))
         header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlacing
-        return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(
-            b"IEND", b"")
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(rows, 6))
+            + _chunk(b"IEND", b"")
+        )
 
 
 def _chunk(kind, body):
@@ -135,9 +139,11 @@ class Report:
             if isinstance(part, Figure):
                 width, height = part.size
                 data = base64.b64encode(part.png).decode("ascii")
-                body.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_e(part.caption)}" '
-                            f'width="{width // part.density}" height="{height // part.density}">'
-                            f"<figcaption>{_e(part.caption)}</figcaption></figure>")
+                body.append(
+                    f'<figure><img src="data:image/png;base64,{data}" alt="{_e(part.caption)}" '
+                    f'width="{width // part.density}" height="{height // part.density}">'
+                    f"<figcaption>{_e(part.caption)}</figcaption></figure>"
+                )
             elif isinstance(part, Table):
                 body.append(_html_table(part))
             elif part.kind == "heading":

@@ -220,8 +220,9 @@ def plan(per_class_train: int = 30, per_class_test: int = 20):
                 yield split_number, split, class_number, label, index, f"builtin/{split}/{label}/{index:03d}"
 
 
-def make_builtin(seed: int = 0, per_class_train: int = 30, per_class_test: int = 20,
-                 workers: int | None = None) -> Dataset:
+def make_builtin(
+    seed: int = 0, per_class_train: int = 30, per_class_test: int = 20, workers: int | None = None
+) -> Dataset:
     """The built-in dataset, "builtin": photographs of apples, bananas, lemons and oranges, generated offline.
 
     Each image has its own generator, seeded by (seed, split, class, index): the same arguments give the same

@@ -43,8 +43,10 @@ def load_builtin(seed: int = 0, per_class_train: int = 30, per_class_test: int =
     try:
         _write(path, dataset, arguments)
     except OSError as err:
-        dataset.problems.append(f"builtin: cannot keep the generated images in the cache {path.parent} "
-                                f"({err.strerror or err}), so they will be generated again next time")
+        dataset.problems.append(
+            f"builtin: cannot keep the generated images in the cache {path.parent} "
+            f"({err.strerror or err}), so they will be generated again next time"
+        )
     return dataset
 
 
@@ -76,13 +78,15 @@ def _read(path: Path, arguments: dict) -> Dataset | None:
     except _UNREADABLE:  # missing (FileNotFoundError is an OSError), truncated, or not an archive of arrays
         return None
     expected = list(plan(arguments["train"], arguments["test"]))
-    if (images.dtype != np.uint8 or images.shape != (len(expected), SIZE, SIZE, 3)
-            or ids.tolist() != [item[5] for item in expected]
-            or labels.tolist() != [item[3] for item in expected]
-            or splits.tolist() != [item[0] for item in expected]):
+    if (
+        images.dtype != np.uint8
+        or images.shape != (len(expected), SIZE, SIZE, 3)
+        or ids.tolist() != [item[5] for item in expected]
+        or labels.tolist() != [item[3] for item in expected]
+        or splits.tolist() != [item[0] for item in expected]
+    ):
         return None
     parts: dict[int, list[Sample]] = {0: [], 1: []}
     for image, (split, _, _, label, _, sample_id) in zip(images, expected):
         parts[split].append(Sample(image=image, label=label, id=sample_id, source="builtin"))
     return Dataset(name="builtin", classes=sorted(CLASSES), train=parts[0], test=parts[1], problems=[])
-

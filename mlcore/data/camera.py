@@ -73,8 +73,10 @@ def parse_source(text: str | int | os.PathLike) -> int | Path:
 
 def no_camera_message(index: int) -> str:
     """The one line shown when device `index` cannot be opened."""
-    return (f"no camera {index}: check that a webcam is plugged in, "
-            f"or use --camera PATH to read a video or a folder of images")
+    return (
+        f"no camera {index}: check that a webcam is plugged in, "
+        f"or use --camera PATH to read a video or a folder of images"
+    )
 
 
 def _open_capture(source: int | str) -> cv2.VideoCapture:
@@ -132,8 +134,7 @@ class _Device:
                 return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
             if time.monotonic() - silent_since > STALL_SECONDS:
                 if delivered == 0:
-                    raise _Failed(f"camera {self.index} opened but sends no frames: "
-                                  f"is another program using it?")
+                    raise _Failed(f"camera {self.index} opened but sends no frames: is another program using it?")
                 raise _Failed("camera stopped sending frames")
             stop.wait(0.05)
         return None
@@ -158,8 +159,10 @@ class _Video:
     def open(self) -> None:
         self.capture = _open_capture(str(self.path))
         if not self.capture.isOpened():
-            raise _Failed(f"{self.path.name}: not a video OpenCV can read "
-                          f"(use a video file such as .mp4 or .avi, or a folder of images)")
+            raise _Failed(
+                f"{self.path.name}: not a video OpenCV can read "
+                f"(use a video file such as .mp4 or .avi, or a folder of images)"
+            )
         self.frames_this_pass = 0
         rate = self.capture.get(cv2.CAP_PROP_FPS)
         self.rate = float(rate) if VIDEO_FPS_BOUNDS[0] <= rate <= VIDEO_FPS_BOUNDS[1] else None
@@ -204,11 +207,13 @@ class _Folder:
             entries = sorted(self.path.iterdir())
         except OSError as err:
             raise _Failed(f"{self.path}: cannot be read ({err.strerror or err})") from None
-        self.files = [entry for entry in entries if entry.suffix.lower() in IMAGE_EXTENSIONS
-                      and not entry.name.startswith(".") and entry.is_file()]
+        self.files = [
+            entry
+            for entry in entries
+            if entry.suffix.lower() in IMAGE_EXTENSIONS and not entry.name.startswith(".") and entry.is_file()
+        ]
         if not self.files:
-            raise _Failed(f"{self.path.name}: no images in this folder "
-                          f"(expected {', '.join(IMAGE_EXTENSIONS)} files)")
+            raise _Failed(f"{self.path.name}: no images in this folder (expected {', '.join(IMAGE_EXTENSIONS)} files)")
 
     def read(self, delivered: int, stop: threading.Event) -> np.ndarray | None:
         while True:
@@ -319,8 +324,10 @@ class Camera:
         if isinstance(self.source, int):
             return _Device(self.source)
         if not self.source.exists():
-            raise _Failed(f"{self.source}: no such file or folder "
-                          f"(--camera takes a webcam number, a video file or a folder of images)")
+            raise _Failed(
+                f"{self.source}: no such file or folder "
+                f"(--camera takes a webcam number, a video file or a folder of images)"
+            )
         if self.source.is_dir() or self.source.suffix.lower() in IMAGE_EXTENSIONS:
             return _Folder(self.source, self.loop, self.problems)
         return _Video(self.source, self.loop)
@@ -336,7 +343,9 @@ class Camera:
         except _Failed as failure:
             self._fail(str(failure))
         except Exception as err:  # noqa: BLE001 - a thread has nobody to raise to; the screen shows the error
-            self._fail(f"{self.name} stopped unexpectedly ({str(err).splitlines()[0] if str(err) else 'no reason given'})")
+            self._fail(
+                f"{self.name} stopped unexpectedly ({str(err).splitlines()[0] if str(err) else 'no reason given'})"
+            )
         finally:
             if source is not None:
                 try:

@@ -64,13 +64,14 @@ def device_opens(index: int) -> bool:
         capture.release()
 
 
-def opened_cameras(indexes=range(MAX_CAMERAS), opens=device_opens, timeout: float = OPEN_TIMEOUT_S) -> list[FoundCamera]:
+def opened_cameras(
+    indexes=range(MAX_CAMERAS), opens=device_opens, timeout: float = OPEN_TIMEOUT_S
+) -> list[FoundCamera]:
     """The devices among `indexes` that `opens`, tried in order until one does not (or takes over `timeout` s)."""
     found = []
     for index in indexes:
         answer = []
-        thread = threading.Thread(target=lambda: answer.append(opens(index)), name=f"probe camera {index}",
-                                  daemon=True)
+        thread = threading.Thread(target=lambda: answer.append(opens(index)), name=f"probe camera {index}", daemon=True)
         thread.start()
         thread.join(timeout)  # a hung driver keeps its thread; the probe goes on without it
         if not (answer and answer[0]):

@@ -42,8 +42,17 @@ from mlcore.data.recordings import (
 from mlcore.data.samples import Dataset, Sample
 from mlcore.files import cache_dir, cannot_write, write_atomically
 
-__all__ = ["DEFAULT_COLLECTION", "DEFAULT_NAME", "METADATA", "Collection", "CollectionError", "check_class_name",
-           "collection_folder", "open_collection", "square_image"]
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "DEFAULT_NAME",
+    "METADATA",
+    "Collection",
+    "CollectionError",
+    "check_class_name",
+    "collection_folder",
+    "open_collection",
+    "square_image",
+]
 
 DEFAULT_NAME = "my_classes"
 
@@ -214,8 +223,14 @@ class Collection:
         return Sample(image=sample.image, label=sample.label, x=x, id=sample.id, source=source)
 
     # -- exports --------------------------------------------------------------------------------------------
-    def save_marcelle(self, path_prefix: str | os.PathLike, vectors: dict | None = None,
-                      test_fraction: float = 0.2, seed: int = 0, split: Dataset | None = None) -> tuple[Path, Path]:
+    def save_marcelle(
+        self,
+        path_prefix: str | os.PathLike,
+        vectors: dict | None = None,
+        test_fraction: float = 0.2,
+        seed: int = 0,
+        split: Dataset | None = None,
+    ) -> tuple[Path, Path]:
         """Write `<prefix>_train.json` and `<prefix>_test.json` in the course's Marcelle format.
 
         `path_prefix` is "folder/name"; an existing folder gets `<folder>/<collection name>_train.json`. Images
@@ -232,8 +247,12 @@ class Collection:
         if split is None:
             dataset = self.split(test_fraction=test_fraction, seed=seed, vectors=vectors)
         else:
-            dataset = Dataset(split.name, split.classes, [self._export(sample, vectors) for sample in split.train],
-                              [self._export(sample, vectors) for sample in split.test])
+            dataset = Dataset(
+                split.name,
+                split.classes,
+                [self._export(sample, vectors) for sample in split.train],
+                [self._export(sample, vectors) for sample in split.test],
+            )
         prefix = Path(path_prefix).expanduser()
         if prefix.is_dir():
             prefix = prefix / self.name
@@ -246,8 +265,14 @@ class Collection:
             raise CollectionError(cannot_write(train_path.parent, err)) from None
         return train_path, test_path
 
-    def save_image_folders(self, root: str | os.PathLike, test_fraction: float = 0.2, seed: int = 0,
-                           overwrite: bool = False, split: Dataset | None = None) -> Path:
+    def save_image_folders(
+        self,
+        root: str | os.PathLike,
+        test_fraction: float = 0.2,
+        seed: int = 0,
+        overwrite: bool = False,
+        split: Dataset | None = None,
+    ) -> Path:
         """Write `root/train/<class>/<id>.png` and `root/test/<class>/<id>.png`; returns root.
 
         A root whose train/ or test/ folder already holds files is refused, unless `overwrite=True`, which
@@ -262,8 +287,10 @@ class Collection:
             target = root / part
             if target.exists() and any(target.iterdir()):
                 if not overwrite:
-                    raise CollectionError(f"{target} already holds files: choose an empty folder, "
-                                          f"or save with overwrite=True to replace it")
+                    raise CollectionError(
+                        f"{target} already holds files: choose an empty folder, "
+                        f"or save with overwrite=True to replace it"
+                    )
         try:
             for part, samples in (("train", dataset.train), ("test", dataset.test)):
                 target = root / part

@@ -75,8 +75,11 @@ def read_folder(folder: Path) -> FolderContents:
 
 def _read_class(class_folder: Path, label: str, contents: FolderContents) -> None:
     """Add the images of one class folder to `contents`."""
-    files = sorted(file for file in class_folder.iterdir() if file.suffix.lower() in IMAGE_EXTENSIONS
-                   and not file.name.startswith(".") and file.is_file())
+    files = sorted(
+        file
+        for file in class_folder.iterdir()
+        if file.suffix.lower() in IMAGE_EXTENSIONS and not file.name.startswith(".") and file.is_file()
+    )
     stems = [file.stem for file in files]
     for file in files:
         image = read_image(file)
@@ -173,8 +176,9 @@ class FolderWriter:
                 self.error = ""
             except OSError as err:
                 kept = self.unsaved(self.snapshot()[0])
-                self.error = (f"{cannot_write(self.folder, err)}: "
-                              f"{kept} image{'s' if kept != 1 else ''} kept in memory only")
+                self.error = (
+                    f"{cannot_write(self.folder, err)}: {kept} image{'s' if kept != 1 else ''} kept in memory only"
+                )
             except Exception as err:  # noqa: BLE001 - a thread has nobody to raise to; the screen shows it
                 self.error = f"autosave stopped: {type(err).__name__}: {err}".splitlines()[0]
             with self._progress:
@@ -225,7 +229,8 @@ class FolderWriter:
         for label in sorted(self._made_folders - set(classes)):
             # On Windows and macOS, "cat" renamed "Cat" is one folder.
             folder = self.folder / label
-            if folder.is_dir() and not any(folder.samefile(self.folder / name) for name in classes
-                                           if (self.folder / name).is_dir()):
+            if folder.is_dir() and not any(
+                folder.samefile(self.folder / name) for name in classes if (self.folder / name).is_dir()
+            ):
                 shutil.rmtree(folder)
             self._made_folders.discard(label)

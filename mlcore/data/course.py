@@ -59,8 +59,14 @@ def _cache_error(folder: Path, err: OSError) -> DatasetError:
     )
 
 
-def download(url: str, dest: str | os.PathLike, progress: Progress | None = None,
-             cancel: threading.Event | None = None, timeout: float = 20, what: str | None = None) -> Path:
+def download(
+    url: str,
+    dest: str | os.PathLike,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    timeout: float = 20,
+    what: str | None = None,
+) -> Path:
     """Download a Marcelle dataset file from `url` to `dest`, all or nothing.
 
     The bytes stream into a temporary file beside `dest`; `progress(done_bytes, total_bytes_or_None)` is called
@@ -83,8 +89,9 @@ def download(url: str, dest: str | os.PathLike, progress: Progress | None = None
     return dest
 
 
-def _download_into(url: str, dest: Path, what: str, progress: Progress | None, cancel: threading.Event | None,
-                   timeout: float) -> None:
+def _download_into(
+    url: str, dest: Path, what: str, progress: Progress | None, cancel: threading.Event | None, timeout: float
+) -> None:
     """`download`'s work, once dest's folder exists: a checked temporary file, renamed onto `dest`."""
     try:
         fd, temp = create_beside(dest)  # the user's umask applies, as to every file the sketches write
@@ -109,8 +116,9 @@ def _download_into(url: str, dest: Path, what: str, progress: Progress | None, c
             os.unlink(temp)
 
 
-def _stream(url: str, out, what: str, progress: Progress | None, cancel: threading.Event | None,
-            timeout: float) -> None:
+def _stream(
+    url: str, out, what: str, progress: Progress | None, cancel: threading.Event | None, timeout: float
+) -> None:
     """Copy the body at `url` into the open file `out`, reporting progress and honouring `cancel`."""
     if cancel is not None and cancel.is_set():
         raise DownloadCancelled(f"download of {what} cancelled")
@@ -154,8 +162,9 @@ def course_name(name: str) -> str | None:
     return None
 
 
-def ensure_course_dataset(name: str, progress: Progress | None = None, cancel: threading.Event | None = None,
-                          base_url: str = COURSE_URL) -> tuple[Path, Path]:
+def ensure_course_dataset(
+    name: str, progress: Progress | None = None, cancel: threading.Event | None = None, base_url: str = COURSE_URL
+) -> tuple[Path, Path]:
     """Make sure both splits of a course dataset are in the cache, downloading what is missing.
 
     Returns the paths of the train and test files. Files already cached are not downloaded again; a split
@@ -172,11 +181,18 @@ def ensure_course_dataset(name: str, progress: Progress | None = None, cancel: t
         if not path.is_file():
             _remove_stale_parts(path)
             try:
-                download(base_url.format(name=known, split=split), path, progress=progress, cancel=cancel,
-                         what=f"{known} ({split})")
+                download(
+                    base_url.format(name=known, split=split),
+                    path,
+                    progress=progress,
+                    cancel=cancel,
+                    what=f"{known} ({split})",
+                )
             except NoNetwork as error:
-                raise NoNetwork(f"{error}. To use {known} offline, copy {known}_train.json and {known}_test.json "
-                                f"into {folder}, or pass --dataset with the folder that holds them") from None
+                raise NoNetwork(
+                    f"{error}. To use {known} offline, copy {known}_train.json and {known}_test.json "
+                    f"into {folder}, or pass --dataset with the folder that holds them"
+                ) from None
         paths.append(path)
     return paths[0], paths[1]
 

@@ -60,16 +60,38 @@ from mlcore.data.samples import decode_image as _decode_image
 from mlcore.data.samples import fit_image as _fit_image
 
 __all__ = [
-    "COURSE_DATASETS", "COURSE_URL", "IMAGE_EXTENSIONS", "IMAGE_SIZE", "Dataset", "DatasetError", "DownloadCancelled",
-    "Progress", "Sample", "cache_dir", "download", "encode_thumbnail", "ensure_course_dataset", "load_builtin",
-    "load_dataset", "load_image_folders", "load_marcelle_file", "load_marcelle_pair", "parse_marcelle",
-    "read_marcelle", "save_marcelle",
-    "_decode_image", "_fit_image",
+    "COURSE_DATASETS",
+    "COURSE_URL",
+    "IMAGE_EXTENSIONS",
+    "IMAGE_SIZE",
+    "Dataset",
+    "DatasetError",
+    "DownloadCancelled",
+    "Progress",
+    "Sample",
+    "cache_dir",
+    "download",
+    "encode_thumbnail",
+    "ensure_course_dataset",
+    "load_builtin",
+    "load_dataset",
+    "load_image_folders",
+    "load_marcelle_file",
+    "load_marcelle_pair",
+    "parse_marcelle",
+    "read_marcelle",
+    "save_marcelle",
+    "_decode_image",
+    "_fit_image",
 ]
 
 
-def load_dataset(spec: str | os.PathLike, progress: Progress | None = None,
-                 cancel: threading.Event | None = None, base_url: str = COURSE_URL) -> Dataset:
+def load_dataset(
+    spec: str | os.PathLike,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    base_url: str = COURSE_URL,
+) -> Dataset:
     """Load a dataset from whatever a student names.
 
     `spec` is one of: a course dataset name ("miniROAD", downloaded into the cache the first time), "builtin"

@@ -34,8 +34,9 @@ def _read_class_folders(split_dir: Path, root: Path) -> tuple[list[Sample], list
             if image is None:
                 problems.append(f"{file.relative_to(root).as_posix()}: does not decode as an image, skipped")
                 continue
-            samples.append(Sample(image=image, label=entry.name, id=file.relative_to(root).as_posix(),
-                                  source=str(file)))
+            samples.append(
+                Sample(image=image, label=entry.name, id=file.relative_to(root).as_posix(), source=str(file))
+            )
     return samples, problems, classes
 
 

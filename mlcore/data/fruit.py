@@ -48,8 +48,12 @@ def mix(a, b, t: np.ndarray) -> np.ndarray:
 
 def box_around(cx: float, cy: float, reach: float) -> tuple[int, int, int, int]:
     """The pixel box (y0, y1, x0, x1) around (cx, cy) holding everything within `reach`, clipped to the image."""
-    return (max(0, int(cy - reach)), min(SIZE, int(cy + reach) + 2),
-            max(0, int(cx - reach)), min(SIZE, int(cx + reach) + 2))
+    return (
+        max(0, int(cy - reach)),
+        min(SIZE, int(cy + reach) + 2),
+        max(0, int(cx - reach)),
+        min(SIZE, int(cx + reach) + 2),
+    )
 
 
 def grid(box, cx: float, cy: float):
@@ -119,12 +123,19 @@ def _apple(rng, cx, cy, size, light, ambient):
 
     def outline(phi):
         # Broad shoulders, a narrower base, a dimple where the stem sits, and a little lopsidedness.
-        return (1 + 0.06 * np.cos(phi) - 0.03 * np.cos(2 * phi) + lopsided * np.sin(phi)
-                - dimple * np.exp(-(phi / 0.32) ** 2) - 0.04 * np.exp(-((np.abs(phi) - np.pi) / 0.3) ** 2))
+        return (
+            1
+            + 0.06 * np.cos(phi)
+            - 0.03 * np.cos(2 * phi)
+            + lopsided * np.sin(phi)
+            - dimple * np.exp(-((phi / 0.32) ** 2))
+            - 0.04 * np.exp(-(((np.abs(phi) - np.pi) / 0.3) ** 2))
+        )
 
     has_leaf = rng.random() < 0.35
-    box, dx, dy, phi, r, alpha, (nx, ny, nz) = _round_body(cx, cy, radius, angle, outline,
-                                                           reach=2.3 if has_leaf else 1.4)
+    box, dx, dy, phi, r, alpha, (nx, ny, nz) = _round_body(
+        cx, cy, radius, angle, outline, reach=2.3 if has_leaf else 1.4
+    )
     h, w = alpha.shape
 
     # Red apples are mostly red, bicoloured ones red on one side, green and golden ones barely blushed.
@@ -140,9 +151,9 @@ def _apple(rng, cx, cy, size, light, ambient):
     # The blush is streaked along the meridians, from stem to base: stripes in longitude.
     longitude = np.arcsin(np.clip(np.sin(phi) * r, -1, 1))
     streaks = np.sin(longitude * _F(rng.uniform(8, 14)) + _F(rng.uniform(0, 6))) * np.sin(
-        longitude * _F(rng.uniform(19, 27)) + _F(rng.uniform(0, 6)))
-    blush = (redness + smooth_noise(rng, 4, h, w) * 0.3 + np.sin(phi + _F(rng.uniform(0, 6))) * 0.35
-             + streaks * 0.22)
+        longitude * _F(rng.uniform(19, 27)) + _F(rng.uniform(0, 6))
+    )
+    blush = redness + smooth_noise(rng, 4, h, w) * 0.3 + np.sin(phi + _F(rng.uniform(0, 6))) * 0.35 + streaks * 0.22
     albedo = mix(ground_colour, blush_colour, np.clip(blush, 0, 1))
     # Lenticels: tiny pale dots in the skin.
     albedo += (rng.random((h, w), dtype=_F) > 0.994)[..., None] * _F(0.08)
@@ -174,8 +185,7 @@ def _leaf(rng, dx, dy, start, radius, angle, rgb, alpha, light, ambient):
     coverage = np.clip(half_width - np.abs(across) + 0.5, 0, 1) * ((along > 0) & (along < 1))
     fold = np.clip(across / np.maximum(half_width, 1e-3), -1, 1) * 0.5
     green = np.broadcast_to(colour_near(rng, (0.35, 0.60, 0.22), 0.04), coverage.shape + (3,))
-    leaf = _shade(green, fold * uy, -fold * ux, np.sqrt(1 - fold * fold), light, shine=0.25, gloss=25,
-                  ambient=ambient)
+    leaf = _shade(green, fold * uy, -fold * ux, np.sqrt(1 - fold * fold), light, shine=0.25, gloss=25, ambient=ambient)
     midrib = np.clip(1.2 - np.abs(across), 0, 1)[..., None] * _F(0.06)
     return mix(rgb, leaf + midrib, coverage), np.maximum(alpha, coverage)
 
@@ -200,8 +210,9 @@ def _orange(rng, cx, cy, size, light, ambient):
     pores = _peel(rng, h, w, 0.9)
     albedo = colour_near(rng, hue, 0.035) * (1 + 0.06 * smooth_noise(rng, 3, h, w) + 0.08 * pores)[..., None]
     # The pores also tilt the surface, which breaks the highlight into the speckles of citrus skin.
-    rgb = _shade(albedo, nx + pores * 0.07, ny - pores * 0.07, nz, light, shine=rng.uniform(0.2, 0.4), gloss=14,
-                 ambient=ambient)
+    rgb = _shade(
+        albedo, nx + pores * 0.07, ny - pores * 0.07, nz, light, shine=rng.uniform(0.2, 0.4), gloss=14, ambient=ambient
+    )
     if rng.random() < 0.8:
         # The stem scar, wherever the fruit happened to be turned.
         reach = rng.uniform(0, 0.7) * radius
@@ -221,11 +232,12 @@ def _lemon(rng, cx, cy, size, light, ambient):
     def outline(phi):
         # An ellipse long along the fruit's axis, with a small pointed nipple at each end.
         ellipse = stretch / np.sqrt(np.cos(phi) ** 2 + (stretch * np.sin(phi)) ** 2)
-        pointed = tips[0] * np.exp(-(phi / 0.16) ** 2) + tips[1] * np.exp(-((np.abs(phi) - np.pi) / 0.16) ** 2)
+        pointed = tips[0] * np.exp(-((phi / 0.16) ** 2)) + tips[1] * np.exp(-(((np.abs(phi) - np.pi) / 0.16) ** 2))
         return ellipse + pointed
 
-    box, dx, dy, phi, r, alpha, (nx, ny, nz) = _round_body(cx, cy, radius, angle, outline,
-                                                           reach=stretch + tips.max() + 0.05)
+    box, dx, dy, phi, r, alpha, (nx, ny, nz) = _round_body(
+        cx, cy, radius, angle, outline, reach=stretch + tips.max() + 0.05
+    )
     h, w = alpha.shape
     hue = [(0.99, 0.90, 0.30), (0.97, 0.86, 0.22), (0.90, 0.90, 0.38)][rng.integers(3)]
     # The tips stay a little green.
@@ -233,8 +245,9 @@ def _lemon(rng, cx, cy, size, light, ambient):
     albedo = mix(colour_near(rng, hue, 0.03), colour_near(rng, (0.75, 0.78, 0.30), 0.04), tip_amount)
     pores = _peel(rng, h, w, 0.7)
     albedo = albedo * (1 + 0.05 * pores + 0.05 * smooth_noise(rng, 3, h, w))[..., None]
-    rgb = _shade(albedo, nx + pores * 0.05, ny - pores * 0.05, nz, light, shine=rng.uniform(0.25, 0.5), gloss=16,
-                 ambient=ambient)
+    rgb = _shade(
+        albedo, nx + pores * 0.05, ny - pores * 0.05, nz, light, shine=rng.uniform(0.25, 0.5), gloss=16, ambient=ambient
+    )
     return box, rgb, alpha
 
 
@@ -252,8 +265,12 @@ def _banana(rng, cx, cy, size, light, ambient):
     turns = angle + (np.linspace(-0.02, 1 + stalk, 16) - 0.5) * bend
     xs, ys = cx + ox + arc_radius * np.sin(turns), cy + oy - arc_radius * np.cos(turns)
     margin = thickness + 2
-    box = (max(0, int(ys.min() - margin)), min(SIZE, int(ys.max() + margin) + 1),
-           max(0, int(xs.min() - margin)), min(SIZE, int(xs.max() + margin) + 1))
+    box = (
+        max(0, int(ys.min() - margin)),
+        min(SIZE, int(ys.max() + margin) + 1),
+        max(0, int(xs.min() - margin)),
+        min(SIZE, int(xs.max() + margin) + 1),
+    )
     dx, dy = grid(box, cx, cy)
     px, py = dx - _F(ox), dy - _F(oy)
     distance = np.hypot(px, py)

@@ -184,8 +184,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: str,
-                  meta: dict | None = None) -> Path:
+def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: str, meta: dict | None = None) -> Path:
     """Write samples as a Marcelle dataset export, readable by `parse_marcelle` and by the course's Marcelle app.
 
     `dataset_name` is Marcelle's `datasetName` field (the course uses "trainingSet" and "testSet"). Labels and
@@ -195,8 +194,9 @@ def save_marcelle(samples: list[Sample], path: str | os.PathLike, dataset_name: 
     return _write(path, _instances(samples, dataset_name, _now()), meta)
 
 
-def save_marcelle_split(train: list[Sample], test: list[Sample], path: str | os.PathLike,
-                        meta: dict | None = None) -> Path:
+def save_marcelle_split(
+    train: list[Sample], test: list[Sample], path: str | os.PathLike, meta: dict | None = None
+) -> Path:
     """Write a whole dataset as one Marcelle export: its training images as instances of "trainingSet" and its
     test images of "testSet", as the course's files name them. `load_marcelle_file` reads it back."""
     now = _now()
@@ -227,14 +227,20 @@ def load_marcelle_file(path: str | os.PathLike) -> Dataset:
         parse_marcelle(document, str(path))  # raises its one-line "not a Marcelle dataset export"
 
     def of(test):
-        return [item for item in document["instances"]
-                if (isinstance(item, dict) and item.get("datasetName") == TEST_SET) == test]
+        return [
+            item
+            for item in document["instances"]
+            if (isinstance(item, dict) and item.get("datasetName") == TEST_SET) == test
+        ]
 
     # Each set read on its own, so a problem line names the set and the instance's number in it.
     train, train_problems = parse_marcelle({**document, "instances": of(False)}, f"{path} {TRAINING_SET}")
     lengths = Counter(len(s.x) for s in train if s.x is not None)
-    test, test_problems = parse_marcelle({**document, "instances": of(True)}, f"{path} {TEST_SET}",
-                                         vector_length=lengths.most_common(1)[0][0] if lengths else None)
+    test, test_problems = parse_marcelle(
+        {**document, "instances": of(True)},
+        f"{path} {TEST_SET}",
+        vector_length=lengths.most_common(1)[0][0] if lengths else None,
+    )
     name = path.name[: -len(".json")] if path.name.lower().endswith(".json") else path.name
     dataset = make_dataset(name, train, test, train_problems + test_problems)
     dataset.meta = {key: value for key, value in document["marcelleMeta"].items() if key != "type"}

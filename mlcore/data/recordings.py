@@ -55,12 +55,15 @@ def square_image(image) -> np.ndarray:
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2
-    image = image[top:top + side, left:left + side]
+    image = image[top : top + side, left : left + side]
     if side == IMAGE_SIZE:
         return image.copy()  # the caller may reuse its buffer for the next frame
     shrinking = side > IMAGE_SIZE
-    return cv2.resize(np.ascontiguousarray(image), (IMAGE_SIZE, IMAGE_SIZE),
-                      interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    return cv2.resize(
+        np.ascontiguousarray(image),
+        (IMAGE_SIZE, IMAGE_SIZE),
+        interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR,
+    )
 
 
 _ID_TIME = "%Y%m%d-%H%M%S-%f"

@@ -56,8 +56,9 @@ class Dataset:
         return result
 
 
-def make_dataset(name: str, train: list[Sample], test: list[Sample], problems: list[str],
-                 folder_classes: list[str] = ()) -> Dataset:
+def make_dataset(
+    name: str, train: list[Sample], test: list[Sample], problems: list[str], folder_classes: list[str] = ()
+) -> Dataset:
     """Assemble a Dataset, noting classes that cannot be learned or tested; DatasetError when nothing can train."""
     classes = sorted({s.label for s in train} | {s.label for s in test} | set(folder_classes))
     dataset = Dataset(name=name, classes=classes, train=train, test=test, problems=list(problems))

@@ -57,16 +57,30 @@ class ImageApp:
         """The app a sketch describes: its knobs in capitals (DATASET, HIDDEN_LAYERS, EPOCHS, WIDTH…), its
         `build_model(settings)` and its `training_done(results)`. `sketch` is the sketch's `globals()`."""
         if not callable(sketch.get("build_model")):
-            raise TypeError("the image classifier sketch needs its build_model(settings) function: it makes the "
-                            "network each training starts from")
+            raise TypeError(
+                "the image classifier sketch needs its build_model(settings) function: it makes the "
+                "network each training starts from"
+            )
         values = {name: sketch[name] for name in KNOBS if name in sketch}
-        app = cls(build_model=sketch["build_model"], training_done=sketch.get("training_done"),
-                  **knobs.keywords(values))
+        app = cls(
+            build_model=sketch["build_model"], training_done=sketch.get("training_done"), **knobs.keywords(values)
+        )
         app.knob_values = copy.deepcopy(values)  # as the file sets them: a reload compares its own with these
         return app
 
-    def __init__(self, build_model, training_done=None, width=1200, height=660, dataset="builtin", features=None,
-                 camera=0, record_rate=8.0, test_fraction=0.2, **settings):
+    def __init__(
+        self,
+        build_model,
+        training_done=None,
+        width=1200,
+        height=660,
+        dataset="builtin",
+        features=None,
+        camera=0,
+        record_rate=8.0,
+        test_fraction=0.2,
+        **settings,
+    ):
         self.width, self.height = width, height
         self.dataset_spec, self.features = dataset, features  # what loads when the command line names none
         self.training_done = training_done  # called with the results when a training ends, on the window's thread
@@ -79,10 +93,17 @@ class ImageApp:
         self.thumbnails = Thumbnails()
         self.live = CameraView(camera, say, worker=pipeline.worker)
         # The steps of the queue, each with what starts its job; the parts made next bring their own steps.
-        self.steps = steps = StepQueue({"load": pipeline.load, "extract": pipeline.extract,
-                                        "train": lambda _: knobs.start_training(pipeline, self.knob_problems)}, say)
-        self.own = OwnClasses(pipeline, steps, say, test_fraction,
-                              opened=lambda collection: self.collector.select_first(collection))
+        self.steps = steps = StepQueue(
+            {
+                "load": pipeline.load,
+                "extract": pipeline.extract,
+                "train": lambda _: knobs.start_training(pipeline, self.knob_problems),
+            },
+            say,
+        )
+        self.own = OwnClasses(
+            pipeline, steps, say, test_fraction, opened=lambda collection: self.collector.select_first(collection)
+        )
         self.exports = Exports(pipeline, steps, say)
         self.models = ModelFiles(pipeline, steps, say)
         self.predictions = Predictions(pipeline, steps, say, self.thumbnails, train=self.train)
@@ -94,8 +115,11 @@ class ImageApp:
         self.worker_started = False
         self.tab_bar = TabBar(width, PAGES)
         self.tabs = self.tab_bar.tabs
-        make_pages(self, pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN,
-                                     height - TAB_HEIGHT - MESSAGE_HEIGHT - 20), record_rate)
+        make_pages(
+            self,
+            pygame.Rect(MARGIN, TAB_HEIGHT + 12, width - 2 * MARGIN, height - TAB_HEIGHT - MESSAGE_HEIGHT - 20),
+            record_rate,
+        )
         self.session = Session(self)  # the last session: offered on start, kept while working
         self.knob_values = {}  # the sketch's knobs as its file sets them ({"EPOCHS": 15…}), bad ones included
         self.knob_problems = []  # a sentence per bad knob: T refuses with the first until the file is fixed
@@ -116,8 +140,12 @@ class ImageApp:
         """Whether the picture moves on its own (the start, steps queued, a camera open, thumbnails still to make):
         the runtime draws at full speed. Otherwise, with no one at the keys or the mouse, fewer frames a second
         come (a progress bar still moves on while work runs) and the cores go to the work."""
-        return not self.worker_started or bool(self.steps.waiting) or self.camera.camera is not None or (
-            self.thumbnails.owed)
+        return (
+            not self.worker_started
+            or bool(self.steps.waiting)
+            or self.camera.camera is not None
+            or (self.thumbnails.owed)
+        )
 
     # -- starting ---------------------------------------------------------------------------------------------
     def start(self, args):
@@ -166,8 +194,11 @@ class ImageApp:
             return
         if self.training:  # not a problem: what was asked for is under way
             doing = self.job.message or ""
-            self.say("already training: press Stop (S) to stop it" if doing.startswith("epoch") else
-                     f"training is already waiting its turn ({doing or 'starting'})")
+            self.say(
+                "already training: press Stop (S) to stop it"
+                if doing.startswith("epoch")
+                else f"training is already waiting its turn ({doing or 'starting'})"
+            )
             return
         ask_with_data(self, "train")
 
@@ -317,20 +348,47 @@ def make_pages(app, content, record_rate):
     """The five pages, each handed what it draws and the actions it may take, and the New dataset view."""
     pipeline, say, thumbnails = app.pipeline, app.say, app.thumbnails
     app.reports = ImageReport(pipeline, say)  # K, the Report button, --report DIR
-    app.data_page = DataPage(content, pipeline, thumbnails, own=app.own, edits=app.edits, load=app.load,
-                              open_collection=app.open_collection, export=app.exports.start,
-                              screen_size=(app.width, app.height))
+    app.data_page = DataPage(
+        content,
+        pipeline,
+        thumbnails,
+        own=app.own,
+        edits=app.edits,
+        load=app.load,
+        open_collection=app.open_collection,
+        export=app.exports.start,
+        screen_size=(app.width, app.height),
+    )
     app.training_page = TrainingPage(content, pipeline, say=say, train=app.train, stop=app.stop)
-    app.deployment_page = DeploymentPage(content, pipeline, thumbnails, steps=app.steps, live=app.live,
-                                          predictions=app.predictions, toggle_live=app.toggle_live,
-                                          save_model=app.models.save, load_model=app.models.load,
-                                          retrain=app.predictions.retrain_computable)
-    app.pages = [app.data_page, FeaturesPage(content, pipeline, say=say, extract=app.extract, stop=app.stop),
-                  app.training_page, TestingPage(content, pipeline, thumbnails, report=app.reports.write),
-                  app.deployment_page]
+    app.deployment_page = DeploymentPage(
+        content,
+        pipeline,
+        thumbnails,
+        steps=app.steps,
+        live=app.live,
+        predictions=app.predictions,
+        toggle_live=app.toggle_live,
+        save_model=app.models.save,
+        load_model=app.models.load,
+        retrain=app.predictions.retrain_computable,
+    )
+    app.pages = [
+        app.data_page,
+        FeaturesPage(content, pipeline, say=say, extract=app.extract, stop=app.stop),
+        app.training_page,
+        TestingPage(content, pipeline, thumbnails, report=app.reports.write),
+        app.deployment_page,
+    ]
     app.collector = app.data_page.collector = CollectionView(
-        app.data_page.collection_area, app.own, app.camera, say, record_rate,
-        shown=lambda: app.page == DATA, use=app.use_collection, save=app.save_dataset)
+        app.data_page.collection_area,
+        app.own,
+        app.camera,
+        say,
+        record_rate,
+        shown=lambda: app.page == DATA,
+        use=app.use_collection,
+        save=app.save_dataset,
+    )
 
 
 def drop_file(app, path):
@@ -354,17 +412,30 @@ def window_state(app):
     pipeline = app.pipeline
     state = pipeline.state()
     log = app.messages.log
-    state.update(sketch="image_classifier", page=PAGES[app.page], params=dict(pipeline.params),
-                 predictions=list(app.predictions.answers), queue=[step for step, _ in app.steps.waiting],
-                 idle=app.idle, messages=[text for text, _ in log],
-                 problem_messages=[text for text, problem in log if problem], display=theme.report())
+    state.update(
+        sketch="image_classifier",
+        page=PAGES[app.page],
+        params=dict(pipeline.params),
+        predictions=list(app.predictions.answers),
+        queue=[step for step, _ in app.steps.waiting],
+        idle=app.idle,
+        messages=[text for text, _ in log],
+        problem_messages=[text for text, problem in log if problem],
+        display=theme.report(),
+    )
     state["training"].update(pipeline.history)  # the whole curves: one value per epoch
     enlarged = app.pages[app.page].enlarged
     state["enlarged"] = list(enlarged) if enlarged else None
     for page in app.pages:
         state.update(page.state())
-    state.update(collection=app.collector.state(), camera=app.camera.state(), live=app.live.state(),
-                 saved=dict(app.saved), reports=list(app.reports.written), **app.session.state())
+    state.update(
+        collection=app.collector.state(),
+        camera=app.camera.state(),
+        live=app.live.state(),
+        saved=dict(app.saved),
+        reports=list(app.reports.written),
+        **app.session.state(),
+    )
     return state
 
 

@@ -9,13 +9,15 @@ def add_steps(app):
     the paths they write go to `app.saved`."""
     steps, pipeline, saved = app.steps, app.pipeline, app.saved
     steps.add_step("collection", app.own.start_split)
-    steps.add_step("save_dataset", lambda argument: app.own.start_save(argument, app.edits.changes()),
-                   lambda _, result: saved.update(app.own.saved(result)))
+    steps.add_step(
+        "save_dataset",
+        lambda argument: app.own.start_save(argument, app.edits.changes()),
+        lambda _, result: saved.update(app.own.saved(result)),
+    )
     steps.add_step("predict", app.predictions.start, app.predictions.finished)
     steps.add_step("export", app.exports.start_job, lambda _, result: saved.update(app.exports.saved(result)))
     steps.add_step("save_model", pipeline.save_model_file, lambda _, result: saved.update(app.models.saved(result)))
-    steps.add_step("load_model", pipeline.load_model_file,
-                   lambda _, result: saved.update(loaded_model=result["path"]))
+    steps.add_step("load_model", pipeline.load_model_file, lambda _, result: saved.update(loaded_model=result["path"]))
 
 
 def ask_with_data(app, step, argument=None):

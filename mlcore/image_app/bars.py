@@ -16,8 +16,10 @@ class TabBar:
 
     def __init__(self, width, pages):
         self.width = width
-        self.tabs = [ui.Button((8 + i * 178, 6, 172, TAB_HEIGHT - 12), f"{i + 1} {name}", size=30)
-                     for i, name in enumerate(pages)]
+        self.tabs = [
+            ui.Button((8 + i * 178, 6, 172, TAB_HEIGHT - 12), f"{i + 1} {name}", size=30)
+            for i, name in enumerate(pages)
+        ]
 
     def hit(self, x, y):
         """The index of the tab at (x, y), or None."""
@@ -38,8 +40,14 @@ class TabBar:
             return
         ready = "ready" if pipeline and pipeline.model is not None else "no model yet"
         text = f"{pipeline.dataset.name}: {ready}" if pipeline and pipeline.dataset else "no data"
-        ui.label(screen, ui.cut(text, status.width, 26), (status.x, status.centery), size=26,
-                 colour=ui.PANEL_TEXT, anchor="midleft")
+        ui.label(
+            screen,
+            ui.cut(text, status.width, 26),
+            (status.x, status.centery),
+            size=26,
+            colour=ui.PANEL_TEXT,
+            anchor="midleft",
+        )
 
 
 class MessageBar:
@@ -61,7 +69,7 @@ class MessageBar:
         """Bring the pipeline's new messages here; a dataset's problems show red (a failure's: `mark_problem`)."""
         dataset = pipeline.dataset
         problems = set(dataset.problems) if dataset is not None else set()
-        for text in pipeline.messages[self._seen:]:
+        for text in pipeline.messages[self._seen :]:
             self.say(text, text in problems or text.startswith(("feature cache is", "busy", "no split")))
         self._seen = len(pipeline.messages)
 
@@ -84,18 +92,26 @@ class MessageBar:
         pygame.draw.rect(screen, ui.ERROR if problem else ui.PANEL, bar)
         more = f"all {len(self.log)} messages: click" if len(self.log) > 1 else ""
         right = ui.text_width(more, 20) + 24 if more else 0
-        ui.label(screen, ui.cut(text, bar.width - 24 - right, 27), (12, bar.centery), size=27,
-                 colour=(255, 255, 255), anchor="midleft")
+        ui.label(
+            screen,
+            ui.cut(text, bar.width - 24 - right, 27),
+            (12, bar.centery),
+            size=27,
+            colour=(255, 255, 255),
+            anchor="midleft",
+        )
         if more:
             ui.label(screen, more, (bar.right - 12, bar.centery), size=20, colour=(235, 235, 235), anchor="midright")
 
     def draw_log(self, screen):
         """Every message, newest at the bottom, over the page (a click closes it); a long one wraps onto more lines,
         the lines after its first indented."""
-        box = ui.panel(screen, (40, TAB_HEIGHT + 20, self.width - 80, self.height - TAB_HEIGHT - MESSAGE_HEIGHT - 40),
-                       alpha=250)
-        ui.label(screen, "Messages (click to close)", (box.x + 16, box.y + 10), size=28, colour=ui.PANEL_TEXT,
-                 bold=True)
+        box = ui.panel(
+            screen, (40, TAB_HEIGHT + 20, self.width - 80, self.height - TAB_HEIGHT - MESSAGE_HEIGHT - 40), alpha=250
+        )
+        ui.label(
+            screen, "Messages (click to close)", (box.x + 16, box.y + 10), size=28, colour=ui.PANEL_TEXT, bold=True
+        )
         room, pitch, indent = (box.height - 60) // LOG_PITCH, LOG_PITCH, 24
         lines = []  # (text, x, colour), the newest message's last line last
         for text, problem in reversed(self.log):
@@ -118,5 +134,5 @@ def wrap_whole(text, width, size, then=None):
         while len(line) > 1 and ui.text_width(line, size) > room:
             line = line[:-1]
         lines.append(line)
-        rest = rest[len(line):].lstrip()
+        rest = rest[len(line) :].lstrip()
     return lines or [""]

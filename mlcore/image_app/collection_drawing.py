@@ -10,8 +10,13 @@ from mlcore.widgets.thumbnails import class_colour, image_surface
 def draw_record_button(screen, view):
     """The Record button, saying which class it records and whether it does now."""
     button = view.record_button
-    caption = (f"Recording {view.selected}…" if view.recording
-               else f"Record {view.selected} (hold R)" if view.selected else "Record (hold R)")
+    caption = (
+        f"Recording {view.selected}…"
+        if view.recording
+        else f"Record {view.selected} (hold R)"
+        if view.selected
+        else "Record (hold R)"
+    )
     button.caption = ui.cut(caption, button.rect.width - 20, 30)
     button.selected = view.recording
     button.enabled = view.selected is not None
@@ -22,10 +27,14 @@ def draw_rows(screen, view, collection):
     """Each class of the collection: its colour, its name, its count and a bar as long as the count."""
     classes = collection.classes
     if not classes:
-        ui.label(screen, "No classes yet: click the box above, type a name", view.rows.topleft, size=26,
-                 colour=ui.DIM)
-        ui.label(screen, "(thumbs up, empty desk…), then Add. Two classes or more.",
-                 (view.rows.x, view.rows.y + 30), size=26, colour=ui.DIM)
+        ui.label(screen, "No classes yet: click the box above, type a name", view.rows.topleft, size=26, colour=ui.DIM)
+        ui.label(
+            screen,
+            "(thumbs up, empty desk…), then Add. Two classes or more.",
+            (view.rows.x, view.rows.y + 30),
+            size=26,
+            colour=ui.DIM,
+        )
         return
     counts = collection.counts()
     most = max(counts.values()) or 1
@@ -43,16 +52,24 @@ def draw_rows(screen, view, collection):
         colour = class_colour(name, filled) if name in filled else ui.DIM
         pygame.draw.rect(screen, colour, (row.x + 8, row.centery - 8, 16, 16), border_radius=3)
         size = 28 if row.height >= 34 else 24
-        ui.label(screen, ui.cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen,
-                 anchor="midleft")
+        ui.label(
+            screen, ui.cut(name, 230, size, chosen), (row.x + 32, row.centery), size=size, bold=chosen, anchor="midleft"
+        )
         count = counts[name]
-        ui.label(screen, f"{count} image{'s' if count != 1 else ''}", (row.x + 390, row.centery), size=size,
-                 anchor="midright", colour=ui.ERROR if count == 0 else ui.INK)
+        ui.label(
+            screen,
+            f"{count} image{'s' if count != 1 else ''}",
+            (row.x + 390, row.centery),
+            size=size,
+            anchor="midright",
+            colour=ui.ERROR if count == 0 else ui.INK,
+        )
         bar = pygame.Rect(row.x + 404, row.centery - 6, row.right - row.x - 416, 12)
         pygame.draw.rect(screen, (214, 214, 218), bar, border_radius=6)
         if count:
-            pygame.draw.rect(screen, colour, (bar.x, bar.y, max(6, round(bar.width * count / most)),
-                                              bar.height), border_radius=6)
+            pygame.draw.rect(
+                screen, colour, (bar.x, bar.y, max(6, round(bar.width * count / most)), bar.height), border_radius=6
+            )
 
 
 def draw_strip(screen, view, collection):
@@ -61,8 +78,13 @@ def draw_strip(screen, view, collection):
         return
     samples = [sample for sample in collection.samples if sample.label == view.selected]
     room = (view.strip.width + 8) // (view.THUMB + 8)
-    ui.label(screen, ui.cut(f"Newest pictures of {view.selected}", view.strip.width, 24, True),
-             view.strip.topleft, size=24, bold=True)
+    ui.label(
+        screen,
+        ui.cut(f"Newest pictures of {view.selected}", view.strip.width, 24, True),
+        view.strip.topleft,
+        size=24,
+        bold=True,
+    )
     if not samples:
         ui.label(screen, "none yet", (view.strip.x, view.strip.y + 30), size=24, colour=ui.DIM)
         return

@@ -57,8 +57,9 @@ class CollectionView:
         self.box = pygame.Rect(column, y, right - column - 3 * 128, 44)
         self.add_button = ui.Button((self.box.right + 8, y, 120, 44), "Add", size=28)
         self.rename_button = ui.Button((self.add_button.rect.right + 8, y, 120, 44), "Rename", size=28)
-        self.delete_button = ui.Button((self.rename_button.rect.right + 8, y, right - self.rename_button.rect.right
-                                        - 8, 44), "Delete", size=28)
+        self.delete_button = ui.Button(
+            (self.rename_button.rect.right + 8, y, right - self.rename_button.rect.right - 8, 44), "Delete", size=28
+        )
         bottom = self.rect.bottom
         self.use_button = ui.Button((column, bottom - 50, 250, 50), "Use this dataset", size=30)
         self.use_button.selected = True
@@ -78,8 +79,14 @@ class CollectionView:
         """Where a button is, by caption ("Record", "Add", "Rename", "Delete", "Use", "Save", "name")."""
         if name == "name":
             return self.box.center
-        return {"Record": self.record_button, "Add": self.add_button, "Rename": self.rename_button,
-                "Delete": self.delete_button, "Use": self.use_button, "Save": self.save_button}[name].rect.center
+        return {
+            "Record": self.record_button,
+            "Add": self.add_button,
+            "Rename": self.rename_button,
+            "Delete": self.delete_button,
+            "Use": self.use_button,
+            "Save": self.save_button,
+        }[name].rect.center
 
     def row_rect(self, index):
         """Where the row of the class at `index` lies."""
@@ -157,8 +164,12 @@ class CollectionView:
         if self.recording:
             return
         if self.selected is None or self.selected not in self.collection.classes:
-            self.say("add a class first: type its name, then press Add" if not self.collection.classes
-                     else "click a class first, then hold R to record it", problem=True)
+            self.say(
+                "add a class first: type its name, then press Add"
+                if not self.collection.classes
+                else "click a class first, then hold R to record it",
+                problem=True,
+            )
             return
         feed = self.feed
         if not feed.restart() and not feed.running:  # a video or a folder starts again at its first frame
@@ -173,8 +184,11 @@ class CollectionView:
         self.recording = False
         count = self.collection.counts().get(self.selected, 0) if self.selected in self.collection.classes else 0
         if why:
-            self.say(f"{why}: recording stopped; the {self.recorded_now} images just recorded are kept "
-                     f"({self.selected}: {count})", problem=True)
+            self.say(
+                f"{why}: recording stopped; the {self.recorded_now} images just recorded are kept "
+                f"({self.selected}: {count})",
+                problem=True,
+            )
         else:
             self.say(f"recorded {self.recorded_now} images of {self.selected} ({count} in all)")
 
@@ -228,15 +242,30 @@ class CollectionView:
         draw_feed(screen, self.preview, self.feed)
         if self.recording:
             pygame.draw.rect(screen, ui.ERROR, self.preview, 5, border_radius=8)
-            ui.label(screen, f"recording {self.selected}: {self.recorded_now}", (self.preview.right - 10,
-                     self.preview.y + 10), size=26, colour=(255, 255, 255), background=ui.ERROR, anchor="topright",
-                     bold=True)
+            ui.label(
+                screen,
+                f"recording {self.selected}: {self.recorded_now}",
+                (self.preview.right - 10, self.preview.y + 10),
+                size=26,
+                colour=(255, 255, 255),
+                background=ui.ERROR,
+                anchor="topright",
+                bold=True,
+            )
         draw_record_button(screen, self)
         self.picker.draw(screen)
-        hint = (f"{self.rate:g} pictures a second while held (R, Space or this button)" if not self.picker.editing
-                else "type its path and press Enter, or drop it on the window")
-        ui.label(screen, ui.cut(hint, self.preview.width, 21), (self.preview.x, self.record_button.rect.bottom + 8),
-                 size=21, colour=ui.DIM)
+        hint = (
+            f"{self.rate:g} pictures a second while held (R, Space or this button)"
+            if not self.picker.editing
+            else "type its path and press Enter, or drop it on the window"
+        )
+        ui.label(
+            screen,
+            ui.cut(hint, self.preview.width, 21),
+            (self.preview.x, self.record_button.rect.bottom + 8),
+            size=21,
+            colour=ui.DIM,
+        )
         self._draw_box(screen)
         for button in (self.add_button, self.rename_button, self.delete_button):
             button.enabled = button is self.add_button or self.selected is not None
@@ -251,9 +280,14 @@ class CollectionView:
         self.use_button.draw(screen)
         self.save_button.draw(screen)
         target = self.own.folder()
-        ui.label(screen, ui.cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
-                 (self.save_button.rect.right + 12, self.save_button.rect.centery), size=21, colour=ui.DIM,
-                 anchor="midleft")
+        ui.label(
+            screen,
+            ui.cut(f"to {target}", self.rect.right - self.save_button.rect.right - 16, 21),
+            (self.save_button.rect.right + 12, self.save_button.rect.centery),
+            size=21,
+            colour=ui.DIM,
+            anchor="midleft",
+        )
 
     def _draw_box(self, screen):
         self.name_box.draw(screen, self.box, self.naming, placeholder="type a class name")
@@ -262,6 +296,14 @@ class CollectionView:
         collection = self.collection
         if collection is None:
             return None
-        return {"name": collection.name, "classes": list(collection.classes), "counts": collection.counts(),
-                "folder": str(collection.folder), "selected": self.selected, "recording": self.recording,
-                "unsaved": collection.unsaved, "save_error": collection.save_error, "picker": self.picker.state()}
+        return {
+            "name": collection.name,
+            "classes": list(collection.classes),
+            "counts": collection.counts(),
+            "folder": str(collection.folder),
+            "selected": self.selected,
+            "recording": self.recording,
+            "unsaved": collection.unsaved,
+            "save_error": collection.save_error,
+            "picker": self.picker.state(),
+        }

@@ -19,9 +19,17 @@ from mlcore.ml.features import EXTRACTORS
 from mlcore.widgets import theme
 
 PAGES = ["Data", "Features", "Training", "Testing", "Deployment"]
-SETTING_OPTIONS = (("layers", "hidden_layers"), ("epochs", "epochs"), ("batch_size", "batch_size"),
-                   ("learning_rate", "learning_rate"), ("validation_split", "validation_split"), ("seed", "seed"),
-                   ("activation", "activation"), ("dropout", "dropout"), ("augmentation", "augmentation"))
+SETTING_OPTIONS = (
+    ("layers", "hidden_layers"),
+    ("epochs", "epochs"),
+    ("batch_size", "batch_size"),
+    ("learning_rate", "learning_rate"),
+    ("validation_split", "validation_split"),
+    ("seed", "seed"),
+    ("activation", "activation"),
+    ("dropout", "dropout"),
+    ("augmentation", "augmentation"),
+)
 
 
 def _setting(key):
@@ -38,31 +46,54 @@ def _setting(key):
 
 def add_arguments(parser):
     """The image classifier's own options (the runtime adds --headless, --seed, --screenshot…)."""
-    parser.add_argument("--dataset", metavar="NAME|DIR|FILE",
-                        help="builtin, a course dataset (miniMASK, miniROAD, miniTRASH, miniRETINA, miniSKIN, "
-                             "miniFRUIT), a folder, or a Marcelle .json file (an Export)")
+    parser.add_argument(
+        "--dataset",
+        metavar="NAME|DIR|FILE",
+        help="builtin, a course dataset (miniMASK, miniROAD, miniTRASH, miniRETINA, miniSKIN, "
+        "miniFRUIT), a folder, or a Marcelle .json file (an Export)",
+    )
     parser.add_argument("--features", choices=EXTRACTORS, help="the feature extractor")
     _training_arguments(parser)
     parser.add_argument("--train", action="store_true", help="load, extract, train and test with no clicks")
-    parser.add_argument("--predict", nargs="+", metavar="IMAGE",
-                        help="classify these image files once a model is trained; prints one line per image")
-    parser.add_argument("--quit-when-idle", action="store_true",
-                        help="exit once nothing is running and nothing more is queued")
+    parser.add_argument(
+        "--predict",
+        nargs="+",
+        metavar="IMAGE",
+        help="classify these image files once a model is trained; prints one line per image",
+    )
+    parser.add_argument(
+        "--quit-when-idle", action="store_true", help="exit once nothing is running and nothing more is queued"
+    )
     parser.add_argument("--page", type=str.capitalize, choices=PAGES, help="the page to start on")
-    parser.add_argument("--camera", metavar="N|PATH",
-                        help="the webcam number (0: the first), or a video file or a folder of images to play as one")
-    parser.add_argument("--collection", metavar="NAME|DIR",
-                        help="record your own classes into this collection (a name under the cache, or a folder)")
+    parser.add_argument(
+        "--camera",
+        metavar="N|PATH",
+        help="the webcam number (0: the first), or a video file or a folder of images to play as one",
+    )
+    parser.add_argument(
+        "--collection",
+        metavar="NAME|DIR",
+        help="record your own classes into this collection (a name under the cache, or a folder)",
+    )
     parser.add_argument("--save-dataset", metavar="DIR", help="where Save dataset writes (default ./NAME-dataset)")
     parser.add_argument("--save-model", metavar="PATH", help="where Save model writes (default ./NAME.model.pt)")
-    parser.add_argument("--export", metavar="PATH",
-                        help="where Export (X) writes the dataset as one Marcelle file (default ./NAME-marcelle.json)")
-    parser.add_argument("--report", metavar="DIR",
-                        help="write the lesson's report into a new folder in DIR when the window closes (as K does)")
+    parser.add_argument(
+        "--export",
+        metavar="PATH",
+        help="where Export (X) writes the dataset as one Marcelle file (default ./NAME-marcelle.json)",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="DIR",
+        help="write the lesson's report into a new folder in DIR when the window closes (as K does)",
+    )
     parser.add_argument("--live", action="store_true", help="classify the camera live once a model is ready")
-    parser.add_argument("--restore", action="store_true",
-                        help="continue where the last session stopped (its dataset and edits, features, model, runs "
-                             "and page) without asking")
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="continue where the last session stopped (its dataset and edits, features, model, runs "
+        "and page) without asking",
+    )
 
 
 def _training_arguments(parser):
@@ -71,14 +102,27 @@ def _training_arguments(parser):
     parser.add_argument("--epochs", type=_setting("epochs"), metavar="N")
     parser.add_argument("--batch-size", type=_setting("batch_size"), metavar="N")
     parser.add_argument("--learning-rate", type=_setting("learning_rate"), metavar="F")
-    parser.add_argument("--validation-split", type=_setting("validation_split"), metavar="F",
-                        help="the share of training images held out to watch for overfitting")
-    parser.add_argument("--activation", type=_setting("activation"), metavar="relu|tanh|sigmoid",
-                        help="what each hidden layer applies")
-    parser.add_argument("--dropout", type=_setting("dropout"), metavar="F",
-                        help="the share of hidden units switched off at each training step (0 to 0.9)")
-    parser.add_argument("--augmentation", type=_setting("augmentation"), metavar="N",
-                        help="changed copies (flipped, cropped, recoloured) of each training image to train on too")
+    parser.add_argument(
+        "--validation-split",
+        type=_setting("validation_split"),
+        metavar="F",
+        help="the share of training images held out to watch for overfitting",
+    )
+    parser.add_argument(
+        "--activation", type=_setting("activation"), metavar="relu|tanh|sigmoid", help="what each hidden layer applies"
+    )
+    parser.add_argument(
+        "--dropout",
+        type=_setting("dropout"),
+        metavar="F",
+        help="the share of hidden units switched off at each training step (0 to 0.9)",
+    )
+    parser.add_argument(
+        "--augmentation",
+        type=_setting("augmentation"),
+        metavar="N",
+        help="changed copies (flipped, cropped, recoloured) of each training image to train on too",
+    )
 
 
 def option(args, name, default=None):
@@ -184,10 +228,8 @@ def start(app, args):
     app.reports.folder = option(args, "report")
     dataset, app.models.last = saved_files(args)
     if option(args, "collection"):
-        app.open_collection(args.collection, page=not option(args, "page"),
-                             show=not is_batch(args))
-    app.steps.waiting = steps_from(args, dataset, app.models.last, app.dataset_spec,
-                                                 recorded=app.own.recorded)
+        app.open_collection(args.collection, page=not option(args, "page"), show=not is_batch(args))
+    app.steps.waiting = steps_from(args, dataset, app.models.last, app.dataset_spec, recorded=app.own.recorded)
     if unattended(args) and option(args, "save_dataset"):
         if app.own.recorded:
             app.own.save()  # after the steps above: the recordings made the dataset, with their features

@@ -63,8 +63,10 @@ class Exports:
 
     def saved(self, result):
         """The file was written: say where, how many images and what its `x` holds; the path to remember."""
-        self.say(f"exported {result['train']} training and {result['test']} test images to {result['path']} "
-                 f"(drop it on the window or use --dataset to open it)")
+        self.say(
+            f"exported {result['train']} training and {result['test']} test images to {result['path']} "
+            f"(drop it on the window or use --dataset to open it)"
+        )
         self.say("Marcelle file: " + features_note(result["extractor"], result["dim"]))
         return {"export": result["path"]}
 
@@ -89,8 +91,10 @@ class ModelFiles:
 
     def saved(self, result):
         """The save step ended well: say where the file is; the path to remember."""
-        self.say(f"model saved to {result['path']} (classes {', '.join(result['classes'])}); load it with "
-                 f"--load-model or drop the file on the window")
+        self.say(
+            f"model saved to {result['path']} (classes {', '.join(result['classes'])}); load it with "
+            f"--load-model or drop the file on the window"
+        )
         return {"model": result["path"]}
 
     def load(self, path=None):

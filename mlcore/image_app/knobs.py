@@ -16,9 +16,16 @@ from mlcore.ml.features import EXTRACTORS
 from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size
 
 # The sketch's knobs the app reads, each with its keyword: the training settings are the same words in capitals.
-KNOBS = {"DATASET": "dataset", "FEATURES": "features", "CAMERA": "camera", "RECORD_RATE": "record_rate",
-         "TEST_FRACTION": "test_fraction", "WIDTH": "width", "HEIGHT": "height",
-         **{key.upper(): key for key in settings.DEFAULTS}}
+KNOBS = {
+    "DATASET": "dataset",
+    "FEATURES": "features",
+    "CAMERA": "camera",
+    "RECORD_RATE": "record_rate",
+    "TEST_FRACTION": "test_fraction",
+    "WIDTH": "width",
+    "HEIGHT": "height",
+    **{key.upper(): key for key in settings.DEFAULTS},
+}
 MAX_RECORD_RATE = 30  # pictures a second: a webcam gives about that many
 
 
@@ -32,8 +39,10 @@ def _rule_broken(name, value):
         return 'a dataset\'s name or a folder, like "builtin" or "miniFRUIT"'
     if name == "FEATURES" and value is not None and value not in EXTRACTORS:
         return "None or one of " + ", ".join(f'"{extractor}"' for extractor in EXTRACTORS)
-    if name == "CAMERA" and not ((isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
-            isinstance(value, str) and value.strip())):
+    if name == "CAMERA" and not (
+        (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+        or (isinstance(value, str) and value.strip())
+    ):
         return 'a webcam\'s number (0: the first), or a video file or a folder of images, like "clips/fruit.mp4"'
     if name == "RECORD_RATE" and not (_number(value) and 0 < value <= MAX_RECORD_RATE):
         return f"a number above 0, up to {MAX_RECORD_RATE} pictures a second"
@@ -55,8 +64,13 @@ def problem(name, value):
 def problems(values):
     """A sentence for each bad knob among `values` ({NAME: value}: the sketch's CAPITALS); [] when all are good."""
     found = settings.knob_problems(values)  # the training knobs, by the Training page's rules
-    return found + [sentence for name, value in values.items() if name.lower() not in settings.DEFAULTS
-                    and name not in ("WIDTH", "HEIGHT") for sentence in [problem(name, value)] if sentence]
+    return found + [
+        sentence
+        for name, value in values.items()
+        if name.lower() not in settings.DEFAULTS and name not in ("WIDTH", "HEIGHT")
+        for sentence in [problem(name, value)]
+        if sentence
+    ]
 
 
 def keywords(values):
@@ -83,15 +97,21 @@ def changed(old, new):
 
 def training(values):
     """The good training knobs among `values` ({NAME: value}), as a session keeps them."""
-    return {name: value for name, value in values.items()
-            if name.lower() in settings.DEFAULTS and problem(name, value) is None}
+    return {
+        name: value
+        for name, value in values.items()
+        if name.lower() in settings.DEFAULTS and problem(name, value) is None
+    }
 
 
 def edited_since(then, now):
     """The good training knobs of `now` ({NAME: value}) that differ from `then` (the knobs a session was kept
     with; a knob it lacks had its default): those the file changed since, {setting: value}."""
-    return {name.lower(): value for name, value in training(now).items()
-            if then.get(name, settings.DEFAULTS[name.lower()]) != value}
+    return {
+        name.lower(): value
+        for name, value in training(now).items()
+        if then.get(name, settings.DEFAULTS[name.lower()]) != value
+    }
 
 
 def listed(values):

@@ -27,7 +27,7 @@ QUESTIONS = {
     "runs": "Which settings helped on the test set, and which did not?",
 }
 THUMB, STRIP = 96, 8  # a strip's pictures: their size in pixels, and how many at most
-GROUPS_SHOWN = 6      # the largest groups of test errors get a strip of pictures; the table lists them all
+GROUPS_SHOWN = 6  # the largest groups of test errors get a strip of pictures; the table lists them all
 
 
 class ImageReport:
@@ -36,7 +36,7 @@ class ImageReport:
     def __init__(self, pipeline, say):
         self.pipeline, self.say = pipeline, say
         self.folder = None  # --report DIR: where the report goes when the window closes
-        self.written = []   # the report folders written this session, for the state
+        self.written = []  # the report folders written this session, for the state
         self.job, self.folders = None, None  # the report being written (or the last one), and where it may go
 
     def write(self, folders=None):
@@ -81,10 +81,15 @@ def build(pipeline):
     _dataset(report, dataset)
     facts = pipeline.features_facts()
     report.heading("Features and settings")
-    report.table(["features", "numbers per image", "computed on", "ready"],
-                 [[facts["name"], facts["dim"], facts["device"] or "–", "yes" if facts["ready"] else "no"]])
-    report.table(["setting", "value"], [[name, _shown(value)] for name, value in pipeline.params.items()],
-                 "The Training page's settings")
+    report.table(
+        ["features", "numbers per image", "computed on", "ready"],
+        [[facts["name"], facts["dim"], facts["device"] or "–", "yes" if facts["ready"] else "no"]],
+    )
+    report.table(
+        ["setting", "value"],
+        [[name, _shown(value)] for name, value in pipeline.params.items()],
+        "The Training page's settings",
+    )
     if pipeline.model is None:
         report.paragraph("No model trained yet: T trains one, then the report shows its curves and matrices.")
     else:
@@ -98,14 +103,19 @@ def build(pipeline):
 def _dataset(report, dataset):
     counts = dataset.counts()
     report.heading("The dataset")
-    report.table(["class", "training images", "test images"],
-                 [[name, counts["train"][name], counts["test"][name]] for name in dataset.classes]
-                 + [["all", len(dataset.train), len(dataset.test)]])
+    report.table(
+        ["class", "training images", "test images"],
+        [[name, counts["train"][name], counts["test"][name]] for name in dataset.classes]
+        + [["all", len(dataset.train), len(dataset.test)]],
+    )
     for name in dataset.classes:
         indices = [i for i, sample in enumerate(dataset.train) if sample.label == name][:STRIP]
         if indices:
-            report.figure(f"dataset-{_file_name(name)}.png", pixels(strip(dataset, "train", indices, name)),
-                          f"{name}: {len(indices)} of its {counts['train'][name]} training images")
+            report.figure(
+                f"dataset-{_file_name(name)}.png",
+                pixels(strip(dataset, "train", indices, name)),
+                f"{name}: {len(indices)} of its {counts['train'][name]} training images",
+            )
     report.question(QUESTIONS["dataset"])
 
 
@@ -114,23 +124,38 @@ def _training(report, pipeline):
     report.heading("Training")
     for key, title in (("loss", "loss"), ("accuracy", "accuracy")):
         series = {"training": (history[key], look.series[0]), "validation": (history["val_" + key], look.series[1])}
-        picture = chart_picture(series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title,
-                                (0, 1) if key == "accuracy" else None, x_max=pipeline.epochs_planned)
-        report.figure(f"curves-{key}.png", pixels(picture), f"The {title} on the training images and on those "
-                      "held out for validation, epoch by epoch", density=DENSITY)
+        picture = chart_picture(
+            series,
+            f"{title[:1].upper()}{title[1:]}, epoch by epoch",
+            "epoch",
+            title,
+            (0, 1) if key == "accuracy" else None,
+            x_max=pipeline.epochs_planned,
+        )
+        report.figure(
+            f"curves-{key}.png",
+            pixels(picture),
+            f"The {title} on the training images and on those held out for validation, epoch by epoch",
+            density=DENSITY,
+        )
     report.question(QUESTIONS["curves"])
     report.heading("Testing")
     classes = list(pipeline.dataset.classes)
     for split, title in (("train", "Training set"), ("test", "Test set")):
         matrix = getattr(pipeline, f"confusion_{split}")
         accuracy = getattr(pipeline, f"{split}_accuracy")
-        report.figure(f"confusion-{split}.png", pixels(matrix_picture(matrix, classes, split, title)),
-                      f"{title}: {_percent(accuracy)} correct (rows: true class, columns: predicted class)")
+        report.figure(
+            f"confusion-{split}.png",
+            pixels(matrix_picture(matrix, classes, split, title)),
+            f"{title}: {_percent(accuracy)} correct (rows: true class, columns: predicted class)",
+        )
     train, test = (per_class_accuracy(np.asarray(getattr(pipeline, f"confusion_{s}"))) for s in ("train", "test"))
-    report.table(["class", "training accuracy", "test accuracy"],
-                 [[name, _percent(a), _percent(b)] for name, a, b in zip(classes, train, test)],
-                 f"Accuracy: {_percent(pipeline.train_accuracy)} on the training set, "
-                 f"{_percent(pipeline.test_accuracy)} on the test set")
+    report.table(
+        ["class", "training accuracy", "test accuracy"],
+        [[name, _percent(a), _percent(b)] for name, a, b in zip(classes, train, test)],
+        f"Accuracy: {_percent(pipeline.train_accuracy)} on the training set, "
+        f"{_percent(pipeline.test_accuracy)} on the test set",
+    )
     report.paragraph(baseline_sentence(pipeline.baseline()))
     report.question(QUESTIONS["confusion"])
 
@@ -141,13 +166,17 @@ def _errors(report, pipeline):
     if not groups:
         report.paragraph("No test image was answered wrongly.")
         return
-    report.table(["true class", "taken for", "images"], [[g["true"], g["predicted"], len(g["indices"])]
-                                                         for g in groups])
+    report.table(
+        ["true class", "taken for", "images"], [[g["true"], g["predicted"], len(g["indices"])] for g in groups]
+    )
     for number, group in enumerate(groups[:GROUPS_SHOWN]):
         title = f"{group['true']} taken for {group['predicted']}"
         indices = group["indices"][:STRIP]
-        report.figure(f"errors-{number + 1}.png", pixels(strip(pipeline.dataset, "test", indices, title)),
-                      f"{title}: {len(group['indices'])} test image{'s' if len(group['indices']) != 1 else ''}")
+        report.figure(
+            f"errors-{number + 1}.png",
+            pixels(strip(pipeline.dataset, "test", indices, title)),
+            f"{title}: {len(group['indices'])} test image{'s' if len(group['indices']) != 1 else ''}",
+        )
     report.question(QUESTIONS["errors"])
 
 
@@ -156,14 +185,27 @@ def _noise(report, pipeline):
     if check is None:
         return
     report.heading(f"Noise or bias? {check['source']}" + (f" (true class: {check['true']})" if check["true"] else ""))
-    report.figure("noise-copies.png", pixels(pictures_strip(check["pictures"], check["copies"])),
-                  "The chosen image and its changed copies")
-    rows = [[answer["run"], answer["features"], *(answer.get("answers") or [answer.get("skipped", "")]),
-             answer.get("flips", "–")] for answer in check["runs"]]
+    report.figure(
+        "noise-copies.png",
+        pixels(pictures_strip(check["pictures"], check["copies"])),
+        "The chosen image and its changed copies",
+    )
+    rows = [
+        [
+            answer["run"],
+            answer["features"],
+            *(answer.get("answers") or [answer.get("skipped", "")]),
+            answer.get("flips", "–"),
+        ]
+        for answer in check["runs"]
+    ]
     width = max(len(row) for row in rows)
     header = ["run", "features", *check["copies"], "flips"]
-    report.table(header[:width], [row + [""] * (width - len(row)) for row in rows],
-                 "Each run's answer on every copy, and how many of the changed copies flip from the first answer")
+    report.table(
+        header[:width],
+        [row + [""] * (width - len(row)) for row in rows],
+        "Each run's answer on every copy, and how many of the changed copies flip from the first answer",
+    )
     report.question(QUESTIONS["noise"])
 
 
@@ -172,10 +214,26 @@ def _runs(report, rows):
     if not rows:
         report.paragraph("No training yet.")
         return
-    header = ["number", "features", "hidden_layers", "activation", "dropout", "epochs", "batch_size",
-              "learning_rate", "augmentation", "train_accuracy", "validation_accuracy", "test_accuracy", "seconds"]
-    report.table(header, [[_shown(row[column]) for column in header] for row in rows],
-                 "Every training of the session (accuracies as fractions of 1)")
+    header = [
+        "number",
+        "features",
+        "hidden_layers",
+        "activation",
+        "dropout",
+        "epochs",
+        "batch_size",
+        "learning_rate",
+        "augmentation",
+        "train_accuracy",
+        "validation_accuracy",
+        "test_accuracy",
+        "seconds",
+    ]
+    report.table(
+        header,
+        [[_shown(row[column]) for column in header] for row in rows],
+        "Every training of the session (accuracies as fractions of 1)",
+    )
     report.question(QUESTIONS["runs"])
 
 
@@ -183,8 +241,9 @@ def _runs(report, rows):
 def strip(dataset, split, indices, title):
     """A title over a row of the dataset's pictures."""
     samples = dataset.train if split == "train" else dataset.test
-    return pictures_strip([samples[i].image for i in indices], [], title,
-                          class_colour(samples[indices[0]].label, dataset.classes))
+    return pictures_strip(
+        [samples[i].image for i in indices], [], title, class_colour(samples[indices[0]].label, dataset.classes)
+    )
 
 
 def pictures_strip(images, captions, title="", colour=None):
@@ -205,8 +264,9 @@ def pictures_strip(images, captions, title="", colour=None):
         x = 8 + number * (THUMB + 8)
         surface.blit(image_surface(image, THUMB), (x, top))
         if number < len(captions):
-            ui.label(surface, captions[number], (x + THUMB // 2, top + THUMB + 2), size=look.tick, anchor="midtop",
-                     padding=0)
+            ui.label(
+                surface, captions[number], (x + THUMB // 2, top + THUMB + 2), size=look.tick, anchor="midtop", padding=0
+            )
     return surface
 
 

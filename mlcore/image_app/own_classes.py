@@ -53,8 +53,11 @@ class OwnClasses:
         if self.folder_writable:
             self.say(f"collection {collection.name} ({what}), autosaved in {collection.folder}")
         else:
-            self.say(f"collection {collection.name} ({what}): {collection.folder} cannot be written, so recordings "
-                     f"stay in memory; on quit they are saved in {user_data_dir() / 'collections'}", problem=True)
+            self.say(
+                f"collection {collection.name} ({what}): {collection.folder} cannot be written, so recordings "
+                f"stay in memory; on quit they are saved in {user_data_dir() / 'collections'}",
+                problem=True,
+            )
         return True
 
     def adopt(self, collection):
@@ -102,8 +105,11 @@ class OwnClasses:
         filled = [name for name, count in self.collection.counts().items() if count > 0]
         if len(filled) < 2:
             have = f"only '{filled[0]}' has images" if filled else "no class has images"
-            self.say(f"a dataset needs at least two classes with at least one image each; {have}: "
-                     f"record another class first", problem=True)
+            self.say(
+                f"a dataset needs at least two classes with at least one image each; {have}: "
+                f"record another class first",
+                problem=True,
+            )
             return False
         return True
 
@@ -115,8 +121,12 @@ class OwnClasses:
     def in_use(self):
         """True when the pipeline's dataset is the collection (split into training and test images)."""
         dataset = self.pipeline.dataset
-        return self.collection is not None and dataset is not None and self.used is not None and (
-            dataset.name == self.collection.name)
+        return (
+            self.collection is not None
+            and dataset is not None
+            and self.used is not None
+            and (dataset.name == self.collection.name)
+        )
 
     def snapshot(self):
         collection = self.collection
@@ -157,8 +167,9 @@ class OwnClasses:
         (the images deleted or moved), kept when the collection is the dataset in use."""
         folder, extractor = argument
         changes = changes if self.in_use() else []
-        return self.pipeline.save_collection(self.collection, folder, extractor, self.test_fraction, self._seed(),
-                                             changes)
+        return self.pipeline.save_collection(
+            self.collection, folder, extractor, self.test_fraction, self._seed(), changes
+        )
 
     def saved(self, result):
         """The dataset was written: where, said on the message bar; the paths to remember."""

@@ -30,18 +30,29 @@ class Predictions:
         """The model's confidence for one dataset image."""
         pipeline = self.pipeline
         if pipeline.model is None:
-            self.say("training: wait for it to finish, then click an image" if job_running(pipeline, "train") else
-                     "no model yet: train one on page 3, then click an image", problem=True)
+            self.say(
+                "training: wait for it to finish, then click an image"
+                if job_running(pipeline, "train")
+                else "no model yet: train one on page 3, then click an image",
+                problem=True,
+            )
             return
         if not pipeline.features_facts()["ready"]:
-            self.say(f"this model needs the dataset's {pipeline.features_name} features: extract them "
-                     f"(page 2, E), then click an image", problem=True)
+            self.say(
+                f"this model needs the dataset's {pipeline.features_name} features: extract them "
+                f"(page 2, E), then click an image",
+                problem=True,
+            )
             return
         ranked = pipeline.predict_sample(split, index)
         if ranked:
             where = "training" if split == "train" else "test"
-            self.add(ranked, source=f"{where} image {index + 1}", image=(split, index),
-                     true=self.thumbnails.sample(split, index).label)
+            self.add(
+                ranked,
+                source=f"{where} image {index + 1}",
+                image=(split, index),
+                true=self.thumbnails.sample(split, index).label,
+            )
 
     def file(self, path):
         """Classify an image file (dropped on the window) in the background."""
@@ -51,8 +62,11 @@ class Predictions:
             return
         if pipeline.trained_extractor == "stored" and "train" not in steps:
             self.pending = str(path)
-            self.say(f"this model knows only the stored vectors, which a new image lacks: press "
-                     f"'{RETRAIN_CAPTION}' (page 5) and it is classified after", problem=True)
+            self.say(
+                f"this model knows only the stored vectors, which a new image lacks: press "
+                f"'{RETRAIN_CAPTION}' (page 5) and it is classified after",
+                problem=True,
+            )
             return
         steps.ask("predict", str(path))
 
@@ -78,8 +92,13 @@ class Predictions:
 
     def add(self, ranked, source, image, true=None):
         best, confidence = ranked[0]
-        entry = {"source": source, "label": best, "confidence": round(float(confidence), 4),
-                 "probabilities": {label: round(float(p), 4) for label, p in ranked}, "image": list(image)}
+        entry = {
+            "source": source,
+            "label": best,
+            "confidence": round(float(confidence), 4),
+            "probabilities": {label: round(float(p), 4) for label, p in ranked},
+            "image": list(image),
+        }
         if true is not None:
             entry["true"] = true
         self.answers.append(entry)

@@ -110,8 +110,10 @@ class Session:
         edited = knobs.edited_since(session.get("knobs") or {}, self.app.knob_values)
         if edited:  # the file's knob, edited since the session was kept, wins over the session's setting
             pipeline.params.update(copy.deepcopy(edited))
-            self.app.say(f"the file changed {knobs.listed({key.upper(): value for key, value in edited.items()})} "
-                         f"since the last session: used instead of the session's")
+            self.app.say(
+                f"the file changed {knobs.listed({key.upper(): value for key, value in edited.items()})} "
+                f"since the last session: used instead of the session's"
+            )
         return pipeline.start_job("restore", lambda job: restore(pipeline, job, session, models))
 
     # -- steps that ended, and writing ------------------------------------------------------------------------------
@@ -127,8 +129,10 @@ class Session:
             self.source = {"dataset": dataset_spec(argument)}
         elif step == "collection":
             own = app.own
-            self.source = {"collection": str(Path(own.collection.folder).absolute()),
-                           "test_fraction": own.test_fraction}
+            self.source = {
+                "collection": str(Path(own.collection.folder).absolute()),
+                "test_fraction": own.test_fraction,
+            }
         elif step == "restore":
             self._restored(argument[0], job.result)
 
@@ -143,16 +147,28 @@ class Session:
         if not self.page_asked and session["page"] in PAGES:
             app.show_page(session["page"])
         if result["missed"]:
-            app.say(f"{result['missed']} of the last session's edits could not be made again: the dataset has "
-                    f"changed since", problem=True)
+            app.say(
+                f"{result['missed']} of the last session's edits could not be made again: the dataset has "
+                f"changed since",
+                problem=True,
+            )
         app.say(f"continued the last session: {describe(session)}")
 
     def _signature(self):
         """What the session is made of, cheaply compared each frame."""
         app, pipeline = self.app, self.app.pipeline
-        return (id(pipeline.dataset), repr(self.source), repr(app.camera.source), pipeline.features_name,
-                pipeline.extracted, id(pipeline.model), len(pipeline.runs), pipeline.run_shown, app.page,
-                repr(sorted(pipeline.params.items())))
+        return (
+            id(pipeline.dataset),
+            repr(self.source),
+            repr(app.camera.source),
+            pipeline.features_name,
+            pipeline.extracted,
+            id(pipeline.model),
+            len(pipeline.runs),
+            pipeline.run_shown,
+            app.page,
+            repr(sorted(pipeline.params.items())),
+        )
 
     def update(self):
         """Once a frame: when something worth keeping changed and nothing runs, the writer gets a snapshot."""
@@ -162,15 +178,24 @@ class Session:
         if self.writer is not None and self.writer.error and self.writer.error != self.told_error:
             self.told_error = self.writer.error
             app.say(f"{self.writer.error}: the session is not kept ({self.path.name})", problem=True)
-        if not self.keep or self.offered or self.restoring or self.source is None or not app.idle or (
-                app.pipeline.dataset is None):
+        if (
+            not self.keep
+            or self.offered
+            or self.restoring
+            or self.source is None
+            or not app.idle
+            or (app.pipeline.dataset is None)
+        ):
             return
         signature = self._signature()
         if signature != self.written:
             self.written = signature
-            session, models = snapshot(app.pipeline, self.source, app.edits.changes(), PAGES[app.page],
-                                       app.camera.source)
-            session["knobs"] = knobs.training(app.knob_values)  # what the file said: a knob edited since wins on continuing
+            session, models = snapshot(
+                app.pipeline, self.source, app.edits.changes(), PAGES[app.page], app.camera.source
+            )
+            session["knobs"] = knobs.training(
+                app.knob_values
+            )  # what the file said: a knob edited since wins on continuing
             self.writer.save(session, models)
 
     def quit(self):
@@ -214,14 +239,27 @@ class Session:
         ui.label(screen, hint, (hint_x, self.button.rect.centery), size=22, colour=ui.PANEL_DIM, anchor="midright")
         top = rect.centery - len(lines) * pitch // 2
         for i, line in enumerate(lines):
-            ui.label(screen, line, (12, top + i * pitch + pitch // 2), size=OFFER_SIZE, colour=ui.PANEL_TEXT,
-                     anchor="midleft", padding=0)
+            ui.label(
+                screen,
+                line,
+                (12, top + i * pitch + pitch // 2),
+                size=OFFER_SIZE,
+                colour=ui.PANEL_TEXT,
+                anchor="midleft",
+                padding=0,
+            )
         self.button.draw(screen)
 
     def state(self):
         pipeline = self.app.pipeline
         up_to_date = bool(pipeline and self.written == self._signature() and not (self.writer and self.writer.busy))
-        return {"session": {"path": str(self.path) if self.path else None, "keep": self.keep,
-                            "offer": describe(self.offered[0]) if self.offered else None,
-                            "restoring": self.restoring, "up_to_date": up_to_date,
-                            "error": self.writer.error if self.writer else ""}}
+        return {
+            "session": {
+                "path": str(self.path) if self.path else None,
+                "keep": self.keep,
+                "offer": describe(self.offered[0]) if self.offered else None,
+                "restoring": self.restoring,
+                "up_to_date": up_to_date,
+                "error": self.writer.error if self.writer else "",
+            }
+        }

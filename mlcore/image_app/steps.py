@@ -5,11 +5,19 @@ stopped drops the steps that needed it, and says why. Nothing here draws or wait
 and `ended` once a frame.
 """
 
-STEP_NAMES = {"load": "loading", "extract": "extracting features", "train": "training", "predict": "predicting",
-              "collection": "using your dataset", "load_model": "loading the model",
-              "save_model": "saving the model",
-              "save_dataset": "saving the dataset", "export": "exporting the dataset",
-              "restore": "continuing the last session", "noise or bias": "checking noise or bias"}
+STEP_NAMES = {
+    "load": "loading",
+    "extract": "extracting features",
+    "train": "training",
+    "predict": "predicting",
+    "collection": "using your dataset",
+    "load_model": "loading the model",
+    "save_model": "saving the model",
+    "save_dataset": "saving the dataset",
+    "export": "exporting the dataset",
+    "restore": "continuing the last session",
+    "noise or bias": "checking noise or bias",
+}
 
 
 def step_name(step):

@@ -33,8 +33,9 @@ def save_collection(job, extraction, collection, folder, extractor, test_fractio
         raise PipelineError(f"dataset not saved: {error}") from None
     split = replay((split, None), list(changes))[0][0]
     samples = split.train + split.test
-    vectors = extraction.counted(job, extractor, [sample.image for sample in samples],
-                                 f"{extractor} features for the Marcelle file")
+    vectors = extraction.counted(
+        job, extractor, [sample.image for sample in samples], f"{extractor} features for the Marcelle file"
+    )
     by_id = {sample.id: vector for sample, vector in zip(samples, vectors)}
     job.report(len(samples), len(samples), f"writing {folder}")
     try:
@@ -45,8 +46,14 @@ def save_collection(job, extraction, collection, folder, extractor, test_fractio
         raise PipelineError(f"{error}: the dataset was not saved") from None
     except OSError as error:
         raise PipelineError(f"{cannot_write(folder, error)}: the dataset was not saved") from None
-    return {"folder": str(folder), "marcelle": [str(train), str(test)], "images": str(images),
-            "extractor": extractor, "dim": int(vectors.shape[1]), "count": len(samples)}
+    return {
+        "folder": str(folder),
+        "marcelle": [str(train), str(test)],
+        "images": str(images),
+        "extractor": extractor,
+        "dim": int(vectors.shape[1]),
+        "count": len(samples),
+    }
 
 
 def export_dataset(job, extraction, dataset, features, path, extractor, note):
@@ -61,16 +68,29 @@ def export_dataset(job, extraction, dataset, features, path, extractor, note):
         vectors = list(features.train) + list(features.test)  # what the pages already show
     else:
         stored = [sample.x for sample in samples] if extractor == "stored" else None
-        vectors = list(extraction.counted(job, extractor, [s.image for s in samples],
-                                          f"{extractor} features for the export", stored))
+        vectors = list(
+            extraction.counted(
+                job, extractor, [s.image for s in samples], f"{extractor} features for the export", stored
+            )
+        )
     with_x = [dataclasses.replace(sample, x=vector) for sample, vector in zip(samples, vectors)]
     dim = int(len(vectors[0])) if vectors else 0
     job.report(len(samples), len(samples), f"writing {path}")
     try:
-        save_marcelle_split(with_x[:len(dataset.train)], with_x[len(dataset.train):], path,
-                            meta={"features": extractor, "dim": dim, "note": note(extractor, dim)})
+        save_marcelle_split(
+            with_x[: len(dataset.train)],
+            with_x[len(dataset.train) :],
+            path,
+            meta={"features": extractor, "dim": dim, "note": note(extractor, dim)},
+        )
     except OSError as error:
-        raise PipelineError(f"{cannot_write(path.parent, error)}: {path.name} not exported, the dataset is still "
-                            f"here, unchanged") from None
-    return {"path": str(path), "extractor": extractor, "dim": dim, "train": len(dataset.train),
-            "test": len(dataset.test)}
+        raise PipelineError(
+            f"{cannot_write(path.parent, error)}: {path.name} not exported, the dataset is still here, unchanged"
+        ) from None
+    return {
+        "path": str(path),
+        "extractor": extractor,
+        "dim": dim,
+        "train": len(dataset.train),
+        "test": len(dataset.test),
+    }

@@ -94,8 +94,10 @@ class DataEdits:
             self.say(f"undone: {what}")
             return
         self.pipeline.bring_back(kept)  # the data are as they were: so are the model and its scores
-        self.say(f"undone: {what}; the model trained on these data is back"
-                 + (f" (run {kept.index + 1})" if kept.index is not None else ""))
+        self.say(
+            f"undone: {what}; the model trained on these data is back"
+            + (f" (run {kept.index + 1})" if kept.index is not None else "")
+        )
 
     def changes(self):
         """The edits that made the dataset now loaded out of the one loaded, oldest first, as plain values."""
@@ -127,7 +129,8 @@ def apply_edit(data, change):
         if vectors is not None:
             vectors[to_split] = np.concatenate([vectors[to_split], vector[None, :]])
         what = f"moved a {SETS[split]} image of '{sample.label}' to " + (
-            f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}")
+            f"class '{moved.label}'" if to_split == split else f"the {SETS[to_split]}"
+        )
     classes = sorted(set(dataset.classes) | {s.label for s in sets["train"] + sets["test"]})
     made = dataclasses.replace(dataset, classes=classes, train=sets["train"], test=sets["test"])
     if vectors is not None:

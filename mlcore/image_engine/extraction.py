@@ -45,9 +45,16 @@ class Extraction:
     def vectors(self, job, name, images, progress=None, stored=None) -> features.Features:
         """Feature vectors of `images` with extractor `name` (stopped with `job`), as `features.Features`."""
         worker = self.worker if name != "stored" else InProcess()
-        vectors, facts = worker.extract(name, images, stored=stored, cache_folder=self.cache_folder / "features",
-                                        device=self.device, progress=progress, should_stop=lambda: job.cancelled,
-                                        on_wait=waiting(job, f"{name} features"))
+        vectors, facts = worker.extract(
+            name,
+            images,
+            stored=stored,
+            cache_folder=self.cache_folder / "features",
+            device=self.device,
+            progress=progress,
+            should_stop=lambda: job.cancelled,
+            on_wait=waiting(job, f"{name} features"),
+        )
         if facts["warning"]:
             self.note(facts["warning"])
         vectors = vectors.view(features.Features)
@@ -77,5 +84,6 @@ class Extraction:
         count = len(dataset.train)
         hits = f", {vectors.cache_hits} from the cache" if vectors.cache_hits else ""
         self.note(f"{name} features: {vectors.shape[1]} numbers for each of {len(samples)} images{hits}")
-        return FeatureSet(vectors[:count], vectors[count:], name, vectors.compute_device, int(vectors.cache_hits),
-                          vectors.per_second)
+        return FeatureSet(
+            vectors[:count], vectors[count:], name, vectors.compute_device, int(vectors.cache_hits), vectors.per_second
+        )

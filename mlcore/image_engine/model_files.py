@@ -30,6 +30,8 @@ def load_model(job, worker, path):
         raise PipelineError(str(error)) from None
     extractor = info["extractor"]
     if extractor not in features.EXTRACTORS:
-        raise PipelineError(f"{path.name}: refused: trained on {extractor!r} features, which this sketch "
-                            f"cannot compute ({', '.join(features.EXTRACTORS)})")
+        raise PipelineError(
+            f"{path.name}: refused: trained on {extractor!r} features, which this sketch "
+            f"cannot compute ({', '.join(features.EXTRACTORS)})"
+        )
     return model, info

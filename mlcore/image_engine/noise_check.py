@@ -46,9 +46,13 @@ class NoiseCheck:
         """The check and the grouped test errors as plain values, for the state JSON."""
         check = self.last(dataset)
         shown = None if check is None else {key: check[key] for key in ("source", "item", "true", "copies", "runs")}
-        return {"check": shown, "errors_of_run": run_shown + 1 if run_shown is not None else None,
-                "test_errors": [{**group, "count": len(group["indices"])} for group in
-                                self.test_errors(dataset, predicted)]}
+        return {
+            "check": shown,
+            "errors_of_run": run_shown + 1 if run_shown is not None else None,
+            "test_errors": [
+                {**group, "count": len(group["indices"])} for group in self.test_errors(dataset, predicted)
+            ],
+        }
 
     def step(self, job, source, dataset, runs):
         """The check itself, on the job's thread: every run of `dataset` answers `source`'s changed copies."""
@@ -71,8 +75,15 @@ class NoiseCheck:
                 vectors[name] = self.extraction.vectors(job, name, pictures)
             answers.append(_answers(number, name, run.model, vectors[name]))
         job.report(len(runs), len(runs), "noise or bias: done")
-        self._last = {"dataset": dataset, "source": about, "item": item, "true": true,
-                      "copies": [name for name, _ in copies], "pictures": pictures, "runs": answers}
+        self._last = {
+            "dataset": dataset,
+            "source": about,
+            "item": item,
+            "true": true,
+            "copies": [name for name, _ in copies],
+            "pictures": pictures,
+            "runs": answers,
+        }
         return self._last
 
     @staticmethod
@@ -96,5 +107,11 @@ def _answers(number, name, model, vectors):
     labels = [str(model.classes_[i]) for i in best]
     confidences = [round(float(row[i]), 4) for row, i in zip(probabilities, best)]
     flipped = flips(labels)
-    return {"run": number, "features": name, "answers": labels, "confidences": confidences, "flips": flipped,
-            "flip_rate": flipped / (len(labels) - 1)}
+    return {
+        "run": number,
+        "features": name,
+        "answers": labels,
+        "confidences": confidences,
+        "flips": flipped,
+        "flip_rate": flipped / (len(labels) - 1),
+    }

@@ -48,7 +48,6 @@ DEFAULT_FEATURES = "efficientnet_lite0"
 RETRAIN_CAPTION = f"Use {DEFAULT_FEATURES} and retrain"  # the Deployment page's way out of STORED_CANNOT_PREDICT
 
 
-
 class ImagePipeline:
     """Dataset, features, model and results of one image classifier, with the slow steps on a worker thread."""
 
@@ -87,9 +86,11 @@ class ImagePipeline:
     def features_name(self, name):
         self._choice = name
 
-    build_model = property(lambda self: self.training.build_model,
-                           lambda self, build: setattr(self.training, "build_model", build),
-                           doc="settings -> the unfitted classifier each training fits")
+    build_model = property(
+        lambda self: self.training.build_model,
+        lambda self, build: setattr(self.training, "build_model", build),
+        doc="settings -> the unfitted classifier each training fits",
+    )
     device = property(lambda self: self.extraction.device)
     has_stored = staticmethod(has_stored)
 
@@ -148,18 +149,32 @@ class ImagePipeline:
 
     def save_collection(self, collection, folder, extractor, test_fraction=0.2, seed=0, changes=()) -> Job:
         """Background: the collection as Marcelle files and image folders (`dataset_files.save_collection`)."""
-        return self.start_job("save_dataset", dataset_files.save_collection, self.extraction, collection, folder,
-                              extractor, test_fraction, seed, changes)
+        return self.start_job(
+            "save_dataset",
+            dataset_files.save_collection,
+            self.extraction,
+            collection,
+            folder,
+            extractor,
+            test_fraction,
+            seed,
+            changes,
+        )
 
     def export_dataset(self, path, extractor, note) -> Job:
         """Background: the dataset now loaded as one Marcelle export (`dataset_files.export_dataset`)."""
-        return self.start_job("export", lambda job: dataset_files.export_dataset(
-            job, self.extraction, self.dataset, self.features, path, extractor, note))
+        return self.start_job(
+            "export",
+            lambda job: dataset_files.export_dataset(
+                job, self.extraction, self.dataset, self.features, path, extractor, note
+            ),
+        )
 
     def save_model_file(self, path) -> Job:
         """Background: write the current model (with its classes and extractor) as a model file."""
-        return self.start_job("save_model", model_files.save_model, self.worker, path, self.model,
-                              self.trained_extractor)
+        return self.start_job(
+            "save_model", model_files.save_model, self.worker, path, self.model, self.trained_extractor
+        )
 
     def load_model_file(self, path) -> Job:
         """Background: a saved model becomes the current model (scored on the dataset where it fits)."""
@@ -191,8 +206,10 @@ class ImagePipeline:
             self.note(f"{dataset.name} has no stored features for every image: using {self.features_name}")
         for problem in dataset.problems:
             self.note(problem)
-        self.note(f"loaded {dataset.name}: {len(dataset.train)} training and {len(dataset.test)} test images, "
-                  f"classes {', '.join(dataset.classes)}")
+        self.note(
+            f"loaded {dataset.name}: {len(dataset.train)} training and {len(dataset.test)} test images, "
+            f"classes {', '.join(dataset.classes)}"
+        )
 
     def use_data(self, dataset, features):
         """Make `dataset` and its FeatureSet (or None) the data now loaded; the results of other data go."""
@@ -246,8 +263,10 @@ class ImagePipeline:
             return False
         self.bring_back(Shown(shown_copy(run), index))
         row = run.row
-        self.note(f"run {row['number']}: {row['features']}, hidden layers {row['hidden_layers'] or 'none'}, "
-                  f"{row['activation']}: its curves and confusion matrices are back")
+        self.note(
+            f"run {row['number']}: {row['features']}, hidden layers {row['hidden_layers'] or 'none'}, "
+            f"{row['activation']}: its curves and confusion matrices are back"
+        )
         return True
 
     def runs_state(self) -> list[dict]:
@@ -268,13 +287,19 @@ class ImagePipeline:
     augmentation = property(lambda self: self.training.augmentation)
     train_features = property(lambda self: self.features.train if self.features is not None else None)
     test_features = property(lambda self: self.features.test if self.features is not None else None)
-    extracted = property(lambda self: self.features.extractor if self.features is not None else None,
-                         doc="The extractor that made the features now loaded, or None.")
+    extracted = property(
+        lambda self: self.features.extractor if self.features is not None else None,
+        doc="The extractor that made the features now loaded, or None.",
+    )
 
-    trained_extractor = property(lambda self: self.shown.trained_on if self.model is not None else None,
-                                 doc="The extractor the model shown takes (new images go through it), or None.")
-    noise_check = property(lambda self: self.noise.last(self.dataset),
-                           doc="The last noise-or-bias check, if it was made on the dataset loaded now; else None.")
+    trained_extractor = property(
+        lambda self: self.shown.trained_on if self.model is not None else None,
+        doc="The extractor the model shown takes (new images go through it), or None.",
+    )
+    noise_check = property(
+        lambda self: self.noise.last(self.dataset),
+        doc="The last noise-or-bias check, if it was made on the dataset loaded now; else None.",
+    )
 
     def test_errors(self) -> list[dict]:
         """The model's wrong answers on the test set, grouped by (true, predicted), largest group first."""

@@ -31,12 +31,19 @@ def train(job, pipeline):
     if pipeline.features is None or pipeline.features.extractor != name:
         pipeline.extract_step(job, name)
         pipeline.shown.status = "running"  # the extraction cleared the previous results, status included
-    run = pipeline.training.run(job, dataset, pipeline.features, settings, lambda run: pipeline.bring_back(Shown(run, None)))
+    run = pipeline.training.run(
+        job, dataset, pipeline.features, settings, lambda run: pipeline.bring_back(Shown(run, None))
+    )
     run.make_row(len(pipeline.runs) + 1, settings, pipeline.training.augmentation["copies"])
     pipeline.bring_back(Shown(run, pipeline.runs.add(run)))
     pipeline.note(trained_line(run))
-    return {"train_accuracy": run.train_accuracy, "test_accuracy": run.test_accuracy,
-            "epochs": len(run.history["loss"]), "status": run.status, "history": run.curves()}
+    return {
+        "train_accuracy": run.train_accuracy,
+        "test_accuracy": run.test_accuracy,
+        "epochs": len(run.history["loss"]),
+        "status": run.status,
+        "history": run.curves(),
+    }
 
 
 def run_all(job, pipeline, spec, name):
@@ -49,7 +56,9 @@ def run_all(job, pipeline, spec, name):
 
 def predict_image(job, pipeline, source):
     """The model shown, on a new image (an RGB array or an image file's path)."""
-    return pipeline.shown.predict_image(job, pipeline.extraction, read_image(source) if pipeline.model is not None else None)
+    return pipeline.shown.predict_image(
+        job, pipeline.extraction, read_image(source) if pipeline.model is not None else None
+    )
 
 
 def load_model(job, pipeline, path):
@@ -59,8 +68,10 @@ def load_model(job, pipeline, path):
     pipeline.clear_results()
     pipeline.features_name = extractor
     run = pipeline.model_run(model, extractor, info["feature_dim"])
-    pipeline.note(f"loaded {path.name}: classes {', '.join(model.classes_)}, {extractor} features"
-              + ("" if run.scored else "; Live (L) or drop an image to use it"))
+    pipeline.note(
+        f"loaded {path.name}: classes {', '.join(model.classes_)}, {extractor} features"
+        + ("" if run.scored else "; Live (L) or drop an image to use it")
+    )
     return {"path": str(path), "classes": list(model.classes_), "extractor": extractor}
 
 

@@ -23,8 +23,22 @@ STORED_CANNOT_PREDICT = (
 )
 HISTORY_KEYS = ("loss", "val_loss", "accuracy", "val_accuracy")
 SPLITS = ("train", "test")
-ROW_KEYS = ("number", "dataset", "features", "hidden_layers", "activation", "dropout", "epochs", "batch_size",
-            "learning_rate", "augmentation", "train_accuracy", "validation_accuracy", "test_accuracy", "seconds")
+ROW_KEYS = (
+    "number",
+    "dataset",
+    "features",
+    "hidden_layers",
+    "activation",
+    "dropout",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "augmentation",
+    "train_accuracy",
+    "validation_accuracy",
+    "test_accuracy",
+    "seconds",
+)
 
 
 def empty_history() -> dict:
@@ -107,7 +121,7 @@ class Run:
         if not isinstance(index, (int, np.integer)) or not 0 <= index < len(vectors):
             note(f"no {split} image number {index!r}: there are {len(vectors)}")
             return []
-        return ranked(self.model, self.model.predict_proba(vectors[index:index + 1])[0])
+        return ranked(self.model, self.model.predict_proba(vectors[index : index + 1])[0])
 
     def predict_image(self, job, extraction, image) -> list[tuple[str, float]]:
         """Its model's answer for a new RGB `image`, whose features `extraction` computes on `job`'s thread."""
@@ -128,8 +142,12 @@ class Run:
         run = cls(model=model, trained_on=extractor, epochs_planned=epochs, status=status)
         if history is not None:
             run.history = {key: list(history.get(key, ())) for key in HISTORY_KEYS}
-        if dataset is not None and features is not None and features.extractor == extractor and (
-                features.train.shape[1] == feature_dim and set(model.classes_) <= set(dataset.classes)):
+        if (
+            dataset is not None
+            and features is not None
+            and features.extractor == extractor
+            and (features.train.shape[1] == feature_dim and set(model.classes_) <= set(dataset.classes))
+        ):
             run.evaluate(model, dataset, features)
         return run
 

@@ -136,13 +136,20 @@ def check(session, models):
             raise TypeError("own classes without their folder or test share")
     elif not isinstance(source["dataset"], str):
         raise TypeError("no dataset named")
-    if not all(isinstance(session[key], str) for key in ("dataset", "features", "page")) or not isinstance(
-            session["params"], dict) or not isinstance(session["extracted"], (str, type(None))):
+    if (
+        not all(isinstance(session[key], str) for key in ("dataset", "features", "page"))
+        or not isinstance(session["params"], dict)
+        or not isinstance(session["extracted"], (str, type(None)))
+    ):
         raise TypeError("no dataset name, features, page or settings")
     for change in session["edits"]:
-        if not (change["split"] in ("train", "test") and change["to_split"] in ("train", "test", None)
-                and isinstance(change["index"], int) and isinstance(change["id"], str)
-                and isinstance(change["label"], (str, type(None)))):
+        if not (
+            change["split"] in ("train", "test")
+            and change["to_split"] in ("train", "test", None)
+            and isinstance(change["index"], int)
+            and isinstance(change["id"], str)
+            and isinstance(change["label"], (str, type(None)))
+        ):
             raise TypeError(f"an edit that cannot be made: {change}")
     if not all(isinstance(run["row"], dict) for run in session["runs"]):
         raise TypeError("a run without its row")
@@ -151,8 +158,11 @@ def check(session, models):
             model = models[entry["model"]]
             if not model.weights or len(model.weights) != len(model.biases):
                 raise TypeError(f"model {entry['model']} has no layers")
-            if not isinstance(entry["history"], dict) or not isinstance(entry["trained_on"], str) or not isinstance(
-                    entry["epochs"], int):
+            if (
+                not isinstance(entry["history"], dict)
+                or not isinstance(entry["trained_on"], str)
+                or not isinstance(entry["epochs"], int)
+            ):
                 raise TypeError(f"model {entry['model']} without its curves or features")
     if not isinstance(session.get("camera"), (int, str, type(None))):  # None: a file written before it was kept
         raise TypeError("the camera is neither a number nor a path")

@@ -108,23 +108,41 @@ def snapshot(pipeline, source, edits, page, camera):
     def entry(run, status):
         name = names.setdefault(id(run.model), f"model{len(names)}")
         models[name] = run.model
-        return {"model": name, "trained_on": run.trained_on, "history": run.curves(), "epochs": run.epochs_planned,
-                "status": status}
+        return {
+            "model": name,
+            "trained_on": run.trained_on,
+            "history": run.curves(),
+            "epochs": run.epochs_planned,
+            "status": status,
+        }
 
     runs, loaded = [], pipeline.features
     for run in pipeline.runs:
         kept = {"row": dict(run.row), "model": None}
         # Only a run of the data now loaded, on the features now extracted, can be brought back whole.
-        if run.dataset is pipeline.dataset and run.model is not None and loaded is not None and (
-                run.features is not None and run.features.extractor == loaded.extractor):
+        if (
+            run.dataset is pipeline.dataset
+            and run.model is not None
+            and loaded is not None
+            and (run.features is not None and run.features.extractor == loaded.extractor)
+        ):
             kept.update(entry(run, "done"))
         runs.append(kept)
     shown = pipeline.shown
     current = None if shown.model is None else entry(shown, shown.status)
-    return {"source": dict(source), "dataset": pipeline.dataset.name, "edits": edits,
-            "features": pipeline.features_name, "extracted": pipeline.extracted, "params": copy.deepcopy(pipeline.params),
-            "page": page, "model": current, "runs": runs, "run_shown": pipeline.run_shown,
-            "camera": camera_spec(camera)}, models
+    return {
+        "source": dict(source),
+        "dataset": pipeline.dataset.name,
+        "edits": edits,
+        "features": pipeline.features_name,
+        "extracted": pipeline.extracted,
+        "params": copy.deepcopy(pipeline.params),
+        "page": page,
+        "model": current,
+        "runs": runs,
+        "run_shown": pipeline.run_shown,
+        "camera": camera_spec(camera),
+    }, models
 
 
 def restore(pipeline, job, session, models):
@@ -173,5 +191,11 @@ def _restore_runs(pipeline, session, models):
 def _model_run(pipeline, model, entry):
     """`model` shown by the pipeline with its curves, scored where it fits the features now loaded."""
     status = entry.get("status") if entry.get("status") in ("done", "cancelled", "idle") else "done"
-    return pipeline.model_run(model, entry["trained_on"], model.weights[0].shape[1], history=entry["history"],
-                              epochs=entry["epochs"], status=status)
+    return pipeline.model_run(
+        model,
+        entry["trained_on"],
+        model.weights[0].shape[1],
+        history=entry["history"],
+        epochs=entry["epochs"],
+        status=status,
+    )

@@ -22,16 +22,28 @@ def pipeline_state(pipeline) -> dict:
             "epochs": pipeline.epochs_planned,
             **{key: (values[-1] if values else None) for key, values in history.items()},
         },
-        "model": None if model is None else {"hidden_layers": list(getattr(model, "hidden_layers", [])),
-                                             "activation": getattr(model, "activation", None),
-                                             "dropout": getattr(model, "dropout", None)},
+        "model": None
+        if model is None
+        else {
+            "hidden_layers": list(getattr(model, "hidden_layers", [])),
+            "activation": getattr(model, "activation", None),
+            "dropout": getattr(model, "dropout", None),
+        },
         "train_accuracy": pipeline.train_accuracy,
         "test_accuracy": pipeline.test_accuracy,
         "confusion_train": _as_list(pipeline.confusion_train),
         "confusion_test": _as_list(pipeline.confusion_test),
         "baseline": pipeline.baseline(),
-        "job": None if job is None else {"name": job.name, "status": job.status, "done": job.done,
-                                         "total": job.total, "message": job.message, "error": job.error},
+        "job": None
+        if job is None
+        else {
+            "name": job.name,
+            "status": job.status,
+            "done": job.done,
+            "total": job.total,
+            "message": job.message,
+            "error": job.error,
+        },
         "messages": list(pipeline.messages),
         "problems": list(dataset.problems) if dataset is not None else [],
         "runs": pipeline.runs_state(),
@@ -62,6 +74,11 @@ def features_facts(name, dataset, loaded) -> dict:
         width = int(len(dataset.train[0].x if dataset.train else dataset.test[0].x))
     else:
         width = features.dim(name) if name in features.EXTRACTORS else None
-    return {"name": name, "dim": width, "device": loaded.compute_device if ready else None, "ready": ready,
-            "cache_hits": loaded.cache_hits if ready else 0,
-            "images_per_second": round(loaded.per_second, 1) if ready and loaded.per_second else None}
+    return {
+        "name": name,
+        "dim": width,
+        "device": loaded.compute_device if ready else None,
+        "ready": ready,
+        "cache_hits": loaded.cache_hits if ready else 0,
+        "images_per_second": round(loaded.per_second, 1) if ready and loaded.per_second else None,
+    }

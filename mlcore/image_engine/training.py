@@ -42,8 +42,10 @@ class Training:
         """`build_model`'s classifier for these settings (a copy each, so a setting edited later changes nothing)."""
         model = self.build_model(copy.deepcopy(settings))
         if not all(callable(getattr(model, method, None)) for method in CLASSIFIER_METHODS):
-            raise PipelineError(f"build_model gave {type(model).__name__}, not a classifier with fit and predict: "
-                                f"return an MLPClassifier")
+            raise PipelineError(
+                f"build_model gave {type(model).__name__}, not a classifier with fit and predict: "
+                f"return an MLPClassifier"
+            )
         # A colour histogram's 512 boxes share a total of 1, so each value is tiny: scaled column by column to
         # [0, 1] it learns in 15 epochs at Adam's 0.001. The networks' features are used as they come, as in the
         # course's Marcelle app (and so the `stored` results match it). This belongs to the features, not the
@@ -77,8 +79,9 @@ class Training:
         started = time.monotonic()
         own_class = type(model).__module__.startswith("mlcore.")  # a sketch's own class cannot travel
         worker = self.worker if own_class else InProcess()
-        model = worker.fit(model, inputs, labels, on_epoch, lambda: job.cancelled, groups=groups,
-                           on_wait=waiting(job, "training"))
+        model = worker.fit(
+            model, inputs, labels, on_epoch, lambda: job.cancelled, groups=groups, on_wait=waiting(job, "training")
+        )
         run.seconds = time.monotonic() - started
         run.evaluate(model, dataset, features)
         run.status = "cancelled" if job.cancelled else "done"
@@ -101,8 +104,10 @@ class Training:
         total = len(images)
         self._augmented = (count, total, int(getattr(vectors, "cache_hits", 0)))
         hits = f", {self._augmented[2]} from the cache" if self._augmented[2] else ""
-        self.note(f"augmentation: {count} changed copies of each of {len(labels)} training images, "
-                  f"{total} more {name} vectors{hits}")
+        self.note(
+            f"augmentation: {count} changed copies of each of {len(labels)} training images, "
+            f"{total} more {name} vectors{hits}"
+        )
         inputs = np.concatenate([np.asarray(features.train), np.asarray(vectors)])
         copied = [label for label in labels for _ in range(count)]  # copies lie image after image, as labels do
         return inputs, list(labels) + copied, np.concatenate([groups, np.repeat(groups, count)])

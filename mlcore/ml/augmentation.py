@@ -37,7 +37,7 @@ def random_crop(image, rng, smallest=CROP):
     crop_height, crop_width = max(1, round(height * share)), max(1, round(width * share))
     top = int(rng.integers(0, height - crop_height + 1))
     left = int(rng.integers(0, width - crop_width + 1))
-    window = np.ascontiguousarray(image[top:top + crop_height, left:left + crop_width])
+    window = np.ascontiguousarray(image[top : top + crop_height, left : left + crop_width])
     return cv2.resize(window, (width, height), interpolation=cv2.INTER_LINEAR)
 
 

@@ -71,5 +71,8 @@ def random_baseline(counts_per_class: Mapping | Sequence) -> dict:
 def cell_members(true_labels: Sequence, predicted_labels: Sequence, classes: Sequence, row: int, col: int) -> list[int]:
     """Indices of the samples counted in cell (row, col): true class `classes[row]`, answered `classes[col]`."""
     true_class, predicted_class = classes[row], classes[col]
-    return [i for i, (true, predicted) in enumerate(zip(true_labels, predicted_labels))
-            if true == true_class and predicted == predicted_class]
+    return [
+        i
+        for i, (true, predicted) in enumerate(zip(true_labels, predicted_labels))
+        if true == true_class and predicted == predicted_class
+    ]

@@ -1,7 +1,7 @@
 """The disk cache of feature vectors: one small file per (extractor, image), named by the image's pixels.
 
-    >>> cache = FeatureCache(cache_dir() / "features")
-    >>> extract("efficientnet_lite0", images, cache=cache)      # the second run reads every vector back
+>>> cache = FeatureCache(cache_dir() / "features")
+>>> extract("efficientnet_lite0", images, cache=cache)      # the second run reads every vector back
 """
 
 from __future__ import annotations
@@ -70,6 +70,4 @@ class FeatureCache:
             self._writable = False
             state = "full" if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) else "read-only"
             reason = error.strerror or type(error).__name__
-            self.warning = (
-                f"feature cache is {state} ({self.folder}: {reason}): features will be recomputed next time"
-            )
+            self.warning = f"feature cache is {state} ({self.folder}: {reason}): features will be recomputed next time"

@@ -93,7 +93,7 @@ def dim(name):
 
 
 def default_device():
-    """"cuda" where torch sees a GPU, else "cpu"."""
+    """ "cuda" where torch sees a GPU, else "cpu"."""
     try:
         import torch
     except ImportError:
@@ -390,8 +390,7 @@ def mobilenet_weights_on_disk():
 
 
 _NO_MOBILENET = (
-    "mobilenet_v3_small needs its weights, downloaded once from the internet; "
-    "no network: choose another extractor"
+    "mobilenet_v3_small needs its weights, downloaded once from the internet; no network: choose another extractor"
 )
 
 

@@ -29,16 +29,29 @@ class InProcess:
         (`on_wait`: nothing is ever waited for here; a process of its own calls it until torch is loaded.)"""
         return model.fit(inputs, outputs, on_epoch=on_epoch, should_stop=should_stop, groups=groups)
 
-    def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
-                should_stop=lambda: False, on_wait=None):
+    def extract(
+        self,
+        name,
+        images,
+        stored=None,
+        cache_folder=None,
+        device=None,
+        progress=None,
+        should_stop=lambda: False,
+        on_wait=None,
+    ):
         """`mlcore.ml.features.extract`, through the disk cache under `cache_folder` when one is given."""
         from mlcore.ml import features
 
         cache = features.FeatureCache(Path(cache_folder)) if cache_folder is not None else None
-        vectors = features.extract(name, images, stored=stored, progress=progress, cancel=StopFlag(should_stop),
-                                   cache=cache, device=device)
-        facts = {"compute_device": vectors.compute_device, "cache_hits": int(vectors.cache_hits),
-                 "warning": cache.warning if cache is not None else ""}
+        vectors = features.extract(
+            name, images, stored=stored, progress=progress, cancel=StopFlag(should_stop), cache=cache, device=device
+        )
+        facts = {
+            "compute_device": vectors.compute_device,
+            "cache_hits": int(vectors.cache_hits),
+            "warning": cache.warning if cache is not None else "",
+        }
         return np.asarray(vectors), facts
 
     def save_model(self, path, model, classes=None, extractor=""):

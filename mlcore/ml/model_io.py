@@ -45,8 +45,17 @@ from mlcore.ml.scaling import MinMaxScaler
 FORMAT = "ml-sketches-model"
 VERSION = 1
 
-PARAM_NAMES = ("hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size", "validation_split", "seed",
-               "normalize_inputs")
+PARAM_NAMES = (
+    "hidden_layers",
+    "activation",
+    "dropout",
+    "learning_rate",
+    "epochs",
+    "batch_size",
+    "validation_split",
+    "seed",
+    "normalize_inputs",
+)
 
 
 class ModelFileError(ValueError):
@@ -89,8 +98,9 @@ def model_params(model: MLPClassifier) -> dict:
     }
 
 
-def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extractor: str = "",
-               params: dict | None = None) -> Path:
+def save_model(
+    path: str | os.PathLike, model: MLPClassifier, classes=None, extractor: str = "", params: dict | None = None
+) -> Path:
     """Write a fitted MLPClassifier and what it needs to be used again; returns the path.
 
     `classes` defaults to `model.classes_` and must equal it when given. `extractor` names the feature
@@ -120,19 +130,23 @@ def save_model(path: str | os.PathLike, model: MLPClassifier, classes=None, extr
             raise ModelFileError(f"params[{key!r}] is {value!r} but the model has {recorded[key]!r}")
     scaler = getattr(model, "input_scaler_", None) if model.normalize_inputs else None
     document = _regression_part(model) if regression else {}
-    document.update({
-        "format": FORMAT,
-        "version": VERSION,
-        "state_dict": {key: tensor.detach().cpu().clone() for key, tensor in network.state_dict().items()},
-        "classes": classes,
-        "extractor": extractor,
-        "feature_dim": int(network[0].in_features),
-        "params": recorded,
-        "input_scaler": None if scaler is None else {
-            "min": torch.as_tensor(np.asarray(scaler.min_, dtype=np.float64)),
-            "max": torch.as_tensor(np.asarray(scaler.max_, dtype=np.float64)),
-        },
-    })
+    document.update(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "state_dict": {key: tensor.detach().cpu().clone() for key, tensor in network.state_dict().items()},
+            "classes": classes,
+            "extractor": extractor,
+            "feature_dim": int(network[0].in_features),
+            "params": recorded,
+            "input_scaler": None
+            if scaler is None
+            else {
+                "min": torch.as_tensor(np.asarray(scaler.min_, dtype=np.float64)),
+                "max": torch.as_tensor(np.asarray(scaler.max_, dtype=np.float64)),
+            },
+        }
+    )
     path = Path(path).expanduser()
     try:
         write_atomically(path, lambda out: torch.save(document, out))
@@ -161,8 +175,10 @@ def _read(path: Path) -> object:
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
-        raise ModelFileError(f"{name}: refused: it holds Python objects other than tensors and plain values, "
-                             f"which could run code if loaded; it was not loaded") from None
+        raise ModelFileError(
+            f"{name}: refused: it holds Python objects other than tensors and plain values, "
+            f"which could run code if loaded; it was not loaded"
+        ) from None
     except Exception as err:  # noqa: BLE001 - torch reports damage as many kinds of error
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ModelFileError(f"{name}: damaged or not a model file ({reason[:160]})") from None
@@ -173,8 +189,8 @@ def _check_params(name: str, params) -> dict:
         raise ModelFileError(f"{name}: tampered or damaged: 'params' is not a dictionary")
     params = {"activation": "relu", "dropout": 0.0, **params}  # files from before these were choices
     checks = {
-        "hidden_layers": lambda v: isinstance(v, list) and all(isinstance(u, int) and not isinstance(u, bool)
-                                                               and u > 0 for u in v),
+        "hidden_layers": lambda v: isinstance(v, list)
+        and all(isinstance(u, int) and not isinstance(u, bool) and u > 0 for u in v),
         "activation": lambda v: v in ACTIVATIONS,
         "dropout": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
         "learning_rate": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
@@ -198,8 +214,9 @@ def _check_tensor(name: str, what: str, value, shape: tuple) -> None:
     if not isinstance(value, torch.Tensor) or not value.is_floating_point():
         raise ModelFileError(f"{name}: tampered or damaged: {what} is not a tensor of numbers")
     if tuple(value.shape) != shape:
-        raise ModelFileError(f"{name}: tampered or damaged: {what} has shape {list(value.shape)}, "
-                             f"expected {list(shape)}")
+        raise ModelFileError(
+            f"{name}: tampered or damaged: {what} has shape {list(value.shape)}, expected {list(shape)}"
+        )
     if not torch.isfinite(value).all():
         raise ModelFileError(f"{name}: tampered or damaged: {what} holds NaN or infinite numbers")
 
@@ -220,8 +237,13 @@ def _regression_part(model) -> dict:
     import torch
 
     target = model.target_scaler_
-    return {"task": "regression", "target_scaler": {"min": torch.as_tensor(np.asarray(target.min_, dtype=np.float64)),
-                                                    "max": torch.as_tensor(np.asarray(target.max_, dtype=np.float64))}}
+    return {
+        "task": "regression",
+        "target_scaler": {
+            "min": torch.as_tensor(np.asarray(target.min_, dtype=np.float64)),
+            "max": torch.as_tensor(np.asarray(target.max_, dtype=np.float64)),
+        },
+    }
 
 
 def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
@@ -253,8 +275,11 @@ def load_model(path: str | os.PathLike) -> tuple[MLPClassifier, dict]:
     network.eval()
     model.network_ = network
     model.history_ = {}  # the training curves are not saved
-    model.input_scaler_ = _scaler(name, "input_scaler", document.get("input_scaler"), feature_dim) if (
-        params["normalize_inputs"]) else None
+    model.input_scaler_ = (
+        _scaler(name, "input_scaler", document.get("input_scaler"), feature_dim)
+        if (params["normalize_inputs"])
+        else None
+    )
 
     metadata = {key: document[key] for key in ("format", "version", "classes", "extractor", "feature_dim")}
     metadata["task"] = task
@@ -272,15 +297,20 @@ def _regression_outputs(document) -> int:
 def _check_document(name: str, document) -> tuple[list, str, int, dict]:
     """(classes, extractor, feature_dim, params) of a model file's dictionary, every one checked."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        kind = "a bare state_dict" if isinstance(document, dict) and document and all(
-            hasattr(value, "shape") for value in document.values()) else "another kind of torch file"
+        kind = (
+            "a bare state_dict"
+            if isinstance(document, dict) and document and all(hasattr(value, "shape") for value in document.values())
+            else "another kind of torch file"
+        )
         raise ModelFileError(f"{name}: not a model saved by these sketches ({kind})")
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(f"{name}: tampered or damaged: no format version")
     if version > VERSION:
-        raise ModelFileError(f"{name}: saved by a newer version of the sketches (model format {version}); "
-                             f"this one reads format {VERSION}: update the sketches")
+        raise ModelFileError(
+            f"{name}: saved by a newer version of the sketches (model format {version}); "
+            f"this one reads format {VERSION}: update the sketches"
+        )
     if version < 1:
         raise ModelFileError(f"{name}: tampered or damaged: format version {version}")
     for key in ("state_dict", "classes", "extractor", "feature_dim", "params"):
@@ -291,8 +321,9 @@ def _check_document(name: str, document) -> tuple[list, str, int, dict]:
     if task not in ("classification", "regression"):
         raise ModelFileError(f"{name}: tampered or damaged: 'task' is {task!r}")
     a_regression = task == "regression" and classes == []  # one output, no classes
-    if not a_regression and (not isinstance(classes, list) or not classes
-                             or not all(isinstance(c, str) for c in classes)):
+    if not a_regression and (
+        not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes)
+    ):
         raise ModelFileError(f"{name}: tampered or damaged: 'classes' is not a list of class names")
     if len(set(classes)) != len(classes):
         raise ModelFileError(f"{name}: tampered or damaged: 'classes' names a class twice")
@@ -302,8 +333,9 @@ def _check_document(name: str, document) -> tuple[list, str, int, dict]:
         raise ModelFileError(f"{name}: tampered or damaged: 'feature_dim' is {feature_dim!r}")
     width = features.dim(extractor) if extractor in features.EXTRACTORS else None
     if width is not None and width != feature_dim:
-        raise ModelFileError(f"{name}: tampered or damaged: {extractor} gives {width} numbers, but the network "
-                             f"takes {feature_dim}")
+        raise ModelFileError(
+            f"{name}: tampered or damaged: {extractor} gives {width} numbers, but the network takes {feature_dim}"
+        )
     return classes, extractor, feature_dim, _check_params(name, document["params"])
 
 
@@ -319,12 +351,16 @@ def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int],
     unexpected = [key for key in state if key not in expected]
     if missing or unexpected:
         detail = f"missing {missing[0]!r}" if missing else f"unexpected {unexpected[0]!r}"
-        raise ModelFileError(f"{name}: tampered or damaged: the weights do not fit a network with hidden layers "
-                             f"{hidden_layers} ({detail})")
+        raise ModelFileError(
+            f"{name}: tampered or damaged: the weights do not fit a network with hidden layers "
+            f"{hidden_layers} ({detail})"
+        )
     last = list(expected)[-2]  # the output layer's weight, one row per class
     if hasattr(state[last], "shape") and len(state[last].shape) == 2 and state[last].shape[0] != len(classes):
-        raise ModelFileError(f"{name}: tampered or damaged: the network has {state[last].shape[0]} outputs "
-                             f"but the file names {len(classes)} classes")
+        raise ModelFileError(
+            f"{name}: tampered or damaged: the network has {state[last].shape[0]} outputs "
+            f"but the file names {len(classes)} classes"
+        )
     for key, shape in expected.items():
         _check_tensor(name, f"weight {key!r}", state[key], shape)
 
@@ -332,8 +368,10 @@ def _check_weights(name: str, state, feature_dim: int, hidden_layers: list[int],
 def _scaler(name: str, what: str, scaler_state, width: int) -> MinMaxScaler:
     """A min–max scaling the model learned (of its inputs, or of a regression's targets), read back from the file."""
     if not isinstance(scaler_state, dict) or "min" not in scaler_state or "max" not in scaler_state:
-        raise ModelFileError(f"{name}: tampered or damaged: no {what.replace('_scaler', ' scaling')} for a model "
-                             f"that scales {'inputs' if what == 'input_scaler' else 'its outputs'}")
+        raise ModelFileError(
+            f"{name}: tampered or damaged: no {what.replace('_scaler', ' scaling')} for a model "
+            f"that scales {'inputs' if what == 'input_scaler' else 'its outputs'}"
+        )
     for key in ("min", "max"):
         _check_tensor(name, f"{what} {key!r}", scaler_state[key], (width,))
     low = scaler_state["min"].double().numpy()

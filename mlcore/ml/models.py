@@ -50,8 +50,20 @@ def split_validation(labels, fraction, rng, stratify=True, groups=None):
 class _MLP:
     """What the classifier and the regressor share: the network, the loop, the history."""
 
-    def __init__(self, hidden_layers=(16,), activation="relu", learning_rate=0.01, epochs=200, batch_size=32,
-                 validation_split=0.0, normalize_inputs=True, input_bounds=None, seed=None, device="cpu", dropout=0.0):
+    def __init__(
+        self,
+        hidden_layers=(16,),
+        activation="relu",
+        learning_rate=0.01,
+        epochs=200,
+        batch_size=32,
+        validation_split=0.0,
+        normalize_inputs=True,
+        input_bounds=None,
+        seed=None,
+        device="cpu",
+        dropout=0.0,
+    ):
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
         if not 0 <= dropout < 1:
@@ -72,10 +84,19 @@ class _MLP:
     def settings(self):
         """The constructor's arguments as plain values: `type(model)(**model.settings())` is the same network
         untrained (how a training is handed to another process)."""
-        return {"hidden_layers": list(self.hidden_layers), "activation": self.activation, "dropout": self.dropout,
-                "learning_rate": self.learning_rate, "epochs": self.epochs, "batch_size": self.batch_size,
-                "validation_split": self.validation_split, "normalize_inputs": self.normalize_inputs,
-                "input_bounds": self.input_bounds, "seed": self.seed, "device": self.device}
+        return {
+            "hidden_layers": list(self.hidden_layers),
+            "activation": self.activation,
+            "dropout": self.dropout,
+            "learning_rate": self.learning_rate,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "validation_split": self.validation_split,
+            "normalize_inputs": self.normalize_inputs,
+            "input_bounds": self.input_bounds,
+            "seed": self.seed,
+            "device": self.device,
+        }
 
     # -- what the two tasks do differently -------------------------------------------------------------------
     def _outputs(self):
@@ -106,8 +127,13 @@ class _MLP:
             if isinstance(module, torch.nn.Linear):
                 following = modules[index + 1] if index + 1 < len(modules) else None
                 activation = type(following).__name__.lower() if following is not None else self.OUTPUT
-                layers.append({"units": module.out_features, "activation": activation,
-                               "parameters": sum(p.numel() for p in module.parameters())})
+                layers.append(
+                    {
+                        "units": module.out_features,
+                        "activation": activation,
+                        "parameters": sum(p.numel() for p in module.parameters()),
+                    }
+                )
         return layers
 
     # -- the network ------------------------------------------------------------------------------------------
@@ -292,8 +318,9 @@ class MLPRegressor(_MLP):
 
         # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
         ranges = np.atleast_1d(self.target_scaler_.range_)
-        scale = float(ranges[0]) if len(ranges) == 1 else torch.as_tensor(ranges, dtype=output.dtype,
-                                                                             device=output.device)
+        scale = (
+            float(ranges[0]) if len(ranges) == 1 else torch.as_tensor(ranges, dtype=output.dtype, device=output.device)
+        )
         losses = torch.nn.functional.binary_cross_entropy(output, target, reduction="none").mean(dim=1)
         errors = ((output - target).abs() * scale).mean(dim=1)
         return torch.stack([losses, errors])
@@ -308,8 +335,16 @@ class MLPRegressor(_MLP):
 def mlp_from_settings(settings) -> MLPClassifier:
     """An unfitted MLPClassifier made from the image classifier's settings (`mlcore.ml.settings.DEFAULTS`' keys):
     what the engine trains when no sketch hands it a `build_model` of its own (a notebook, a script)."""
-    keys = ("hidden_layers", "activation", "dropout", "learning_rate", "epochs", "batch_size", "validation_split",
-            "seed")
+    keys = (
+        "hidden_layers",
+        "activation",
+        "dropout",
+        "learning_rate",
+        "epochs",
+        "batch_size",
+        "validation_split",
+        "seed",
+    )
     return MLPClassifier(**{key: settings[key] for key in keys})
 
 

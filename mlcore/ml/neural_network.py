@@ -75,23 +75,39 @@ class NeuralNetwork:
 
     `worker` trains, saves and loads (`InProcess()` when None); it may be set later, before `train`."""
 
-    def __init__(self, task="classification", hidden_layers=(16,), activation="relu", learning_rate=0.05,
-                 batch_size=16, validation_split=0.2, input_bounds=None, seed=None, worker=None):
+    def __init__(
+        self,
+        task="classification",
+        hidden_layers=(16,),
+        activation="relu",
+        learning_rate=0.05,
+        batch_size=16,
+        validation_split=0.2,
+        input_bounds=None,
+        seed=None,
+        worker=None,
+    ):
         if task not in TASKS:
             raise ValueError(f"task must be 'classification' or 'regression', not {task!r}")
         self.task = task
-        self.options = dict(hidden_layers=_layers(hidden_layers), activation=activation, learning_rate=learning_rate,
-                            batch_size=batch_size, validation_split=validation_split, input_bounds=input_bounds,
-                            seed=seed)
+        self.options = dict(
+            hidden_layers=_layers(hidden_layers),
+            activation=activation,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            input_bounds=input_bounds,
+            seed=seed,
+        )
         self.problem = _options_problem(self.options)  # `train` refuses with it; the data is collected all the same
         self.worker = worker if worker is not None else InProcess()
         self.inputs, self.outputs = [], []
         self.epochs = None
-        self.seconds = None      # wall time from `train` to the trained network
-        self.model = None        # the trained model, once a training has finished
+        self.seconds = None  # wall time from `train` to the trained network
+        self.model = None  # the trained model, once a training has finished
         self.job = None
-        self.file_job = None     # saving or loading a model file
-        self.history = {}        # per-epoch loss and metrics of the latest training, growing while it runs
+        self.file_job = None  # saving or loading a model file
+        self.history = {}  # per-epoch loss and metrics of the latest training, growing while it runs
         self._epoch_hook = self._done_hook = None
         self._progress = queue.SimpleQueue()
 
@@ -104,8 +120,9 @@ class NeuralNetwork:
         if not isinstance(inputs, (list, tuple)) or not all(_is_number(value) for value in inputs):
             raise TypeError(f"add_data(inputs, output): inputs is a list of numbers, like [x, y] (not {inputs!r})")
         if self.inputs and len(inputs) != len(self.inputs[0]):
-            raise ValueError(f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), "
-                             f"not {len(inputs)}")
+            raise ValueError(
+                f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), not {len(inputs)}"
+            )
         if self.task == "regression":
             _check_target(output, self.outputs[0] if self.outputs else None)
         self.inputs.append([float(value) for value in inputs])
@@ -137,8 +154,14 @@ class NeuralNetwork:
                 job.report(epoch)
 
             job.report(0, epochs, WAITING)
-            return worker.fit(model, inputs, outputs, on_epoch=epoch_ended, should_stop=lambda: job.cancelled,
-                              on_wait=lambda seconds: job.report(0, epochs, f"{WAITING} {seconds} s"))
+            return worker.fit(
+                model,
+                inputs,
+                outputs,
+                on_epoch=epoch_ended,
+                should_stop=lambda: job.cancelled,
+                on_wait=lambda seconds: job.report(0, epochs, f"{WAITING} {seconds} s"),
+            )
 
         self.job = Job("training", work).start()
         return self
@@ -159,7 +182,7 @@ class NeuralNetwork:
                     self._epoch_hook(epoch, logs)
                 except BaseException as stopped:
                     if not isinstance(stopped, Exception):  # stopped from outside (an endless loop in the hook):
-                        self._epoch_hook = None             # not called again in this training
+                        self._epoch_hook = None  # not called again in this training
                     raise
         job = self.job
         if job is None or job.status != "done" or self.model is job.result:
@@ -207,8 +230,10 @@ class NeuralNetwork:
             raise NetworkFileError(f"made for {metadata['task']}, not {self.task}")
         mine = (self.options["hidden_layers"], self.options["activation"])
         if (made_for["hidden_layers"], made_for["activation"]) != mine:
-            raise NetworkFileError(f"a network of hidden layers {made_for['hidden_layers']} "
-                                   f"({made_for['activation']}), not {mine[0]} ({mine[1]}) as this sketch builds")
+            raise NetworkFileError(
+                f"a network of hidden layers {made_for['hidden_layers']} "
+                f"({made_for['activation']}), not {mine[0]} ({mine[1]}) as this sketch builds"
+            )
 
     def wait(self):
         """Block until the training ends, calling the hooks on the way (for notebooks and scripts); returns self.
@@ -225,9 +250,12 @@ class NeuralNetwork:
 
     def same_shape(self, other):
         """True when `other` has this network's task, hidden layers and activation (its training knobs may differ)."""
-        return (other is not None and other.task == self.task
-                and other.options["hidden_layers"] == self.options["hidden_layers"]
-                and other.options["activation"] == self.options["activation"])
+        return (
+            other is not None
+            and other.task == self.task
+            and other.options["hidden_layers"] == self.options["hidden_layers"]
+            and other.options["activation"] == self.options["activation"]
+        )
 
     def carry_over(self, old):
         """After the sketch's file is reloaded: take over `old`'s data, training and trained model when both have
@@ -235,8 +263,19 @@ class NeuralNetwork:
         if not self.same_shape(old):
             old.stop()
             return False
-        for name in ("inputs", "outputs", "epochs", "seconds", "model", "job", "history", "_epoch_hook",
-                     "_done_hook", "_progress", "_started"):
+        for name in (
+            "inputs",
+            "outputs",
+            "epochs",
+            "seconds",
+            "model",
+            "job",
+            "history",
+            "_epoch_hook",
+            "_done_hook",
+            "_progress",
+            "_started",
+        ):
             if hasattr(old, name):
                 setattr(self, name, getattr(old, name))
         return True
@@ -267,8 +306,10 @@ class NeuralNetwork:
         outputs = self._output_count()
         units = [len(self.inputs[0]), *self.options["hidden_layers"], outputs]
         activations = [self.options["activation"]] * len(self.options["hidden_layers"]) + [model.OUTPUT]
-        return [{"units": width, "activation": activation, "parameters": (before + 1) * width}
-                for before, width, activation in zip(units, units[1:], activations)]
+        return [
+            {"units": width, "activation": activation, "parameters": (before + 1) * width}
+            for before, width, activation in zip(units, units[1:], activations)
+        ]
 
     def _output_count(self):
         """The output layer's width: the labels met so far (classification), or the numbers per example; counted
@@ -311,8 +352,12 @@ def _check_target(output, first):
     """A regression's output: a number, or a list of numbers as long as the first example's."""
     numbers = output if isinstance(output, (list, tuple)) else [output]
     if not numbers or not all(_is_number(value) for value in numbers):
-        raise TypeError(f"add_data(inputs, output): a regression's output is a number or a list of numbers, "
-                        f"like 261.63 or [261.63, 0.8] (not {output!r})")
+        raise TypeError(
+            f"add_data(inputs, output): a regression's output is a number or a list of numbers, "
+            f"like 261.63 or [261.63, 0.8] (not {output!r})"
+        )
     if first is not None and (np.ndim(first) != np.ndim(output) or len(np.atleast_1d(first)) != len(numbers)):
-        raise ValueError(f"add_data: every example gives as many output numbers as the first "
-                         f"({len(np.atleast_1d(first))}), not {len(numbers)}")
+        raise ValueError(
+            f"add_data: every example gives as many output numbers as the first "
+            f"({len(np.atleast_1d(first))}), not {len(numbers)}"
+        )

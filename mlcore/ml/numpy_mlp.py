@@ -24,14 +24,19 @@ def export(model):
             biases.append(layer.bias.detach().cpu().numpy().astype(np.float64))
     scaler = model.input_scaler_
     target = getattr(model, "target_scaler_", None)
-    return {"weights": weights, "biases": biases, "summary": model.summary(),
-            "input_min": None if scaler is None else scaler.min_, "input_range": None if scaler is None else scaler.range_,
-            "classes": list(getattr(model, "classes_", [])),
-            "target_min": None if target is None else _numbers(target.min_),
-            "target_range": None if target is None else _numbers(target.range_),
-            "history": {key: list(values) for key, values in getattr(model, "history_", {}).items()},
-            "split_counts": getattr(model, "split_counts_", None),
-            "settings": {**model.settings(), "seed": getattr(model, "_seed", model.seed)}}
+    return {
+        "weights": weights,
+        "biases": biases,
+        "summary": model.summary(),
+        "input_min": None if scaler is None else scaler.min_,
+        "input_range": None if scaler is None else scaler.range_,
+        "classes": list(getattr(model, "classes_", [])),
+        "target_min": None if target is None else _numbers(target.min_),
+        "target_range": None if target is None else _numbers(target.range_),
+        "history": {key: list(values) for key, values in getattr(model, "history_", {}).items()},
+        "split_counts": getattr(model, "split_counts_", None),
+        "settings": {**model.settings(), "seed": getattr(model, "_seed", model.seed)},
+    }
 
 
 def restore(exported, model):
@@ -43,8 +48,9 @@ def restore(exported, model):
     if exported["classes"]:
         model.classes_ = list(exported["classes"])
     else:
-        model.target_scaler_ = _scaler(MinMaxScaler, np.atleast_1d(exported["target_min"]),
-                                       np.atleast_1d(exported["target_range"]))
+        model.target_scaler_ = _scaler(
+            MinMaxScaler, np.atleast_1d(exported["target_min"]), np.atleast_1d(exported["target_range"])
+        )
     model._seed = 0  # the initial weights are all replaced below
     model.network_ = model._build(exported["weights"][0].shape[1])
     linears = [layer for layer in model.network_ if hasattr(layer, "weight")]

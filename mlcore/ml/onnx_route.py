@@ -80,8 +80,10 @@ def _decide(name, model, pixels, head, folder):
     try:
         import onnxruntime  # noqa: F401  (only to know it is there)
     except ImportError:
-        return None, (f"{name}: onnxruntime is not installed, so features come from torch, more slowly "
-                      "(pip install -r requirements.txt)")
+        return None, (
+            f"{name}: onnxruntime is not installed, so features come from torch, more slowly "
+            "(pip install -r requirements.txt)"
+        )
     except Exception as error:  # installed but broken (a library it needs is missing, say)
         return None, f"{name}: onnxruntime cannot be loaded ({_one_line(error)}): features come from torch"
     path = export_path(name, model, folder)
@@ -144,8 +146,9 @@ def _difference(found, expected):
     long = lengths > 1e-3
     cosines = np.sum(found * expected, axis=1) / np.maximum(np.linalg.norm(found, axis=1) * lengths, 1e-30)
     cosine = float(np.min(cosines[long], initial=1.0))
-    if not (largest <= MAX_DIFFERENCE * max(1.0, float(np.max(np.abs(expected), initial=0.0)))
-            and cosine >= MIN_COSINE):  # both also false for NaN
+    if not (
+        largest <= MAX_DIFFERENCE * max(1.0, float(np.max(np.abs(expected), initial=0.0))) and cosine >= MIN_COSINE
+    ):  # both also false for NaN
         return f"cosine {cosine:.4f}, largest difference {largest:.2g}"
     return None
 
@@ -172,9 +175,16 @@ def _export(model, head, probes):
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's notes on constant folding and on its own future
-        torch.onnx.export(_exported(model, head), (torch.from_numpy(np.ascontiguousarray(probes[:1])),),
-                          buffer, dynamo=False, input_names=["pixels"], output_names=["features"],
-                          dynamic_axes={"pixels": {0: "batch"}, "features": {0: "batch"}}, opset_version=_OPSET)
+        torch.onnx.export(
+            _exported(model, head),
+            (torch.from_numpy(np.ascontiguousarray(probes[:1])),),
+            buffer,
+            dynamo=False,
+            input_names=["pixels"],
+            output_names=["features"],
+            dynamic_axes={"pixels": {0: "batch"}, "features": {0: "batch"}},
+            opset_version=_OPSET,
+        )
     return buffer.getvalue()
 
 

@@ -25,8 +25,17 @@ import numpy as np
 # The course's settings for the Marcelle MLP: Adam at 0.001, 15 epochs, batches of 8, a fifth held out to watch.
 # `activation` is what each hidden layer applies; `dropout` the share of hidden outputs switched off in training;
 # `augmentation` the changed copies of each training image added to the training (see mlcore.ml.augmentation).
-DEFAULTS = dict(hidden_layers=[64, 32], epochs=15, batch_size=8, learning_rate=0.001, validation_split=0.2, seed=0,
-                activation="relu", dropout=0.0, augmentation=0)
+DEFAULTS = dict(
+    hidden_layers=[64, 32],
+    epochs=15,
+    batch_size=8,
+    learning_rate=0.001,
+    validation_split=0.2,
+    seed=0,
+    activation="relu",
+    dropout=0.0,
+    augmentation=0,
+)
 
 MAX_LAYERS = 8
 MAX_UNITS = 4096

@@ -49,8 +49,8 @@ class TrainerProcess:
     def __init__(self):
         self.process = None
         self.ready = threading.Event()
-        self._waiting = {}        # training id → the queue its messages go to
-        self._owners = {}         # training id → the child process it was sent to
+        self._waiting = {}  # training id → the queue its messages go to
+        self._owners = {}  # training id → the child process it was sent to
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
         self._started_at = None
@@ -118,15 +118,34 @@ class TrainerProcess:
         `on_wait(seconds)`, until the training starts: about how long until torch is loaded in the child."""
         if type(model) not in (MLPClassifier, MLPRegressor):
             raise TypeError(f"a {type(model).__name__} cannot travel to the training process: train it with InProcess")
-        return self._ask("train", (type(model).__name__, model.settings(), inputs, outputs, groups), on_epoch,
-                         should_stop, on_wait=on_wait)
+        return self._ask(
+            "train",
+            (type(model).__name__, model.settings(), inputs, outputs, groups),
+            on_epoch,
+            should_stop,
+            on_wait=on_wait,
+        )
 
-    def extract(self, name, images, stored=None, cache_folder=None, device=None, progress=None,
-                should_stop=lambda: False, on_wait=None):
+    def extract(
+        self,
+        name,
+        images,
+        stored=None,
+        cache_folder=None,
+        device=None,
+        progress=None,
+        should_stop=lambda: False,
+        on_wait=None,
+    ):
         """`mlcore.ml.features.extract` in the child (through the disk cache under `cache_folder`, if given).
         Returns (vectors, {"compute_device", "cache_hits", "warning"})."""
-        return self._ask("extract", (name, images, stored, cache_folder, device), progress=progress,
-                         should_stop=should_stop or (lambda: False), on_wait=on_wait)
+        return self._ask(
+            "extract",
+            (name, images, stored, cache_folder, device),
+            progress=progress,
+            should_stop=should_stop or (lambda: False),
+            on_wait=on_wait,
+        )
 
     def save_model(self, path, model, classes=None, extractor=""):
         """Write a trained `NumpyMLP` as a model file (`mlcore.ml.model_io`'s safe format), with its classes and
@@ -216,7 +235,6 @@ class TrainerProcess:
                 return NumpyMLP(message[2]), message[3]
             elif kind == "failed":
                 raise TrainingError(message[2])
-
 
     def _check_alive(self, request, started, pinged, heard):
         """While a request waits to be taken by a child that has loaded torch: a ping after ANSWER_SECONDS of
@@ -350,9 +368,15 @@ def _extract(number, arguments, send, cancelled):
     name, images, stored, cache_folder, device = arguments
     torch.set_num_threads(_CORES)  # a big network on many images: every core (training goes back to one)
     try:
-        vectors, facts = InProcess().extract(name, images, stored, cache_folder, device,
-                                             progress=lambda done, total: send(("progress", number, done, total)),
-                                             should_stop=lambda: number in cancelled)
+        vectors, facts = InProcess().extract(
+            name,
+            images,
+            stored,
+            cache_folder,
+            device,
+            progress=lambda done, total: send(("progress", number, done, total)),
+            should_stop=lambda: number in cancelled,
+        )
     finally:
         torch.set_num_threads(1)
     return ("extracted", number, vectors, facts)

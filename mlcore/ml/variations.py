@@ -29,7 +29,7 @@ def shifted(image: np.ndarray, dx: int) -> np.ndarray:
     width = image.shape[1]
     pad = abs(int(dx))
     padded = np.pad(image, ((0, 0), (pad, pad), (0, 0)), mode="edge")
-    return np.ascontiguousarray(padded[:, pad - dx:pad - dx + width])
+    return np.ascontiguousarray(padded[:, pad - dx : pad - dx + width])
 
 
 def lit(image: np.ndarray, delta: int) -> np.ndarray:
@@ -41,9 +41,14 @@ def changed_copies(image: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """The image as it is, then five copies a person would still call the same picture, each with its name."""
     image = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
     step = max(1, round(image.shape[1] * SHIFT))
-    return [("original", image), ("moved left", shifted(image, -step)), ("moved right", shifted(image, step)),
-            ("mirrored", np.ascontiguousarray(np.fliplr(image))), ("brighter", lit(image, LIGHT)),
-            ("darker", lit(image, -LIGHT))]
+    return [
+        ("original", image),
+        ("moved left", shifted(image, -step)),
+        ("moved right", shifted(image, step)),
+        ("mirrored", np.ascontiguousarray(np.fliplr(image))),
+        ("brighter", lit(image, LIGHT)),
+        ("darker", lit(image, -LIGHT)),
+    ]
 
 
 def flips(answers: Sequence) -> int:

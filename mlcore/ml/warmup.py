@@ -12,8 +12,10 @@ def warm_up():
     rng = np.random.default_rng(0)
     points = rng.uniform(0, 1, size=(60, 2))
     labels = ["a", "b", "c"] * 20
-    for model, targets in ((MLPClassifier(hidden_layers=[16], epochs=5, seed=0), labels),
-                           (MLPRegressor(hidden_layers=[16], epochs=5, seed=0), points[:, 0] * 100)):
+    for model, targets in (
+        (MLPClassifier(hidden_layers=[16], epochs=5, seed=0), labels),
+        (MLPRegressor(hidden_layers=[16], epochs=5, seed=0), points[:, 0] * 100),
+    ):
         model.validation_split = 0.2
         model.fit(points, targets)
         model.predict(points[:2])

@@ -4,8 +4,10 @@ words that name what the method takes, instead of failing later inside the canva
 import math
 
 # What `show_prediction` takes besides the place, for each task (the canvas draws these).
-PREDICTION_FIELDS = {"classification": {"label": str, "confidence": float},
-                     "regression": {"frequency": float, "nearest_note": str, "cents": float}}
+PREDICTION_FIELDS = {
+    "classification": {"label": str, "confidence": float},
+    "regression": {"frequency": float, "nearest_note": str, "cents": float},
+}
 
 
 def finite(value):
@@ -39,9 +41,14 @@ def check_prediction(task, x, y, result):
     wanted = PREDICTION_FIELDS[task]
     missing, unknown = [name for name in wanted if name not in result], [name for name in result if name not in wanted]
     if missing or unknown:
-        said = "; ".join(part for part in (
-            f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else "")
-            if part)
+        said = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unknown {', '.join(unknown)}" if unknown else "",
+            )
+            if part
+        )
         raise TypeError(f"{call} for a {task} ({said})")
     for name, kind in wanted.items():
         good = finite(result[name]) if kind is float else isinstance(result[name], str)

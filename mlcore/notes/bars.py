@@ -13,10 +13,12 @@ from mlcore.notes.tasks import draw_note_circle
 from mlcore.notes.text_sizes import sizes
 from mlcore.widgets import theme, ui
 
-KEYS = ["T train   P curves   V map   H runs   R reset   U undo   S save   M model   F2 theme   Esc quit",
-        "T train   P curves   V map   H runs   R reset   U undo   S save   M model",
-        "T train   P curves   V map   H runs   R reset   U undo",
-        "T train   P curves   V map   R reset"]
+KEYS = [
+    "T train   P curves   V map   H runs   R reset   U undo   S save   M model   F2 theme   Esc quit",
+    "T train   P curves   V map   H runs   R reset   U undo   S save   M model",
+    "T train   P curves   V map   H runs   R reset   U undo",
+    "T train   P curves   V map   R reset",
+]
 
 
 def draw_bars(screen, canvas):
@@ -26,16 +28,28 @@ def draw_bars(screen, canvas):
     pygame.draw.rect(screen, look.panel, bar)
     middle = bar.centery
     draw_note_circle(screen, 28, middle, canvas.colours[canvas.note], canvas.note)
-    notes = [f"note {canvas.note}  {canvas.frequency(canvas.note):.2f} Hz", f"{canvas.note}  "
-             f"{canvas.frequency(canvas.note):.0f} Hz"]
+    notes = [
+        f"note {canvas.note}  {canvas.frequency(canvas.note):.2f} Hz",
+        f"{canvas.note}  {canvas.frequency(canvas.note):.0f} Hz",
+    ]
     mode = mode_words(canvas)
     right_width = ui.text_width(mode, size.readout, True)
-    note = next((text for text in notes if ui.text_width(text, size.readout) + right_width + 120 <= bar.width),
-                notes[-1])
-    left = ui.label(screen, note, (54, middle), size=size.readout, colour=look.panel_text, anchor="midleft",
-                    readout=True)
-    right = ui.label(screen, mode, (bar.width - 16, middle), size=size.readout, colour=(255, 255, 255),
-                     anchor="midright", bold=True, readout=True)
+    note = next(
+        (text for text in notes if ui.text_width(text, size.readout) + right_width + 120 <= bar.width), notes[-1]
+    )
+    left = ui.label(
+        screen, note, (54, middle), size=size.readout, colour=look.panel_text, anchor="midleft", readout=True
+    )
+    right = ui.label(
+        screen,
+        mode,
+        (bar.width - 16, middle),
+        size=size.readout,
+        colour=(255, 255, 255),
+        anchor="midright",
+        bold=True,
+        readout=True,
+    )
     room = pygame.Rect(left.right + 12, 4, right.left - left.right - 24, bar.height - 8)
     legend = canvas.show_map and canvas.mode == "predicting" and canvas.task.draw_legend(screen, canvas, room)
     if not legend:  # the map's legend, where it has one, takes the middle of the bar
@@ -62,8 +76,14 @@ def count_words(canvas):
     zoom = f", {layout.beyond} beyond the canvas: view at {layout.zoom:.0%}" if layout.beyond else ""
     silent = "   (no sound)" if canvas.speaker and not canvas.speaker.available else ""
     short_zoom = f", view at {layout.zoom:.0%}" if layout.beyond else ""
-    return [f"{count}{zoom}{silent}", f"{count}{zoom}", f"{count}{short_zoom}{silent}", f"{count}{short_zoom}",
-            count, str(len(canvas.samples))]
+    return [
+        f"{count}{zoom}{silent}",
+        f"{count}{zoom}",
+        f"{count}{short_zoom}{silent}",
+        f"{count}{short_zoom}",
+        count,
+        str(len(canvas.samples)),
+    ]
 
 
 def click_words(canvas):
@@ -76,9 +96,12 @@ def click_words(canvas):
     if canvas.mode == "predicting":
         if held:
             return [f"{add} (T trains again with it)", add]
-        return ["click: predict    drag: listen    hold A–G + click: add a sample",
-                "click: predict    drag: listen    A–G + click: add", "click: predict    drag: listen",
-                "click: predict"]
+        return [
+            "click: predict    drag: listen    hold A–G + click: add a sample",
+            "click: predict    drag: listen    A–G + click: add",
+            "click: predict    drag: listen",
+            "click: predict",
+        ]
     if canvas.mode == "training":
         return [f"{add} (T again trains with it)", add]
     if held:
@@ -93,19 +116,29 @@ def _draw_bottom_bar(screen, canvas):
     pygame.draw.rect(screen, look.panel, bar)
     room = bar.width - 24
     first = ui.line_height(size.text)
-    click = next((text for text in click_words(canvas) if ui.text_width(text, size.text, True) <= room),
-                 click_words(canvas)[-1])
+    click = next(
+        (text for text in click_words(canvas) if ui.text_width(text, size.text, True) <= room), click_words(canvas)[-1]
+    )
     ui.label(screen, click, (bar.x + 12, bar.y + 3), size=size.text, colour=(255, 255, 255), bold=True, padding=0)
     line = pygame.Rect(bar.x, bar.y + first + 5, bar.width, bar.height - first - 5)
     message, page = canvas.messages.current(lambda said: len(message_lines(said.text, room)))
     if message is not None:
         pygame.draw.rect(screen, look.error if message.error else look.accent, line)
-        ui.label(screen, message_lines(message.text, room)[page], (bar.x + 12, line.centery), size=size.small,
-                 colour=(255, 255, 255), anchor="midleft", bold=True, padding=0)
+        ui.label(
+            screen,
+            message_lines(message.text, room)[page],
+            (bar.x + 12, line.centery),
+            size=size.small,
+            colour=(255, 255, 255),
+            anchor="midleft",
+            bold=True,
+            padding=0,
+        )
         return
     keys = next((text for text in KEYS if ui.text_width(text, size.small) <= room), KEYS[-1])
-    ui.label(screen, keys, (bar.x + 12, line.centery), size=size.small, colour=look.panel_text, anchor="midleft",
-             padding=0)
+    ui.label(
+        screen, keys, (bar.x + 12, line.centery), size=size.small, colour=look.panel_text, anchor="midleft", padding=0
+    )
 
 
 def message_lines(text, width):

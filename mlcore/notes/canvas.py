@@ -45,14 +45,14 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.notes = NoteSet(pitches.scale(octave=self.octave) if notes is None else notes, colours, self.octave)
         self.colours = self.notes.colours  # every note's (A–G's always: the maps blend between them)
         self.paper = np.array(theme.current().paper, dtype=np.float64)
-        self.samples = []        # Sample(x, y, note, frequency)
-        self.predictions = []    # what clicks in predicting mode gave, all session long
-        self.shown_from = 0      # the canvas shows the predictions of the current network only
-        self.sounds = []         # every tone started, in order
+        self.samples = []  # Sample(x, y, note, frequency)
+        self.predictions = []  # what clicks in predicting mode gave, all session long
+        self.shown_from = 0  # the canvas shows the predictions of the current network only
+        self.sounds = []  # every tone started, in order
         self.listening = Listening()  # every drag: the latest one's voice and trail
         self.note = self.notes.first()  # the note chosen now: a sample of it is added on a click
         self.network = None
-        self.epochs = None       # of the latest training
+        self.epochs = None  # of the latest training
         self.show_popup = False
         self.pace = CurvePace(curve_seconds)  # the popup draws a training's curves over at least this long
         self.map = NetworkMap(width, height)
@@ -63,7 +63,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.mode_seen = "collecting"
         self.scene = Scene()
         self.unsaved = False
-        self.worker = None       # the training process that every network of the sketch trains in
+        self.worker = None  # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
         self.model_file = self.speaker = self.seed = None  # --load-model's file, the sound, --seed (set by start)
 
@@ -117,8 +117,11 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         if self.mode == "training":
             self.say("already training: wait for it to finish (R stops it)")
             return False
-        problem = (next(iter(self.knob_problems), None) or getattr(self.network, "problem", None)
-                   or self.task.why_not_ready(self.samples))
+        problem = (
+            next(iter(self.knob_problems), None)
+            or getattr(self.network, "problem", None)
+            or self.task.why_not_ready(self.samples)
+        )
         if problem:
             self.say(problem, error=True)
         return problem is None
@@ -203,8 +206,10 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         """Draw the network's answer at (x, y): canvas.show_prediction(x, y, label="C", confidence=0.93), or for a
         regression canvas.show_prediction(x, y, frequency=347.2, nearest_note="F4", cents=-11.1)."""
         arguments.check_prediction(self.task.name, x, y, result)
-        rounded = {key: round(value, 4 if key == "confidence" else 2) if isinstance(value, float) else value
-                   for key, value in result.items()}
+        rounded = {
+            key: round(value, 4 if key == "confidence" else 2) if isinstance(value, float) else value
+            for key, value in result.items()
+        }
         self.predictions.append({"x": round(float(x), 1), "y": round(float(y), 1), **rounded})
 
     # -- every frame ------------------------------------------------------------------------------------------------
@@ -262,9 +267,25 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     def carry_over(self, old):
         """After the sketch's file is reloaded: keep what the old canvas collected, heard, trained and said."""
-        for name in ("samples", "predictions", "sounds", "note", "epochs", "show_popup", "show_map", "runs",
-                     "messages", "mode_seen", "pace", "unsaved", "worker", "training_shown", "speaker",
-                     "report_job", "listening"):
+        for name in (
+            "samples",
+            "predictions",
+            "sounds",
+            "note",
+            "epochs",
+            "show_popup",
+            "show_map",
+            "runs",
+            "messages",
+            "mode_seen",
+            "pace",
+            "unsaved",
+            "worker",
+            "training_shown",
+            "speaker",
+            "report_job",
+            "listening",
+        ):
             setattr(self, name, getattr(old, name))
         self.note = self.notes.carried(self.note, self.samples)
         if knobs.resized(old, self):

@@ -13,8 +13,12 @@ def file_state(job):
     """Where saving or loading a model file stands, for the state JSON."""
     if job is None:
         return {"status": "idle"}
-    return {"status": job.status, "doing": job.name, "path": job.result if job.name == "saving" else None,
-            "error": job.error}
+    return {
+        "status": job.status,
+        "doing": job.name,
+        "path": job.result if job.name == "saving" else None,
+        "error": job.error,
+    }
 
 
 class CanvasFiles:
@@ -26,8 +30,11 @@ class CanvasFiles:
         try:
             sample_files.save_samples(path, self.samples, self.task.name == "regression")
         except OSError as error:
-            self.say(f"could not save to {path}: {error.strerror or error} (your samples are still here)",
-                     seconds=8, error=True)
+            self.say(
+                f"could not save to {path}: {error.strerror or error} (your samples are still here)",
+                seconds=8,
+                error=True,
+            )
             return None
         self.unsaved = False
         self.say(f"saved {len(self.samples)} samples to {path}")
@@ -40,17 +47,24 @@ class CanvasFiles:
             if path is None:
                 return self._load_failed("--load last: no autosave of this sketch yet")
         try:  # every place with two finite numbers is kept: the view grows to those beyond the canvas
-            samples, skipped, reasons = sample_files.read_samples(path, lambda x, y: True,
-                                                                  wants_number=self.task.name == "regression",
-                                                                  octave=self.octave, notes=self.notes.frequencies)
+            samples, skipped, reasons = sample_files.read_samples(
+                path,
+                lambda x, y: True,
+                wants_number=self.task.name == "regression",
+                octave=self.octave,
+                notes=self.notes.frequencies,
+            )
         except SampleFileError as error:  # its sentence names the file
             return self._load_failed(error)
         self.samples.extend(samples)
         self.layout.fit(self.samples)
         why = "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
         note = f" ({skipped} entries skipped: {why})" if reasons else ""
-        beyond = (f"; {self.layout.beyond} lie beyond the canvas: the view shows them all, at "
-                  f"{self.layout.zoom:.0%}") if self.layout.beyond else ""
+        beyond = (
+            (f"; {self.layout.beyond} lie beyond the canvas: the view shows them all, at {self.layout.zoom:.0%}")
+            if self.layout.beyond
+            else ""
+        )
         self.say(f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(reasons))
         return True
 
@@ -67,12 +81,16 @@ class CanvasFiles:
         if path is None:
             folders = " and ".join(map(str, sample_files.autosave_folders()))
             count = f"{len(self.samples)} sample" + ("" if len(self.samples) == 1 else "s")
-            print(f"could not write the autosave file anywhere ({folders}): the disk is full or read-only",
-                  file=sys.stderr)
+            print(
+                f"could not write the autosave file anywhere ({folders}): the disk is full or read-only",
+                file=sys.stderr,
+            )
             self.say(f"could not save your {count} anywhere: {folders} cannot be written", seconds=3600, error=True)
             return False
-        print(f"{len(self.samples)} unsaved samples written to {path} (load them with --load {path} or --load last)",
-              file=sys.stderr)
+        print(
+            f"{len(self.samples)} unsaved samples written to {path} (load them with --load {path} or --load last)",
+            file=sys.stderr,
+        )
         self.unsaved = False
         return path
 
@@ -93,8 +111,11 @@ class CanvasFiles:
         job.reported = True
         folder, failure = job.result if job.status == "done" else (None, job.error)
         if folder is None:
-            self.say(f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
-                     seconds=10, error=True)
+            self.say(
+                f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
+                seconds=10,
+                error=True,
+            )
         else:
             self.say(f"report written to {folder} (open report.html in a browser)", seconds=8)
 
@@ -110,8 +131,14 @@ class CanvasFiles:
             return
         job.reported = True
         if job.status == "done":
-            self.say(f"network saved to {job.result} (--load-model opens it)" if job.name == "saving" else
-                     "network loaded: click to hear what it predicts")
+            self.say(
+                f"network saved to {job.result} (--load-model opens it)"
+                if job.name == "saving"
+                else "network loaded: click to hear what it predicts"
+            )
         else:
-            self.say(f"could not {'save' if job.name == 'saving' else 'load'} the network: {job.error}",
-                     seconds=10, error=True)
+            self.say(
+                f"could not {'save' if job.name == 'saving' else 'load'} the network: {job.error}",
+                seconds=10,
+                error=True,
+            )

@@ -51,8 +51,9 @@ def problems(values):
     """A sentence for each bad knob among `values` ({NAME: value}: the sketch's CAPITALS); [] when all are good."""
     found = settings.knob_problems({knob: values[knob] for knob in TRAINING if knob in values})
     if "OCTAVE" in values and not good_octave(values["OCTAVE"]):
-        found.append("OCTAVE must be a whole number from {} to {} (it is {})".format(
-            *OCTAVES, settings.shown(values["OCTAVE"])))
+        found.append(
+            "OCTAVE must be a whole number from {} to {} (it is {})".format(*OCTAVES, settings.shown(values["OCTAVE"]))
+        )
     if "NOTES" in values:
         found += notes_problems(values["NOTES"])
     if "COLOURS" in values:
@@ -63,8 +64,10 @@ def problems(values):
 def notes_problems(notes):
     """What is wrong with the NOTES knob: {name: frequency in Hz}, one note per key, no key that is a command."""
     if not isinstance(notes, dict) or not notes:
-        return ['NOTES must be a dictionary of note names and frequencies in Hz, like {"C": 261.63, "J": 523.25} '
-                f"(it is {settings.shown(notes)})"]
+        return [
+            'NOTES must be a dictionary of note names and frequencies in Hz, like {"C": 261.63, "J": 523.25} '
+            f"(it is {settings.shown(notes)})"
+        ]
     found, keys = [], {}
     for name, hz in notes.items():
         entry = f"NOTES[{settings.shown(name)}]"
@@ -72,14 +75,20 @@ def notes_problems(notes):
         if why:
             found.append(f"{entry} {why}" if why.startswith("is on key") else f"{entry}: {why}")
         elif hz is None and isinstance(name, str):
-            found.append(f"{entry} has no pitch: {name} is no note name (A to G, then # or b, then an octave: "
-                         f'"C#", "Eb", "C5"); give its frequency instead: NOTES["{name}"] = 500')
+            found.append(
+                f"{entry} has no pitch: {name} is no note name (A to G, then # or b, then an octave: "
+                f'"C#", "Eb", "C5"); give its frequency instead: NOTES["{name}"] = 500'
+            )
         elif not note_set.is_frequency(hz):
-            found.append(f"{entry} must be a frequency from {note_set.LOWEST_HZ} to {note_set.HIGHEST_HZ} Hz "
-                         f"(it is {settings.shown(hz)})")
+            found.append(
+                f"{entry} must be a frequency from {note_set.LOWEST_HZ} to {note_set.HIGHEST_HZ} Hz "
+                f"(it is {settings.shown(hz)})"
+            )
         elif note_set.key_of(name) in keys:
-            found.append(f"{entry} is on key {name[0].upper()}, as NOTES[{settings.shown(keys[note_set.key_of(name)])}]"
-                         " is: one note per key")
+            found.append(
+                f"{entry} is on key {name[0].upper()}, as NOTES[{settings.shown(keys[note_set.key_of(name)])}]"
+                " is: one note per key"
+            )
         else:
             keys[note_set.key_of(name)] = name
     return found
@@ -88,8 +97,13 @@ def notes_problems(notes):
 def colours_problems(colours):
     """What is wrong with the COLOURS knob: {note name: (red, green, blue)}."""
     if not isinstance(colours, dict):
-        return ['COLOURS must be a dictionary of note names and colours, like {"C": (213, 94, 0)} '
-                f"(it is {settings.shown(colours)})"]
-    return [f"COLOURS[{settings.shown(name)}] must be three whole numbers from 0 to 255, like (213, 94, 0), or a "
-            f'colour\'s name, like "tomato" (it is {settings.shown(value)})'
-            for name, value in colours.items() if note_set.usable_colour(value) is None]
+        return [
+            'COLOURS must be a dictionary of note names and colours, like {"C": (213, 94, 0)} '
+            f"(it is {settings.shown(colours)})"
+        ]
+    return [
+        f"COLOURS[{settings.shown(name)}] must be three whole numbers from 0 to 255, like (213, 94, 0), or a "
+        f'colour\'s name, like "tomato" (it is {settings.shown(value)})'
+        for name, value in colours.items()
+        if note_set.usable_colour(value) is None
+    ]

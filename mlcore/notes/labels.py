@@ -25,12 +25,16 @@ def _candidate(side, size, centre, radius, farther=0):
     x, y = centre
     box = pygame.Rect((0, 0), size)
     reach = radius + GAP + farther
-    spots = {"below": {"midtop": (x, y + reach)}, "above": {"midbottom": (x, y - reach)},
-             "right": {"midleft": (x + reach, y)}, "left": {"midright": (x - reach, y)},
-             "below right": {"topleft": (x + radius // 2, y + reach)},
-             "below left": {"topright": (x - radius // 2, y + reach)},
-             "above right": {"bottomleft": (x + radius // 2, y - reach)},
-             "above left": {"bottomright": (x - radius // 2, y - reach)}}[side]
+    spots = {
+        "below": {"midtop": (x, y + reach)},
+        "above": {"midbottom": (x, y - reach)},
+        "right": {"midleft": (x + reach, y)},
+        "left": {"midright": (x - reach, y)},
+        "below right": {"topleft": (x + radius // 2, y + reach)},
+        "below left": {"topright": (x - radius // 2, y + reach)},
+        "above right": {"bottomleft": (x + radius // 2, y - reach)},
+        "above left": {"bottomright": (x - radius // 2, y - reach)},
+    }[side]
     setattr(box, *next(iter(spots.items())))
     return box
 
@@ -67,5 +71,14 @@ def draw_lines(screen, box, lines, colour, readout=True):
     """The lines of a label block, centred in `box`, one under the other."""
     y = box.y + 2
     for text, size, bold in lines:
-        y = ui.label(screen, text, (box.centerx, y), size=size, colour=colour, anchor="midtop", bold=bold, padding=0,
-                     readout=readout).bottom
+        y = ui.label(
+            screen,
+            text,
+            (box.centerx, y),
+            size=size,
+            colour=colour,
+            anchor="midtop",
+            bold=bold,
+            padding=0,
+            readout=readout,
+        ).bottom

@@ -24,8 +24,18 @@ QUESTIONS = {
     "curves": "Does the validation loss follow the training loss, or part from it (overfitting)?",
     "runs": "Did more data, another layer or fewer epochs help?",
 }
-RUN_COLUMNS = ["run", "time", "samples", "notes", "hidden_layers", "activation", "learning_rate", "epochs", "loss",
-               "val_loss"]
+RUN_COLUMNS = [
+    "run",
+    "time",
+    "samples",
+    "notes",
+    "hidden_layers",
+    "activation",
+    "learning_rate",
+    "epochs",
+    "loss",
+    "val_loss",
+]
 CHART_SIZE = (800, 420)  # screen pixels; the PNG is DENSITY times larger
 
 
@@ -37,9 +47,12 @@ def build(canvas):
     report.heading("The canvas")
     count = len(canvas.samples)
     what = "the decision map" if task.name == "classification" else "the pitch map"
-    report.figure("canvas.png", pixels(canvas_picture(canvas)),
-                  f"{count} sample{'s' if count != 1 else ''} of {len({s.note for s in canvas.samples})} notes"
-                  + (f", over {what} of the trained network" if trained else " (not trained yet: no map)"))
+    report.figure(
+        "canvas.png",
+        pixels(canvas_picture(canvas)),
+        f"{count} sample{'s' if count != 1 else ''} of {len({s.note for s in canvas.samples})} notes"
+        + (f", over {what} of the trained network" if trained else " (not trained yet: no map)"),
+    )
     report.question(QUESTIONS["canvas" if task.name == "classification" else "regression canvas"])
     report.heading("Training")
     if trained:
@@ -47,9 +60,14 @@ def build(canvas):
             report.figure(name, picture, _curve_caption(name, task), density=DENSITY)
         report.question(QUESTIONS["curves"])
         lines = summary_lines(network, network.epochs)
-        report.table(["layer", "units", "activation", "parameters"],
-                     [[number + 1, layer["units"], layer["activation"], layer["parameters"]]
-                      for number, layer in enumerate(network.summary())], "The model: " + "; ".join(lines))
+        report.table(
+            ["layer", "units", "activation", "parameters"],
+            [
+                [number + 1, layer["units"], layer["activation"], layer["parameters"]]
+                for number, layer in enumerate(network.summary())
+            ],
+            "The model: " + "; ".join(lines),
+        )
         report.attach("model.txt", "\n".join(lines) + "\n")
     else:
         report.paragraph("Not trained yet: T trains the network, then K writes its curves and its model here.")
@@ -79,10 +97,13 @@ def curve_pictures(history, task, epochs):
     look = theme.current()
     pictures = []
     for key, title, y_range in (("loss", "loss", None), (task.metric, task.metric_title, task.metric_range)):
-        series = {"training": (history.get(key, []), look.series[0]),
-                  "validation": (history.get("val_" + key, []), look.series[1])}
-        picture = chart_picture(series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title, y_range,
-                                CHART_SIZE, x_max=epochs)
+        series = {
+            "training": (history.get(key, []), look.series[0]),
+            "validation": (history.get("val_" + key, []), look.series[1]),
+        }
+        picture = chart_picture(
+            series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title, y_range, CHART_SIZE, x_max=epochs
+        )
         pictures.append((f"curves-{key}.png", pixels(picture)))
     return pictures
 
@@ -103,10 +124,20 @@ def _runs(report, canvas):
     header = RUN_COLUMNS + [metric, "val_" + metric, "seconds"]
     table = [[number + 1] + [_cell(row.get(column)) for column in header[1:]] for number, row in enumerate(rows)]
     current = next((number + 1 for number, row in enumerate(rows) if row["current"]), None)
-    report.table(header, table, f"Every training of the session; run {current} is the network shown above"
-                 if current else "Every training of the session")
-    report.attach("runs.csv", "\n".join(",".join(f'"{cell}"' if "," in str(cell) else str(cell) for cell in line)
-                                        for line in [header] + table) + "\n")
+    report.table(
+        header,
+        table,
+        f"Every training of the session; run {current} is the network shown above"
+        if current
+        else "Every training of the session",
+    )
+    report.attach(
+        "runs.csv",
+        "\n".join(
+            ",".join(f'"{cell}"' if "," in str(cell) else str(cell) for cell in line) for line in [header] + table
+        )
+        + "\n",
+    )
     report.question(QUESTIONS["runs"])
 
 
@@ -120,6 +151,9 @@ def _knobs(report, values):
     if not values:
         return
     report.heading("The knobs")
-    report.table(["knob", "value"], [[name, shown(value)] for name, value in values.items()],
-                 "The sketch's knobs (the CAPITALS at the top of its file) when the report was written")
+    report.table(
+        ["knob", "value"],
+        [[name, shown(value)] for name, value in values.items()],
+        "The sketch's knobs (the CAPITALS at the top of its file) when the report was written",
+    )
     report.attach("knobs.txt", "".join(f"{name} = {shown(value)}\n" for name, value in values.items()))

@@ -33,8 +33,16 @@ class Listening:
         if speaker is not None:
             speaker.hold(hz, loudness, tremolo)
         frame = speaker.frames if speaker is not None else 0  # where in the sound this answer begins to be heard
-        self.trail.append({"x": round(float(x), 1), "y": round(float(y), 1), **answer, "hz": round(hz, 2),
-                           "colour": [round(value) for value in colour], "frame": frame})
+        self.trail.append(
+            {
+                "x": round(float(x), 1),
+                "y": round(float(y), 1),
+                **answer,
+                "hz": round(hz, 2),
+                "colour": [round(value) for value in colour],
+                "frame": frame,
+            }
+        )
 
     def stop(self, speaker):
         """The button is let go: the voice fades out; the trail stays until the next drag."""

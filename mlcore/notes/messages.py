@@ -27,7 +27,7 @@ class Messages:
 
     def __init__(self):
         self.waiting = []  # the message showing first, then those waiting their turn
-        self.log = []      # everything said, for the state JSON
+        self.log = []  # everything said, for the state JSON
 
     def say(self, text, seconds, error, mode, key=None):
         """Queue `text`; a message with the same `key` (say, each undo's) replaces the one before."""
@@ -55,4 +55,3 @@ class Messages:
                 return message, int(shown // READ_SECONDS) % pages
             self.waiting.pop(0)
         return None, 0
-

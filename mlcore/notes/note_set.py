@@ -11,13 +11,29 @@ import math
 from mlcore.notes import pitches
 
 # The keys the note sketches and their canvas answer, with what each does: a note is never put on one of them.
-COMMANDS = {"t": "trains the network", "r": "makes a new network", "p": "shows or hides the training popup",
-            "v": "shows the map", "h": "shows the runs table", "u": "undoes the last sample",
-            "s": "saves the samples", "m": "saves the network", "k": "writes the report",
-            "w": "lists the recent errors"}
+COMMANDS = {
+    "t": "trains the network",
+    "r": "makes a new network",
+    "p": "shows or hides the training popup",
+    "v": "shows the map",
+    "h": "shows the runs table",
+    "u": "undoes the last sample",
+    "s": "saves the samples",
+    "m": "saves the network",
+    "k": "writes the report",
+    "w": "lists the recent errors",
+}
 # Colours for notes that COLOURS does not name: apart from the seven notes' own and from the predictions' blue.
-EXTRA_COLOURS = [(120, 60, 30), (0, 110, 90), (150, 150, 40), (170, 60, 110), (60, 60, 160), (200, 120, 90),
-                 (110, 170, 110), (40, 40, 40)]
+EXTRA_COLOURS = [
+    (120, 60, 30),
+    (0, 110, 90),
+    (150, 150, 40),
+    (170, 60, 110),
+    (60, 60, 160),
+    (200, 120, 90),
+    (110, 170, 110),
+    (40, 40, 40),
+]
 LOWEST_HZ, HIGHEST_HZ = 20, 20000
 LONGEST_NAME = 3  # characters: a name is drawn inside a sample's circle
 
@@ -28,8 +44,12 @@ def key_of(name):
 
 
 def is_frequency(hz):
-    return (isinstance(hz, (int, float)) and not isinstance(hz, bool) and math.isfinite(hz)
-            and LOWEST_HZ <= hz <= HIGHEST_HZ)
+    return (
+        isinstance(hz, (int, float))
+        and not isinstance(hz, bool)
+        and math.isfinite(hz)
+        and LOWEST_HZ <= hz <= HIGHEST_HZ
+    )
 
 
 def name_problem(name):
@@ -45,7 +65,7 @@ def usable_notes(notes, octave=4):
     """{name: Hz} of the good entries of NOTES, in order, one note per key; the seven notes C to B in `octave`
     (or in octave 4) when none is good."""
     good, keys = {}, set()
-    for name, hz in (notes.items() if isinstance(notes, dict) else []):
+    for name, hz in notes.items() if isinstance(notes, dict) else []:
         if name_problem(name) is None and is_frequency(hz) and key_of(name) not in keys:
             good[name] = float(hz)
             keys.add(key_of(name))
@@ -61,8 +81,11 @@ def usable_colour(value):
             return tuple(pygame.Color(value))[:3]
         except ValueError:
             return None
-    if isinstance(value, (list, tuple)) and len(value) == 3 and all(
-            isinstance(part, int) and not isinstance(part, bool) and 0 <= part <= 255 for part in value):
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and all(isinstance(part, int) and not isinstance(part, bool) and 0 <= part <= 255 for part in value)
+    ):
         return tuple(value)
     return None
 
@@ -75,7 +98,7 @@ class NoteSet:
         self.frequencies = usable_notes(notes, octave)
         self.keys = {key_of(name): name for name in self.frequencies}
         self.colours = dict(pitches.COLOURS)
-        for name, value in (colours.items() if isinstance(colours, dict) else []):
+        for name, value in colours.items() if isinstance(colours, dict) else []:
             if usable_colour(value) is not None:
                 self.colours[name] = usable_colour(value)
         self.give_colours(self.frequencies)
@@ -102,8 +125,7 @@ class NoteSet:
     def check(self, note, what):
         """`note` if the sketch plays it; else a ValueError that names the notes it has (for `what`'s caller)."""
         if note not in self.frequencies:
-            raise ValueError(f"{what}: the note must be one of this sketch's NOTES, {self.described()} (not "
-                             f"{note!r})")
+            raise ValueError(f"{what}: the note must be one of this sketch's NOTES, {self.described()} (not {note!r})")
         return note
 
     def frequency(self, note, samples=(), octave=4, what="frequency(note)"):

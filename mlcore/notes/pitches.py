@@ -8,13 +8,13 @@ _CHROMATIC = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 
 # Okabe–Ito colours, chosen to stay distinct for colour-blind viewers; the blue is kept for predictions.
 COLOURS = {
-    "C": (213, 94, 0),     # vermilion
-    "D": (230, 159, 0),    # orange
-    "E": (240, 228, 66),   # yellow
-    "F": (0, 158, 115),    # bluish green
-    "G": (86, 180, 233),   # sky blue
+    "C": (213, 94, 0),  # vermilion
+    "D": (230, 159, 0),  # orange
+    "E": (240, 228, 66),  # yellow
+    "F": (0, 158, 115),  # bluish green
+    "G": (86, 180, 233),  # sky blue
     "A": (204, 121, 167),  # reddish purple
-    "B": (90, 90, 90),     # dark grey
+    "B": (90, 90, 90),  # dark grey
 }
 
 

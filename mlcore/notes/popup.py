@@ -57,13 +57,22 @@ def draw_popup(screen, rect, network, task, epochs, shown):
     x, room = rect.x + 14, rect.width - 28
     job = network.job if network is not None else None
     if job is None:
-        title = ui.label(screen, "Training", (x, rect.y + 10), size=size.readout, colour=look.panel_text, bold=True,
-                         padding=0)
+        title = ui.label(
+            screen, "Training", (x, rect.y + 10), size=size.readout, colour=look.panel_text, bold=True, padding=0
+        )
         _lines(screen, ["press T to train", "P hides this"], x, title.bottom + 10, room, size.text, look.panel_text)
         return
     total = job.total or epochs
-    top = ui.label(screen, f"epoch {shown} / {total}", (x, rect.y + 8), size=size.readout, colour=look.panel_text,
-                   bold=True, padding=0, readout=True)
+    top = ui.label(
+        screen,
+        f"epoch {shown} / {total}",
+        (x, rect.y + 8),
+        size=size.readout,
+        colour=look.panel_text,
+        bold=True,
+        padding=0,
+        readout=True,
+    )
     y = _status(screen, network, job, x, top.bottom + 4, room, shown)
     ui.progress_bar(screen, (x, y + 4, room, 12), shown / total if total else 0.0)
     y += 24
@@ -78,17 +87,17 @@ def _status(screen, network, job, x, y, room, shown):
     """What the training is doing, and the key that hides the popup; returns the y under them."""
     look = theme.current()
     if job.status == "running" and not job.done and job.message.startswith(WAITING):
-        waited = job.message[len(WAITING):].strip()
+        waited = job.message[len(WAITING) :].strip()
         status = f"waiting for the network library ({waited})" if waited else "waiting for the network library"
     elif network.trained:
         status = "trained: it answers clicks" if shown < (job.total or shown) else "trained"
     else:
         status = {"running": "training", "done": "training", "failed": "failed", "cancelled": "stopped"}.get(
-            job.status, job.status)
+            job.status, job.status
+        )
     hint = "P hides this"
     if ui.text_width(f"{status}   {hint}", sizes().text) <= room:
-        ui.label(screen, hint, (x + room, y), size=sizes().small, colour=look.panel_dim, anchor="topright",
-                 padding=0)
+        ui.label(screen, hint, (x + room, y), size=sizes().small, colour=look.panel_dim, anchor="topright", padding=0)
         return _lines(screen, [status], x, y, room, sizes().text, look.panel_text)
     return _lines(screen, [status, hint], x, y, room, sizes().text, look.panel_text)
 
@@ -118,10 +127,20 @@ def _draw_charts(screen, history, task, epochs, shown, rect):
         name = READOUT_NAMES.get(key, key)
         text = f"{name} {_value(key, values[-1])}" if values else name
         ui.label(screen, text, (x, y), size=size.readout, colour=look.panel_text, bold=True, padding=0, readout=True)
-        series = {"training": (values, look.series[0]),
-                  "validation": (history.get("val_" + key, [])[:shown], look.series[1])}
-        charts.line_chart(screen, (x, y + readout, width, chart), series, "", y_range=y_range, x_max=epochs,
-                          tick=size.small, legend=last)
+        series = {
+            "training": (values, look.series[0]),
+            "validation": (history.get("val_" + key, [])[:shown], look.series[1]),
+        }
+        charts.line_chart(
+            screen,
+            (x, y + readout, width, chart),
+            series,
+            "",
+            y_range=y_range,
+            x_max=epochs,
+            tick=size.small,
+            legend=last,
+        )
         y += readout + chart + 8
 
 

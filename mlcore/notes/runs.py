@@ -10,8 +10,20 @@ from mlcore.widgets import theme, ui
 
 # Every column, in the table's order, with how much the lesson needs it (1: most): where the window is too narrow
 # for all, the least needed ones are left out (and named), never cut short.
-COLUMNS = [("time", 5), ("samples", 1), ("notes", 3), ("hidden", 2), ("activation", 2), ("rate", 4), ("epochs", 3),
-           ("loss", 1), ("val loss", 2), ("metric", 1), ("val metric", 1), ("seconds", 4)]
+COLUMNS = [
+    ("time", 5),
+    ("samples", 1),
+    ("notes", 3),
+    ("hidden", 2),
+    ("activation", 2),
+    ("rate", 4),
+    ("epochs", 3),
+    ("loss", 1),
+    ("val loss", 2),
+    ("metric", 1),
+    ("val metric", 1),
+    ("seconds", 4),
+]
 GAP = 16
 
 
@@ -21,7 +33,7 @@ class RunsTable:
     def __init__(self, metric):
         self.metric = metric  # "accuracy" or "mean_error"
         self.rows = []
-        self.current = None   # the index of the row of the network in use
+        self.current = None  # the index of the row of the network in use
         self.visible = False
 
     def add(self, network):
@@ -29,14 +41,22 @@ class RunsTable:
         history = network.history
         last = {key: float(f"{values[-1]:.4g}") for key, values in history.items() if values}
         options = network.options
-        self.rows.append({
-            "time": time.strftime("%H:%M:%S"), "samples": len(network.inputs),
-            "notes": len({str(output) for output in network.outputs}),
-            "hidden_layers": list(options["hidden_layers"]), "activation": options["activation"],
-            "learning_rate": options["learning_rate"], "epochs": network.epochs,
-            "loss": last.get("loss"), "val_loss": last.get("val_loss"),
-            self.metric: last.get(self.metric), "val_" + self.metric: last.get("val_" + self.metric),
-            "seconds": round(network.seconds, 3)})
+        self.rows.append(
+            {
+                "time": time.strftime("%H:%M:%S"),
+                "samples": len(network.inputs),
+                "notes": len({str(output) for output in network.outputs}),
+                "hidden_layers": list(options["hidden_layers"]),
+                "activation": options["activation"],
+                "learning_rate": options["learning_rate"],
+                "epochs": network.epochs,
+                "loss": last.get("loss"),
+                "val_loss": last.get("val_loss"),
+                self.metric: last.get(self.metric),
+                "val_" + self.metric: last.get("val_" + self.metric),
+                "seconds": round(network.seconds, 3),
+            }
+        )
         self.current = len(self.rows) - 1
 
     def forget_current(self):
@@ -52,11 +72,20 @@ class RunsTable:
             return f"{value:.0%}" if accuracy else f"{value:.3g}"
 
         accuracy = self.metric == "accuracy"
-        return [row["time"][:5], str(row["samples"]), str(row["notes"]),
-                ",".join(map(str, row["hidden_layers"])) or "none", row["activation"], f"{row['learning_rate']:g}",
-                str(row["epochs"]), number(row["loss"]), number(row["val_loss"]),
-                number(row[self.metric], accuracy), number(row["val_" + self.metric], accuracy),
-                f"{row['seconds']:.2f}"]
+        return [
+            row["time"][:5],
+            str(row["samples"]),
+            str(row["notes"]),
+            ",".join(map(str, row["hidden_layers"])) or "none",
+            row["activation"],
+            f"{row['learning_rate']:g}",
+            str(row["epochs"]),
+            number(row["loss"]),
+            number(row["val_loss"]),
+            number(row[self.metric], accuracy),
+            number(row["val_" + self.metric], accuracy),
+            f"{row['seconds']:.2f}",
+        ]
 
     def draw(self, screen, rect):
         """The table inside `rect`: the columns that fit, each as wide as its widest text, headings on two lines
@@ -65,8 +94,14 @@ class RunsTable:
         rect = ui.panel(screen, rect, alpha=255)
         x, y = rect.x + 14, rect.y + 10
         title = ui.label(screen, "Runs of this session", (x, y), size=sizes().text, colour=look.panel_text, bold=True)
-        ui.label(screen, "H hides this", (rect.right - 14, title.centery), size=size, colour=look.panel_dim,
-                 anchor="midright")
+        ui.label(
+            screen,
+            "H hides this",
+            (rect.right - 14, title.centery),
+            size=size,
+            colour=look.panel_dim,
+            anchor="midright",
+        )
         metric = "accuracy" if self.metric == "accuracy" else "error Hz"
         headers = [name.replace("metric", metric) for name, _ in COLUMNS]
         rows = [self._cells(row) for row in self.rows]
@@ -94,8 +129,11 @@ class RunsTable:
     def columns(headers, rows, room):
         """The indices of the columns that fit in `room` pixels (the least needed left out first), and their widths."""
         size = sizes().small
-        widths = [max([ui.text_width(word, size) for word in header.split()]
-                      + [ui.text_width(row[i], size) for row in rows]) + GAP for i, header in enumerate(headers)]
+        widths = [
+            max([ui.text_width(word, size) for word in header.split()] + [ui.text_width(row[i], size) for row in rows])
+            + GAP
+            for i, header in enumerate(headers)
+        ]
         shown = list(range(len(COLUMNS)))
         for index in sorted(shown, key=lambda i: (-COLUMNS[i][1], -i)):
             if sum(widths[i] for i in shown) <= room:

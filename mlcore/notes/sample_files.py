@@ -93,8 +93,10 @@ def read_samples(path, fits, wants_number=False, octave=4, notes=None):
     name = str(path)
     data = read_bytes(path, "a samples file", SampleFileError, count=MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise SampleFileError(f"{name}: too large to load (over {MAX_BYTES // 1_000_000} MB, about "
-                              f"{MAX_BYTES // BYTES_PER_SAMPLE:,} samples; load a part of it)")
+        raise SampleFileError(
+            f"{name}: too large to load (over {MAX_BYTES // 1_000_000} MB, about "
+            f"{MAX_BYTES // BYTES_PER_SAMPLE:,} samples; load a part of it)"
+        )
     text, not_utf8 = utf8_text(data, name, SampleFileError, replace=True)
     try:
         document = parse_json(text, name, SampleFileError)

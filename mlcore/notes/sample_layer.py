@@ -17,9 +17,9 @@ from mlcore.notes.text_sizes import sizes
 from mlcore.widgets import theme, ui
 
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
-SAME_PLACE = 4         # window pixels: samples closer than this hide each other, so they are one stack
-BULK = 2000            # more new samples than this at once (a file's) are drawn over a few frames…
-BUILD_S = 0.008        # …taking this much of each frame
+SAME_PLACE = 4  # window pixels: samples closer than this hide each other, so they are one stack
+BULK = 2000  # more new samples than this at once (a file's) are drawn over a few frames…
+BUILD_S = 0.008  # …taking this much of each frame
 
 
 class SampleLayer:
@@ -29,13 +29,13 @@ class SampleLayer:
         self.size = size
         self.surface = None
         self.key = None
-        self.count = 0       # how many samples are on the layer
-        self.ends = None     # the first and the last of them (a new list, or an undo, changes these)
+        self.count = 0  # how many samples are on the layer
+        self.ends = None  # the first and the last of them (a new list, or an undo, changes these)
         self.sprites = {}
-        self.places = {}     # (cell x, cell y) -> the stacks whose place is in that cell
-        self.stacks = []     # [place (x, y) on the window, [samples]]
-        self.texts = []      # (text, box) drawn onto the layer, audited with each frame
-        self.building = None # [samples to place, how many are placed, the first stack not drawn] during a build
+        self.places = {}  # (cell x, cell y) -> the stacks whose place is in that cell
+        self.stacks = []  # [place (x, y) on the window, [samples]]
+        self.texts = []  # (text, box) drawn onto the layer, audited with each frame
+        self.building = None  # [samples to place, how many are placed, the first stack not drawn] during a build
         self._obstacles = self._audited = None
 
     def _sprite(self, colour, note):
@@ -60,14 +60,20 @@ class SampleLayer:
         key = (transform, theme.current().name, tuple(sorted(colours.items())))
         shorter = len(samples) < self.count
         ends = (samples[0], samples[self.count - 1]) if self.count and not shorter else None
-        if self.surface is None or key != self.key or shorter or ends != self.ends or (
-                ends and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1])):
+        if (
+            self.surface is None
+            or key != self.key
+            or shorter
+            or ends != self.ends
+            or (ends and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1]))
+        ):
             self._clear(key)
         building = self.building
-        if building is not None and (len(samples) < self.count + len(building[0]) or
-                                     samples[self.count] is not building[0][0]):
+        if building is not None and (
+            len(samples) < self.count + len(building[0]) or samples[self.count] is not building[0][0]
+        ):
             self._clear(key)  # the samples changed under a build: start again
-        new = samples[self.count:]
+        new = samples[self.count :]
         if self.building is None and len(new) > BULK and self.count:
             self._clear(key)  # many more at once: all drawn again, over a few frames
             new = samples
@@ -90,11 +96,11 @@ class SampleLayer:
         that frames stay short however many there are; the layer fills in over a few frames."""
         deadline = time.perf_counter() + BUILD_S
         if self.building is None:
-            self.building = [samples[self.count:], 0, len(self.stacks)]  # to place, placed, first stack to draw
+            self.building = [samples[self.count :], 0, len(self.stacks)]  # to place, placed, first stack to draw
         todo, placed, first = self.building
         factor, dx, dy = transform
         while placed < len(todo) and time.perf_counter() < deadline:
-            for sample in todo[placed:placed + 200]:
+            for sample in todo[placed : placed + 200]:
                 place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
                 stack = self._stack_at(place)
                 if stack is None:
@@ -103,7 +109,7 @@ class SampleLayer:
                     stack[1].append(sample)
             placed = self.building[1] = min(len(todo), placed + 200)
         while placed == len(todo) and first < len(self.stacks) and time.perf_counter() < deadline:
-            self._stamp(self.stacks[first:first + 50], colours)
+            self._stamp(self.stacks[first : first + 50], colours)
             first = self.building[2] = min(len(self.stacks), first + 50)
         if placed == len(todo) and first == len(self.stacks):
             self.building = self._obstacles = self._audited = None
@@ -144,8 +150,10 @@ class SampleLayer:
         """Draw `stacks` onto the layer: a lone sample's circle stamped, a stack fanned out."""
         half = SAMPLE_RADIUS + 2
         sprites = {note: self._sprite(colour, note) for note, colour in colours.items()}
-        self.surface.blits([(sprites[members[0].note], (x - half, y - half)) for (x, y), members in stacks
-                            if len(members) == 1], doreturn=False)
+        self.surface.blits(
+            [(sprites[members[0].note], (x - half, y - half)) for (x, y), members in stacks if len(members) == 1],
+            doreturn=False,
+        )
         for stack in stacks:
             if len(stack[1]) > 1:
                 self._draw_stack(stack, colours, sprites)
@@ -189,8 +197,17 @@ class SampleLayer:
             self.surface.blit(sprites[note], (cx - SAMPLE_RADIUS - 2, cy - SAMPLE_RADIUS - 2))
             if count > 1:
                 at = (cx + SAMPLE_RADIUS - 2, cy + SAMPLE_RADIUS - 2)
-                box = ui.label(self.surface, f"×{count}", at, size=sizes().small, colour=look.ink,
-                               anchor="center", bold=True, background=(255, 255, 255), padding=1)
+                box = ui.label(
+                    self.surface,
+                    f"×{count}",
+                    at,
+                    size=sizes().small,
+                    colour=look.ink,
+                    anchor="center",
+                    bold=True,
+                    background=(255, 255, 255),
+                    padding=1,
+                )
                 self.texts.append((f"×{count}", box))
 
     def _audit(self):
@@ -211,10 +228,14 @@ class SampleLayer:
         typeface = ui.font(size, True)
         for note, (x, y) in letters.items():
             box = typeface.size(note)
-            entries.append(theme.audit_entry(note, typeface.get_height(), ui.cap_height(size, True),
-                                             (x - box[0] // 2, y + 1 - box[1] // 2, *box)))
-        entries += [theme.audit_entry(text, ui.line_height(small), ui.cap_height(small, True), box)
-                    for text, box in self.texts]
+            entries.append(
+                theme.audit_entry(
+                    note, typeface.get_height(), ui.cap_height(size, True), (x - box[0] // 2, y + 1 - box[1] // 2, *box)
+                )
+            )
+        entries += [
+            theme.audit_entry(text, ui.line_height(small), ui.cap_height(small, True), box) for text, box in self.texts
+        ]
         return entries
 
     def state(self):

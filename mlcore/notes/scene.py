@@ -48,8 +48,11 @@ class Scene:
     def _draw_view(self, screen, canvas, view, visible):
         layout, popup, look = canvas.layout, canvas.show_popup, theme.current()
         if canvas.show_map and canvas.mode == "predicting":
-            surface = canvas.map.surface_for(canvas.network.model, lambda model, grid: canvas.task.map_colours(
-                model, grid, canvas), extent=layout.world)
+            surface = canvas.map.surface_for(
+                canvas.network.model,
+                lambda model, grid: canvas.task.map_colours(model, grid, canvas),
+                extent=layout.world,
+            )
             screen.blit(canvas.map.view(surface, view.size), view)
         if layout.world != layout.canvas:  # the canvas itself, inside the world grown to the samples beyond it
             x0, y0, x1, y1 = layout.canvas
@@ -60,7 +63,7 @@ class Scene:
             pygame.draw.rect(screen, look.dim, view, max(1, look.stroke // 2))
         canvas.listening.draw(screen, lambda x, y: layout.to_view(x, y, popup))  # under the samples
         canvas.sample_layer.update(canvas.samples, canvas.colours, layout.transform(popup))
-        shown = canvas.predictions[canvas.shown_from:]
+        shown = canvas.predictions[canvas.shown_from :]
         places = [layout.to_view(p["x"], p["y"], popup) for p in shown]
         centres = [canvas.task.circle_centre(at, visible) for at in places]
         boxes = self._places(canvas, shown, centres, visible)
@@ -74,15 +77,20 @@ class Scene:
 
     def _places(self, canvas, shown, places, visible):
         """Each prediction's readout box: inside `visible`, off the samples, the circles and the boxes before it."""
-        key = (canvas.shown_from, len(canvas.samples), theme.current().name, tuple(visible),
-               canvas.layout.transform(canvas.show_popup))
+        key = (
+            canvas.shown_from,
+            len(canvas.samples),
+            theme.current().name,
+            tuple(visible),
+            canvas.layout.transform(canvas.show_popup),
+        )
         if self.placed[0] != key:
             self.placed = (key, [])
         boxes = self.placed[1]
         radius = prediction_radius(canvas.task)
         circles = [pygame.Rect(round(x) - radius, round(y) - radius, 2 * radius, 2 * radius) for x, y in places]
         obstacles = canvas.sample_layer.obstacles() + circles
-        for prediction, at in list(zip(shown, places))[len(boxes):]:
+        for prediction, at in list(zip(shown, places))[len(boxes) :]:
             boxes.append(labels.place(canvas.task.label_lines(prediction), at, radius, visible, obstacles + boxes))
         return boxes
 

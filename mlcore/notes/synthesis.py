@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 SAMPLE_RATE = 44100
-VOLUME = 0.35            # a tone's peak, as a share of full scale
-HARMONIC = 0.2           # the soft second harmonic, as a share of the fundamental
+VOLUME = 0.35  # a tone's peak, as a share of full scale
+HARMONIC = 0.2  # the soft second harmonic, as a share of the fundamental
 
 
 def envelope(count, sample_rate=SAMPLE_RATE, attack=0.01, decay=0.08, sustain=0.7, release=0.15):
@@ -21,8 +21,14 @@ def envelope(count, sample_rate=SAMPLE_RATE, attack=0.01, decay=0.08, sustain=0.
     a, d, r = (int(seconds * sample_rate) for seconds in (attack, decay, release))
     a, d = max(a, 1), max(d, 1)
     s = max(count - a - d - r, 0)
-    shape = np.concatenate([np.linspace(0, 1, a, endpoint=False), np.linspace(1, sustain, d, endpoint=False),
-                            np.full(s, sustain), np.linspace(sustain, 0, max(r, 1))])
+    shape = np.concatenate(
+        [
+            np.linspace(0, 1, a, endpoint=False),
+            np.linspace(1, sustain, d, endpoint=False),
+            np.full(s, sustain),
+            np.linspace(sustain, 0, max(r, 1)),
+        ]
+    )
     return shape[:count] if len(shape) >= count else np.pad(shape, (0, count - len(shape)))
 
 
@@ -43,16 +49,16 @@ def peak_frequency(samples, sample_rate=SAMPLE_RATE):
     spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
     k = int(np.argmax(spectrum[1:])) + 1
     if 0 < k < len(spectrum) - 1:  # parabolic interpolation of the peak on a log scale
-        a, b, c = np.log(spectrum[k - 1:k + 2] + 1e-12)
+        a, b, c = np.log(spectrum[k - 1 : k + 2] + 1e-12)
         k = k + 0.5 * (a - c) / (a - 2 * b + c)
     return k * sample_rate / len(samples)
 
 
-GLIDE_SECONDS = 0.020    # the pitch's time constant: a note change is a quick slide, a run of answers a glide
-ATTACK_SECONDS = 0.010   # how fast the loudness and the tremolo follow their targets
+GLIDE_SECONDS = 0.020  # the pitch's time constant: a note change is a quick slide, a run of answers a glide
+ATTACK_SECONDS = 0.010  # how fast the loudness and the tremolo follow their targets
 RELEASE_SECONDS = 0.060  # the fade when the button is let go
-TREMOLO_HZ = 7.0         # the wavering of a hesitating answer
-SILENT = 1e-4            # a loudness below this (and heading to 0) is silence
+TREMOLO_HZ = 7.0  # the wavering of a hesitating answer
+SILENT = 1e-4  # a loudness below this (and heading to 0) is silence
 
 
 class Voice:
@@ -62,10 +68,10 @@ class Voice:
         self.sample_rate = sample_rate
         self.glide, self.volume = glide, volume
         self.target = (None, 0.0, 0.0)  # (Hz, loudness, tremolo): one tuple, replaced whole by the draw loop
-        self.octaves = None             # the pitch now, log2 of Hz (None before the first note)
+        self.octaves = None  # the pitch now, log2 of Hz (None before the first note)
         self.loudness = self.tremolo = 0.0
         self.phase = self.tremolo_phase = 0.0
-        self.frames = 0                 # samples rendered so far: where in the sound each change lands
+        self.frames = 0  # samples rendered so far: where in the sound each change lands
 
     def play(self, frequency, loudness=1.0, tremolo=0.0):
         """Glide to `frequency` Hz at `loudness`, wavering by `tremolo` (0: steady, 1: down to silence and back)."""

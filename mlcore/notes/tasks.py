@@ -21,8 +21,17 @@ def draw_note_circle(screen, x, y, colour, text, radius=SAMPLE_RADIUS, size=None
     pygame.draw.circle(screen, colour, (x, y), radius)
     pygame.draw.circle(screen, ui.INK, (x, y), radius, theme.current().stroke)
     if text:
-        ui.label(screen, text, (x, y + 1), size=size or sizes().letter, colour=ui.text_colour(colour),
-                 anchor="center", bold=True, padding=0, readout=readout)
+        ui.label(
+            screen,
+            text,
+            (x, y + 1),
+            size=size or sizes().letter,
+            colour=ui.text_colour(colour),
+            anchor="center",
+            bold=True,
+            padding=0,
+            readout=readout,
+        )
 
 
 def prediction_radius(task):
@@ -54,14 +63,24 @@ class Classification:
     def circle_centre(self, at, visible):
         """Where the predicted note's circle goes: on its place, or moved inward to show its letter whole."""
         radius = sizes().prediction_radius + 1
-        return (min(max(at[0], visible.left + radius), visible.right - radius),
-                min(max(at[1], visible.top + radius), visible.bottom - radius))
+        return (
+            min(max(at[0], visible.left + radius), visible.right - radius),
+            min(max(at[1], visible.top + radius), visible.bottom - radius),
+        )
 
     def draw_prediction(self, screen, prediction, at, centre):
         """The predicted note in the prediction colour at `centre` (its place `at`, or inward of it near an edge)."""
         mark_place(screen, at, centre)
-        draw_note_circle(screen, round(centre[0]), round(centre[1]), ui.ACCENT, prediction["label"],
-                         radius=sizes().prediction_radius, size=sizes().readout, readout=True)
+        draw_note_circle(
+            screen,
+            round(centre[0]),
+            round(centre[1]),
+            ui.ACCENT,
+            prediction["label"],
+            radius=sizes().prediction_radius,
+            size=sizes().readout,
+            readout=True,
+        )
 
     def label_lines(self, prediction):
         """The readouts beside a prediction: its confidence."""
@@ -84,8 +103,12 @@ class Classification:
         answer is loud and steady; towards chance it grows quieter and wavers, as the map fades there."""
         classes = len(getattr(canvas.network.model, "classes_", ())) or 2
         sureness = min(max((answer["confidence"] - 1 / classes) / (1 - 1 / classes), 0.0), 1.0)
-        return (canvas.frequency(answer["label"]), 0.45 + 0.55 * sureness, 0.8 * (1 - sureness),
-                canvas.colours[answer["label"]])
+        return (
+            canvas.frequency(answer["label"]),
+            0.45 + 0.55 * sureness,
+            0.8 * (1 - sureness),
+            canvas.colours[answer["label"]],
+        )
 
 
 class Regression:
@@ -111,8 +134,10 @@ class Regression:
     def label_lines(self, prediction):
         """The readouts beside a prediction: the frequency, then the nearest note and how far off it is."""
         size = sizes().readout
-        return [(f"{prediction['frequency']:.0f} Hz", size, True),
-                (f"{prediction['nearest_note']} {round(prediction['cents']):+d}¢", size, False)]
+        return [
+            (f"{prediction['frequency']:.0f} Hz", size, True),
+            (f"{prediction['nearest_note']} {round(prediction['cents']):+d}¢", size, False),
+        ]
 
     def map_colours(self, model, grid, canvas):
         """Each place in the colour of the pitch the network predicts there: the notes' own colours, blended
@@ -137,10 +162,24 @@ class Regression:
         screen.blit(pygame.surfarray.make_surface(bar.repeat(rect.height, axis=1)), rect)
         pygame.draw.rect(screen, theme.current().panel_text, rect.inflate(2, 2), 1)
         self._legend_notes(screen, canvas, rect, low, high)
-        ui.label(screen, ends[0], (rect.x - 12, room.centery), size=size, colour=theme.current().panel_text,
-                 anchor="midright", padding=0)
-        ui.label(screen, ends[1], (rect.right + 12, room.centery), size=size, colour=theme.current().panel_text,
-                 anchor="midleft", padding=0)
+        ui.label(
+            screen,
+            ends[0],
+            (rect.x - 12, room.centery),
+            size=size,
+            colour=theme.current().panel_text,
+            anchor="midright",
+            padding=0,
+        )
+        ui.label(
+            screen,
+            ends[1],
+            (rect.right + 12, room.centery),
+            size=size,
+            colour=theme.current().panel_text,
+            anchor="midleft",
+            padding=0,
+        )
         return True
 
     def sound_of(self, answer, canvas):
@@ -163,8 +202,19 @@ class Regression:
                 if x - half < last:
                     continue
                 colour = pitch_colours([hz], canvas.colours, canvas.frequency("C"))[0]
-                last = ui.label(screen, name, (x, rect.centery + 1), size=size, colour=ui.text_colour(colour),
-                                anchor="center", bold=True, padding=0).right + 2
+                last = (
+                    ui.label(
+                        screen,
+                        name,
+                        (x, rect.centery + 1),
+                        size=size,
+                        colour=ui.text_colour(colour),
+                        anchor="center",
+                        bold=True,
+                        padding=0,
+                    ).right
+                    + 2
+                )
 
 
 def pitch_range(samples):

@@ -14,10 +14,10 @@ from mlcore.widgets import theme
 class NoteSizes:
     """Font sizes of the note canvas's texts, and the prediction circle that holds a readout letter."""
 
-    readout: int            # the mode, the chosen note, a prediction, the popup's epoch, loss and accuracy
-    text: int               # ordinary text: the click hint, the popup's "press T"
-    small: int              # secondary lines: keys, messages, summaries, ticks, table cells, counts
-    letter: int             # a sample's letter inside its circle
+    readout: int  # the mode, the chosen note, a prediction, the popup's epoch, loss and accuracy
+    text: int  # ordinary text: the click hint, the popup's "press T"
+    small: int  # secondary lines: keys, messages, summaries, ticks, table cells, counts
+    letter: int  # a sample's letter inside its circle
     prediction_radius: int  # a predicted note's circle, its letter a readout
 
 

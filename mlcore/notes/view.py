@@ -39,8 +39,12 @@ class CanvasView:
         area = self.area()
         factor = min(area.width / (world[2] - world[0]), area.height / (world[3] - world[1]))
         edge = EDGE / factor  # room for a circle, in canvas pixels at the view's scale
-        self.world = (min(x0, min(xs) - edge), min(y0, min(ys) - edge), max(x1, max(xs) + edge),
-                      max(y1, max(ys) + edge))
+        self.world = (
+            min(x0, min(xs) - edge),
+            min(y0, min(ys) - edge),
+            max(x1, max(xs) + edge),
+            max(y1, max(ys) + edge),
+        )
 
     @property
     def zoom(self):
@@ -112,7 +116,14 @@ class CanvasView:
     def state(self, popup):
         rect = lambda r: [r.x, r.y, r.width, r.height]  # noqa: E731
         factor, dx, dy = self.transform(popup)
-        return {"canvas": list(self.canvas), "world": [round(v, 1) for v in self.world],
-                "zoom": round(factor, 4), "transform": [factor, dx, dy], "beyond": self.beyond,
-                "view": rect(self.view_rect(popup)), "top_bar": rect(self.top_bar()),
-                "bottom_bar": rect(self.bottom_bar()), "popup": rect(self.popup_rect()) if popup else None}
+        return {
+            "canvas": list(self.canvas),
+            "world": [round(v, 1) for v in self.world],
+            "zoom": round(factor, 4),
+            "transform": [factor, dx, dy],
+            "beyond": self.beyond,
+            "view": rect(self.view_rect(popup)),
+            "top_bar": rect(self.top_bar()),
+            "bottom_bar": rect(self.bottom_bar()),
+            "popup": rect(self.popup_rect()) if popup else None,
+        }

@@ -33,12 +33,21 @@ class ErrorList:
         panel = ui.panel(surface, (MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN), colour=PANEL, alpha=255)
         inner = panel.width - 32
         y = panel.y + 12
-        lines = [(row, look.panel_text, 26, True) for row in ui.wrap(
-            "Recent errors in your code, newest first (W or a click closes this list)", inner, 26, bold=True)]
+        lines = [
+            (row, look.panel_text, 26, True)
+            for row in ui.wrap(
+                "Recent errors in your code, newest first (W or a click closes this list)", inner, 26, bold=True
+            )
+        ]
         if errors.followed:
-            lines += [(row, (255, 200, 200), TEXT_SIZE, False) for row in ui.wrap(
-                f"{errors.followed} more came after the setup error: fix that one first, then save the file",
-                inner, TEXT_SIZE)]
+            lines += [
+                (row, (255, 200, 200), TEXT_SIZE, False)
+                for row in ui.wrap(
+                    f"{errors.followed} more came after the setup error: fix that one first, then save the file",
+                    inner,
+                    TEXT_SIZE,
+                )
+            ]
         for clock, line in reversed(errors.recent):
             lines += [(row, (255, 255, 255), TEXT_SIZE, False) for row in ui.wrap(f"{clock}  {line}", inner, TEXT_SIZE)]
         if not errors.recent:

@@ -22,7 +22,7 @@ from mlcore.runtime.watchdog import HookTimeout
 BAR = (180, 20, 20)
 WHITE = (255, 255, 255)
 LINE_HEIGHT = 26
-SHOWN_ROWS = 4          # rows of the bar at most; a message that does not fit whole waits in the list (W)
+SHOWN_ROWS = 4  # rows of the bar at most; a message that does not fit whole waits in the list (W)
 SHOWN_AT_LEAST_S = 8.0  # a message a student has to read stays this long, even when its hook runs cleanly at once
 RECENT_KEPT = 30
 
@@ -38,12 +38,12 @@ class HookErrors:
 
     def __init__(self, sketch_file):
         self.sketch_file = _real(sketch_file) if sketch_file else None
-        self.current = {}   # hook name (or "knob NAME") -> [line shown, shown since, ran cleanly since]
+        self.current = {}  # hook name (or "knob NAME") -> [line shown, shown since, ran cleanly since]
         self.printed = set()
-        self.log = []       # every line shown, in order, once each (the state's runtime_messages)
-        self.recent = []    # (clock time, line), newest last: what the error list shows
-        self.followed = 0   # errors of other hooks while setup's error stood (its consequences)
-        self.failures = 0   # every failure counted (the runtime sees whether this frame's draw failed)
+        self.log = []  # every line shown, in order, once each (the state's runtime_messages)
+        self.recent = []  # (clock time, line), newest last: what the error list shows
+        self.followed = 0  # errors of other hooks while setup's error stood (its consequences)
+        self.failures = 0  # every failure counted (the runtime sees whether this frame's draw failed)
 
     def failed(self, hook, error):
         """`hook` raised `error`: print its traceback the first time this error is seen, and show it."""
@@ -124,14 +124,16 @@ class HookErrors:
         return " — ".join([text, *tracebacks.notes(error)])
 
     def _stopped(self, error):
-        """"draw() ran for 3 s without finishing: stopped at my_sketch.py:12 (an endless loop?)"."""
+        """ "draw() ran for 3 s without finishing: stopped at my_sketch.py:12 (an endless loop?)"."""
         frames = self._own_frames(error)
         if not frames:
             return f"a hook ran for {error.seconds:.0f} s without finishing: stopped (an endless loop?)"
         name = os.path.basename(frames[-1].filename)
         started = f"{frames[0].name}()" if frames[0].name != "<module>" else name
-        return (f"{started} ran for {error.seconds:.0f} s without finishing: stopped at {name}:{frames[-1].lineno} "
-                "(an endless loop?)")
+        return (
+            f"{started} ran for {error.seconds:.0f} s without finishing: stopped at {name}:{frames[-1].lineno} "
+            "(an endless loop?)"
+        )
 
     def _own_frames(self, error):
         frames = traceback.extract_tb(error.__traceback__)

@@ -82,8 +82,9 @@ def request_quit(runner):
     answer = runner.call("quitting")
     if answer is False and not runner.quit_refused:
         runner.quit_refused = True
-        runner.notices.say("press Esc again to quit anyway (what could not be saved will be lost)",
-                           seconds=float("inf"), error=True)
+        runner.notices.say(
+            "press Esc again to quit anyway (what could not be saved will be lost)", seconds=float("inf"), error=True
+        )
         return
     take_answer(runner, answer)
     runner.closed_by_quit, runner.running = True, False

@@ -16,7 +16,7 @@ class FrameTimes:
     def __init__(self):
         self.first_frame_s = None
         self.while_busy = []
-        self.all = []        # every interval of the run, startup's included
+        self.all = []  # every interval of the run, startup's included
         self.max_ms = 0.0
         self.last_start = None
 
@@ -39,10 +39,15 @@ class FrameTimes:
 
     def timing(self):
         busy = sorted(self.while_busy)
-        return {"first_frame_s": self.first_frame_s, "frames": frames.count,
-                "frames_while_training": len(busy), "frame_ms_max_while_training": busy[-1] if busy else None,
-                "frame_ms_p95_while_training": _p95(busy), "frame_ms_max": self.max_ms,
-                "frame_ms_p95": _p95(sorted(self.all))}
+        return {
+            "first_frame_s": self.first_frame_s,
+            "frames": frames.count,
+            "frames_while_training": len(busy),
+            "frame_ms_max_while_training": busy[-1] if busy else None,
+            "frame_ms_p95_while_training": _p95(busy),
+            "frame_ms_max": self.max_ms,
+            "frame_ms_p95": _p95(sorted(self.all)),
+        }
 
 
 def peak_memory_mb():
@@ -60,8 +65,11 @@ def peak_memory_mb():
 def process_facts():
     """What the window's process holds: whether torch was ever imported into it, its peak memory and how many
     processes it started are running (a training process; None where the system does not say)."""
-    return {"torch_loaded": "torch" in sys.modules, "peak_memory_mb": peak_memory_mb(),
-            "child_processes": child_processes()}
+    return {
+        "torch_loaded": "torch" in sys.modules,
+        "peak_memory_mb": peak_memory_mb(),
+        "child_processes": child_processes(),
+    }
 
 
 def child_processes():

@@ -11,10 +11,27 @@ the training popup).
 import difflib
 import inspect
 
-HOOKS = ["setup", "draw", "update", "key_pressed", "key_released", "mouse_pressed", "mouse_released",
-         "mouse_moved", "mouse_dragged", "mouse_wheel", "file_dropped", "state", "quitting", "reloaded", "arguments",
-         "notice", "knobs", "animating"]
-HOSTS = ["canvas", "app"]                      # the names a sketch's host object may have, the first found wins
+HOOKS = [
+    "setup",
+    "draw",
+    "update",
+    "key_pressed",
+    "key_released",
+    "mouse_pressed",
+    "mouse_released",
+    "mouse_moved",
+    "mouse_dragged",
+    "mouse_wheel",
+    "file_dropped",
+    "state",
+    "quitting",
+    "reloaded",
+    "arguments",
+    "notice",
+    "knobs",
+    "animating",
+]
+HOSTS = ["canvas", "app"]  # the names a sketch's host object may have, the first found wins
 SKETCH_ONLY = ["setup", "arguments", "reloaded"]  # hooks a host never stands in for
 
 

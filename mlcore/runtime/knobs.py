@@ -15,8 +15,11 @@ DEFAULT_SIZE = (960, 600)
 
 def knob_values(namespace):
     """The sketch's knobs: its module-level names written in CAPITALS, with their values."""
-    return {name: value for name, value in namespace.items()
-            if name.isupper() and not name.startswith("_") and not isinstance(value, type)}
+    return {
+        name: value
+        for name, value in namespace.items()
+        if name.isupper() and not name.startswith("_") and not isinstance(value, type)
+    }
 
 
 def _whole(value):
@@ -59,11 +62,17 @@ def knob_lines(path):
         return {}
     lines = {}
     for statement in tree.body:
-        targets = statement.targets if isinstance(statement, ast.Assign) else (
-            [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else [])
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else ([statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else [])
+        )
         for target in targets:
-            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                    and isinstance(target.slice, ast.Constant)):  # NOTES["K"] = 523.25: that entry's own line
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and isinstance(target.slice, ast.Constant)
+            ):  # NOTES["K"] = 523.25: that entry's own line
                 lines.setdefault(f"{target.value.id}[{shown(target.slice.value)}]", statement.lineno)
             for node in ast.walk(target):
                 if isinstance(node, ast.Name) and node.id.isupper():

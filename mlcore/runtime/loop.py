@@ -31,7 +31,7 @@ from mlcore.runtime.window import Fit, NoDisplay, open_window, start_display
 # still replays there (README.md, "Headless automation").
 FRAME_DELAY_VARIABLE = "ML_SKETCHES_FRAME_DELAY"
 EXIT_SKETCH_RAISED = 1  # the sketch's code raised during the run (the lesson went on; tracebacks are on stderr)
-EXIT_LOST = 3           # quitting() said that something could not be saved
+EXIT_LOST = 3  # quitting() said that something could not be saved
 
 
 class Runner:
@@ -168,7 +168,8 @@ class Runner:
     def frame_rate(self):
         """Frames a second while no one acts (`pace.frame_rate`)."""
         counting = (self.replay is not None and self.replay.finished_at_frame is None) or bool(
-            self.record is not None or self.args.max_frames)
+            self.record is not None or self.args.max_frames
+        )
         own_draw = "draw" in self.namespace and "animating" not in self.namespace
         return frame_rate(counting, own_draw or self.call("animating") is not False, jobs.busy())
 
@@ -260,8 +261,12 @@ class Runner:
         self.times.frame_done()
         if self.args.max_frames and frames.count >= self.args.max_frames:
             self.running = False
-        if (self.args.quit_after_replay and self.replay and self.replay.finished_at_frame is not None
-                and frames.count >= self.replay.finished_at_frame + 5):
+        if (
+            self.args.quit_after_replay
+            and self.replay
+            and self.replay.finished_at_frame is not None
+            and frames.count >= self.replay.finished_at_frame + 5
+        ):
             self.running = False
 
     def _with_messages(self):

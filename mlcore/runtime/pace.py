@@ -11,11 +11,11 @@ full speed again.
 
 import time
 
-FPS = 60            # frames a second while a person acts or something moves
-WORK_FPS = 15       # frames a second while only background work goes on
-IDLE_FPS = 4        # frames a second while nothing moves
+FPS = 60  # frames a second while a person acts or something moves
+WORK_FPS = 15  # frames a second while only background work goes on
+IDLE_FPS = 4  # frames a second while nothing moves
 IDLE_AFTER_S = 1.0  # seconds without input before the frames slow down
-POLL_S = 0.01       # how often an idle loop looks for input: the longest a first event waits for its frame
+POLL_S = 0.01  # how often an idle loop looks for input: the longest a first event waits for its frame
 
 
 def frame_rate(counting, moving, working):
@@ -35,8 +35,8 @@ class FramePace:
         self.clock = pygame.time.Clock()
         self.now, self.sleep = clock, sleep
         self.last_input = clock()
-        self.fps = FPS            # the pace of the last wait
-        self.idle_frames = 0      # frames drawn at IDLE_FPS, for the state
+        self.fps = FPS  # the pace of the last wait
+        self.idle_frames = 0  # frames drawn at IDLE_FPS, for the state
 
     def acted(self):
         """A person's input arrived (a key, a click, a move): full speed from now on."""

@@ -70,7 +70,7 @@ def _key_problem(name, key_code):
     try:
         key_code(name)
     except ValueError:
-        return f"unknown key name {json.dumps(name)} (pygame's names: \"a\", \"space\", \"left shift\", \"page up\"…)"
+        return f'unknown key name {json.dumps(name)} (pygame\'s names: "a", "space", "left shift", "page up"…)'
     return None
 
 
@@ -98,7 +98,8 @@ def _finite(value):
 
 def _waiting_for(action):
     parts = ([str(action["until"])] if "until" in action else []) + (
-        ["the background work to end"] if action.get("for") == "idle" else [])
+        ["the background work to end"] if action.get("for") == "idle" else []
+    )
     return " and ".join(parts)
 
 

@@ -23,8 +23,9 @@ def save_screenshot(pygame, window, sketch, folders=None):
     folders = output_folders() if folders is None else folders
     stamp = time.strftime("%Y%m%d-%H%M%S")
     picture = window.copy()  # the next frame may draw over the window while the file is written
-    path, failure = first_writable(lambda folder: write_new(folder, f"{sketch}-screenshot-{stamp}", ".png",
-                                                            png_writer(pygame, picture)), folders)
+    path, failure = first_writable(
+        lambda folder: write_new(folder, f"{sketch}-screenshot-{stamp}", ".png", png_writer(pygame, picture)), folders
+    )
     if path is None:
         return f"could not save the screenshot: {unwritable(folders, failure)}", True
     return f"screenshot saved: {path}", False

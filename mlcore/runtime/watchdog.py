@@ -51,9 +51,9 @@ class Watchdog:
     def __init__(self, sketch_file, limit_s=LIMIT_S):
         self.sketch_file = _real(sketch_file) if sketch_file else None
         self.limit_s = limit_s
-        self.call = None        # the hook call running now (the innermost, when hooks call hooks)
-        self.asked = None       # the call the watchdog asked to stop
-        self.pending = 0        # interrupts sent and not yet seen by the handler
+        self.call = None  # the hook call running now (the innermost, when hooks call hooks)
+        self.asked = None  # the call the watchdog asked to stop
+        self.pending = 0  # interrupts sent and not yet seen by the handler
         self.main = threading.main_thread().ident
         self.previous = None
         enabled = self.sketch_file is not None and threading.current_thread() is threading.main_thread()

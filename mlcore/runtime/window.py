@@ -15,8 +15,10 @@ class NoDisplay(Exception):
 def no_display_sentence():
     display = os.environ.get("DISPLAY")
     where = f"the display {display} cannot be reached" if display else "there is no screen here"
-    return (f"no display: {where}, so no window can open (run the sketch from a desktop's terminal, with xvfb-run on "
-            "a server, or with --headless for scripts)")
+    return (
+        f"no display: {where}, so no window can open (run the sketch from a desktop's terminal, with xvfb-run on "
+        "a server, or with --headless for scripts)"
+    )
 
 
 def start_display(pygame, headless, driver_chosen):
@@ -52,8 +54,11 @@ def open_window(pygame, canvas, scale, fullscreen):
         fitted = fitted_scale(canvas, scale, screen)
         if fitted < scale:
             wanted = f"--scale {scale:g} makes" if scale != 1 else "the canvas needs"
-            print(f"{wanted} a {_size(canvas, scale)} window, larger than this {screen[0]}×{screen[1]} screen: "
-                  f"the window is {_size(canvas, fitted)} (scale {fitted:.2f})", file=sys.stderr)
+            print(
+                f"{wanted} a {_size(canvas, scale)} window, larger than this {screen[0]}×{screen[1]} screen: "
+                f"the window is {_size(canvas, fitted)} (scale {fitted:.2f})",
+                file=sys.stderr,
+            )
             notice = fitted_words(fitted / scale)
             scale = fitted
     return pygame.display.set_mode(_pixels(canvas, scale), pygame.RESIZABLE), notice

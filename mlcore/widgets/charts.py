@@ -5,8 +5,7 @@ import pygame
 from mlcore.widgets import theme, ui
 
 
-def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=None, grid=None, tick=None,
-               legend=True):
+def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=None, grid=None, tick=None, legend=True):
     """Curves of per-epoch values. `series` maps a name to (values, colour); y_range fixes the axis (e.g. 0–1).
 
     The title sits above the plot, the ticks left of it and the legend under it: nothing is drawn over a curve.
@@ -39,14 +38,19 @@ def line_chart(surface, rect, series, title="", y_range=None, x_max=None, text=N
     x_max = max(x_max or 0, longest)
     for points, colour in reversed(list(series.values())):  # the first series is drawn last, on top
         if len(points) >= 2:
-            xy = [(plot.left + i / max(1, x_max - 1) * plot.width,
-                   plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height)
-                  for i, v in enumerate(points)]
+            xy = [
+                (
+                    plot.left + i / max(1, x_max - 1) * plot.width,
+                    plot.bottom - (min(max(v, low), high) - low) / (high - low) * plot.height,
+                )
+                for i, v in enumerate(points)
+            ]
             pygame.draw.lines(surface, colour, False, xy, look.stroke)
     legend_x, legend_y = plot.left, plot.bottom + 6
     for name, (points, colour) in series.items() if legend else ():
-        pygame.draw.line(surface, colour, (legend_x, legend_y + line // 2), (legend_x + 18, legend_y + line // 2),
-                         look.stroke + 1)
+        pygame.draw.line(
+            surface, colour, (legend_x, legend_y + line // 2), (legend_x + 18, legend_y + line // 2), look.stroke + 1
+        )
         box = ui.label(surface, name, (legend_x + 24, legend_y), size=tick, colour=text, padding=0)
         legend_x = box.right + 16
     return plot

@@ -9,13 +9,33 @@ import re
 
 # Okabe–Ito colours, which stay apart for colour-blind viewers, then a few more for datasets with many classes;
 # each with the colour word it would be taken for, so that a class named that colour keeps it for itself.
-PALETTE = [((0, 114, 178), "blue"), ((230, 159, 0), "orange"), ((0, 158, 115), "green"), ((204, 121, 167), "pink"),
-           ((213, 94, 0), "red"), ((86, 180, 233), "cyan"), ((240, 228, 66), "yellow"), ((90, 90, 90), "grey"),
-           ((150, 90, 40), "brown"), ((120, 60, 160), "purple")]
+PALETTE = [
+    ((0, 114, 178), "blue"),
+    ((230, 159, 0), "orange"),
+    ((0, 158, 115), "green"),
+    ((204, 121, 167), "pink"),
+    ((213, 94, 0), "red"),
+    ((86, 180, 233), "cyan"),
+    ((240, 228, 66), "yellow"),
+    ((90, 90, 90), "grey"),
+    ((150, 90, 40), "brown"),
+    ((120, 60, 160), "purple"),
+]
 
-NAMED = {"red": (213, 30, 30), "orange": (240, 140, 0), "yellow": (240, 215, 40), "green": (0, 150, 60),
-         "blue": (0, 90, 200), "cyan": (40, 190, 220), "purple": (120, 60, 160), "pink": (235, 120, 180),
-         "brown": (140, 85, 40), "black": (25, 25, 25), "white": (232, 232, 232), "grey": (128, 128, 128)}
+NAMED = {
+    "red": (213, 30, 30),
+    "orange": (240, 140, 0),
+    "yellow": (240, 215, 40),
+    "green": (0, 150, 60),
+    "blue": (0, 90, 200),
+    "cyan": (40, 190, 220),
+    "purple": (120, 60, 160),
+    "pink": (235, 120, 180),
+    "brown": (140, 85, 40),
+    "black": (25, 25, 25),
+    "white": (232, 232, 232),
+    "grey": (128, 128, 128),
+}
 
 # The words for each colour, in English and in French (masculine, feminine, plural).
 WORDS = {

@@ -21,8 +21,16 @@ def pixels(surface):
 def dense_theme(density=DENSITY):
     """The current theme with every size and stroke `density` times larger, while the block runs."""
     look = theme.current()
-    theme.use(replace(look, min_text_px=look.min_text_px * density, tick=look.tick * density,
-                      small=look.small * density, text=look.text * density, stroke=look.stroke * density))
+    theme.use(
+        replace(
+            look,
+            min_text_px=look.min_text_px * density,
+            tick=look.tick * density,
+            small=look.small * density,
+            text=look.text * density,
+            stroke=look.stroke * density,
+        )
+    )
     try:
         yield theme.current()
     finally:
@@ -37,18 +45,38 @@ def chart_picture(series, title, x_label, y_label, y_range=None, size=(800, 420)
     with dense_theme() as look:
         surface.fill((255, 255, 255))
         pad = 12 * DENSITY
-        title_box = ui.label(surface, title, (width // 2, pad), size=look.text, bold=True, anchor="midtop",
-                             padding=0)
+        title_box = ui.label(surface, title, (width // 2, pad), size=look.text, bold=True, anchor="midtop", padding=0)
         turned = pygame.transform.rotate(ui.font(look.tick).render(y_label, True, look.ink), 90)
         top = title_box.bottom + pad
         bottom = height - pad - ui.line_height(look.tick)
         surface.blit(turned, turned.get_rect(midleft=(pad, (top + bottom) // 2)))
         left = pad * 2 + turned.get_width()
-        plot = charts.line_chart(surface, (left, top, width - left - pad, bottom - top), series, y_range=y_range,
-                                 x_max=x_max, text=look.ink, grid=look.dim)
+        plot = charts.line_chart(
+            surface,
+            (left, top, width - left - pad, bottom - top),
+            series,
+            y_range=y_range,
+            x_max=x_max,
+            text=look.ink,
+            grid=look.dim,
+        )
         if x_max:  # the last epoch under the axis's end (the legend starts under its beginning)
-            ui.label(surface, str(x_max), (plot.right, plot.bottom + 4), size=look.tick, colour=look.ink,
-                     anchor="topright", padding=0)
-        ui.label(surface, x_label, (plot.centerx, height - pad), size=look.tick, colour=look.ink, anchor="midbottom",
-                 padding=0)
+            ui.label(
+                surface,
+                str(x_max),
+                (plot.right, plot.bottom + 4),
+                size=look.tick,
+                colour=look.ink,
+                anchor="topright",
+                padding=0,
+            )
+        ui.label(
+            surface,
+            x_label,
+            (plot.centerx, height - pad),
+            size=look.tick,
+            colour=look.ink,
+            anchor="midbottom",
+            padding=0,
+        )
     return surface

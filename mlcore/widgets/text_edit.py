@@ -46,13 +46,13 @@ class TextEdit:
         """
         box = pygame.Rect(box)
         pygame.draw.rect(screen, (255, 255, 255), box, border_radius=6)
-        pygame.draw.rect(screen, ui.ACCENT if editing else (120, 124, 135), box, 3 if editing else 1,
-                         border_radius=6)
+        pygame.draw.rect(screen, ui.ACCENT if editing else (120, 124, 135), box, 3 if editing else 1, border_radius=6)
         text = self.text if editing or shown is None else shown
         position = (box.x + 10, box.centery)
         if not text and not editing and placeholder:
-            ui.label(screen, ui.cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM,
-                     anchor="midleft")
+            ui.label(
+                screen, ui.cut(placeholder, box.width - 20, size), position, size=size, colour=ui.DIM, anchor="midleft"
+            )
             return
         if keep_end and ui.text_width(text, size) > box.width - 20:
             while text and ui.text_width("…" + text, size) > box.width - 20:
@@ -61,8 +61,16 @@ class TextEdit:
         else:
             text = ui.cut(text, box.width - 20, size)
         if editing and self.fresh and text:
-            drawn = ui.label(screen, text, position, size=size, colour=(255, 255, 255), background=ui.ACCENT,
-                             anchor="midleft", padding=2)
+            drawn = ui.label(
+                screen,
+                text,
+                position,
+                size=size,
+                colour=(255, 255, 255),
+                background=ui.ACCENT,
+                anchor="midleft",
+                padding=2,
+            )
         else:
             drawn = ui.label(screen, text, position, size=size, anchor="midleft")
         if editing and (pygame.time.get_ticks() // 500) % 2 == 0:

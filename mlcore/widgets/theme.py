@@ -22,11 +22,11 @@ class Theme:
     """Sizes (font sizes on the canvas, strokes in pixels) and colours of one look."""
 
     name: str
-    min_text_px: int           # no text smaller than this on screen, whatever the window's scale
-    tick: int                  # chart ticks and legends, captions of small things
-    small: int                 # secondary lines: hints, summaries, table cells
-    text: int                  # ordinary text
-    stroke: int                # curves, outlines, frames
+    min_text_px: int  # no text smaller than this on screen, whatever the window's scale
+    tick: int  # chart ticks and legends, captions of small things
+    small: int  # secondary lines: hints, summaries, table cells
+    text: int  # ordinary text
+    stroke: int  # curves, outlines, frames
     ink: tuple = (20, 20, 28)
     paper: tuple = (246, 246, 242)
     dim: tuple = (110, 110, 120)
@@ -39,17 +39,31 @@ class Theme:
     error: tuple = (190, 30, 30)
     # Curves: training solid, validation in a second colour; both stay apart for colour-blind viewers.
     series: tuple = ((86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167))
-    correct: tuple = (0, 114, 178)   # confusion matrices: the diagonal (blue)
-    mistake: tuple = (213, 94, 0)    # and the errors (vermilion)
-    heat_floor: float = 0.45         # a cell with any count is at least this far from white towards its hue
+    correct: tuple = (0, 114, 178)  # confusion matrices: the diagonal (blue)
+    mistake: tuple = (213, 94, 0)  # and the errors (vermilion)
+    heat_floor: float = 0.45  # a cell with any count is at least this far from white towards its hue
 
 
 DEFAULT = Theme("default", min_text_px=14, tick=22, small=22, text=26, stroke=2)
-PROJECTOR = Theme("projector", min_text_px=18, tick=26, small=26, text=30, stroke=4, ink=(0, 0, 0),
-                  paper=(255, 255, 255), dim=(70, 70, 78), panel=(16, 16, 22), panel_text=(255, 255, 255),
-                  panel_dim=(215, 215, 225), grid=(120, 122, 136), error=(200, 0, 0),
-                  series=((86, 180, 233), (255, 170, 0), (0, 190, 140), (230, 140, 190)),
-                  mistake=(220, 70, 0), heat_floor=0.6)
+PROJECTOR = Theme(
+    "projector",
+    min_text_px=18,
+    tick=26,
+    small=26,
+    text=30,
+    stroke=4,
+    ink=(0, 0, 0),
+    paper=(255, 255, 255),
+    dim=(70, 70, 78),
+    panel=(16, 16, 22),
+    panel_text=(255, 255, 255),
+    panel_dim=(215, 215, 225),
+    grid=(120, 122, 136),
+    error=(200, 0, 0),
+    series=((86, 180, 233), (255, 170, 0), (0, 190, 140), (230, 140, 190)),
+    mistake=(220, 70, 0),
+    heat_floor=0.6,
+)
 THEMES = {theme.name: theme for theme in (DEFAULT, PROJECTOR)}
 
 
@@ -60,12 +74,12 @@ class _Frame:
         self.theme = DEFAULT
         self.scale = 1.0
         self.window = None
-        self.texts = []   # (text, height in window pixels)
-        self.last = []    # the texts of the previous complete frame
+        self.texts = []  # (text, height in window pixels)
+        self.last = []  # the texts of the previous complete frame
         self.screen = None  # the canvas being drawn: texts drawn on it are audited with their boxes
-        self.audit = []   # one dict per text: its height, capital height, box, and whether it is a key readout
+        self.audit = []  # one dict per text: its height, capital height, box, and whether it is a key readout
         self.last_audit = []
-        self.cut = []     # texts shortened with an ellipsis to fit (ui.cut), this frame
+        self.cut = []  # texts shortened with an ellipsis to fit (ui.cut), this frame
         self.last_cut = []
 
 
@@ -125,9 +139,13 @@ def record(text, height, cap=None, box=None, readout=False):
 def audit_entry(text, height, cap=None, box=None, readout=False):
     """What `record` notes of a text, at the window's scale now (for `record_entries`: a layer drawn once, whose
     texts are noted again with every frame)."""
-    return {"text": str(text), "px": round(height * _frame.scale, 1),
-            "cap_px": None if cap is None else round(cap * _frame.scale, 1),
-            "box": None if box is None else [int(value) for value in box], "readout": bool(readout)}
+    return {
+        "text": str(text),
+        "px": round(height * _frame.scale, 1),
+        "cap_px": None if cap is None else round(cap * _frame.scale, 1),
+        "box": None if box is None else [int(value) for value in box],
+        "readout": bool(readout),
+    }
 
 
 def record_entries(entries):
@@ -158,11 +176,17 @@ def report():
     audit, cut = (_frame.audit, _frame.cut) if _frame.texts else (_frame.last_audit, _frame.last_cut)
     smallest = min((height for _, height in texts), default=None)
     caps = [entry["cap_px"] for entry in audit if entry["cap_px"] is not None]
-    return {"theme": _frame.theme.name, "window": list(_frame.window) if _frame.window else None,
-            "scale": round(_frame.scale, 4), "min_text_px": _frame.theme.min_text_px, "smallest_text_px": smallest,
-            "texts": [[text, height] for text, height in texts],
-            "smallest_cap_px": min(caps, default=None), "text_audit": [dict(entry) for entry in audit],
-            "cut": list(cut)}
+    return {
+        "theme": _frame.theme.name,
+        "window": list(_frame.window) if _frame.window else None,
+        "scale": round(_frame.scale, 4),
+        "min_text_px": _frame.theme.min_text_px,
+        "smallest_text_px": smallest,
+        "texts": [[text, height] for text, height in texts],
+        "smallest_cap_px": min(caps, default=None),
+        "text_audit": [dict(entry) for entry in audit],
+        "cut": list(cut),
+    }
 
 
 def heat_colour(hue, share, count):
@@ -188,4 +212,3 @@ def lab(rgb):
 def delta_e(first, second):
     """How far apart two colours look (CIE76 ΔE: about 2 is just noticeable, over 30 clearly different)."""
     return float(np.linalg.norm(lab(first) - lab(second)))
-

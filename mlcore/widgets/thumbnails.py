@@ -95,8 +95,13 @@ class Thumbnails:
 def _two_lines(name, size):
     """The width of `name`'s label cut between two of its words where its longer line is shortest."""
     words = name.split()
-    return min([max(ui.text_width(" ".join(words[:cut]), size, True), ui.text_width(" ".join(words[cut:]), size, True))
-                for cut in range(1, len(words))] or [ui.text_width(name, size, True)])
+    return min(
+        [
+            max(ui.text_width(" ".join(words[:cut]), size, True), ui.text_width(" ".join(words[cut:]), size, True))
+            for cut in range(1, len(words))
+        ]
+        or [ui.text_width(name, size, True)]
+    )
 
 
 def draw_arrow(surface, rect, up, enabled=True):
@@ -190,14 +195,17 @@ class ThumbnailGrid:
     def visible(self):
         """(position on the page, item) for every item shown now."""
         start = self.first_row * self.columns
-        return list(enumerate(self.items[start:start + self.columns * self.rows]))
+        return list(enumerate(self.items[start : start + self.columns * self.rows]))
 
     def cell_rect(self, position):
         """Where the picture at `position` on the page lies (caption excluded)."""
         row, column = divmod(position, self.columns)
-        return pygame.Rect(self.rect.x + column * (self.size + self.gap),
-                           self.rect.y + self.header + row * (self.size + self.caption + self.gap),
-                           self.size, self.size)
+        return pygame.Rect(
+            self.rect.x + column * (self.size + self.gap),
+            self.rect.y + self.header + row * (self.size + self.caption + self.gap),
+            self.size,
+            self.size,
+        )
 
     def item_center(self, item_number):
         """The centre of the `item_number`-th item, as it lies on the first page (for scripted clicks)."""
@@ -246,19 +254,26 @@ class ThumbnailGrid:
             if highlight == (split, index):
                 pygame.draw.rect(surface, ui.INK, cell.inflate(6, self.caption + 6).move(0, self.caption // 2), 4)
 
-
     def _draw_band(self, surface, band, name, colour):
         """The class's colour under a picture, and its name on it (on two lines where the tiles need them)."""
         pygame.draw.rect(surface, colour, band)
         size = self.label_size
         lines = ui.wrap(name, band.width - 4, size, True) if self.label_lines > 1 else [name]
         if len(lines) > self.label_lines:
-            lines = lines[:self.label_lines - 1] + [" ".join(lines[self.label_lines - 1:])]
+            lines = lines[: self.label_lines - 1] + [" ".join(lines[self.label_lines - 1 :])]
         step = ui.line_height(size)
         y = band.centery - step * (len(lines) - 1) / 2
         for line in lines:
-            ui.label(surface, ui.cut(line, band.width - 2, size, bold=True), (band.centerx, round(y)), size=size,
-                     colour=ui.text_colour(colour), anchor="center", bold=True, padding=0)
+            ui.label(
+                surface,
+                ui.cut(line, band.width - 2, size, bold=True),
+                (band.centerx, round(y)),
+                size=size,
+                colour=ui.text_colour(colour),
+                anchor="center",
+                bold=True,
+                padding=0,
+            )
             y += step
 
 

@@ -10,9 +10,18 @@ import pygame
 from mlcore.widgets import theme
 
 # The module's colour names and the theme fields they read.
-_THEME_COLOURS = {"INK": "ink", "PAPER": "paper", "DIM": "dim", "PANEL": "panel", "PANEL_TEXT": "panel_text",
-                  "PANEL_DIM": "panel_dim", "ACCENT": "accent", "ERROR": "error", "SERIES_COLOURS": "series",
-                  "GRID": "grid"}
+_THEME_COLOURS = {
+    "INK": "ink",
+    "PAPER": "paper",
+    "DIM": "dim",
+    "PANEL": "panel",
+    "PANEL_TEXT": "panel_text",
+    "PANEL_DIM": "panel_dim",
+    "ACCENT": "accent",
+    "ERROR": "error",
+    "SERIES_COLOURS": "series",
+    "GRID": "grid",
+}
 
 
 def __getattr__(name):
@@ -68,8 +77,9 @@ def cap_height(size, bold=False):
     return font(size, bold).metrics("H")[0][3]
 
 
-def label(surface, text, pos, size=28, colour=None, background=None, anchor="topleft", bold=False, padding=4,
-          readout=False):
+def label(
+    surface, text, pos, size=28, colour=None, background=None, anchor="topleft", bold=False, padding=4, readout=False
+):
     """Draw one line of text (in the theme's ink unless `colour`); `anchor` names the point of its box that lands on
     `pos`. Returns the box. The text, its height and its capital height on screen go to the frame's record
     (`theme.report`), with its box when drawn on the frame's canvas; `readout`: one of the lesson's key readouts."""
@@ -78,8 +88,13 @@ def label(surface, text, pos, size=28, colour=None, background=None, anchor="top
     box = image.get_rect(**{anchor: pos})
     if str(text).strip():
         on_canvas = surface is theme.screen()
-        theme.record(text, typeface.get_height(), cap=typeface.metrics("H")[0][3], box=box if on_canvas else None,
-                     readout=readout)
+        theme.record(
+            text,
+            typeface.get_height(),
+            cap=typeface.metrics("H")[0][3],
+            box=box if on_canvas else None,
+            readout=readout,
+        )
     if background is not None:
         pygame.draw.rect(surface, background, box.inflate(2 * padding, 2 * padding), border_radius=4)
     surface.blit(image, box)
@@ -164,8 +179,13 @@ class Button:
         else:
             back, fore = (235, 235, 235), (150, 150, 150)
         pygame.draw.rect(surface, back, self.rect, border_radius=6)
-        pygame.draw.rect(surface, look.dim if look.stroke > 2 else (120, 124, 135), self.rect, max(1, look.stroke // 2),
-                         border_radius=6)
+        pygame.draw.rect(
+            surface,
+            look.dim if look.stroke > 2 else (120, 124, 135),
+            self.rect,
+            max(1, look.stroke // 2),
+            border_radius=6,
+        )
         caption = cut(self.caption, self.rect.width - 8, self.size)
         label(surface, caption, self.rect.center, size=self.size, colour=fore, anchor="center")
 

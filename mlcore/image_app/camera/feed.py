@@ -20,7 +20,7 @@ VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".m
 
 
 def camera_source_kind(path):
-    """"video" or "folder" for a file or folder that can play as a camera, else None."""
+    """ "video" or "folder" for a file or folder that can play as a camera, else None."""
     path = Path(path)
     if path.is_dir():
         return "folder"
@@ -107,9 +107,13 @@ class CameraFeed:
 
     def state(self):
         camera = self.camera
-        return {"source": str(self.source), "status": camera.status if camera else "closed",
-                "error": camera.error if camera else "", "fps": round(camera.measured_fps, 1) if camera else 0.0,
-                "frames": camera.frame_count if camera else 0}
+        return {
+            "source": str(self.source),
+            "status": camera.status if camera else "closed",
+            "error": camera.error if camera else "",
+            "fps": round(camera.measured_fps, 1) if camera else 0.0,
+            "frames": camera.frame_count if camera else 0,
+        }
 
 
 class _CentreSquare:
@@ -145,18 +149,37 @@ def draw_feed(screen, rect, feed, waiting="opening the camera…", square=False)
             pygame.draw.rect(screen, (255, 255, 255), kept, 2)
     camera = feed.camera
     if camera is not None and camera.status == "failed":
-        lines = ["no picture:"] + ui.wrap(camera.error, rect.width - 24, 24) + [""] + ui.wrap(
-            "pick another camera, or a video or a folder, below (or drop one on the window)", rect.width - 24, 24)
+        lines = (
+            ["no picture:"]
+            + ui.wrap(camera.error, rect.width - 24, 24)
+            + [""]
+            + ui.wrap(
+                "pick another camera, or a video or a folder, below (or drop one on the window)", rect.width - 24, 24
+            )
+        )
     elif picture is None:
         lines = [waiting if camera is not None else "camera closed"]
     else:
         lines = []
     for i, line in enumerate(lines[:8]):
-        ui.label(screen, line, (rect.x + 12, rect.y + 12 + 28 * i), size=24, colour=(255, 255, 255),
-                 background=(20, 20, 24) if picture is not None else None)
+        ui.label(
+            screen,
+            line,
+            (rect.x + 12, rect.y + 12 + 28 * i),
+            size=24,
+            colour=(255, 255, 255),
+            background=(20, 20, 24) if picture is not None else None,
+        )
     if camera is not None and picture is not None:
         tag = f"{feed.name}  {camera.measured_fps:.0f} frames/s"
         if camera.status == "ended":
             tag = f"{feed.name}: ended"
-        ui.label(screen, tag, (rect.x + 8, rect.bottom - 8), size=20, colour=(255, 255, 255),
-                 background=(20, 20, 24), anchor="bottomleft")
+        ui.label(
+            screen,
+            tag,
+            (rect.x + 8, rect.bottom - 8),
+            size=20,
+            colour=(255, 255, 255),
+            background=(20, 20, 24),
+            anchor="bottomleft",
+        )

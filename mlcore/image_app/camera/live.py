@@ -76,8 +76,9 @@ class CameraView:
                 self.stop()
             else:
                 self.feed.open(loop=True)  # a video or a folder plays on and on for a demo
-                self.predictor = LivePredictor(self.feed.squared(), model, extractor, device=device,
-                                               worker=self.worker).start()
+                self.predictor = LivePredictor(
+                    self.feed.squared(), model, extractor, device=device, worker=self.worker
+                ).start()
                 self.extractor = extractor
 
     def quit(self):
@@ -89,8 +90,13 @@ class CameraView:
 
     def state(self):
         live = self.predictor
-        return {"running": bool(live and live.running), "wanted": self.wanted,
-                "rate": round(live.rate, 1) if live else 0.0, "count": live.count if live else 0,
-                "ready": bool(live and live.result),
-                "result": [[label, round(p, 4)] for label, p in live.result] if live else [],
-                "extractor": self.extractor if live else None, "error": live.error if live else ""}
+        return {
+            "running": bool(live and live.running),
+            "wanted": self.wanted,
+            "rate": round(live.rate, 1) if live else 0.0,
+            "count": live.count if live else 0,
+            "ready": bool(live and live.result),
+            "result": [[label, round(p, 4)] for label, p in live.result] if live else [],
+            "extractor": self.extractor if live else None,
+            "error": live.error if live else "",
+        }

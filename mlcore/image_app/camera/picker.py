@@ -29,8 +29,10 @@ def use_file_source(feed, say, path):
         say(f"{path}: no such file or folder", problem=True)
         return False
     if kind is None:
-        say(f"{path.name}: not a video or a folder of images (a video such as .mp4 or .avi, or a folder "
-            f"of pictures)", problem=True)
+        say(
+            f"{path.name}: not a video or a folder of images (a video such as .mp4 or .avi, or a folder of pictures)",
+            problem=True,
+        )
         return False
     feed.use(path)
     say(f"camera: {path.name} (a {kind} played as the camera)")
@@ -158,8 +160,14 @@ class CameraPicker:
         if line:
             room = self.file_button.rect.x - GAP - self.rect.x
             colour = ui.DIM if line == LOOKING_LINE else ui.ERROR
-            ui.label(screen, ui.cut(line, room, self.SIZE), (self.rect.x, self.rect.centery), size=self.SIZE,
-                     colour=colour, anchor="midleft")
+            ui.label(
+                screen,
+                ui.cut(line, room, self.SIZE),
+                (self.rect.x, self.rect.centery),
+                size=self.SIZE,
+                colour=colour,
+                anchor="midleft",
+            )
         on_file = not isinstance(source, int)
         self.file_button.caption = Path(source).name if on_file else FILE_CAPTION
         self.file_button.selected = on_file
@@ -167,6 +175,10 @@ class CameraPicker:
 
     def state(self):
         probe = self.probe
-        return {"probe": probe.status if probe else "idle",
-                "cameras": [[camera.index, camera.name] for camera in self.cameras()],
-                "line": self.line(), "editing": self.editing, "path": self.path_box.text}
+        return {
+            "probe": probe.status if probe else "idle",
+            "cameras": [[camera.index, camera.name] for camera in self.cameras()],
+            "line": self.line(),
+            "editing": self.editing,
+            "path": self.path_box.text,
+        }

@@ -30,8 +30,8 @@ class LivePredictor:
         self.worker = worker if worker is not None else InProcess()  # a window's: a process of its own
         self.result = []
         self.frame = None
-        self.count = 0          # predictions made
-        self.rate = 0.0         # predictions per second over the last few
+        self.count = 0  # predictions made
+        self.rate = 0.0  # predictions per second over the last few
         self.error = ""
         self._stop = threading.Event()
         self._thread = None
@@ -63,8 +63,9 @@ class LivePredictor:
                     time.sleep(0.005)
                     continue
                 seen = number
-                vector, _ = self.worker.extract(self.extractor, [frame], device=self.device,
-                                                should_stop=self._stop.is_set)
+                vector, _ = self.worker.extract(
+                    self.extractor, [frame], device=self.device, should_stop=self._stop.is_set
+                )
                 self.result = ranked(self.model, self.model.predict_proba(vector)[0])
                 self.frame = frame
                 self.count += 1

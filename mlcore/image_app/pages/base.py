@@ -54,8 +54,9 @@ def short_job_text(job, width, size):
     files and extractors, else its first word and how far it has come ("features: 40/120")."""
     name = STEP_NAMES.get(job.name, job.name)
     message = job.message or name
-    plain = " ".join(word for word in message.split()
-                     if "_" not in word and not ("/" in word and any(c.isalpha() for c in word)))
+    plain = " ".join(
+        word for word in message.split() if "_" not in word and not ("/" in word and any(c.isalpha() for c in word))
+    )
     first = (plain.split(":")[0].split() or [name])[0].rstrip(":")
     counted = f"{first}: {job.done}/{job.total}" if job.total else first
     candidates = [message, plain, counted, name, f"{job.fraction:.0%}" if job.total else name]
@@ -69,8 +70,17 @@ def draw_answer(surface, x, y, label, confidence, room, colour=None):
     if colour is None:
         ui.label(surface, text, (x, y + 4), size=44, bold=True, colour=ui.ACCENT, readout=True)
     else:
-        ui.label(surface, text, (x + 6, y + 4), size=44, bold=True, colour=ui.text_colour(colour), background=colour,
-                 padding=6, readout=True)
+        ui.label(
+            surface,
+            text,
+            (x + 6, y + 4),
+            size=44,
+            bold=True,
+            colour=ui.text_colour(colour),
+            background=colour,
+            padding=6,
+            readout=True,
+        )
     ui.label(surface, f"{confidence:.0%} sure", (x, y + 48), size=32, bold=True)
 
 

@@ -44,8 +44,9 @@ def draw_chips(surface, x, y, lines, right):
             top = y + row * pitch
             pygame.draw.rect(surface, colour, (x + left, top + 2, 16, 16), border_radius=3)
             text = ui.cut(f"{name} {count}", right - x - left - 20, 22)  # only a name wider than the whole line
-            ui.label(surface, text, (x + left + 20, top - 1), size=22, colour=ui.ERROR if count == 0 else ui.INK,
-                     padding=0)
+            ui.label(
+                surface, text, (x + left + 20, top - 1), size=22, colour=ui.ERROR if count == 0 else ui.INK, padding=0
+            )
 
 
 class DataPage(Page):
@@ -58,15 +59,19 @@ class DataPage(Page):
         self.load, self.open_collection, self.export = load, open_collection, export  # the dataset buttons, Export
         self.screen_size = screen_size  # the enlarged image is drawn in the middle of the screen, its buttons beside
         width = (self.rect.width - 8 * (len(DATASET_BUTTONS) - 1)) // len(DATASET_BUTTONS)
-        self.buttons = [ui.Button((self.rect.x + i * (width + 8), self.rect.y, width, 46), name, size=27)
-                        for i, name in enumerate(DATASET_BUTTONS)]
+        self.buttons = [
+            ui.Button((self.rect.x + i * (width + 8), self.rect.y, width, 46), name, size=27)
+            for i, name in enumerate(DATASET_BUTTONS)
+        ]
         half = (self.rect.width - 24) // 2
         top = self.rect.y + 104
         height = self.rect.bottom - top
-        self.train_grid = ThumbnailGrid((self.rect.x, top, half, height), "Training set", size=64, header=HEADER,
-                                        may_number=True)
-        self.test_grid = ThumbnailGrid((self.rect.x + half + 24, top, half, height), "Test set", size=64,
-                                       header=HEADER, may_number=True)
+        self.train_grid = ThumbnailGrid(
+            (self.rect.x, top, half, height), "Training set", size=64, header=HEADER, may_number=True
+        )
+        self.test_grid = ThumbnailGrid(
+            (self.rect.x + half + 24, top, half, height), "Test set", size=64, header=HEADER, may_number=True
+        )
         self.collection_area = pygame.Rect(self.rect.x, top, self.rect.width, height)
         self.export_button = ui.Button((self.rect.right - 140, self.rect.y + 58, 140, 38), EXPORT, size=26)
         self.undo_button = ui.Button((self.rect.right - 290, self.rect.y + 58, 140, 38), UNDO, size=26)
@@ -128,8 +133,9 @@ class DataPage(Page):
                     if position == 0:
                         self.edits.delete(split, index)
                     else:
-                        self.edits.move(split, index, label=label,
-                                            to_split=other_set(split) if position == 1 else split)
+                        self.edits.move(
+                            split, index, label=label, to_split=other_set(split) if position == 1 else split
+                        )
                     return True
         return super().click_overlay(x, y)
 
@@ -141,9 +147,14 @@ class DataPage(Page):
 
     def state(self):
         """The first image shown in each grid (browsing moves it)."""
-        return {"browse": {"train": self.train_grid.first_row * self.train_grid.columns,
-                           "test": self.test_grid.first_row * self.test_grid.columns},
-                "collecting": self.collecting, "edits": self.edits.state()["edits"]}
+        return {
+            "browse": {
+                "train": self.train_grid.first_row * self.train_grid.columns,
+                "test": self.test_grid.first_row * self.test_grid.columns,
+            },
+            "collecting": self.collecting,
+            "edits": self.edits.state()["edits"],
+        }
 
     def draw(self, screen):
         dataset = self.pipeline.dataset
@@ -154,8 +165,13 @@ class DataPage(Page):
             if button.caption == NEW_DATASET:
                 button.selected = self.collecting or (mine and not loading)
             else:
-                button.selected = (dataset is not None and dataset.name == button.caption and not loading
-                                   and not self.collecting and not mine)
+                button.selected = (
+                    dataset is not None
+                    and dataset.name == button.caption
+                    and not loading
+                    and not self.collecting
+                    and not mine
+                )
             button.draw(screen)
         status = pygame.Rect(self.rect.x, self.rect.y + 56, self.rect.width, 40)
         if self.collecting:
@@ -169,8 +185,10 @@ class DataPage(Page):
                 text += f": {job.done / 1e6:.1f} of {job.total / 1e6:.1f} MB"
             ui.label(screen, ui.cut(text, status.width - 380, 28), (status.x + 376, status.y + 6), size=28)
         elif dataset is not None:
-            summary = (f"{dataset.name}: {len(dataset.classes)} classes, {len(dataset.train)} training images, "
-                       f"{len(dataset.test)} test images")
+            summary = (
+                f"{dataset.name}: {len(dataset.classes)} classes, {len(dataset.train)} training images, "
+                f"{len(dataset.test)} test images"
+            )
             count = len(dataset.problems)
             problems = f"{count} problem{'s' if count > 1 else ''}: click the message bar" if count else ""
             self.export_button.draw(screen)
@@ -192,10 +210,16 @@ class DataPage(Page):
         counts, classes = dataset.counts(), dataset.classes
         for grid in self.train_grid, self.test_grid:
             grid.fit(classes)  # whether the pictures' bands number the classes, which the chips then do too
-        lines = {grid: chip_lines([(f"{number} {name}" if grid.numbered else name, counts[split][name],
-                                    class_colour(name, classes)) for number, name in enumerate(classes, 1)],
-                                  grid.rect.width)
-                 for grid, split in ((self.train_grid, "train"), (self.test_grid, "test"))}
+        lines = {
+            grid: chip_lines(
+                [
+                    (f"{number} {name}" if grid.numbered else name, counts[split][name], class_colour(name, classes))
+                    for number, name in enumerate(classes, 1)
+                ],
+                grid.rect.width,
+            )
+            for grid, split in ((self.train_grid, "train"), (self.test_grid, "test"))
+        }
         header = max(chips_header(grid_lines) for grid_lines in lines.values())
         for grid, grid_lines in lines.items():
             grid.set_header(header)
@@ -206,8 +230,10 @@ class DataPage(Page):
         collection = self.own.collection
         images = len(collection)
         classes = len(collection.classes)
-        line = (f"{collection.name}: {classes} class{'es' if classes != 1 else ''}, {images} "
-                f"image{'s' if images != 1 else ''}")
+        line = (
+            f"{collection.name}: {classes} class{'es' if classes != 1 else ''}, {images} "
+            f"image{'s' if images != 1 else ''}"
+        )
         box = ui.label(screen, line, (status.x, status.y + 6), size=28, bold=True)
         if collection.save_error:
             text, colour = collection.save_error, ui.ERROR
@@ -215,6 +241,10 @@ class DataPage(Page):
             text, colour = f"{collection.folder} cannot be written: recordings stay in memory", ui.ERROR
         else:
             text, colour = f"autosaved in {collection.folder}", ui.DIM
-        ui.label(screen, ui.cut(text, status.right - box.right - 20, 24), (box.right + 16, status.y + 9), size=24,
-                 colour=colour)
-
+        ui.label(
+            screen,
+            ui.cut(text, status.right - box.right - 20, 24),
+            (box.right + 16, status.y + 9),
+            size=24,
+            colour=colour,
+        )

@@ -24,8 +24,9 @@ class DeploymentPage(Page):
     SIDE = 180  # the picture of the image that was classified
     NOISE = "Noise or bias?"
 
-    def __init__(self, rect, pipeline, thumbnails, *, steps, live, predictions, toggle_live, save_model, load_model,
-                 retrain):
+    def __init__(
+        self, rect, pipeline, thumbnails, *, steps, live, predictions, toggle_live, save_model, load_model, retrain
+    ):
         super().__init__(rect, pipeline, thumbnails)
         self.live = live  # the camera and Live (mlcore.image_app.camera.live.CameraView)
         self.predictions = predictions  # the answers shown here (mlcore.image_app.predictions.Predictions)
@@ -35,19 +36,26 @@ class DeploymentPage(Page):
         height = (self.rect.height - 20) // 2
         self.train_grid = ThumbnailGrid((self.rect.x, self.rect.y, width, height), "Training set", size=64)
         self.test_grid = ThumbnailGrid((self.rect.x, self.rect.y + height + 20, width, height), "Test set", size=64)
-        self.panel = pygame.Rect(self.rect.x + width + 24, self.rect.y, self.rect.right - self.rect.x - width - 24,
-                                 self.rect.height)
+        self.panel = pygame.Rect(
+            self.rect.x + width + 24, self.rect.y, self.rect.right - self.rect.x - width - 24, self.rect.height
+        )
         room = (self.panel.width - 36 - 2 * 10) // 3
-        self.buttons = [ui.Button((self.panel.x + 18 + i * (room + 10), self.panel.y + 14, room, 44), name, size=27)
-                        for i, name in enumerate(self.BUTTONS)]
-        self.retrain_button = accent_button((self.panel.x + 18, self.panel.bottom - 62, self.panel.width - 36, 48),
-                                            RETRAIN_CAPTION, size=26)
+        self.buttons = [
+            ui.Button((self.panel.x + 18 + i * (room + 10), self.panel.y + 14, room, 44), name, size=27)
+            for i, name in enumerate(self.BUTTONS)
+        ]
+        self.retrain_button = accent_button(
+            (self.panel.x + 18, self.panel.bottom - 62, self.panel.width - 36, 48), RETRAIN_CAPTION, size=26
+        )
         self._picture = (None, None)
         self._dataset = None  # the dataset the page last showed
         self.noise = NoiseOrBiasView(self.rect, self.panel, pipeline, steps, thumbnails, show_answer=predictions.sample)
         answer_x = self.panel.x + 18 + self.SIDE + 16  # under the answer, beside the picture
-        self.noise_button = ui.Button((answer_x, self.panel.y + 14 + self.TOP + self.SIDE - 38,
-                                       self.panel.right - answer_x - 12, 38), self.NOISE, size=26)
+        self.noise_button = ui.Button(
+            (answer_x, self.panel.y + 14 + self.TOP + self.SIDE - 38, self.panel.right - answer_x - 12, 38),
+            self.NOISE,
+            size=26,
+        )
 
     @property
     def offers_retrain(self):
@@ -130,13 +138,21 @@ class DeploymentPage(Page):
         wanted = self.live.wanted
         for button in self.buttons:
             button.selected = button.caption == "Live" and wanted
-            button.enabled = button.caption == "Load model" or self.pipeline.model is not None or (
-                button.caption == "Live" and wanted)
+            button.enabled = (
+                button.caption == "Load model"
+                or self.pipeline.model is not None
+                or (button.caption == "Live" and wanted)
+            )
             button.draw(screen)
         self._draw_run_line(screen)
         if self.offers_retrain:
-            ui.label(screen, "this model knows only the stored vectors: a new image needs computed ones",
-                     (panel.x + 18, self.retrain_button.rect.y - 30), size=22, colour=ui.DIM)
+            ui.label(
+                screen,
+                "this model knows only the stored vectors: a new image needs computed ones",
+                (panel.x + 18, self.retrain_button.rect.y - 30),
+                size=22,
+                colour=ui.DIM,
+            )
             self.retrain_button.draw(screen)
         x, y = panel.x + 18, panel.y + 14 + self.TOP
         if wanted:
@@ -148,8 +164,11 @@ class DeploymentPage(Page):
         if latest is None:
             ui.label(screen, "Click a picture, drop an image", (x, y), size=30, bold=True)
             ui.label(screen, "file on the window, or press Live", (x, y + 34), size=30, bold=True)
-            hint = ("the network's confidence for every class appears here" if self.pipeline.model is not None
-                    else "train a model first (page 3), or drop a saved model file (.pt) on the window")
+            hint = (
+                "the network's confidence for every class appears here"
+                if self.pipeline.model is not None
+                else "train a model first (page 3), or drop a saved model file (.pt) on the window"
+            )
             for i, line in enumerate(ui.wrap(hint, panel.width - 36, 26)):
                 ui.label(screen, line, (x, y + 84 + 28 * i), size=26, colour=ui.DIM)
             return
@@ -159,8 +178,9 @@ class DeploymentPage(Page):
             screen.blit(picture, (x, y))
         pygame.draw.rect(screen, (200, 200, 206), (x, y, side, side), 1)
         tx = x + side + 16
-        draw_answer(screen, tx, y, latest["label"], latest["confidence"], panel.right - tx - 12,
-                    self.colour_of(latest["label"]))
+        draw_answer(
+            screen, tx, y, latest["label"], latest["confidence"], panel.right - tx - 12, self.colour_of(latest["label"])
+        )
         lines = [ui.cut(Path(latest["source"]).name, panel.right - tx - 12, 24)]
         if "true" in latest:
             right = "right" if latest["true"] == latest["label"] else "wrong"
@@ -179,8 +199,14 @@ class DeploymentPage(Page):
         room = self.panel.width - 36
         line = run_caption(pipeline.runs_state(), pipeline.run_shown, room, size) if pipeline.model is not None else ""
         if line:
-            ui.label(screen, ui.cut(line, room, size, True),
-                     (self.panel.x + 18, self.buttons[0].rect.bottom + 6), size=size, bold=True, colour=ui.ACCENT)
+            ui.label(
+                screen,
+                ui.cut(line, room, size, True),
+                (self.panel.x + 18, self.buttons[0].rect.bottom + 6),
+                size=size,
+                bold=True,
+                colour=ui.ACCENT,
+            )
 
     def _draw_live(self, screen, x, y):
         """The camera as it is now, the model's answer for its newest frame, and how often it answers."""
@@ -198,8 +224,13 @@ class DeploymentPage(Page):
             ui.label(screen, "starting…", (tx, y + 4), size=30, bold=True)
         rate = f"live: {live.rate:.0f} predictions/s" if live is not None and live.rate else "live"
         ui.label(screen, rate, (tx, y + 96), size=28, bold=True, colour=ui.INK)
-        ui.label(screen, ui.cut(f"{feed.name}, {self.live.extractor or '–'}", room, 22), (tx, y + 130), size=22,
-                 colour=ui.DIM)
+        ui.label(
+            screen,
+            ui.cut(f"{feed.name}, {self.live.extractor or '–'}", room, 22),
+            (tx, y + 130),
+            size=22,
+            colour=ui.DIM,
+        )
         if result:
             self._draw_bars(screen, dict(result))
 
@@ -223,8 +254,9 @@ class DeploymentPage(Page):
             bar = self.bar_rect(i, len(rows))
             if bar.bottom > (self.retrain_button.rect.y - 36 if self.offers_retrain else self.panel.bottom - 8):
                 break
-            ui.label(screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft",
-                     bold=i == 0)
+            ui.label(
+                screen, ui.cut(name, 122, 26), (self.panel.x + 18, bar.centery), size=26, anchor="midleft", bold=i == 0
+            )
             pygame.draw.rect(screen, (232, 232, 236), bar)
             colour = self.colour_of(name)
             filled = bar.copy()

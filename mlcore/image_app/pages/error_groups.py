@@ -23,8 +23,12 @@ class ErrorGroups:
 
     def __init__(self, rect):
         self.rect = pygame.Rect(rect)
-        self.inner = pygame.Rect(self.rect.x + 18, self.rect.y + 14 + self.TOP, self.rect.width - 36,
-                                 self.rect.height - 28 - self.TOP - self.BOTTOM)
+        self.inner = pygame.Rect(
+            self.rect.x + 18,
+            self.rect.y + 14 + self.TOP,
+            self.rect.width - 36,
+            self.rect.height - 28 - self.TOP - self.BOTTOM,
+        )
         self.per_row = max(1, (self.inner.width + GAP) // (SIDE + GAP))
         self.first_line = 0
         self._groups = None  # the groups the scroll position belongs to
@@ -43,7 +47,7 @@ class ErrorGroups:
         if groups is not self._groups:
             self._groups, self.first_line = groups, 0
         shown, y = [], self.inner.y
-        for line in self.lines(groups)[self.first_line:]:
+        for line in self.lines(groups)[self.first_line :]:
             if y + line[0] > self.inner.bottom:
                 break
             shown.append((line, y))
@@ -56,7 +60,7 @@ class ErrorGroups:
         for (height, group, start), y in self.layout(groups):
             if start is None:
                 continue
-            for column, index in enumerate(group["indices"][start:start + self.per_row]):
+            for column, index in enumerate(group["indices"][start : start + self.per_row]):
                 found.append((pygame.Rect(self.inner.x + column * (SIDE + GAP), y, SIDE, SIDE), index))
         return found
 
@@ -91,8 +95,14 @@ class ErrorGroups:
         hidden = len(self.lines(groups)) - self.first_line - len(shown)
         if hidden > 0 or self.first_line:
             more = "more below: scroll with the wheel" if hidden > 0 else "more above: scroll with the wheel"
-            ui.label(screen, more, (self.inner.right, self.rect.bottom - 8), size=look.tick, colour=ui.DIM,
-                     anchor="bottomright")
+            ui.label(
+                screen,
+                more,
+                (self.inner.right, self.rect.bottom - 8),
+                size=look.tick,
+                colour=ui.DIM,
+                anchor="bottomright",
+            )
         for rect, index in self.pictures(groups):
             picture = thumbnails.get("test", index, SIDE)
             if picture is not None:

@@ -10,13 +10,13 @@ from mlcore.widgets.thumbnails import class_colour, stretched_surface
 
 DESCRIPTIONS = {
     "stored": "The numbers the course's Marcelle app stored with each image (1024 from MobileNet v1). "
-              "Nothing to compute, but only Marcelle files have them, and new images cannot use them.",
+    "Nothing to compute, but only Marcelle files have them, and new images cannot use them.",
     "efficientnet_lite0": "EfficientNet-Lite0, a network trained on 1.3 million ImageNet photos, describes each "
-                          "image with 1280 numbers about what it shows. Works offline.",
+    "image with 1280 numbers about what it shows. Works offline.",
     "mobilenet_v3_small": "MobileNet V3 Small, also trained on ImageNet: 576 numbers per image. Its weights are "
-                          "downloaded once, so the first time needs the internet.",
+    "downloaded once, so the first time needs the internet.",
     "color_histogram": "How much of the image falls in each of 8 x 8 x 8 colour boxes: 512 numbers. "
-                       "It knows colours, not shapes.",
+    "It knows colours, not shapes.",
     "pixels": "The image shrunk to 16 x 16 pixels: 768 raw numbers, what a network sees with no help.",
 }
 
@@ -105,8 +105,13 @@ class FeaturesPage(Page):
         y += 12
         info = self.pipeline.features_facts()
         if not info["ready"]:
-            ui.label(screen, "not extracted yet: press Extract (or Train, which extracts first)", (x, y), size=26,
-                     colour=ui.DIM)
+            ui.label(
+                screen,
+                "not extracted yet: press Extract (or Train, which extracts first)",
+                (x, y),
+                size=26,
+                colour=ui.DIM,
+            )
             return
         images = len(self.pipeline.train_features) + len(self.pipeline.test_features)
         hits = info["cache_hits"]
@@ -114,17 +119,31 @@ class FeaturesPage(Page):
             device, cache = "nothing computed", "read from the dataset file"
         else:
             device = info["device"] or "nothing computed now"
-            cache = ("all from the cache" if hits == images else f"{hits} of {images} from the cache" if hits
-                     else "computed now (not from the cache)")
-        facts = [("numbers per image", str(info["dim"])), ("computed on", device), ("images", str(images)),
-                 ("cache", cache)]
+            cache = (
+                "all from the cache"
+                if hits == images
+                else f"{hits} of {images} from the cache"
+                if hits
+                else "computed now (not from the cache)"
+            )
+        facts = [
+            ("numbers per image", str(info["dim"])),
+            ("computed on", device),
+            ("images", str(images)),
+            ("cache", cache),
+        ]
         for name, value in facts:
             ui.label(screen, name, (x, y), size=26, colour=ui.DIM)
             ui.label(screen, value, (x + 210, y), size=26, bold=True)
             y += 30
         y += 8
-        ui.label(screen, "Each row is a training image, each column one of its numbers (dark: high)", (x, y),
-                 size=22, colour=ui.DIM)
+        ui.label(
+            screen,
+            "Each row is a training image, each column one of its numbers (dark: high)",
+            (x, y),
+            size=22,
+            colour=ui.DIM,
+        )
         area = pygame.Rect(x, y + 26, panel.width - 40, panel.bottom - y - 40)
         if area.height > 40:
             self._draw_picture(screen, area)

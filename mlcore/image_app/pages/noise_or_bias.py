@@ -17,9 +17,11 @@ STEP = "noise or bias"  # the step of the queue, and the pipeline's job
 LABEL = 70  # the column of run numbers
 FLIPS = 56  # the column of flip counts
 ROW = 36
-LEGEND = ("Framed: a flip, an answer other than the original's. Flips on copies a person would call the same "
-          "picture: a noisy model. The same wrong answer on every copy, and errors that gather in a few large "
-          "groups: a biased one.")
+LEGEND = (
+    "Framed: a flip, an answer other than the original's. Flips on copies a person would call the same "
+    "picture: a noisy model. The same wrong answer on every copy, and errors that gather in a few large "
+    "groups: a biased one."
+)
 
 
 class NoiseOrBiasView:
@@ -67,8 +69,11 @@ class NoiseOrBiasView:
         if draw_job_progress(screen, (self.rect.x, top + 30, self.rect.width, 60), pipeline.job, (STEP,)):
             return
         if self.steps.pending(STEP) or check is None:
-            waiting = "waiting its turn…" if self.steps.pending(STEP) else (
-                "click a test error on the right, or go Back, click any picture, then Noise or bias?")
+            waiting = (
+                "waiting its turn…"
+                if self.steps.pending(STEP)
+                else ("click a test error on the right, or go Back, click any picture, then Noise or bias?")
+            )
             for i, line in enumerate(ui.wrap(waiting, self.rect.width, theme.current().text)):
                 ui.label(screen, line, (self.rect.x, top + 30 * i), size=theme.current().text, colour=ui.DIM)
             return
@@ -88,18 +93,36 @@ class NoiseOrBiasView:
         """Who the image is, the copies, then a row per run: its answer on each copy, framed where it flips."""
         look = theme.current()
         true = f", true class {check['true']}" if check["true"] else ""
-        ui.label(screen, ui.cut(f"{check['source']}{true}", self.rect.width - 110, look.small), (self.rect.x, top),
-                 size=look.small, colour=ui.DIM)
+        ui.label(
+            screen,
+            ui.cut(f"{check['source']}{true}", self.rect.width - 110, look.small),
+            (self.rect.x, top),
+            size=look.small,
+            colour=ui.DIM,
+        )
         side = self.column - 6
         y = top + 30
         for i, (name, picture) in enumerate(zip(check["copies"], self._surfaces(check, side))):
             x = self.rect.x + LABEL + i * self.column
             screen.blit(picture, (x, y))
             for j, line in enumerate(ui.wrap(name, self.column - 4, look.tick)[:2]):
-                ui.label(screen, line, (x + side // 2, y + side + 2 + j * ui.line_height(look.tick)), size=look.tick,
-                         anchor="midtop", padding=0)
-        ui.label(screen, "flips", (self.rect.right - FLIPS // 2, y + side + 2), size=look.tick, anchor="midtop",
-                 padding=0, bold=True)
+                ui.label(
+                    screen,
+                    line,
+                    (x + side // 2, y + side + 2 + j * ui.line_height(look.tick)),
+                    size=look.tick,
+                    anchor="midtop",
+                    padding=0,
+                )
+        ui.label(
+            screen,
+            "flips",
+            (self.rect.right - FLIPS // 2, y + side + 2),
+            size=look.tick,
+            anchor="midtop",
+            padding=0,
+            bold=True,
+        )
         first = y + side + 2 * ui.line_height(look.tick) + 10
         legend = ui.wrap(LEGEND, self.rect.width, look.small)
         pitch = ui.line_height(look.small) + 3
@@ -108,28 +131,54 @@ class NoiseOrBiasView:
         for i, answers in enumerate(rows):
             self._draw_row(screen, answers, first + i * ROW)
         for i, line in enumerate(legend):
-            ui.label(screen, line, (self.rect.x, first + len(rows) * ROW + 16 + i * pitch), size=look.small,
-                     colour=ui.DIM, padding=0)
+            ui.label(
+                screen,
+                line,
+                (self.rect.x, first + len(rows) * ROW + 16 + i * pitch),
+                size=look.small,
+                colour=ui.DIM,
+                padding=0,
+            )
 
     def _draw_row(self, screen, answers, y):
         look = theme.current()
         middle = y + ROW // 2
         ui.label(screen, f"run {answers['run']}", (self.rect.x, middle), size=look.text, bold=True, anchor="midleft")
         if "skipped" in answers:
-            ui.label(screen, ui.cut(answers["skipped"], self.rect.width - LABEL, look.small),
-                     (self.rect.x + LABEL, middle), size=look.small, colour=ui.DIM, anchor="midleft")
+            ui.label(
+                screen,
+                ui.cut(answers["skipped"], self.rect.width - LABEL, look.small),
+                (self.rect.x + LABEL, middle),
+                size=look.small,
+                colour=ui.DIM,
+                anchor="midleft",
+            )
             return
         classes = self.pipeline.dataset.classes
         for i, answer in enumerate(answers["answers"]):
             chip = pygame.Rect(self.rect.x + LABEL + i * self.column, y + 3, self.column - 6, ROW - 6)
             colour = class_colour(answer, classes)
             pygame.draw.rect(screen, colour, chip, border_radius=4)
-            ui.label(screen, ui.cut(answer, chip.width - 6, look.tick, True), chip.center, size=look.tick,
-                     colour=ui.text_colour(colour), anchor="center", bold=True, padding=0)
+            ui.label(
+                screen,
+                ui.cut(answer, chip.width - 6, look.tick, True),
+                chip.center,
+                size=look.tick,
+                colour=ui.text_colour(colour),
+                anchor="center",
+                bold=True,
+                padding=0,
+            )
             if answer != answers["answers"][0]:
                 pygame.draw.rect(screen, ui.INK, chip.inflate(4, 4), 3, border_radius=5)
-        ui.label(screen, f"{answers['flips']}/{len(answers['answers']) - 1}", (self.rect.right - FLIPS // 2, middle),
-                 size=look.text, bold=True, anchor="center")
+        ui.label(
+            screen,
+            f"{answers['flips']}/{len(answers['answers']) - 1}",
+            (self.rect.right - FLIPS // 2, middle),
+            size=look.text,
+            bold=True,
+            anchor="center",
+        )
 
     def _surfaces(self, check, side):
         """The copies' pictures, made once per check."""
@@ -138,5 +187,8 @@ class NoiseOrBiasView:
         return self._pictures[1]
 
     def state(self):
-        return {"view": "noise_or_bias" if self.shown else "answers",
-                "back": list(self.back.rect.center), "first_error": list(self.errors.first_picture_center())}
+        return {
+            "view": "noise_or_bias" if self.shown else "answers",
+            "back": list(self.back.rect.center),
+            "first_error": list(self.errors.first_picture_center()),
+        }

@@ -11,8 +11,13 @@ import pygame
 from mlcore.image_app.pages.base import percent
 from mlcore.widgets import ui
 
-SHORT = {"efficientnet_lite0": "EffNet", "mobilenet_v3_small": "MobileNet", "color_histogram": "colours",
-         "pixels": "pixels", "stored": "stored"}
+SHORT = {
+    "efficientnet_lite0": "EffNet",
+    "mobilenet_v3_small": "MobileNet",
+    "color_histogram": "colours",
+    "pixels": "pixels",
+    "stored": "stored",
+}
 KEEP = 99  # a column never left out
 # (heading, the row's text, how much it is needed: the lowest goes first where the columns do not all fit)
 COLUMNS = [
@@ -53,8 +58,12 @@ def run_caption(rows, shown, room=None, size=CAPTION):
     features = SHORT.get(row["features"], row["features"])
     layers = ",".join(map(str, row["hidden_layers"])) or "no hidden layer"
     counted = f"run {same.index(row) + 1} of {len(same)}"
-    forms = [f"{counted} on {row['dataset']}: {features}, {layers}, {row['activation']}",
-             f"{counted} on {row['dataset']}: {features}", f"{counted} on {row['dataset']}", counted]
+    forms = [
+        f"{counted} on {row['dataset']}: {features}, {layers}, {row['activation']}",
+        f"{counted} on {row['dataset']}: {features}",
+        f"{counted} on {row['dataset']}",
+        counted,
+    ]
     return next((text for text in forms if room is None or ui.text_width(text, size, True) <= room), counted)
 
 
@@ -99,11 +108,15 @@ class RunsTable:
     def columns(self, rows):
         """(heading, width, the row's text) of the columns drawn, and the headings left out for want of room."""
         drawn = [row for _, row in self.visible(rows)]
-        columns = [column for column in COLUMNS  # the dataset's column once the runs are of two datasets or more
-                   if column[0] != "dataset" or len({row.get("dataset") for row in rows}) > 1]
-        widths = {heading: max([ui.text_width(heading, SIZE, True)] + [ui.text_width(text(row), SIZE)
-                                                                        for row in drawn])
-                  for heading, text, _ in columns}
+        columns = [
+            column
+            for column in COLUMNS  # the dataset's column once the runs are of two datasets or more
+            if column[0] != "dataset" or len({row.get("dataset") for row in rows}) > 1
+        ]
+        widths = {
+            heading: max([ui.text_width(heading, SIZE, True)] + [ui.text_width(text(row), SIZE) for row in drawn])
+            for heading, text, _ in columns
+        }
         gap = max(10, ui.line_height(SIZE) // 2)
         kept = list(columns)
         while sum(widths[heading] + gap for heading, _, _ in kept) - gap > self.rect.width:
@@ -112,8 +125,10 @@ class RunsTable:
                 break
             kept = [column for column in kept if column[2] != needed]
         for column in sorted(columns, key=lambda column: -column[2]):  # a narrow one left out may fit after all
-            if column not in kept and sum(widths[heading] + gap for heading, _, _ in kept) + widths[column[0]] <= \
-                    self.rect.width:
+            if (
+                column not in kept
+                and sum(widths[heading] + gap for heading, _, _ in kept) + widths[column[0]] <= self.rect.width
+            ):
                 kept = [other for other in columns if other in kept or other is column]
         left_out = [heading for heading, _, _ in columns if all(heading != kept_heading for kept_heading, _, _ in kept)]
         return [(heading, widths[heading] + gap, text) for heading, text, _ in kept], left_out
@@ -122,8 +137,11 @@ class RunsTable:
         """The line over the headings: what a click does, and which columns are left out, as room allows."""
         if left_out:
             hidden = f"not shown for room: {', '.join(left_out)}"
-            candidates = [f"runs (click one to bring it back); {hidden}", f"runs; {hidden}",
-                          "runs; some columns hidden"]
+            candidates = [
+                f"runs (click one to bring it back); {hidden}",
+                f"runs; {hidden}",
+                "runs; some columns hidden",
+            ]
         else:
             candidates = CAPTIONS
         return next((text for text in candidates if ui.text_width(text, CAPTION) <= self.rect.width), candidates[-1])
@@ -133,8 +151,15 @@ class RunsTable:
         ui.label(screen, self.caption(left_out), (self.rect.x, self.rect.y), size=CAPTION, colour=ui.DIM)
         x = self.rect.x
         for heading, width, _ in columns:
-            ui.label(screen, heading, (x, self.rect.y + header_height() - 4), size=SIZE, bold=True,
-                     anchor="bottomleft", padding=0)
+            ui.label(
+                screen,
+                heading,
+                (x, self.rect.y + header_height() - 4),
+                size=SIZE,
+                bold=True,
+                anchor="bottomleft",
+                padding=0,
+            )
             x += width
         for position, (index, row) in enumerate(self.visible(rows)):
             rect = self.row_rect(position)

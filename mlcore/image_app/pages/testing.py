@@ -24,8 +24,10 @@ def baseline_sentence(baseline):
     if baseline["uniform"] is None:
         return ""
     which = "test" if baseline["set"] == "test" else "training"
-    return (f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
-            f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}.")
+    return (
+        f"Guessing at random scores {percent(baseline['uniform'])} on the {which} set; always answering "
+        f"'{baseline['majority_class']}' scores {percent(baseline['majority'])}."
+    )
 
 
 class ConfusionView:
@@ -58,8 +60,9 @@ class ConfusionView:
         return max(self.LABEL_WIDTH, min(widest, int(self.rect.width * 0.4)))
 
     def accuracy_width(self):
-        return max(self.ACCURACY_WIDTH, ui.text_width("correct", theme.current().tick) + 16,
-                   ui.text_width("100%", 24) + 16)
+        return max(
+            self.ACCURACY_WIDTH, ui.text_width("correct", theme.current().tick) + 16, ui.text_width("100%", 24) + 16
+        )
 
     def caption_lines(self):
         return ui.wrap(CAPTION, self.rect.width, theme.current().small)
@@ -67,8 +70,14 @@ class ConfusionView:
     def header(self):
         """The title, the caption and the column names, at the text sizes drawn now."""
         look = theme.current()
-        needed = (ui.line_height(TITLE) + 6 + len(self.caption_lines()) * ui.line_height(look.small) + 6
-                  + ui.line_height(look.tick) + 12)
+        needed = (
+            ui.line_height(TITLE)
+            + 6
+            + len(self.caption_lines()) * ui.line_height(look.small)
+            + 6
+            + ui.line_height(look.tick)
+            + 12
+        )
         return max(self.HEADER, needed)
 
     def cell_size(self, k):
@@ -79,8 +88,9 @@ class ConfusionView:
     def cell_rect(self, k, row, col):
         """Where cell (row, col) of a k-class matrix lies."""
         size = self.cell_size(k)
-        return pygame.Rect(self.rect.x + self.label_width() + col * size, self.rect.y + self.header() + row * size,
-                           size, size)
+        return pygame.Rect(
+            self.rect.x + self.label_width() + col * size, self.rect.y + self.header() + row * size, size, size
+        )
 
     def hit(self, k, x, y):
         for row in range(k):
@@ -93,11 +103,22 @@ class ConfusionView:
         self.classes = list(classes)
         k = len(classes)
         correct = np.trace(matrix) / matrix.sum() if matrix is not None and matrix.sum() else None
-        ui.label(screen, f"{self.title}: {percent(correct)} correct", (self.rect.x, self.rect.y), size=TITLE, bold=True,
-                 readout=True)
+        ui.label(
+            screen,
+            f"{self.title}: {percent(correct)} correct",
+            (self.rect.x, self.rect.y),
+            size=TITLE,
+            bold=True,
+            readout=True,
+        )
         if matrix is None:
-            ui.label(screen, "train a model to fill it (page 3)", (self.rect.x, self.rect.y + ui.line_height(TITLE)), size=26,
-                     colour=ui.DIM)
+            ui.label(
+                screen,
+                "train a model to fill it (page 3)",
+                (self.rect.x, self.rect.y + ui.line_height(TITLE)),
+                size=26,
+                colour=ui.DIM,
+            )
             return
         look = theme.current()
         y = self.rect.y + ui.line_height(TITLE) + 6
@@ -116,11 +137,24 @@ class ConfusionView:
         for col, name in enumerate(classes):
             cell = self.cell_rect(k, 0, col)
             pygame.draw.rect(screen, class_colour(name, classes), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
-            ui.label(screen, str(col + 1) if numbered else name, (cell.centerx, cell.top - 10), size=look.tick,
-                     anchor="midbottom", padding=0)
+            ui.label(
+                screen,
+                str(col + 1) if numbered else name,
+                (cell.centerx, cell.top - 10),
+                size=look.tick,
+                anchor="midbottom",
+                padding=0,
+            )
         top = self.cell_rect(k, 0, k - 1)
-        ui.label(screen, "correct", (top.right + 8, top.top - 10), size=look.tick, colour=ui.DIM,
-                 anchor="bottomleft", padding=0)
+        ui.label(
+            screen,
+            "correct",
+            (top.right + 8, top.top - 10),
+            size=look.tick,
+            colour=ui.DIM,
+            anchor="bottomleft",
+            padding=0,
+        )
 
     def _draw_rows(self, screen, matrix, classes):
         k, look = len(classes), theme.current()
@@ -130,8 +164,12 @@ class ConfusionView:
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
             chip = min(14, size - 6)
-            pygame.draw.rect(screen, class_colour(name, classes), (self.rect.x, first.centery - chip // 2, chip, chip),
-                             border_radius=3)
+            pygame.draw.rect(
+                screen,
+                class_colour(name, classes),
+                (self.rect.x, first.centery - chip // 2, chip, chip),
+                border_radius=3,
+            )
             room = self.label_width() - 28
             lines = ui.wrap(self.row_name(classes, row), room, 24)
             if len(lines) * ui.line_height(24) > size or any(ui.text_width(line, 24) > room for line in lines):
@@ -147,8 +185,16 @@ class ConfusionView:
                 colour = theme.heat_colour(look.correct if row == col else look.mistake, share, count)
                 pygame.draw.rect(screen, colour, cell)
                 pygame.draw.rect(screen, (190, 190, 196), cell, 1)
-                ui.label(screen, count, cell.center, size=text_size, bold=True, anchor="center",
-                         colour=ui.text_colour(colour), readout=True)
+                ui.label(
+                    screen,
+                    count,
+                    cell.center,
+                    size=text_size,
+                    bold=True,
+                    anchor="center",
+                    colour=ui.text_colour(colour),
+                    readout=True,
+                )
             right = self.cell_rect(k, row, k - 1).right + 8
             share = matrix[row, row] / rows[row] if rows[row] else None
             ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
@@ -174,10 +220,16 @@ class TestingPage(Page):
         top = self.rect.y + 40
         members_top = self.rect.bottom - 128  # room for one row of pictures
         height = members_top - 4 - top
-        self.views = [ConfusionView((self.rect.x, top, half, height), "train", "Training set"),
-                      ConfusionView((self.rect.x + half + 32, top, half, height), "test", "Test set")]
-        self.members = ThumbnailGrid((self.rect.x, members_top, self.rect.width, self.rect.bottom - members_top),
-                                     "Click a cell to see its images", size=64, header=40)
+        self.views = [
+            ConfusionView((self.rect.x, top, half, height), "train", "Training set"),
+            ConfusionView((self.rect.x + half + 32, top, half, height), "test", "Test set"),
+        ]
+        self.members = ThumbnailGrid(
+            (self.rect.x, members_top, self.rect.width, self.rect.bottom - members_top),
+            "Click a cell to see its images",
+            size=64,
+            header=40,
+        )
         self.selected = None  # (split, row, col)
         self.selected_model = None  # the model whose answers the cell counts
         self.answer = None  # the enlarged image's {"true", "predicted", "probabilities"}
@@ -234,8 +286,15 @@ class TestingPage(Page):
             self.enlarged = item
             ranked = self.pipeline.predict_sample(*item)
             true = self.thumbnails.sample(*item).label
-            self.answer = {"true": true, "predicted": ranked[0][0], "probabilities": {
-                label: round(float(p), 4) for label, p in ranked}} if ranked else None
+            self.answer = (
+                {
+                    "true": true,
+                    "predicted": ranked[0][0],
+                    "probabilities": {label: round(float(p), 4) for label, p in ranked},
+                }
+                if ranked
+                else None
+            )
 
     def draw_overlay(self, screen):
         """The enlarged image with its true class, the class the model gave and the model's confidences."""
@@ -273,8 +332,9 @@ class TestingPage(Page):
             middle = y + pitch // 2
             for number, line in enumerate(name_lines):
                 line_middle = middle + round((number - (len(name_lines) - 1) / 2) * step)
-                ui.label(screen, ui.cut(line, name_width, size), (card.x + 14, line_middle), size=size,
-                         anchor="midleft")
+                ui.label(
+                    screen, ui.cut(line, name_width, size), (card.x + 14, line_middle), size=size, anchor="midleft"
+                )
             bar = pygame.Rect(card.x + 14 + name_width + gap, middle - 10, bar_width, 20)
             colour = class_colour(name, self.classes) if name in self.classes else ui.ACCENT
             pygame.draw.rect(screen, (232, 232, 236), bar)
@@ -285,12 +345,14 @@ class TestingPage(Page):
     def draw(self, screen):
         pipeline = self.pipeline
         baseline = pipeline.baseline()
-        run_line = run_caption(pipeline.runs_state(), pipeline.run_shown, self.rect.width,
-                               theme.current().small) if pipeline.model is not None else ""
+        run_line = (
+            run_caption(pipeline.runs_state(), pipeline.run_shown, self.rect.width, theme.current().small)
+            if pipeline.model is not None
+            else ""
+        )
         self._place_views(self._question_lines(baseline), run_line)
         if self.run_line:
-            ui.label(screen, self.run_line, self.rect.topleft, size=theme.current().small, bold=True,
-                     colour=ui.ACCENT)
+            ui.label(screen, self.run_line, self.rect.topleft, size=theme.current().small, bold=True, colour=ui.ACCENT)
         for number, text in enumerate(self.question):
             ui.label(screen, text, (self.rect.x, self.question_top() + number * ui.line_height(27)), size=27)
         self.report_button.rect.y = self.question_top()
@@ -303,8 +365,10 @@ class TestingPage(Page):
             split, row, col = self.selected
             where = "training" if split == "train" else "test"
             count = len(self.members.items)
-            self.members.title = (f"{count} {where} image{'s' if count != 1 else ''}: true {self.classes[row]}, "
-                                  f"predicted {self.classes[col]}")
+            self.members.title = (
+                f"{count} {where} image{'s' if count != 1 else ''}: true {self.classes[row]}, "
+                f"predicted {self.classes[col]}"
+            )
             self.members.draw(screen, self.thumbnails, self.classes)
         elif pipeline.model is not None:
             ui.label(screen, "Click a cell to see its images", self.members.rect.topleft, size=30, bold=True)
@@ -322,6 +386,14 @@ class TestingPage(Page):
             return {"selected_cell": None}
         answer = {"enlarged_answer": self.answer if self.enlarged is not None else None}
         split, row, col = self.selected
-        return {"selected_cell": {"split": split, "true": self.classes[row], "predicted": self.classes[col],
-                                  "row": row, "col": col, "members": [index for _, index in self.members.items]},
-                **answer}
+        return {
+            "selected_cell": {
+                "split": split,
+                "true": self.classes[row],
+                "predicted": self.classes[col],
+                "row": row,
+                "col": col,
+                "members": [index for _, index in self.members.items],
+            },
+            **answer,
+        }

@@ -13,8 +13,16 @@ from mlcore.ml import settings
 from mlcore.widgets import charts, ui
 from mlcore.widgets.text_edit import TextEdit
 
-MODEL_SETTINGS = ("hidden_layers", "epochs", "batch_size", "learning_rate", "validation_split", "seed", "activation",
-                  "dropout")  # the settings a network carries (augmentation belongs to the training set)
+MODEL_SETTINGS = (
+    "hidden_layers",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "validation_split",
+    "seed",
+    "activation",
+    "dropout",
+)  # the settings a network carries (augmentation belongs to the training set)
 
 
 class Field:
@@ -32,9 +40,17 @@ class Field:
 class TrainingPage(Page):
     """Step 3: set the network's knobs, train, and watch the loss and accuracy curves."""
 
-    SETTINGS = [("hidden_layers", "hidden layers"), ("epochs", "epochs"), ("batch_size", "batch size"),
-                ("learning_rate", "learning rate"), ("validation_split", "validation split"), ("seed", "seed"),
-                ("activation", "activation"), ("dropout", "dropout"), ("augmentation", "augmented copies")]
+    SETTINGS = [
+        ("hidden_layers", "hidden layers"),
+        ("epochs", "epochs"),
+        ("batch_size", "batch size"),
+        ("learning_rate", "learning rate"),
+        ("validation_split", "validation split"),
+        ("seed", "seed"),
+        ("activation", "activation"),
+        ("dropout", "dropout"),
+        ("augmentation", "augmented copies"),
+    ]
     PITCH = 40  # from one setting's row to the next
 
     def __init__(self, rect, pipeline, *, say, train, stop):
@@ -42,8 +58,9 @@ class TrainingPage(Page):
         self.say = say  # say(text, problem=False): a line on the message bar
         self.train, self.stop = train, stop  # the Train and Stop buttons (T and S)
         x, y = self.rect.x, self.rect.y + 42
-        self.fields = [Field(key, caption, x, y + i * self.PITCH, self.PITCH - 6)
-                       for i, (key, caption) in enumerate(self.SETTINGS)]
+        self.fields = [
+            Field(key, caption, x, y + i * self.PITCH, self.PITCH - 6) for i, (key, caption) in enumerate(self.SETTINGS)
+        ]
         buttons_y = y + len(self.fields) * self.PITCH + 8
         self.train_button = accent_button((x, buttons_y, 260, 50), "Train")
         self.stop_button = ui.Button((x + 276, buttons_y, 260, 50), "Stop", size=30)
@@ -149,20 +166,29 @@ class TrainingPage(Page):
         if not draw_job_progress(screen, self.progress, pipeline.job, ("train", "run_all", "extract", "load")):
             status = pipeline.training_status
             if status != "idle":
-                ui.label(screen, f"{status}: {len(pipeline.history['loss'])} epochs", self.progress.topleft,
-                         size=28, bold=True)
-                accuracies = (f"accuracy: training set {percent(self.pipeline.train_accuracy)}, "
-                              f"test set {percent(self.pipeline.test_accuracy)}")
+                ui.label(
+                    screen,
+                    f"{status}: {len(pipeline.history['loss'])} epochs",
+                    self.progress.topleft,
+                    size=28,
+                    bold=True,
+                )
+                accuracies = (
+                    f"accuracy: training set {percent(self.pipeline.train_accuracy)}, "
+                    f"test set {percent(self.pipeline.test_accuracy)}"
+                )
                 ui.label(screen, accuracies, (self.progress.x, self.progress.y + 32), size=26)
             else:
-                ui.label(screen, "click a box to type a value, then Enter", self.progress.topleft, size=26,
-                         colour=ui.DIM)
+                ui.label(
+                    screen, "click a box to type a value, then Enter", self.progress.topleft, size=26, colour=ui.DIM
+                )
         self._draw_charts(screen)
 
     def _draw_field(self, screen, field):
         ui.label(screen, field.caption, (self.rect.x, field.y + field.box.height // 2), size=30, anchor="midleft")
-        field.text.draw(screen, field.box, self.editing is field, shown=settings.show(field.key,
-                                                                                  self.pipeline.params[field.key]))
+        field.text.draw(
+            screen, field.box, self.editing is field, shown=settings.show(field.key, self.pipeline.params[field.key])
+        )
         field.minus.draw(screen)
         field.plus.draw(screen)
 
@@ -175,16 +201,32 @@ class TrainingPage(Page):
         epochs = self.pipeline.epochs_planned or self.pipeline.params["epochs"]
         inner = panel.inflate(-32, -24)
         half = (inner.height - 16) // 2
-        loss = {"loss": (history["loss"], ui.SERIES_COLOURS[0]),
-                "validation loss": (history["val_loss"], ui.SERIES_COLOURS[1])}
+        loss = {
+            "loss": (history["loss"], ui.SERIES_COLOURS[0]),
+            "validation loss": (history["val_loss"], ui.SERIES_COLOURS[1]),
+        }
         charts.line_chart(screen, (inner.x, inner.y, inner.width, half), loss, "loss (lower is better)", x_max=epochs)
-        accuracy = {"accuracy": (history["accuracy"], ui.SERIES_COLOURS[0]),
-                    "validation accuracy": (history["val_accuracy"], ui.SERIES_COLOURS[1])}
-        charts.line_chart(screen, (inner.x, inner.y + half + 16, inner.width, half), accuracy,
-                          "accuracy (higher is better)", y_range=(0, 1), x_max=epochs)
+        accuracy = {
+            "accuracy": (history["accuracy"], ui.SERIES_COLOURS[0]),
+            "validation accuracy": (history["val_accuracy"], ui.SERIES_COLOURS[1]),
+        }
+        charts.line_chart(
+            screen,
+            (inner.x, inner.y + half + 16, inner.width, half),
+            accuracy,
+            "accuracy (higher is better)",
+            y_range=(0, 1),
+            x_max=epochs,
+        )
         if not history["loss"]:
-            ui.label(screen, "the curves grow here, one point per epoch", (inner.centerx, inner.y + half // 2),
-                     size=26, colour=ui.PANEL_TEXT, anchor="center")
+            ui.label(
+                screen,
+                "the curves grow here, one point per epoch",
+                (inner.centerx, inner.y + half // 2),
+                size=26,
+                colour=ui.PANEL_TEXT,
+                anchor="center",
+            )
 
     def state(self):
         return {"editing": self.editing.key if self.editing else None}
