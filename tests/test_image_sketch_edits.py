@@ -238,7 +238,7 @@ def test_save_dataset_is_a_step_of_a_batch_run_and_its_failure_is_one_line(tmp_p
 
 def test_a_bad_width_lays_the_app_out_at_the_size_the_runtime_opens_the_window_at():
     from mlcore.image_app import knobs
-    from mlcore.runtime.knobs import DEFAULT_SIZE
+    from mlcore.knob_rules import DEFAULT_SIZE
 
     assert knobs.window_size({"WIDTH": "1200", "HEIGHT": 660}) == {"width": DEFAULT_SIZE[0], "height": 660}
     assert knobs.window_size({"WIDTH": 1200, "HEIGHT": 660}) == {}  # good knobs: the app reads them itself

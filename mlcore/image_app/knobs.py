@@ -11,9 +11,9 @@ The training knobs follow the Training page's rules (`mlcore.ml.settings`); WIDT
 import math
 
 from mlcore.image_engine.images import PipelineError
+from mlcore.knob_rules import DEFAULT_SIZE, canvas_size
 from mlcore.ml import settings
 from mlcore.ml.features import EXTRACTORS
-from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size
 
 # The sketch's knobs the app reads, each with its keyword: the training settings are the same words in capitals.
 KNOBS = {

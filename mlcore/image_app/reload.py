@@ -1,6 +1,6 @@
 """Live reload of the image classifier: the window that was running goes on with the saved file's code.
 
-Saving the sketch runs its file again (`mlcore.runtime.reload`): the new module makes a new ImageApp, its `setup`
+Saving the sketch runs its file again (the runtime's live reload): the new module makes a new ImageApp, its `setup`
 queues the command line's steps, and the runtime then calls the new app's `carry_over(old)`, which lands here. The
 new app takes the old one's state whole: the dataset and its edits, the features, the runs and models, the page,
 the camera, the messages and the one training process (the new app's was never started: it starts on the first

@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from mlcore.knob_rules import shown
+
 # The course's settings for the Marcelle MLP: Adam at 0.001, 15 epochs, batches of 8, a fifth held out to watch.
 # `activation` is what each hidden layer applies; `dropout` the share of hidden outputs switched off in training;
 # `augmentation` the changed copies of each training image added to the training (see mlcore.ml.augmentation).
@@ -93,11 +95,6 @@ def rule(key):
         return "a whole number from {} to {}".format(*WHOLE[key])
     low, high, low_included = NUMBER[key]
     return f"a number from {low} to {high}" if low_included else f"a number above {low}, up to {high}"
-
-
-def shown(value):
-    """A value as the student wrote it: text in double quotes, anything else as Python writes it (50.0, [0])."""
-    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 def problem(name, key, value):

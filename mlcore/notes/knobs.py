@@ -7,9 +7,9 @@
 The training knobs follow the image classifier's rules (`mlcore.ml.settings`); the canvas's size is the runtime's.
 """
 
+from mlcore.knob_rules import DEFAULT_SIZE, canvas_size
 from mlcore.ml import settings
 from mlcore.notes import note_set
-from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size
 
 TRAINING = ["EPOCHS", "HIDDEN_LAYERS", "ACTIVATION", "LEARNING_RATE", "BATCH_SIZE", "VALIDATION_SPLIT"]
 OCTAVES = (0, 8)

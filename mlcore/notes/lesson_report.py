@@ -9,11 +9,11 @@ import json
 
 import pygame
 
+from mlcore.knob_rules import shown
 from mlcore.notes.popup import summary_lines
 from mlcore.notes.sample_files import to_ml5
 from mlcore.notes.scene import Scene
 from mlcore.report import Report
-from mlcore.runtime.knobs import shown
 from mlcore.widgets import theme
 from mlcore.widgets.figures import DENSITY, chart_picture, pixels
 

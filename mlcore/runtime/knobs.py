@@ -9,8 +9,7 @@ sets it, until a reload brings a good value.
 import ast
 import os
 
-SIZE_RANGE = (100, 8192)  # a canvas side, in pixels
-DEFAULT_SIZE = (960, 600)
+from mlcore.knob_rules import shown
 
 
 def knob_values(namespace):
@@ -20,30 +19,6 @@ def knob_values(namespace):
         for name, value in namespace.items()
         if name.isupper() and not name.startswith("_") and not isinstance(value, type)
     }
-
-
-def _whole(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def shown(value):
-    """A value as the student wrote it: text in double quotes, anything else as Python writes it."""
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-def canvas_size(namespace, default):
-    """(width, height) of the canvas, from WIDTH and HEIGHT, and a sentence for each that cannot be a size (its
-    default is used instead)."""
-    size, problems = [], []
-    low, high = SIZE_RANGE
-    for name, fallback in zip(("WIDTH", "HEIGHT"), default):
-        value = namespace.get(name, fallback)
-        if _whole(value) and low <= value <= high:
-            size.append(value)
-        else:
-            size.append(fallback)
-            problems.append(f"{name} must be a whole number from {low} to {high} (it is {shown(value)})")
-    return tuple(size), problems
 
 
 def merged(own, from_hook):

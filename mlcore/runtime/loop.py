@@ -13,6 +13,7 @@ import time
 
 from mlcore import jobs
 from mlcore.files import output_folders, remove_stale_parts
+from mlcore.knob_rules import DEFAULT_SIZE, canvas_size
 from mlcore.runtime.arguments import common_arguments, sketch_parser
 from mlcore.runtime.error_list import TIP, ErrorList
 from mlcore.runtime.errors import HookErrors, Notices, draw_bars
@@ -20,7 +21,7 @@ from mlcore.runtime.events import handle_event, take_answer
 from mlcore.runtime.frame_times import FrameTimes, process_facts
 from mlcore.runtime.hooks import find_hook, hook_arguments, host_point, misspelt_hooks
 from mlcore.runtime.inputs import frames
-from mlcore.runtime.knobs import DEFAULT_SIZE, canvas_size, knob_values, located, merged
+from mlcore.runtime.knobs import knob_values, located, merged
 from mlcore.runtime.pace import FramePace, frame_rate
 from mlcore.runtime.reload import SketchFile, carry_over, fresh_module, sketch_path
 from mlcore.runtime.replay import Recorder, Replay, ReplayError, post_action, read_actions
