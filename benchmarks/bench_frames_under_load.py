@@ -5,7 +5,7 @@
 
 - notes: a file of 100,000 samples loaded into the classification sketch, the popup opened, T pressed, then ten
   seconds of the training (it goes on much longer: 200 epochs of 100,000 samples);
-- images: a folder of 2,000 generated pictures in 4 classes, EfficientNet-Lite0 features extracted by the image
+- images: a folder of 2,000 generated pictures in 4 classes (train/ and test/), EfficientNet-Lite0 features extracted by the image
   classifier for 20 seconds from the moment the network is ready.
 Headless, driven by replays. Targets: the worst frame of the whole run ≤ 100 ms, the 95th percentile ≤ 20 ms.
 """
@@ -62,11 +62,11 @@ def images(count=2000):
 
     rng = np.random.default_rng(2)
     with tempfile.TemporaryDirectory() as folder:
-        for number in range(count):
-            label = "abcd"[number % 4]
-            Path(folder, label).mkdir(exist_ok=True)
+        for number in range(count):  # four in five training pictures, one in five test pictures
+            label, split = "abcd"[number % 4], "test" if number % 5 == 0 else "train"
+            Path(folder, split, label).mkdir(parents=True, exist_ok=True)
             picture = np.full((96, 96, 3), 60 * (number % 4), np.uint8) + rng.integers(0, 60, (96, 96, 3), np.uint8)
-            cv2.imwrite(str(Path(folder, label, f"{number}.png")), picture)
+            cv2.imwrite(str(Path(folder, split, label, f"{number}.png")), picture)
         actions = [
             {"type": "wait", "until": {"job.name": "extract"}, "timeout_s": 300},
             {"type": "mouse_move", "x": 5, "y": 5, "after": 1200},  # twenty seconds of the extraction
