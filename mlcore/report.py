@@ -180,6 +180,15 @@ class Report:
         return folder
 
 
+def ended(job):
+    """(folder, None) or (None, why) once the report `job` has ended, for the bar to say; None before it ends, and
+    after it was said once."""
+    if job is None or job.running or getattr(job, "reported", False):
+        return None
+    job.reported = True
+    return job.result if job.status == "done" else (None, job.error)
+
+
 def _e(text):
     return html.escape(str(text))
 

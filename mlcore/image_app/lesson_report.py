@@ -12,8 +12,9 @@ import pygame
 
 from mlcore.files import unwritable
 from mlcore.image_app.pages.testing import ConfusionView, baseline_sentence
+from mlcore.image_engine.run import ROW_KEYS
 from mlcore.ml.confusion import per_class_accuracy
-from mlcore.report import Report
+from mlcore.report import Report, ended
 from mlcore.widgets import theme, ui
 from mlcore.widgets.figures import DENSITY, chart_picture, pixels
 from mlcore.widgets.thumbnails import class_colour, image_surface
@@ -54,11 +55,10 @@ class ImageReport:
 
     def update(self):
         """Once a frame: say where a report that has just been written went, or why it could not be."""
-        job = self.job
-        if job is None or job.running or getattr(job, "reported", False):
+        outcome = ended(self.job)
+        if outcome is None:
             return
-        job.reported = True
-        folder, failure = job.result if job.status == "done" else (None, job.error)
+        folder, failure = outcome
         if folder is None:
             self.say(f"could not write the report: {unwritable(self.folders, failure)}", problem=True)
         else:
@@ -214,21 +214,7 @@ def _runs(report, rows):
     if not rows:
         report.paragraph("No training yet.")
         return
-    header = [
-        "number",
-        "features",
-        "hidden_layers",
-        "activation",
-        "dropout",
-        "epochs",
-        "batch_size",
-        "learning_rate",
-        "augmentation",
-        "train_accuracy",
-        "validation_accuracy",
-        "test_accuracy",
-        "seconds",
-    ]
+    header = list(ROW_KEYS)  # the runs table's columns, the dataset's included
     report.table(
         header,
         [[_shown(row[column]) for column in header] for row in rows],

@@ -7,6 +7,7 @@ import time
 from mlcore.files import unwritable
 from mlcore.notes import lesson_report, sample_files
 from mlcore.notes.sample_files import SampleFileError
+from mlcore.report import ended
 
 
 def file_state(job):
@@ -105,11 +106,10 @@ class CanvasFiles:
         self.report_job = lesson_report.build(self).write_later(self.sketch)
 
     def _report_written(self):
-        job = self.report_job
-        if job is None or job.running or getattr(job, "reported", False):
+        outcome = ended(self.report_job)
+        if outcome is None:
             return
-        job.reported = True
-        folder, failure = job.result if job.status == "done" else (None, job.error)
+        folder, failure = outcome
         if folder is None:
             self.say(
                 f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
