@@ -168,9 +168,8 @@ class Runner:
 
     def frame_rate(self):
         """Frames a second while no one acts (`pace.frame_rate`)."""
-        counting = (self.replay is not None and self.replay.finished_at_frame is None) or bool(
-            self.record is not None or self.args.max_frames
-        )
+        replaying = self.replay is not None and (self.replay.finished_at_frame is None or self.args.quit_after_replay)
+        counting = replaying or bool(self.record is not None or self.args.max_frames)
         own_draw = "draw" in self.namespace and "animating" not in self.namespace
         return frame_rate(counting, own_draw or self.call("animating") is not False, jobs.busy())
 

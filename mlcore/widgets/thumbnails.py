@@ -3,8 +3,10 @@
 The grid shows a list of (split, index) items, a page at a time: the mouse wheel moves it a row, the two arrow
 buttons in its header a page. Under each picture a strip in its class's colour names the class, so a student can
 read the classes from across the room. Pictures are shrunk with OpenCV on first sight and kept, and at most
-`MAKE_PER_FRAME` new ones are made in a frame, so that opening a page of a large dataset never stalls the window.
+New ones are made for at most `MAKE_S` of a frame, so that opening a page of a large dataset never stalls the window.
 """
+
+import time
 
 import cv2
 import numpy as np
@@ -13,7 +15,7 @@ import pygame
 from mlcore.widgets import theme, ui
 from mlcore.widgets.class_colours import class_colours, colour_at
 
-MAKE_PER_FRAME = 40
+MAKE_S = 0.006  # seconds of a frame spent making new pictures (one at least, whatever their size)
 ARROW = 34  # the side of a page button
 
 
@@ -65,11 +67,11 @@ class Thumbnails:
     def __init__(self):
         self.dataset = None
         self._surfaces = {}
-        self._made_this_frame = 0
+        self._frame_started, self._made_this_frame = time.perf_counter(), 0
         self.owed = False  # whether a picture asked for this frame is left for the next (a few are made a frame)
 
     def new_frame(self):
-        self._made_this_frame = 0
+        self._frame_started, self._made_this_frame = time.perf_counter(), 0
         self.owed = False
 
     def use(self, dataset):
@@ -85,7 +87,8 @@ class Thumbnails:
         """The picture of sample `index` of `split`, or None while it is not made yet (`wait` makes it now)."""
         key = (split, index, size)
         surface = self._surfaces.get(key)
-        if surface is None and self.dataset is not None and (wait or self._made_this_frame < MAKE_PER_FRAME):
+        in_time = self._made_this_frame == 0 or time.perf_counter() - self._frame_started < MAKE_S
+        if surface is None and self.dataset is not None and (wait or in_time):
             self._made_this_frame += 1
             surface = self._surfaces[key] = image_surface(self.sample(split, index).image, size)
         self.owed = self.owed or (surface is None and self.dataset is not None)
