@@ -117,16 +117,17 @@ class NeuralNetwork:
         Classification: the output is a label (`network.add_data([x, y], "C")`). Regression: a number
         (`add_data([x, y], 261.63)`), or a list of numbers for several outputs (`add_data([x, y], [261.63, 0.8])`,
         then `predict` returns two numbers); every example gives as many."""
-        if not isinstance(inputs, (list, tuple)) or not all(_is_number(value) for value in inputs):
-            raise TypeError(f"add_data(inputs, output): inputs is a list of numbers, like [x, y] (not {inputs!r})")
+        if not (type(inputs) in (list, tuple) and _PLAIN_NUMBERS.issuperset(map(type, inputs))):
+            _check_inputs(inputs)  # the quick test above passes floats and ints; this one every kind of number
         if self.inputs and len(inputs) != len(self.inputs[0]):
             raise ValueError(
                 f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), not {len(inputs)}"
             )
         if self.task == "regression":
             _check_target(output, self.outputs[0] if self.outputs else None)
-        self.inputs.append([float(value) for value in inputs])
-        self.outputs.append([float(value) for value in output] if isinstance(output, (list, tuple)) else output)
+            output = [float(value) for value in output] if isinstance(output, (list, tuple)) else output
+        self.inputs.append(tuple(inputs))  # a copy: the caller's list may change afterwards
+        self.outputs.append(output)
 
     def train(self, epochs, epoch_done=None, done=None):
         """Train a fresh network on a copy of the data, in the background; returns self.
@@ -144,7 +145,7 @@ class NeuralNetwork:
         self.history = history = {}
         self._epoch_hook, self._done_hook = epoch_done, done
         model, worker = TASKS[self.task](epochs=epochs, **self.options), self.worker
-        inputs, outputs, progress = np.array(self.inputs), list(self.outputs), self._progress
+        inputs, outputs, progress = np.array(self.inputs, dtype=float), list(self.outputs), self._progress
 
         def work(job):
             def epoch_ended(epoch, logs):
@@ -342,6 +343,14 @@ class NeuralNetwork:
             raise NotTrained(f"{verb} is for a {task} network; this one is a {self.task}: use {other}")
         if self.model is None:
             raise NotTrained(f"{verb}: train the network first (train, then wait until network.trained is True)")
+
+
+_PLAIN_NUMBERS = frozenset({int, float, np.float64, np.float32})  # the kinds of number nearly every example holds
+
+
+def _check_inputs(inputs):
+    if not isinstance(inputs, (list, tuple)) or not all(_is_number(value) for value in inputs):
+        raise TypeError(f"add_data(inputs, output): inputs is a list of numbers, like [x, y] (not {inputs!r})")
 
 
 def _is_number(value):
