@@ -5,6 +5,9 @@ disk: tests/test_image_export.py.)"""
 
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from driver import run_sketch
 from mlcore.data.collection import Collection
 from test_image_classifier import env_for, wait, write_png
@@ -120,3 +123,33 @@ def test_a_saved_dataset_that_cannot_be_written_is_one_message_and_the_recording
     assert counts["red"] >= 2 and counts["blue"] >= 2
     assert {name: len(list((collection / name).glob("*.png"))) for name in counts} == counts
     assert not Path(tmp_path / "run" / "a-file").is_dir()
+
+
+def test_a_broken_dataset_file_dropped_during_an_extraction_leaves_the_dataset_and_its_extraction(tmp_path):
+    folder, rng = tmp_path / "shapes", np.random.default_rng(3)
+    for number in range(300):  # enough images for the extraction to be running when the file is dropped
+        label, split = "abc"[number % 3], "test" if number % 5 == 0 else "train"
+        (folder / split / label).mkdir(parents=True, exist_ok=True)
+        picture = np.full((64, 64, 3), 80 * (number % 3), np.uint8) + rng.integers(0, 60, (64, 64, 3), np.uint8)
+        cv2.imwrite(str(folder / split / label / f"{number}.png"), picture)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"this is": "not a dataset", ')
+    actions = wait({"job.name": "extract", "job.status": "running"}) + drop(broken) + wait({"idle": True})
+    run = run_sketch(
+        "image_classifier",
+        actions,
+        tmp_path,
+        "--dataset",
+        folder,
+        "--features",
+        "color_histogram",
+        env=env_for(tmp_path),
+    )
+    assert run.returncode == 0, run.output
+    state = run.state
+    said = [m for m in state["messages"] if "broken.json" in m]
+    assert said[0] == "reading broken.json; what runs now goes on until it is read", said  # dropped mid-extraction
+    [problem] = [m for m in state["problem_messages"] if "broken.json" in m]
+    assert problem.startswith("broken.json was not opened: ") and "the dataset and its work go on" in problem
+    assert state["dataset"] == "shapes"
+    assert state["features"]["ready"] and state["job"]["name"] == "extract" and state["job"]["status"] == "done"

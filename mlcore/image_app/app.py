@@ -15,7 +15,6 @@ sketch hands in the frame count (`update`) and the mouse position (`page_key`).
 """
 
 import copy
-from pathlib import Path
 
 import pygame
 
@@ -27,7 +26,7 @@ from mlcore.image_app.camera.live import CameraView
 from mlcore.image_app.camera.picker import use_file_source
 from mlcore.image_app.collection_view import CollectionView
 from mlcore.image_app.command_line import PAGES
-from mlcore.image_app.files import Exports, ModelFiles, dropped_kind
+from mlcore.image_app.files import DroppedDataset, Exports, ModelFiles, dropped_kind
 from mlcore.image_app.lesson_report import ImageReport
 from mlcore.image_app.own_classes import OwnClasses
 from mlcore.image_app.pages.data import DataPage
@@ -106,6 +105,7 @@ class ImageApp:
         )
         self.exports = Exports(pipeline, steps, say)
         self.models = ModelFiles(pipeline, steps, say)
+        self.dropped = DroppedDataset(lambda: self.busy, self.load, say)
         self.predictions = Predictions(pipeline, steps, say, self.thumbnails, train=self.train)
         self.edits = DataEdits(pipeline, say, lambda: steps.running(pipeline.job))  # page 1's edits, with undo
         self.saved = {}  # the paths written by Save dataset, Save model and Export
@@ -164,7 +164,7 @@ class ImageApp:
         if self.thumbnails.dataset is not pipeline.dataset:
             self.thumbnails.use(pipeline.dataset)
             self.predictions.answers.clear()  # they were answers about the images of the data that is gone
-        for part in (*self.pages, self.reports):  # the pages, and a report being written
+        for part in (*self.pages, self.reports, self.dropped):  # the pages, a report being written, a file read
             part.update()
         collecting = self.data_page.collecting and self.page == DATA
         self.live.update(self.collector, collecting, pipeline.model, pipeline.trained_extractor, pipeline.device)
@@ -397,8 +397,7 @@ def drop_file(app, path):
     if kind == "model":
         app.models.load(path)
     elif kind == "dataset":
-        app.say(f"opening {Path(path).name} as the dataset")
-        app.load(str(Path(path)))
+        app.dropped.open(path)
     elif kind == "camera":
         if use_file_source(app.camera, app.say, path):
             app.collector.picker.editing = False  # a path half typed in the picker's box is answered by the drop

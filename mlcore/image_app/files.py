@@ -1,5 +1,5 @@
 """The window's files: Export (any dataset as one Marcelle file), Save model and Load model, and what a file dropped
-on the window is.
+on the window is, and a dataset file dropped while work runs.
 
 Export (X, or the Data page's Export button) writes the dataset now loaded (a course file, the built-in one, image
 folders, your own classes) in the course's Marcelle format, with the current extractor's vectors as `x`; dropping
@@ -12,6 +12,8 @@ from pathlib import Path
 from mlcore.data.marcelle import features_note
 from mlcore.image_app.camera.feed import camera_source_kind
 from mlcore.image_app.own_classes import safe_file_name
+from mlcore.image_engine.dataset_files import read_dataset
+from mlcore.jobs import DONE, FAILED, Job
 
 EXPORT_SUFFIX = "-marcelle.json"
 MODEL_EXTENSIONS = (".pt", ".pth")
@@ -110,3 +112,35 @@ class ModelFiles:
             return
         self.last = str(path)
         self.steps.ask("load_model", str(path))
+
+
+class DroppedDataset:
+    """A dataset file dropped on the window. With nothing running it loads at once; while work runs (an extraction,
+    a training) the file is read beside it first: a good one then replaces the dataset (stopping the work, as any
+    new dataset does), a broken one is one message, and the dataset and its work go on untouched."""
+
+    def __init__(self, busy, load, say):
+        self.busy, self.load, self.say = busy, load, say
+        self.reading = None  # the job reading a file dropped while work ran
+
+    def open(self, path):
+        name = Path(path).name
+        if not self.busy():
+            self.say(f"opening {name} as the dataset")
+            self.load(str(Path(path)))
+            return
+        self.say(f"reading {name}; what runs now goes on until it is read")
+        self.reading = Job("read dataset", read_dataset, path).start()
+
+    def update(self):
+        """Once a frame: a file read well is loaded; a broken one is said, and nothing else changes."""
+        job = self.reading
+        if job is None or job.running:
+            return
+        self.reading = None
+        if job.status == DONE:
+            self.say(f"opening {Path(job.result).name} as the dataset")
+            self.load(job.result)
+        elif job.status == FAILED:
+            name = Path(*job.args).name
+            self.say(f"{name} was not opened: {job.error} (the dataset and its work go on)", problem=True)

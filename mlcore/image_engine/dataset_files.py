@@ -1,15 +1,36 @@
 """The engine's steps that read or write datasets: your own classes become the dataset or are saved (as the
 course's Marcelle files and as image folders), and any dataset is exported as one Marcelle file. Each runs on a
-job's thread, started by `ImagePipeline`."""
+job's thread, started by `ImagePipeline`. `ReadDataset` is a dataset file read already, ready to load."""
 
 import dataclasses
+import os
 from pathlib import Path
 
 from mlcore.data.collection import CollectionError
+from mlcore.data.datasets import load_dataset
 from mlcore.data.marcelle import save_marcelle_split
 from mlcore.files import cannot_write
 from mlcore.image_engine.edits import replay
 from mlcore.image_engine.images import PipelineError
+
+
+class ReadDataset(os.PathLike):
+    """A dataset file read already (`read_dataset`), loaded by `ImagePipeline.load` without reading it again; as a
+    path (for the session and the messages) it is the file's."""
+
+    def __init__(self, path, dataset):
+        self.path, self.dataset = os.fspath(path), dataset
+
+    def __fspath__(self):
+        return self.path
+
+    __str__ = __fspath__
+
+
+def read_dataset(job, path):
+    """A job's step: read the dataset file at `path`, to load it once it is known to be good."""
+    job.report(0, None, f"reading {Path(path).name}")
+    return ReadDataset(path, load_dataset(path))
 
 
 def split_collection(job, collection, test_fraction=0.2, seed=0):

@@ -30,6 +30,7 @@ from mlcore.data import datasets
 from mlcore.data.datasets import DownloadCancelled, load_dataset
 from mlcore.image_engine import dataset_files, model_files
 from mlcore.image_engine import pipeline_steps as steps
+from mlcore.image_engine.dataset_files import ReadDataset
 from mlcore.image_engine.extraction import Extraction, has_stored
 from mlcore.image_engine.images import PipelineError, read_image
 from mlcore.image_engine.job_runner import JobRunner
@@ -108,7 +109,9 @@ class ImagePipeline:
         self.jobs.stop()
 
     def load(self, spec) -> Job:
-        """Load a dataset in the background (`datasets.load_dataset`); its features and model start afresh."""
+        """Load a dataset in the background (`datasets.load_dataset`); its features and model start afresh.
+
+        `spec` is a name, a path, or a `ReadDataset` (a file read already: used as it is)."""
         return self.start_job("load", self.load_step, spec)
 
     def extract(self, name=None) -> Job:
@@ -192,7 +195,10 @@ class ImagePipeline:
             job.report(done, total, f"downloading {os.fspath(spec)}")
 
         try:
-            dataset = load_dataset(spec, progress=progress, cancel=StopFlag(lambda: job.cancelled))
+            if isinstance(spec, ReadDataset):  # read already, while the work it replaces went on
+                dataset = spec.dataset
+            else:
+                dataset = load_dataset(spec, progress=progress, cancel=StopFlag(lambda: job.cancelled))
         except DownloadCancelled:
             raise Cancelled() from None
         self.set_dataset(dataset)
