@@ -3,7 +3,7 @@
     python benchmarks/bench_frames_under_load.py            # both
     python benchmarks/bench_frames_under_load.py notes      # one: notes, images
 
-- notes: a file of 100,000 samples loaded into the classification sketch, the popup opened, T pressed, then ten
+- notes: a file of 100,000 samples loaded into the classification sketch (while its window runs), T pressed, then ten
   seconds of the training (it goes on much longer: 200 epochs of 100,000 samples);
 - images: a folder of 2,000 generated pictures in 4 classes (train/ and test/), EfficientNet-Lite0 features extracted by the image
   classifier for 20 seconds from the moment the network is ready.
@@ -42,7 +42,8 @@ def notes(count=100_000):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump({"data": data}, file)
     actions = [
-        {"type": "key_down", "key": "t", "after": 120},
+        {"type": "wait", "until": {"loading": None}, "timeout_s": 120},  # the file loads while the window runs
+        {"type": "key_down", "key": "t", "after": 60},
         {"type": "key_up", "key": "t"},
         {"type": "wait", "until": {"training.status": "running"}, "timeout_s": 120},
         {"type": "key_down", "key": "p", "after": 600},  # ten seconds of the training, then its popup hidden

@@ -213,6 +213,49 @@ def parse_json(data, name, error=ValueError):
         raise error(f"{name}: not readable ({failure})") from None
 
 
+_LIST_START = re.compile(r'\s*\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[\s*')
+_AFTER_ITEM = re.compile(r"\s*([,\]])\s*")
+_OBJECT_END = re.compile(r"\s*\}\s*\Z")
+_DECODER = json.JSONDecoder(parse_int=_whole_number)
+
+
+def json_list(text, key, name, error=ValueError, missing=None):
+    """The list under `key` in the JSON object `text`, as `parse_json(text)[key]` holds it. A file that is only
+    `{"key": [...]}` is decoded an item at a time, each a short step, so that a window's thread runs meanwhile
+    instead of waiting for the whole file; any other layout is parsed whole. `missing`: the sentence when there is
+    no such list."""
+    text = text.removeprefix("\ufeff")
+    start = _LIST_START.match(text)
+    if start is not None and start[1] == key:
+        try:
+            return _list_items(text, start.end())
+        except (ValueError, AttributeError, RecursionError):  # broken, or more than the list: read as a whole
+            pass
+    document = parse_json(text, name, error)
+    items = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise error(missing or f'{name}: no "{key}" list')
+    return items
+
+
+def _list_items(text, position):
+    """The items of the list that starts at `position` and ends the document (ValueError when it does not)."""
+    items = []
+    if text.startswith("]", position):
+        position += 1
+    else:
+        while True:
+            item, position = _DECODER.raw_decode(text, position)
+            items.append(item)
+            mark = _AFTER_ITEM.match(text, position)  # None: neither "," nor "]" (AttributeError below)
+            position = mark.end()
+            if mark[1] == "]":
+                break
+    if not _OBJECT_END.match(text, position):
+        raise ValueError("more after the list")
+    return items
+
+
 def write_new(folder, stem, suffix, content) -> Path:
     """Write `content` (as `write_atomically` takes it) to a new file in `folder`: `stem + suffix`, else
     `stem-2 + suffix`, `stem-3 + suffix`… The whole file is written first, then linked under the first free name

@@ -2,10 +2,12 @@
 
 import json
 import os
+import re
 
 import pytest
 
 from driver import cluster, key, run_sketch
+from mlcore.files import json_list, parse_json
 from mlcore.notes import sample_files
 from mlcore.notes.sample_files import Sample, SampleFileError, read_samples
 
@@ -177,3 +179,53 @@ def test_autosave_goes_to_the_data_folder_when_the_current_one_cannot_be_written
     path = sample_files.autosave([Sample(1, 60, "C", 261.63)], "regression", with_frequency=True)
     assert path.parent == tmp_path / "data"
     assert json.loads(path.read_text())["data"][0]["ys"] == {"label": "C", "frequency": 261.63}
+
+
+def test_a_large_file_loads_while_the_window_runs_and_what_is_placed_meanwhile_stays_last(tmp_path):
+    entries = [{"xs": {"x": 100 + i % 700, "y": 100 + i % 400}, "ys": {"label": "CDE"[i % 3]}} for i in range(30_000)]
+    path = write(tmp_path, {"data": entries}, "big.json")
+    assert path.stat().st_size > 1_000_000  # larger than what is read before the first frame
+    actions = key("t") + cluster("g", [(480, 300)]) + [{"type": "wait", "until": {"loading": None}, "timeout_s": 60}]
+    run = run_sketch("classification", actions, tmp_path, "--load", path)
+    assert run.returncode == 0, run.output
+    messages = run.state["messages"]
+    assert messages[0] == f"loading {path}…"  # on the bar from the first frame
+    assert f"still loading {path}: T trains once its samples are here" in messages  # T came while it loaded
+    assert any(m.startswith(f"loading {path}: ") and m.endswith(" of 30,000 entries read") for m in messages)
+    assert f"loaded 30000 samples from {path}" in messages
+    samples = run.state["samples"]
+    assert len(samples) == 30_001 and samples[0] == {"x": 100, "y": 100, "label": "C"}
+    assert samples[-1] == {"x": 480, "y": 300, "label": "G"}  # the click made while it loaded, after the file's
+    [autosave] = tmp_path.glob("classification-autosave-*.json")  # the click was unsaved work: all kept on quit
+    assert len(json.loads(autosave.read_text())["data"]) == 30_001
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"data": []}',
+        '{"data": [1, 2, {"a": [3, "]"]}]}',
+        '\ufeff{"data": [1]}',
+        '{"data": [1], "x": 2}',
+        '{"x": 1, "data": [5]}',
+        '{ "data" : [ 1 , 2 ] } ',
+        '{"data": [1,]}',
+        '{"data": [1',
+        '{"data": [1]} x',
+        '{"data": 5}',
+        "[1, 2]",
+    ],
+)
+def test_a_list_decoded_an_item_at_a_time_is_what_the_whole_file_says(text):
+    try:
+        document = parse_json(text, "f.json")
+    except ValueError as whole:
+        with pytest.raises(ValueError, match=re.escape(str(whole))):
+            json_list(text, "data", "f.json")
+        return
+    expected = document.get("data") if isinstance(document, dict) else None
+    if isinstance(expected, list):
+        assert json_list(text, "data", "f.json") == expected
+    else:
+        with pytest.raises(ValueError, match='f.json: no "data" list'):
+            json_list(text, "data", "f.json")

@@ -13,7 +13,7 @@ from mlcore.notes import arguments, knobs, pitches
 from mlcore.notes.audio import Speaker
 from mlcore.notes.canvas_files import CanvasFiles
 from mlcore.notes.canvas_keys import press
-from mlcore.notes.canvas_state import canvas_state
+from mlcore.notes.canvas_state import SampleRecords, canvas_state
 from mlcore.notes.listening import Listening
 from mlcore.notes.maps import NetworkMap
 from mlcore.notes.messages import Messages
@@ -46,6 +46,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.colours = self.notes.colours  # every note's (A–G's always: the maps blend between them)
         self.paper = np.array(theme.current().paper, dtype=np.float64)
         self.samples = []  # Sample(x, y, note, frequency)
+        self.sample_records = SampleRecords()  # the samples as the state shows them
         self.predictions = []  # what clicks in predicting mode gave, all session long
         self.shown_from = 0  # the canvas shows the predictions of the current network only
         self.sounds = []  # every tone started, in order
@@ -63,6 +64,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.mode_seen = "collecting"
         self.scene = Scene()
         self.unsaved = False
+        self.loading = None  # the job reading a large --load file while the window runs
         self.worker = None  # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
         self.model_file = self.speaker = self.seed = None  # --load-model's file, the sound, --seed (set by start)
@@ -119,6 +121,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             return False
         problem = (
             next(iter(self.knob_problems), None)
+            or (self.loading and f"still loading {self.loading.path}: T trains once its samples are here")
             or getattr(self.network, "problem", None)
             or self.task.why_not_ready(self.samples)
         )
@@ -214,8 +217,10 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
 
     # -- every frame ------------------------------------------------------------------------------------------------
     def update(self):
-        """Pass the training's progress on, notice when it ends, say how a model file and a report went."""
+        """Pass the training's progress on, notice when it ends, say how a model file, a report and a large
+        --load went."""
         self._report_written()
+        self.update_loading()
         network = self.network
         if network is None:
             return

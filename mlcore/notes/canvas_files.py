@@ -1,13 +1,26 @@
 """The canvas's files: samples saved and loaded in ml5's layout, the autosave on quit, and the trained network
 saved with M and loaded with --load-model (ml5's `save` and `load`)."""
 
+import os
 import sys
 import time
 
 from mlcore.files import unwritable
+from mlcore.jobs import Job
 from mlcore.notes import lesson_report, sample_files
 from mlcore.notes.sample_files import SampleFileError
 from mlcore.report import ended
+
+READ_AT_ONCE_BYTES = 250_000  # about 2,000 samples, read before the first frame; a larger file loads while it runs
+LOADING_SAYS_S = 60.0  # how long a word of a load's progress stays on the bar, unless the next replaces it
+
+
+def _size(path):
+    """The file's size in bytes; 0 when it cannot be seen (reading it then says why)."""
+    try:
+        return os.path.getsize(path)
+    except (OSError, ValueError):
+        return 0
 
 
 def file_state(job):
@@ -42,22 +55,56 @@ class CanvasFiles:
         return path
 
     def load(self, path):
-        """Add the samples of an ml5 JSON file (`last`: the newest autosave); a bad file gives a message."""
+        """Add the samples of an ml5 JSON file (`last`: the newest autosave); a bad file gives a message. A small
+        file is read at once; a larger one while the window runs, its progress on the bar (`update_loading`)."""
         if str(path) == "last":
             path = sample_files.newest_autosave(self.sketch)
             if path is None:
                 return self._load_failed("--load last: no autosave of this sketch yet")
-        try:  # every place with two finite numbers is kept: the view grows to those beyond the canvas
-            samples, skipped, reasons = sample_files.read_samples(
-                path,
-                lambda x, y: True,
-                wants_number=self.task.name == "regression",
-                octave=self.octave,
-                notes=self.notes.frequencies,
-            )
-        except SampleFileError as error:  # its sentence names the file
-            return self._load_failed(error)
-        self.samples.extend(samples)
+        if not READ_AT_ONCE_BYTES < _size(path) <= sample_files.MAX_BYTES:  # small, or refused before it is read
+            try:
+                return self._loaded(path, *self._read(path))
+            except SampleFileError as error:  # its sentence names the file
+                return self._load_failed(error)
+        self.loading = Job("loading", lambda job: self._read(path, lambda done, total: job.report(done, total)))
+        self.loading.path = path
+        self.loading.start()
+        self.say(f"loading {path}…", seconds=LOADING_SAYS_S, key="loading")
+        return True
+
+    def _read(self, path, progress=None):
+        """(samples, skipped, reasons) of the file: every place with two finite numbers is kept (the view grows to
+        those beyond the canvas)."""
+        return sample_files.read_samples(
+            path,
+            lambda x, y: True,
+            wants_number=self.task.name == "regression",
+            octave=self.octave,
+            notes=self.notes.frequencies,
+            progress=progress,
+        )
+
+    def update_loading(self):
+        """Once a frame while a large file loads: its progress on the bar; its samples, once read, go before those
+        placed meanwhile."""
+        job = self.loading
+        if job is None:
+            return
+        if job.running:
+            tenths = job.done * 10 // job.total if job.total else 0
+            if tenths != getattr(job, "tenths_said", 0):  # a word every tenth of the file
+                job.tenths_said = tenths
+                text = f"loading {job.path}: {job.done:,} of {job.total:,} entries read"
+                self.say(text, seconds=LOADING_SAYS_S, key="loading")
+            return
+        self.loading = None
+        if job.status == "done":
+            self._loaded(job.path, *job.result)
+        else:
+            self._load_failed(job.error)
+
+    def _loaded(self, path, samples, skipped, reasons):
+        self.samples[:0] = samples
         self.layout.fit(self.samples)
         why = "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
         note = f" ({skipped} entries skipped: {why})" if reasons else ""
@@ -66,7 +113,9 @@ class CanvasFiles:
             if self.layout.beyond
             else ""
         )
-        self.say(f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(reasons))
+        self.say(
+            f"loaded {len(samples)} samples from {path}{note}{beyond}", seconds=8, error=bool(reasons), key="loading"
+        )
         return True
 
     def _load_failed(self, reason):

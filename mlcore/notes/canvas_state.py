@@ -5,6 +5,22 @@ from mlcore.notes.canvas_files import file_state
 from mlcore.widgets import theme
 
 
+class SampleRecords:
+    """The samples as JSON values, written out again only when the list changed: a replay's wait reads the state
+    every frame, and 100,000 samples take a tenth of a second to write out."""
+
+    def __init__(self):
+        self.ends = (0, None, None)  # the list's length, first and last sample when the records were made
+        self.records = []
+
+    def of(self, samples, task):
+        ends = (len(samples), samples[0], samples[-1]) if samples else (0, None, None)
+        if ends[0] != self.ends[0] or ends[1] is not self.ends[1] or ends[2] is not self.ends[2]:
+            self.records = [{"x": s.x, "y": s.y, "label": s.note, **task.state_fields(s)} for s in samples]
+            self.ends = ends
+        return list(self.records)
+
+
 def training_state(canvas):
     """The latest training: its status, epochs, error, seconds, curves and layers."""
     network = canvas.network
@@ -27,7 +43,7 @@ def training_state(canvas):
 def canvas_state(canvas):
     """Everything the canvas holds and shows: samples, predictions, sounds, training, map, runs, messages, layout."""
     network, speaker = canvas.network, canvas.speaker
-    samples = [{"x": s.x, "y": s.y, "label": s.note, **canvas.task.state_fields(s)} for s in canvas.samples]
+    samples = canvas.sample_records.of(canvas.samples, canvas.task)
     return {
         "sketch": canvas.sketch,
         "mode": canvas.mode,
@@ -41,6 +57,7 @@ def canvas_state(canvas):
         "audio": {"available": bool(speaker and speaker.available), "notice": speaker.notice if speaker else ""},
         "messages": list(canvas.messages.log),
         "unsaved": canvas.unsaved,
+        "loading": None if canvas.loading is None else {"done": canvas.loading.done, "total": canvas.loading.total},
         "display": theme.report(),
         "network_file": file_state(network.file_job if network is not None else None),
         "popup": {"visible": canvas.show_popup, "epochs_shown": canvas.epochs_shown()},

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from mlcore.files import (
     first_writable,
+    json_list,
     output_folders,
-    parse_json,
     read_bytes,
     remove_stale_parts,
     utf8_text,
@@ -26,6 +26,7 @@ from mlcore.notes import pitches
 AUTOSAVES_KEPT = 20
 MAX_BYTES = 16_000_000  # about 140,000 samples: a larger file would keep the window blank for seconds at the start
 BYTES_PER_SAMPLE = 115  # in a file the sketches saved
+PROGRESS_EVERY = 1000  # entries read between two words of progress
 
 
 class SampleFileError(ValueError):
@@ -85,10 +86,11 @@ def _output(ys, wants_number, notes):
     return (found[0], round(notes[found[0]], 2)), ""
 
 
-def read_samples(path, fits, wants_number=False, octave=4, notes=None):
+def read_samples(path, fits, wants_number=False, octave=4, notes=None, progress=None):
     """The samples of an ml5 JSON file whose place `fits(x, y)`; returns (samples, skipped, reasons). `notes`:
     {name: Hz} of the sketch's notes (C to B in `octave` when None). A file over MAX_BYTES is refused before it is
-    read; bytes that are not UTF-8 spoil only the entries they are in (`reasons` counts them)."""
+    read; bytes that are not UTF-8 spoil only the entries they are in (`reasons` counts them). `progress(done,
+    total)` hears how many entries are read, every PROGRESS_EVERY."""
     notes = notes or pitches.scale(octave=octave)
     name = str(path)
     data = read_bytes(path, "a samples file", SampleFileError, count=MAX_BYTES + 1)
@@ -98,17 +100,16 @@ def read_samples(path, fits, wants_number=False, octave=4, notes=None):
             f"{MAX_BYTES // BYTES_PER_SAMPLE:,} samples; load a part of it)"
         )
     text, not_utf8 = utf8_text(data, name, SampleFileError, replace=True)
-    try:
-        document = parse_json(text, name, SampleFileError)
+    try:  # decoded an entry at a time where it can be: a thread reading a large file leaves the window its turns
+        entries = json_list(text, "data", name, SampleFileError, f'{name}: not an ml5 data file (no "data" list)')
     except SampleFileError:
         if not_utf8:  # binary noise, not a JSON file with a stray byte: say so
             utf8_text(data, name, SampleFileError)
         raise
-    entries = document.get("data") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        raise SampleFileError(f'{name}: not an ml5 data file (no "data" list)')
     samples, reasons = [], {}
-    for entry in entries:
+    for done, entry in enumerate(entries):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, len(entries))
         place = _place(entry.get("xs")) if isinstance(entry, dict) else None
         output, why = _output(entry.get("ys"), wants_number, notes) if place else (None, "no two numbers in xs")
         if output and not fits(*place):
