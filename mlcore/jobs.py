@@ -91,11 +91,12 @@ class Job:
         return self
 
     def _run(self):
+        status = RUNNING  # as it stays when something other than an Exception ends the thread
         try:
             self.result = self.function(self, *self.args, **self.kwargs)
-            self.status = CANCELLED if self._cancel.is_set() else DONE
+            status = CANCELLED if self._cancel.is_set() else DONE
         except Cancelled:
-            self.status = CANCELLED
+            status = CANCELLED
         except Exception as error:  # shown on screen by whoever owns the job
             # The project's own errors are written for students: show them as they are. Others get their type.
             own = type(error).__module__.startswith("mlcore") and str(error)
@@ -103,9 +104,10 @@ class Job:
                 str(error) if own else (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
             )
             self.details = traceback.format_exc()
-            self.status = FAILED
+            status = FAILED
         finally:
-            self.finished_at = time.perf_counter()
+            self.finished_at = time.perf_counter()  # before the status: whoever sees it ended sees when
+            self.status = status
             with _running_lock:
                 _running_jobs.discard(self)
 

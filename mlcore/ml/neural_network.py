@@ -109,6 +109,7 @@ class NeuralNetwork:
         self.file_job = None  # saving or loading a model file
         self.history = {}  # per-epoch loss and metrics of the latest training, growing while it runs
         self._epoch_hook = self._done_hook = None
+        self._unannounced = False  # a trained model taken before `update` said so
         self._progress = queue.SimpleQueue()
 
     def add_data(self, inputs, output):
@@ -185,13 +186,23 @@ class NeuralNetwork:
                     if not isinstance(stopped, Exception):  # stopped from outside (an endless loop in the hook):
                         self._epoch_hook = None  # not called again in this training
                     raise
+        self._take_trained()
+        if not self._unannounced:
+            return False
+        self._unannounced = False
+        if self._done_hook is not None:
+            self._done_hook()
+        return True
+
+    def _take_trained(self):
+        """The trained model, taken the moment the training's job has ended (the network predicts at once, in the
+        same frame); True when it was taken now. `seconds` runs until then."""
         job = self.job
         if job is None or job.status != "done" or self.model is job.result:
             return False
         self.model = job.result
-        self.seconds = time.perf_counter() - self._started
-        if self._done_hook is not None:
-            self._done_hook()
+        self.seconds = job.finished_at - self._started
+        self._unannounced = True  # `update` says so once
         return True
 
     def save(self, path):
@@ -288,12 +299,13 @@ class NeuralNetwork:
 
     @property
     def training(self):
-        """True from `train` until `update` hands over the trained network (or the training stops)."""
-        job = self.job
-        return job is not None and (job.running or (job.status == "done" and self.model is not job.result))
+        """True from `train` until the trained network is there (or the training stops)."""
+        self._take_trained()
+        return self.job is not None and self.job.running
 
     @property
     def trained(self):
+        self._take_trained()
         return self.model is not None
 
     def summary(self):
@@ -341,7 +353,7 @@ class NeuralNetwork:
     def _ready(self, verb, task, other):
         if self.task != task:
             raise NotTrained(f"{verb} is for a {task} network; this one is a {self.task}: use {other}")
-        if self.model is None:
+        if not self.trained:
             raise NotTrained(f"{verb}: train the network first (train, then wait until network.trained is True)")
 
 
