@@ -1,12 +1,15 @@
-"""How long K holds the window: the report's pictures are drawn on the draw loop, between two frames; their PNG
-encoding and the files are done by a job in the background.
+"""How long K holds the window: the report's numbers are read and its pictures drawn on the draw loop, a few a
+frame; their PNG encoding and the files are done by a job in the background.
 
     python benchmarks/bench_report.py
 
 For a note sketch's report (the canvas with 60 samples, the two curves of a 200-epoch training at twice the
 screen's resolution, the tables and the samples) and for the image classifier's (the built-in dataset, colour
-histograms, a trained model: 17 pictures), prints the median (and the worst) of several reports: the time on the
-draw loop, against a target of a pause a class does not notice, and the time until the files are there.
+histograms, a trained model: 14 pictures, the curves and the confusion matrices at twice the screen's resolution),
+plays the frames after K at 60 a second as the window does (K's frame reads the numbers and starts the job; each
+frame then calls the job's `step`) and prints, over several reports, the median and the worst of: the worst single
+frame's share of the draw loop, against a target of a pause a class does not notice (and the frame rate's own
+budget), and the time until the files are there.
 """
 
 import os
@@ -30,22 +33,34 @@ from mlcore.image_engine.pipeline import ImagePipeline  # noqa: E402
 from mlcore.notes import lesson_report as note_report  # noqa: E402
 from mlcore.notes.canvas import NoteCanvas  # noqa: E402
 from mlcore.notes.tasks import TASKS  # noqa: E402
+from mlcore.runtime.pace import FPS  # noqa: E402
 
-TARGET_LOOP_S = 0.1  # on the draw loop: a few frames
+TARGET_LOOP_S = 0.1  # the longest a frame may be held: a pause a class does not notice
+AIM_LOOP_S = 0.05  # what the report aims at, on a slow machine
 RUNS = 5
 
 
+def one_report(build, folder, sketch):
+    """(the longest frame's share of the draw loop, seconds until the files are written, frames): K's frame builds
+    the report and starts its job; the frames after it, FPS a second, each call `step` once."""
+    start = time.perf_counter()
+    job = build().write_in_frames(sketch, [folder])
+    job.step()
+    shares, frame = [time.perf_counter() - start], start
+    while job.running:
+        frame += 1 / FPS
+        time.sleep(max(0.0, frame - time.perf_counter()))
+        began = time.perf_counter()
+        job.step()
+        shares.append(time.perf_counter() - began)
+    assert job.status == "done", job.error
+    return max(shares), job.finished_at - start, len(shares)
+
+
 def timed(build, folder, sketch, runs=RUNS):
-    """[(median, worst)] seconds of `build()` plus starting the job (the draw loop's share), and until the job
-    has written the files."""
-    on_loop, whole = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        job = build().write_later(sketch, [folder])
-        on_loop.append(time.perf_counter() - start)
-        job.wait()
-        whole.append(time.perf_counter() - start)
-    return [(statistics.median(times), max(times)) for times in (on_loop, whole)]
+    """[(median, worst)] of the worst frame, of the time until the files are written and of the frames taken."""
+    results = [one_report(build, folder, sketch) for _ in range(runs)]
+    return [(statistics.median(values), max(values)) for values in zip(*results)]
 
 
 def note_canvas_report(folder):
@@ -77,10 +92,13 @@ def main():
     pygame.display.set_mode((960, 600))
     with tempfile.TemporaryDirectory() as folder:
         for name, measure in (("note sketch", note_canvas_report), ("image classifier", image_report_write)):
-            (median, worst), (written, _) = measure(Path(folder))
+            (frame, worst_frame), (written, worst_written), (frames, _) = measure(Path(folder))
             print(
-                f"{name}'s report (K): on the draw loop median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms"
-                f" (files written after {written * 1000:.0f} ms)   target: at most {TARGET_LOOP_S * 1000:.0f} ms"
+                f"{name}'s report (K): worst frame on the draw loop median {frame * 1000:.0f} ms, worst"
+                f" {worst_frame * 1000:.0f} ms   target: at most {TARGET_LOOP_S * 1000:.0f} ms"
+                f" (aim {AIM_LOOP_S * 1000:.0f} ms)\n"
+                f"    files written after median {written * 1000:.0f} ms, worst {worst_written * 1000:.0f} ms"
+                f" ({frames:.0f} frames at {FPS} a second)"
             )
 
 

@@ -3,39 +3,60 @@
 It is written into a new folder (`NAME-report-DATE-TIME`, never an earlier one) as `report.md`, beside its
 pictures, and as `report.html`, with every picture inside it (base64 data URIs), so that it opens in a browser and
 pastes into a word processor with its pictures. Each question is a heading with an empty line under it for the
-student's answer. No pygame here: the pictures arrive as PNG bytes.
+student's answer. No pygame here: the pictures arrive as PNG bytes, as `Pixels`, or as functions that draw
+them when their turn comes.
 
     report = Report("Notes classifier")
     report.figure("curves.png", png, "Loss and accuracy, epoch by epoch", density=2)
     report.question("Does the validation loss follow the training loss?")
     folder, failure = report.write("classification")   # or report.write_later(...): a job whose result that is
+
+A window's report (K) is `write_in_frames`: the frame that makes the report reads its numbers; its pictures are then
+drawn on the draw loop a few a frame (`ReportJob.step`: none begun after DRAW_S of a frame), so that the window never
+stops for them, and its job writes the files once they are all drawn.
 """
 
 import base64
 import html
 import shutil
 import struct
+import threading
 import time
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
 
 from mlcore.files import first_writable, new_folder, write_atomically
-from mlcore.jobs import Job
+from mlcore.jobs import Cancelled, Job
+
+DRAW_S = 0.008  # no new picture of a report is begun after this many seconds of a frame (one is drawn at least)
+WRITING = "writing the report…"  # on the bar while a report's pictures are drawn and its files written
 
 
 @dataclass(frozen=True)
 class Pixels:
     """A picture as rows of RGB bytes (what the window drew), encoded as PNG only when the report is written: the
-    encoding runs on the writing thread (zlib lets the draw loop go on meanwhile)."""
+    encoding runs on the writing thread (zlib lets the draw loop go on meanwhile). `channels` 4: each pixel's three
+    bytes are followed by one that is not used (RGBX, the window's own layout: a quick copy on the draw loop), which
+    the encoding drops, a row at a time."""
 
     width: int
     height: int
     rgb: bytes
+    channels: int = 3
+
+    def rows(self):
+        """Each row's RGB bytes."""
+        stride = self.width * self.channels
+        for row in range(self.height):
+            line = self.rgb[row * stride : (row + 1) * stride]
+            if self.channels == 4:
+                line = bytearray(line)
+                del line[3::4]
+            yield bytes(line)
 
     def png(self):
-        stride = self.width * 3
-        rows = b"".join(b"\x00" + self.rgb[row * stride : (row + 1) * stride] for row in range(self.height))
+        rows = b"".join(b"\x00" + line for line in self.rows())
         header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlacing
         return (
             b"\x89PNG\r\n\x1a\n"
@@ -51,13 +72,21 @@ def _chunk(kind, body):
 
 @dataclass
 class Figure:
-    """A picture of the report: its file name, the picture (PNG bytes or `Pixels`), caption, and pixels per shown
-    pixel (2: drawn at twice the screen's resolution)."""
+    """A picture of the report: its file name, the picture (PNG bytes, `Pixels`, or a function that draws it and
+    returns its `Pixels`), caption, and pixels per shown pixel (2: drawn at twice the screen's resolution)."""
 
     name: str
     picture: object
     caption: str
     density: int = 1
+
+    @property
+    def drawn(self):
+        return not callable(self.picture)
+
+    def draw(self):
+        if not self.drawn:
+            self.picture = self.picture()
 
     @cached_property
     def png(self):
@@ -104,7 +133,8 @@ class Report:
         self.parts.append(Text(text, "question"))
 
     def figure(self, name, picture, caption, density=1):
-        """A picture (PNG bytes or `Pixels`) with its caption."""
+        """A picture with its caption: PNG bytes, `Pixels`, or a function that draws it (called on the draw loop, when
+        its turn comes: `draw_pictures`) and returns its `Pixels`."""
         self.parts.append(Figure(name, picture, caption, density))
 
     def table(self, header, rows, caption=""):
@@ -116,6 +146,19 @@ class Report:
 
     def figures(self):
         return [part for part in self.parts if isinstance(part, Figure)]
+
+    def draw_pictures(self, budget=None):
+        """Draw the pictures not drawn yet, in order: all of them, or (`budget` seconds) as many as that time allows,
+        one at least. True once every picture is drawn."""
+        started, drew = time.perf_counter(), False
+        for figure in self.figures():
+            if figure.drawn:
+                continue
+            if drew and budget is not None and time.perf_counter() - started >= budget:
+                return False
+            figure.draw()
+            drew = True
+        return True
 
     # -- the two documents ------------------------------------------------------------------------------------------
     def markdown(self):
@@ -158,13 +201,22 @@ class Report:
     def write(self, sketch, folders=None):
         """Write the report into a new folder `SKETCH-report-DATE-TIME` in the current folder, else in the user's
         data folder: (its path, None), or (None, the OSError) when neither can be written. A folder that fails
-        half-way is removed."""
+        half-way is removed. Pictures not drawn yet are drawn first (none are left by `write_later` and
+        `write_in_frames`, whose jobs call it off the draw loop)."""
+        self.draw_pictures()
         stem = f"{sketch}-report-{time.strftime('%Y%m%d-%H%M%S')}"
         return first_writable(lambda parent: self._write_into(new_folder(parent, stem)), folders)
 
     def write_later(self, sketch, folders=None):
-        """`write` on a job of its own (mlcore.jobs): its result is what `write` returns."""
+        """`write` on a job of its own (mlcore.jobs): its result is what `write` returns. The pictures not drawn yet
+        are drawn first, now."""
+        self.draw_pictures()
         return Job("report", lambda job: self.write(sketch, folders)).start()
+
+    def write_in_frames(self, sketch, folders=None):
+        """`write_later` for a window: the pictures are drawn a few a frame (`ReportJob.step`, once a frame), the
+        files written once they all are."""
+        return ReportJob(self, sketch, folders).start()
 
     def _write_into(self, folder):
         try:
@@ -178,6 +230,41 @@ class Report:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return folder
+
+
+class ReportJob(Job):
+    """A report written by its job once the draw loop has drawn its pictures, a few a frame (`step`, once a frame,
+    begins none after DRAW_S): the job's thread waits for the last picture, then encodes and writes the files (not
+    sooner: its encoding would hold the draw loop up). Its result is what `Report.write` returns; `wait` draws what
+    is left at once (at quit, in scripts and tests)."""
+
+    def __init__(self, report, sketch, folders=None):
+        super().__init__("report", self._write, sketch, folders)
+        self.report = report
+        self.pictures_done = threading.Event()
+        self.steps = 0
+
+    @property
+    def drawing(self):
+        """True while pictures are left to draw (the window should keep its frames coming)."""
+        return not self.pictures_done.is_set()
+
+    def step(self, budget=DRAW_S):
+        """Once a frame, on the draw loop: draw pictures for `budget` seconds (one at least; None: all that are left).
+        The first step, in the frame that made the report (reading its numbers was that frame's share), draws none."""
+        self.steps += 1
+        if self.drawing and (self.steps > 1 or budget is None) and self.report.draw_pictures(budget):
+            self.pictures_done.set()
+
+    def wait(self, timeout=None):
+        self.step(budget=None)
+        return super().wait(timeout)
+
+    def _write(self, _, sketch, folders):
+        while not self.pictures_done.wait(0.1):
+            if self.cancelled:  # the window closed before the pictures were drawn
+                raise Cancelled()
+        return self.report.write(sketch, folders)
 
 
 def ended(job):

@@ -1,5 +1,6 @@
 """The report document (mlcore/report.py, no pygame): its PNG encoder, Markdown and HTML that reference every
-picture, a new folder for every report, files under the umask, and nothing half-written left behind."""
+picture, a new folder for every report, files under the umask, nothing half-written left behind, and a window's
+report whose pictures are drawn a few a frame before its job writes them."""
 
 import base64
 import io
@@ -11,6 +12,7 @@ import pygame
 import pytest
 
 from mlcore import report as report_module
+from mlcore.jobs import Job
 from mlcore.report import Pixels, Report
 
 
@@ -48,6 +50,12 @@ def test_pixels_encode_as_a_png_with_the_same_pixels():
     for x, y in ((0, 0), (36, 0), (0, 10), (36, 10), (17, 5)):
         start = (y * 37 + x) * 3
         assert tuple(picture.get_at((x, y)))[:3] == tuple(rgb[start : start + 3])
+
+
+def test_pixels_with_an_unused_fourth_byte_encode_as_the_same_picture():
+    rgb = gradient(37, 11)
+    rgbx = b"".join(rgb[start : start + 3] + b"\x99" for start in range(0, len(rgb), 3))  # the window's layout
+    assert Pixels(37, 11, rgbx, channels=4).png() == Pixels(37, 11, rgb).png()
 
 
 def test_markdown_and_html_hold_every_part_in_order():
@@ -113,3 +121,46 @@ def test_the_job_writes_in_the_background(tmp_path):
 def test_every_picture_is_a_file_beside_the_markdown(tmp_path, name):
     folder, _ = a_report().write("lesson", [tmp_path])
     assert f"]({name})" in (folder / "report.md").read_text() and (folder / name).is_file()
+
+
+def drawn_later(drawn, number):
+    """A picture drawn when the report's turn comes: it notes its number in `drawn`."""
+
+    def draw():
+        drawn.append(number)
+        return Pixels(37, 11, gradient(37, 11))
+
+    return draw
+
+
+def test_a_windows_report_draws_its_pictures_a_few_a_frame_then_writes_them(tmp_path):
+    drawn, report = [], Report("Lesson", "today")
+    for number in range(3):
+        report.figure(f"picture-{number}.png", drawn_later(drawn, number), f"Picture {number}", density=2)
+    job = report.write_in_frames("lesson", [tmp_path])
+    job.step()  # the frame that made the report: reading its numbers was that frame's share
+    assert drawn == [] and job.drawing and job.running  # running: a replay's wait for idle waits for it
+    job.step(budget=0)  # one picture a frame at least; none begun once the frame's share is spent
+    assert drawn == [0]
+    job.step(budget=0)
+    assert drawn == [0, 1] and job.running  # the files wait for the last picture
+    assert job.wait(30) == "done" and drawn == [0, 1, 2]  # at quit: what is left is drawn at once
+    folder, failure = job.result
+    assert failure is None and sorted(p.name for p in folder.glob("*.png")) == [f"picture-{n}.png" for n in range(3)]
+    assert decoded((folder / "picture-2.png").read_bytes()).get_size() == (37, 11)
+    assert 'width="18" height="5"' in (folder / "report.html").read_text()
+
+
+def test_a_report_whose_window_closes_before_its_pictures_are_drawn_writes_nothing(tmp_path):
+    drawn, report = [], Report("Lesson", "today")
+    report.figure("picture.png", drawn_later(drawn, 0), "Picture")
+    job = report.write_in_frames("lesson", [tmp_path])
+    job.cancel()  # as the runtime's shutdown does
+    assert Job.wait(job, 5) == "cancelled" and drawn == [] and list(tmp_path.iterdir()) == []
+
+
+def test_write_later_draws_the_pictures_left_first(tmp_path):
+    drawn, report = [], Report("Lesson", "today")
+    report.figure("picture.png", drawn_later(drawn, 0), "Picture")
+    job = report.write_later("lesson", [tmp_path])
+    assert drawn == [0] and job.wait(30) == "done" and (job.result[0] / "picture.png").is_file()

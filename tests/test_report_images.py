@@ -1,17 +1,46 @@
 """The image classifier's report (K, the Report button, --report DIR): every picture there, of the size drawn,
-linked from report.md and carried inside report.html, and every number the state's."""
+linked from report.md and carried inside report.html, and every number the state's. The curves and the confusion
+matrices are drawn at twice the screen's resolution: twice as many pixels each way, not a picture made larger."""
 
+import re
 import stat
 
 import numpy as np
+import pygame
 
 from driver import key
+from mlcore.image_app.lesson_report import matrix_picture
 from test_image_classifier import DEPLOYMENT, TAB, TESTING, at, env_for, run_batch, run_sketch, wait
 from test_report_notes import IDLE, check_documents, picture
 
 
 def percent(value):
     return f"{value:.0%}"
+
+
+def mixed_blocks(surface):
+    """How many of the 2x2 blocks of pixels that tile `surface` hold more than one colour: none in a picture drawn at
+    the screen's resolution and made twice as large by repeating each pixel."""
+    rgb = pygame.surfarray.array3d(surface)
+    width, height = rgb.shape[0] // 2 * 2, rgb.shape[1] // 2 * 2
+    blocks = rgb[:width, :height].reshape(width // 2, 2, height // 2, 2, 3)
+    return int((blocks != blocks[:, :1, :, :1]).any(axis=(1, 3, 4)).sum())
+
+
+def shown_size(page, name):
+    """The size report.html shows the picture `name` at, in screen pixels."""
+    [(width, height)] = re.findall(rf'alt="{re.escape(name)}[^"]*" width="(\d+)" height="(\d+)"', page)
+    return int(width), int(height)
+
+
+def test_a_confusion_matrix_for_the_report_is_drawn_at_twice_the_screens_resolution():
+    matrix = np.array([[12, 3, 0], [1, 9, 4], [0, 2, 15]])
+    classes = ["apple", "banana", "lemon"]
+    screen = matrix_picture(matrix, classes, "test", "Test set", density=1)  # as the Testing page draws it
+    sharp = matrix_picture(matrix, classes, "test", "Test set")
+    assert sharp.get_size() == (2 * screen.get_width(), 2 * screen.get_height())
+    assert mixed_blocks(pygame.transform.scale_by(screen, 2)) == 0  # what an enlarged picture would be
+    assert mixed_blocks(sharp) > 500  # the edges of its letters, numbers and cells fall inside blocks
 
 
 def markdown_table(markdown, first_header):
@@ -53,11 +82,16 @@ def test_k_and_the_report_button_write_the_lesson_with_the_states_numbers(tmp_pa
     pictures += ["confusion-train.png", "confusion-test.png", "noise-copies.png"]
     pictures += [f"errors-{number + 1}.png" for number in range(min(6, len(groups)))]
     assert sorted(p.name for p in report.glob("*.png")) == sorted(pictures)
-    markdown, _ = check_documents(report, pictures)
+    markdown, page = check_documents(report, pictures)
     assert stat.S_IMODE(report.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in report.iterdir())
     for name in ("curves-loss.png", "curves-accuracy.png"):
         assert picture(report / name).get_size() == (1600, 840)
+    for split in ("train", "test"):  # at least 640 screen pixels wide, drawn with twice as many pixels each way
+        matrix = picture(report / f"confusion-{split}.png")
+        width, height = shown_size(page, "Training set" if split == "train" else "Test set")
+        assert width >= 640 and matrix.get_size() == (2 * width, 2 * height)
+        assert mixed_blocks(matrix) > 500
     for name in classes:  # a strip of eight 96-pixel pictures
         assert picture(report / f"dataset-{name}.png").get_width() == 8 + 8 * (96 + 8)
     first_error = picture(report / "errors-1.png")
@@ -98,7 +132,6 @@ def test_k_and_the_report_button_write_the_lesson_with_the_states_numbers(tmp_pa
     )
     question = "Noise or bias? Is the model unpredictably wrong on similar inputs, or always wrong the same way?"
     assert f"### {question}\n\n\n" in markdown
-    assert picture(report / "confusion-test.png").get_width() >= 640
 
 
 def test_report_dir_writes_the_report_of_a_command_line_run_and_a_bad_folder_is_one_message(tmp_path):

@@ -127,7 +127,8 @@ def test_a_report_that_cannot_be_written_is_one_message_and_the_samples_stay(tmp
     assert canvas.report_job.wait() == "done"
     canvas.update()
     said = [text for text in canvas.messages.log if "report" in text]
-    assert len(said) == 1 and said[0].startswith(f"could not write the report: {folders[0]} and {folders[1]}")
+    assert said[0] == "writing the report…" and len(said) == 2
+    assert said[1].startswith(f"could not write the report: {folders[0]} and {folders[1]}")
     assert len(canvas.samples) == 2 and canvas.unsaved
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 

@@ -137,14 +137,16 @@ class ImageApp:
         return not self.busy and not self.steps.waiting and not (preview and preview.running)
 
     def animating(self):
-        """Whether the picture moves on its own (the start, steps queued, a camera open, thumbnails still to make):
-        the runtime draws at full speed. Otherwise, with no one at the keys or the mouse, fewer frames a second
-        come (a progress bar still moves on while work runs) and the cores go to the work."""
+        """Whether the picture moves on its own (the start, steps queued, a camera open, thumbnails still to make, a
+        report's pictures being drawn): the runtime draws at full speed. Otherwise, with no one at the keys or the
+        mouse, fewer frames a second come (a progress bar still moves on while work runs) and the cores go to the
+        work."""
         return (
             not self.worker_started
             or bool(self.steps.waiting)
             or self.camera.camera is not None
-            or (self.thumbnails.owed)
+            or self.thumbnails.owed
+            or self.reports.drawing
         )
 
     # -- starting ---------------------------------------------------------------------------------------------

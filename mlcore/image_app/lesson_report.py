@@ -1,10 +1,11 @@
 """K, the Report button and `--report DIR` in the image classifier: the lesson's record for the reflection log.
 
 In order: the dataset (classes, counts, a strip of training images per class), the features, the settings, the
-curves (twice the screen's resolution), both confusion matrices with their accuracies, the accuracy of each class,
+curves and both confusion matrices with their accuracies (twice the screen's resolution), the accuracy of each class,
 what guessing would score, the runs of the session, the test errors grouped as "TRUE taken for PREDICTED" with
 their pictures, and the noise-or-bias check of the image chosen on the Deployment page. The numbers are the
-engine's (`ImagePipeline`); `mlcore.report` writes the folder.
+engine's (`ImagePipeline`), all read when the report is asked for; the pictures are drawn from them afterwards, a few
+a frame (`figures.later`), and `mlcore.report` writes the folder once they are all drawn.
 """
 
 import numpy as np
@@ -14,9 +15,9 @@ from mlcore.files import unwritable
 from mlcore.image_app.pages.testing import ConfusionView, baseline_sentence
 from mlcore.image_engine.run import ROW_KEYS
 from mlcore.ml.confusion import per_class_accuracy
-from mlcore.report import Report, ended
+from mlcore.report import WRITING, Report, ended
 from mlcore.widgets import theme, ui
-from mlcore.widgets.figures import DENSITY, chart_picture, pixels
+from mlcore.widgets.figures import DENSITY, chart_picture, dense_theme, later
 from mlcore.widgets.thumbnails import class_colour, image_surface
 
 QUESTIONS = {
@@ -41,8 +42,9 @@ class ImageReport:
         self.job, self.folders = None, None  # the report being written (or the last one), and where it may go
 
     def write(self, folders=None):
-        """The report in a new folder (the current one, else the user's data folder; or `folders`): drawn now,
-        encoded and written in the background; `update` says where it went. The job, or None when it cannot start."""
+        """The report in a new folder (the current one, else the user's data folder; or `folders`): its numbers read
+        now, its pictures drawn a few a frame (`update`), the files encoded and written in the background; `update`
+        says where it went. The job (`mlcore.report.ReportJob`), or None when it cannot start."""
         if self.job is not None and self.job.running:
             self.say("still writing the report: a moment")
             return None
@@ -50,11 +52,20 @@ class ImageReport:
             self.say("load a dataset first (page 1): the report describes it", problem=True)
             return None
         self.folders = folders
-        self.job = build(self.pipeline).write_later("image_classifier", folders)
+        self.job = build(self.pipeline).write_in_frames("image_classifier", folders)
+        self.say(WRITING)
         return self.job
 
+    @property
+    def drawing(self):
+        """True while the report's pictures are being drawn (the window keeps its frames coming meanwhile)."""
+        return self.job is not None and self.job.drawing
+
     def update(self):
-        """Once a frame: say where a report that has just been written went, or why it could not be."""
+        """Once a frame: draw a few of the report's pictures; say where a report that has just been written went, or
+        why it could not be."""
+        if self.job is not None:
+            self.job.step()
         outcome = ended(self.job)
         if outcome is None:
             return
@@ -75,7 +86,7 @@ class ImageReport:
 
 
 def build(pipeline):
-    """The report of `pipeline` as it stands."""
+    """The report of `pipeline` as it stands: its pictures are drawn when the report draws them (`figures.later`)."""
     dataset = pipeline.dataset
     report = Report(f"Image classifier: {dataset.name}")
     _dataset(report, dataset)
@@ -113,7 +124,7 @@ def _dataset(report, dataset):
         if indices:
             report.figure(
                 f"dataset-{_file_name(name)}.png",
-                pixels(strip(dataset, "train", indices, name)),
+                later(strip, dataset, "train", indices, name),
                 f"{name}: {len(indices)} of its {counts['train'][name]} training images",
             )
     report.question(QUESTIONS["dataset"])
@@ -124,7 +135,8 @@ def _training(report, pipeline):
     report.heading("Training")
     for key, title in (("loss", "loss"), ("accuracy", "accuracy")):
         series = {"training": (history[key], look.series[0]), "validation": (history["val_" + key], look.series[1])}
-        picture = chart_picture(
+        picture = later(
+            chart_picture,
             series,
             f"{title[:1].upper()}{title[1:]}, epoch by epoch",
             "epoch",
@@ -134,7 +146,7 @@ def _training(report, pipeline):
         )
         report.figure(
             f"curves-{key}.png",
-            pixels(picture),
+            picture,
             f"The {title} on the training images and on those held out for validation, epoch by epoch",
             density=DENSITY,
         )
@@ -146,8 +158,9 @@ def _training(report, pipeline):
         accuracy = getattr(pipeline, f"{split}_accuracy")
         report.figure(
             f"confusion-{split}.png",
-            pixels(matrix_picture(matrix, classes, split, title)),
+            later(matrix_picture, matrix, classes, split, title),
             f"{title}: {_percent(accuracy)} correct (rows: true class, columns: predicted class)",
+            density=DENSITY,
         )
     train, test = (per_class_accuracy(np.asarray(getattr(pipeline, f"confusion_{s}"))) for s in ("train", "test"))
     report.table(
@@ -174,7 +187,7 @@ def _errors(report, pipeline):
         indices = group["indices"][:STRIP]
         report.figure(
             f"errors-{number + 1}.png",
-            pixels(strip(pipeline.dataset, "test", indices, title)),
+            later(strip, pipeline.dataset, "test", indices, title),
             f"{title}: {len(group['indices'])} test image{'s' if len(group['indices']) != 1 else ''}",
         )
     report.question(QUESTIONS["errors"])
@@ -187,7 +200,7 @@ def _noise(report, pipeline):
     report.heading(f"Noise or bias? {check['source']}" + (f" (true class: {check['true']})" if check["true"] else ""))
     report.figure(
         "noise-copies.png",
-        pixels(pictures_strip(check["pictures"], check["copies"])),
+        later(pictures_strip, check["pictures"], check["copies"]),
         "The chosen image and its changed copies",
     )
     rows = [
@@ -256,17 +269,20 @@ def pictures_strip(images, captions, title="", colour=None):
     return surface
 
 
-def matrix_picture(matrix, classes, split, title):
-    """A confusion matrix drawn as the Testing page draws it, on paper."""
-    k = len(classes)
-    view = ConfusionView((16, 16, 640, 0), split, title)
-    view.classes = list(classes)
-    view.rect.height = view.header() + k * 72
-    width = view.label_width() + k * view.cell_size(k) + view.accuracy_width() + 32
-    view.rect.width = max(640, width)
-    surface = pygame.Surface((view.rect.width + 32, view.rect.height + 32))
-    surface.fill(theme.current().paper)
-    view.draw(surface, None if matrix is None else np.asarray(matrix), classes)
+def matrix_picture(matrix, classes, split, title, density=DENSITY):
+    """A confusion matrix drawn as the Testing page draws it (its title with the accuracy, "rows: true class,
+    columns: predicted class" under it, the class names along both sides), on paper, at `density` pixels per screen
+    pixel: at least 640 screen pixels wide, each cell as large as the page's largest."""
+    k, margin = len(classes), 16 * density
+    with dense_theme(density):
+        view = ConfusionView((margin, margin, 640 * density, 0), split, title, density)
+        view.classes = list(classes)
+        view.rect.height = view.header() + k * view.px(view.CELL)
+        width = view.label_width() + k * view.cell_size(k) + view.accuracy_width() + 2 * margin
+        view.rect.width = max(view.px(640), width)
+        surface = pygame.Surface((view.rect.width + 2 * margin, view.rect.height + 2 * margin))
+        surface.fill(theme.current().paper)
+        view.draw(surface, None if matrix is None else np.asarray(matrix), classes)
     return surface
 
 

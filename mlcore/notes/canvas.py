@@ -267,7 +267,8 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.say(text, seconds, error)
 
     def quitting(self):
-        """Unsaved samples go to a file; False (no folder can be written) asks before closing."""
+        """A report K began is finished; unsaved samples go to a file; False (none can be written) asks first."""
+        self.finish_report()
         return self.autosave()
 
     def carry_over(self, old):

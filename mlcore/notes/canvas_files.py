@@ -9,7 +9,7 @@ from mlcore.files import unwritable
 from mlcore.jobs import Job
 from mlcore.notes import lesson_report, sample_files
 from mlcore.notes.sample_files import SampleFileError
-from mlcore.report import ended
+from mlcore.report import WRITING, ended
 
 READ_AT_ONCE_BYTES = 250_000  # about 2,000 samples, read before the first frame; a larger file loads while it runs
 LOADING_SAYS_S = 60.0  # how long a word of a load's progress stays on the bar, unless the next replaces it
@@ -147,14 +147,19 @@ class CanvasFiles:
     report_job = None  # the report being written (K), or the last one
 
     def write_report(self):
-        """K: the lesson's record (canvas, curves, model, runs, knobs, samples) in a new report folder: drawn now,
-        encoded and written in the background; the bar says where it went."""
+        """K: the lesson's record (canvas, curves, model, runs, knobs, samples) in a new report folder: read now,
+        its curves drawn in the next frames (`_report_written`), encoded and written in the background; the bar says
+        where it went."""
         if self.report_job is not None and self.report_job.running:
             self.say("still writing the report: a moment", key="report")
             return
-        self.report_job = lesson_report.build(self).write_later(self.sketch)
+        self.report_job = lesson_report.build(self).write_in_frames(self.sketch)
+        self.say(WRITING, key="report")
 
     def _report_written(self):
+        """Once a frame: draw a few of the report's pictures; say where a report just written went, or why not."""
+        if self.report_job is not None:
+            self.report_job.step()
         outcome = ended(self.report_job)
         if outcome is None:
             return
@@ -164,9 +169,15 @@ class CanvasFiles:
                 f"could not write the report: {unwritable(None, failure)} (your samples are still here)",
                 seconds=10,
                 error=True,
+                key="report",
             )
         else:
-            self.say(f"report written to {folder} (open report.html in a browser)", seconds=8)
+            self.say(f"report written to {folder} (open report.html in a browser)", seconds=8, key="report")
+
+    def finish_report(self):
+        """At quit: a report still being drawn is drawn now and written (the window closes after it)."""
+        if self.report_job is not None:
+            self.report_job.wait()
 
     def save_network(self):
         """M: the trained network to a model file in the current folder, written in the background."""

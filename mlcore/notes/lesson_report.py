@@ -3,6 +3,8 @@
 In order: the canvas with its samples (and the decision or pitch map once trained), the training curves (drawn at
 twice the screen's resolution), the model, the runs of the session, the knobs the sketch ran with, and the samples
 as a file of their own (`samples.json`, for `--load`). The course's questions sit under the figures that answer them.
+Everything is read when K is pressed, the canvas drawn then; the curves are drawn in the frames after
+(`figures.later`), and `mlcore.report` writes the folder once they are.
 """
 
 import json
@@ -15,7 +17,7 @@ from mlcore.notes.sample_files import to_ml5
 from mlcore.notes.scene import Scene
 from mlcore.report import Report
 from mlcore.widgets import theme
-from mlcore.widgets.figures import DENSITY, chart_picture, pixels
+from mlcore.widgets.figures import DENSITY, chart_picture, later, pixels
 
 # The course's questions, each beside the figure that answers it.
 QUESTIONS = {
@@ -93,18 +95,18 @@ def canvas_picture(canvas):
 
 
 def curve_pictures(history, task, epochs):
-    """[(file name, its pixels)]: the loss, and the task's metric, over the epochs (training and validation)."""
+    """[(file name, its picture, drawn when the report draws it)]: the loss, and the task's metric, over the epochs
+    (training and validation), as `history` holds them now."""
     look = theme.current()
     pictures = []
     for key, title, y_range in (("loss", "loss", None), (task.metric, task.metric_title, task.metric_range)):
         series = {
-            "training": (history.get(key, []), look.series[0]),
-            "validation": (history.get("val_" + key, []), look.series[1]),
+            "training": (list(history.get(key, [])), look.series[0]),
+            "validation": (list(history.get("val_" + key, [])), look.series[1]),
         }
-        picture = chart_picture(
-            series, f"{title[:1].upper()}{title[1:]}, epoch by epoch", "epoch", title, y_range, CHART_SIZE, x_max=epochs
-        )
-        pictures.append((f"curves-{key}.png", pixels(picture)))
+        heading = f"{title[:1].upper()}{title[1:]}, epoch by epoch"
+        picture = later(chart_picture, series, heading, "epoch", title, y_range, CHART_SIZE, x_max=epochs)
+        pictures.append((f"curves-{key}.png", picture))
     return pictures
 
 

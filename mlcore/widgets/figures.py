@@ -1,5 +1,6 @@
-"""Pictures for a lesson's report: a surface's pixels, and charts drawn on paper at twice the screen's resolution,
-each with its title and the labels of its axes (sharp when pasted into a document and printed)."""
+"""Pictures for a lesson's report: a surface's pixels (now, or `later`, when the report draws it), and charts drawn on
+paper at twice the screen's resolution, each with its title and the labels of its axes (sharp when pasted into a
+document and printed); `dense_theme` makes any drawing's theme sizes that much larger."""
 
 from contextlib import contextmanager
 from dataclasses import replace
@@ -13,8 +14,16 @@ DENSITY = 2  # pixels of a report's chart per pixel on screen
 
 
 def pixels(surface):
-    """`surface`'s picture for a report (encoded as PNG when the report is written, off the draw loop)."""
-    return Pixels(*surface.get_size(), pygame.image.tobytes(surface, "RGB"))
+    """`surface`'s picture for a report (encoded as PNG when the report is written, off the draw loop). Its bytes
+    are copied as RGBX, a window surface's own layout (ten times quicker on the draw loop than RGB, which the
+    encoding makes of them)."""
+    return Pixels(*surface.get_size(), pygame.image.tobytes(surface, "RGBX"), channels=4)
+
+
+def later(draw, *args, **keywords):
+    """A report's picture drawn when its turn comes (`Report.figure` takes it; the draw loop draws a few a frame):
+    the pixels of `draw(*args, **keywords)`, with the arguments given now."""
+    return lambda: pixels(draw(*args, **keywords))
 
 
 @contextmanager

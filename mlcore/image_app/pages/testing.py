@@ -35,20 +35,31 @@ class ConfusionView:
 
     Its header (the title, the caption, the column names) is as tall as the theme's text needs. Where a class name
     is wider than its column, the columns are numbered and each row's name carries its number: names are never cut.
+
+    `density`: pixels per screen pixel. A report draws the view at 2 (`figures.DENSITY`), in `figures.dense_theme`:
+    the theme's sizes are then twice as large, and the view's own lengths and text sizes below are times `density`.
     """
 
     LABEL_WIDTH = 150  # the least room for the row names; more, up to 40% of the view, where the names need it
     ACCURACY_WIDTH = 78
     HEADER = 82  # the least height of the title, the caption and the column names
+    NAME = 24  # the text size of the row names and of each row's accuracy
+    CELL = 72  # the largest cell
 
-    def __init__(self, rect, split, title):
+    def __init__(self, rect, split, title, density=1):
         self.rect = pygame.Rect(rect)
         self.split, self.title = split, title
+        self.density = density
         self.classes = []  # the classes drawn last: their names decide the room the row names take
+        self._layout = None, None  # (what it was measured for, (row names' width, header's height, cell size))
+
+    def px(self, length):
+        """`length` screen pixels (a length or a text size) in this view's pixels."""
+        return length * self.density
 
     def numbered(self, classes):
         """Whether the columns show numbers instead of names: one name is wider than its column."""
-        room = self.cell_size(len(classes)) - 2
+        room = self.layout(len(classes))[2] - self.px(2)
         return any(ui.text_width(name, theme.current().tick) > room for name in classes)
 
     def row_name(self, classes, row):
@@ -56,12 +67,14 @@ class ConfusionView:
 
     def label_width(self):
         names = [f"{i + 1} {name}" for i, name in enumerate(self.classes)]
-        widest = max((ui.text_width(name, 24) for name in names), default=0) + 28
-        return max(self.LABEL_WIDTH, min(widest, int(self.rect.width * 0.4)))
+        widest = max((ui.text_width(name, self.px(self.NAME)) for name in names), default=0) + self.px(28)
+        return max(self.px(self.LABEL_WIDTH), min(widest, int(self.rect.width * 0.4)))
 
     def accuracy_width(self):
         return max(
-            self.ACCURACY_WIDTH, ui.text_width("correct", theme.current().tick) + 16, ui.text_width("100%", 24) + 16
+            self.px(self.ACCURACY_WIDTH),
+            ui.text_width("correct", theme.current().tick) + self.px(16),
+            ui.text_width("100%", self.px(self.NAME)) + self.px(16),
         )
 
     def caption_lines(self):
@@ -71,26 +84,32 @@ class ConfusionView:
         """The title, the caption and the column names, at the text sizes drawn now."""
         look = theme.current()
         needed = (
-            ui.line_height(TITLE)
-            + 6
+            ui.line_height(self.px(TITLE))
+            + self.px(6)
             + len(self.caption_lines()) * ui.line_height(look.small)
-            + 6
+            + self.px(6)
             + ui.line_height(look.tick)
-            + 12
+            + self.px(12)
         )
-        return max(self.HEADER, needed)
+        return max(self.px(self.HEADER), needed)
 
     def cell_size(self, k):
         room_x = self.rect.width - self.label_width() - self.accuracy_width()
         room_y = self.rect.height - self.header()
-        return max(12, min(72, room_x // max(k, 1), room_y // max(k, 1)))
+        return max(self.px(12), min(self.px(self.CELL), room_x // max(k, 1), room_y // max(k, 1)))
+
+    def layout(self, k):
+        """(the row names' width, the header's height, the cell size) of a k-class matrix, measured once for the
+        view's size, its classes and the text sizes drawn now (every cell's rectangle reads them)."""
+        key = (self.rect.size, k, tuple(self.classes), theme.current(), theme.scale())
+        if self._layout[0] != key:
+            self._layout = key, (self.label_width(), self.header(), self.cell_size(k))
+        return self._layout[1]
 
     def cell_rect(self, k, row, col):
         """Where cell (row, col) of a k-class matrix lies."""
-        size = self.cell_size(k)
-        return pygame.Rect(
-            self.rect.x + self.label_width() + col * size, self.rect.y + self.header() + row * size, size, size
-        )
+        left, top, size = self.layout(k)
+        return pygame.Rect(self.rect.x + left + col * size, self.rect.y + top + row * size, size, size)
 
     def hit(self, k, x, y):
         for row in range(k):
@@ -107,7 +126,7 @@ class ConfusionView:
             screen,
             f"{self.title}: {percent(correct)} correct",
             (self.rect.x, self.rect.y),
-            size=TITLE,
+            size=self.px(TITLE),
             bold=True,
             readout=True,
         )
@@ -115,32 +134,33 @@ class ConfusionView:
             ui.label(
                 screen,
                 "train a model to fill it (page 3)",
-                (self.rect.x, self.rect.y + ui.line_height(TITLE)),
-                size=26,
+                (self.rect.x, self.rect.y + ui.line_height(self.px(TITLE))),
+                size=self.px(26),
                 colour=ui.DIM,
             )
             return
         look = theme.current()
-        y = self.rect.y + ui.line_height(TITLE) + 6
+        y = self.rect.y + ui.line_height(self.px(TITLE)) + self.px(6)
         for line in self.caption_lines():
             ui.label(screen, line, (self.rect.x, y), size=look.small, colour=ui.DIM)
             y += ui.line_height(look.small)
         self._draw_columns(screen, classes)
         self._draw_rows(screen, matrix, classes)
         if selected is not None:
-            pygame.draw.rect(screen, ui.INK, self.cell_rect(k, *selected).inflate(4, 4), 4)
+            pygame.draw.rect(screen, ui.INK, self.cell_rect(k, *selected).inflate(self.px(4), self.px(4)), self.px(4))
 
     def _draw_columns(self, screen, classes):
         """Above each column its class colour and its name (or its number, the row names then carry it)."""
-        k, look = len(classes), theme.current()
+        k, look, px = len(classes), theme.current(), self.px
         numbered = self.numbered(classes)
         for col, name in enumerate(classes):
             cell = self.cell_rect(k, 0, col)
-            pygame.draw.rect(screen, class_colour(name, classes), (cell.x + 2, cell.top - 8, cell.width - 4, 6))
+            chip = (cell.x + px(2), cell.top - px(8), cell.width - px(4), px(6))
+            pygame.draw.rect(screen, class_colour(name, classes), chip)
             ui.label(
                 screen,
                 str(col + 1) if numbered else name,
-                (cell.centerx, cell.top - 10),
+                (cell.centerx, cell.top - px(10)),
                 size=look.tick,
                 anchor="midbottom",
                 padding=0,
@@ -149,7 +169,7 @@ class ConfusionView:
         ui.label(
             screen,
             "correct",
-            (top.right + 8, top.top - 10),
+            (top.right + px(8), top.top - px(10)),
             size=look.tick,
             colour=ui.DIM,
             anchor="bottomleft",
@@ -157,34 +177,35 @@ class ConfusionView:
         )
 
     def _draw_rows(self, screen, matrix, classes):
-        k, look = len(classes), theme.current()
-        size = self.cell_size(k)
-        text_size = count_size(size, int(np.max(matrix)))
+        k, look, px = len(classes), theme.current(), self.px
+        (label_width, _, size), name_size = self.layout(k), px(self.NAME)
+        text_size = count_size(size, int(np.max(matrix)), self.density)
         rows = matrix.sum(axis=1)
         for row, name in enumerate(classes):
             first = self.cell_rect(k, row, 0)
-            chip = min(14, size - 6)
+            chip = min(px(14), size - px(6))
             pygame.draw.rect(
                 screen,
                 class_colour(name, classes),
                 (self.rect.x, first.centery - chip // 2, chip, chip),
-                border_radius=3,
+                border_radius=px(3),
             )
-            room = self.label_width() - 28
-            lines = ui.wrap(self.row_name(classes, row), room, 24)
-            if len(lines) * ui.line_height(24) > size or any(ui.text_width(line, 24) > room for line in lines):
-                lines = [ui.cut(self.row_name(classes, row), room, 24)]  # a name longer than any room left
-            line_y = first.centery - len(lines) * ui.line_height(24) // 2
+            room = label_width - px(28)
+            lines = ui.wrap(self.row_name(classes, row), room, name_size)
+            too_long = any(ui.text_width(line, name_size) > room for line in lines)
+            if len(lines) * ui.line_height(name_size) > size or too_long:
+                lines = [ui.cut(self.row_name(classes, row), room, name_size)]  # a name longer than any room left
+            line_y = first.centery - len(lines) * ui.line_height(name_size) // 2
             for line in lines:
-                ui.label(screen, line, (self.rect.x + 20, line_y), size=24, padding=0)
-                line_y += ui.line_height(24)
+                ui.label(screen, line, (self.rect.x + px(20), line_y), size=name_size, padding=0)
+                line_y += ui.line_height(name_size)
             for col in range(k):
                 cell = self.cell_rect(k, row, col)
                 count = int(matrix[row, col])
                 share = count / rows[row] if rows[row] else 0.0
                 colour = theme.heat_colour(look.correct if row == col else look.mistake, share, count)
                 pygame.draw.rect(screen, colour, cell)
-                pygame.draw.rect(screen, (190, 190, 196), cell, 1)
+                pygame.draw.rect(screen, (190, 190, 196), cell, px(1))
                 ui.label(
                     screen,
                     count,
@@ -195,16 +216,17 @@ class ConfusionView:
                     colour=ui.text_colour(colour),
                     readout=True,
                 )
-            right = self.cell_rect(k, row, k - 1).right + 8
+            right = self.cell_rect(k, row, k - 1).right + px(8)
             share = matrix[row, row] / rows[row] if rows[row] else None
-            ui.label(screen, percent(share), (right, first.centery), size=24, anchor="midleft")
+            ui.label(screen, percent(share), (right, first.centery), size=name_size, anchor="midleft")
 
 
-def count_size(cell, largest):
+def count_size(cell, largest, density=1):
     """The text size of the counts in cells `cell` pixels wide: as large as the cell allows (read from the back of the
-    room), up to COUNT, with the `largest` count fitting across."""
-    size = max(18, min(COUNT, int(cell * 0.72)))
-    while size > 18 and ui.text_width(str(largest), size, True) > cell - 8:
+    room), up to COUNT, with the `largest` count fitting across (`density`: pixels per screen pixel)."""
+    least = 18 * density
+    size = max(least, min(COUNT * density, int(cell * 0.72)))
+    while size > least and ui.text_width(str(largest), size, True) > cell - 8 * density:
         size -= 2
     return size
 
