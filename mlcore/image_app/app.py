@@ -422,6 +422,7 @@ def window_state(app):
         idle=app.idle,
         messages=[text for text, _ in log],
         problem_messages=[text for text, problem in log if problem],
+        message_bar=list(app.messages.rect),  # x, y, width, height: taller while the newest message needs more lines
         display=theme.report(),
     )
     state["training"].update(pipeline.history)  # the whole curves: one value per epoch

@@ -6,7 +6,8 @@ from mlcore.image_app.pages.base import job_bar, short_job_text
 from mlcore.widgets import ui
 
 TAB_HEIGHT = 56
-MESSAGE_HEIGHT = 44
+MESSAGE_HEIGHT = 44  # the message bar with one line: a longer message makes it taller
+MESSAGE_SIZE, MORE_SIZE = 27, 20  # its text size, and that of "all N messages: click" on its right
 LOG_SIZE, LOG_PITCH = 24, 28  # the list of every message: its text size and line pitch
 HINT = "1–5 pages   T train   S stop   N new dataset   L live   wheel: browse   Esc quit"
 
@@ -55,7 +56,7 @@ class MessageBar:
 
     def __init__(self, width, height):
         self.width, self.height = width, height
-        self.rect = pygame.Rect(0, height - MESSAGE_HEIGHT, width, MESSAGE_HEIGHT)
+        self.rect = self.band(0)  # as drawn last: taller while a long message is the newest
         self.log = []  # (text, is_problem)
         self.open = False  # the list of every message shows over the page
         self._seen = 0  # the pipeline's messages already brought here
@@ -83,32 +84,35 @@ class MessageBar:
         self.say(f"{step} failed: {error}", problem=True)
 
     def draw(self, screen):
-        bar = self.rect
+        """The newest message whole, on as many lines as it needs: a long one makes the bar taller, over the page's
+        bottom, while it is the newest. `rect` is the bar as drawn last (a click on it lists every message)."""
         if not self.log:
-            pygame.draw.rect(screen, ui.PANEL, bar)
-            ui.label(screen, HINT, (bar.centerx, bar.centery), size=24, colour=ui.PANEL_TEXT, anchor="center")
+            self.rect = self.band(0)
+            pygame.draw.rect(screen, ui.PANEL, self.rect)
+            ui.label(screen, HINT, self.rect.center, size=24, colour=ui.PANEL_TEXT, anchor="center")
             return
         text, problem = self.log[-1]
-        pygame.draw.rect(screen, ui.ERROR if problem else ui.PANEL, bar)
         more = f"all {len(self.log)} messages: click" if len(self.log) > 1 else ""
-        right = ui.text_width(more, 20) + 24 if more else 0
-        ui.label(
-            screen,
-            ui.cut(text, bar.width - 24 - right, 27),
-            (12, bar.centery),
-            size=27,
-            colour=(255, 255, 255),
-            anchor="midleft",
-        )
+        right = ui.text_width(more, MORE_SIZE) + 24 if more else 0
+        lines = wrap_whole(text, self.width - 24 - right, MESSAGE_SIZE)
+        pitch = ui.line_height(MESSAGE_SIZE) + 4
+        self.rect = bar = self.band((len(lines) - 1) * pitch)
+        pygame.draw.rect(screen, ui.ERROR if problem else ui.PANEL, bar)
+        middle = bar.bottom - MESSAGE_HEIGHT // 2  # of the last line, where a one-line bar has its line
+        for i, line in enumerate(lines):
+            y = middle - (len(lines) - 1 - i) * pitch
+            ui.label(screen, line, (12, y), size=MESSAGE_SIZE, colour=(255, 255, 255), anchor="midleft")
         if more:
-            ui.label(screen, more, (bar.right - 12, bar.centery), size=20, colour=(235, 235, 235), anchor="midright")
+            ui.label(screen, more, (bar.right - 12, middle), size=MORE_SIZE, colour=(235, 235, 235), anchor="midright")
+
+    def band(self, grown):
+        """The bar along the window's bottom: one line's height, `grown` pixels taller upward."""
+        return pygame.Rect(0, self.height - MESSAGE_HEIGHT - grown, self.width, MESSAGE_HEIGHT + grown)
 
     def draw_log(self, screen):
-        """Every message, newest at the bottom, over the page (a click closes it); a long one wraps onto more lines,
-        the lines after its first indented."""
-        box = ui.panel(
-            screen, (40, TAB_HEIGHT + 20, self.width - 80, self.height - TAB_HEIGHT - MESSAGE_HEIGHT - 40), alpha=250
-        )
+        """Every message, newest at the bottom, over the page above the bar (a click closes it); a long one wraps
+        onto more lines, the lines after its first indented."""
+        box = ui.panel(screen, (40, TAB_HEIGHT + 20, self.width - 80, self.rect.top - TAB_HEIGHT - 40), alpha=250)
         ui.label(
             screen, "Messages (click to close)", (box.x + 16, box.y + 10), size=28, colour=ui.PANEL_TEXT, bold=True
         )

@@ -227,6 +227,8 @@ class Session:
         """The offer above the message bar; a description too long for one line takes two (the band grows up)."""
         if self.offered is None:
             return
+        self.rect.bottom = self.app.messages.rect.top  # on the bar, however many lines its newest message takes
+        self.button.rect.bottom = self.rect.bottom - 8
         hint = "any other key: no"
         hint_x = self.button.rect.x - 12
         room = hint_x - ui.text_width(hint, 22) - 36
