@@ -6,7 +6,10 @@ import base64
 import io
 import os
 import re
+import shutil
 import stat
+import subprocess
+import zipfile
 
 import pygame
 import pytest
@@ -164,3 +167,19 @@ def test_write_later_draws_the_pictures_left_first(tmp_path):
     report.figure("picture.png", drawn_later(drawn, 0), "Picture")
     job = report.write_later("lesson", [tmp_path])
     assert drawn == [0] and job.wait(30) == "done" and (job.result[0] / "picture.png").is_file()
+
+
+def test_the_html_becomes_a_word_document_with_every_picture_and_question(tmp_path):
+    """What a paste into Word keeps, checked through the office suite's own HTML import: `report.html` saved as a
+    Word document (.docx) holds every picture, the table and the questions with their space for an answer."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("no LibreOffice (soffice) here to read the HTML as a word processor does")
+    folder, _ = a_report().write("lesson", [tmp_path])
+    command = [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/office", "--convert-to", "docx:MS Word 2007 XML"]
+    subprocess.run([*command, "--outdir", str(tmp_path), str(folder / "report.html")], check=True, timeout=180)
+    with zipfile.ZipFile(tmp_path / "report.docx") as document:
+        pictures = [name for name in document.namelist() if name.startswith("word/media/")]
+        text = re.sub(r"<[^>]+>", " ", document.read("word/document.xml").decode())
+    assert len(pictures) == 2
+    assert "Does the model beat guessing?" in text and "accuracy" in text and "Guessing scores 25% &amp;" in text
