@@ -35,7 +35,9 @@ class TrainingError(RuntimeError):
 
 STOPPED = "the training process stopped unexpectedly"
 NO_ANSWER = "the training process did not answer, so a new one was started"
-ANSWER_SECONDS = 3.0  # a request not taken within this long gets a ping; a ping not answered as long: hung
+# A request not taken within ANSWER_SECONDS gets a ping; a ping not answered as long means the process hangs. A busy
+# laptop can keep a working process off its core for seconds: a hang is found within ten.
+ANSWER_SECONDS = 5.0
 AGAIN = {"train": "press T to try again"}  # what the person does next, by request; others: "try again"
 
 
