@@ -18,6 +18,11 @@ COLLECT = cluster("c", C_POINTS) + cluster("e", E_POINTS) + cluster("g", G_POINT
 TRAIN = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}] + key("p")
 
 
+def at_once(actions):
+    """The same actions with no frame between them: all in the first frames, as fast as a replay can play them."""
+    return [{**action, "after": 0} for action in actions]
+
+
 def test_collect_train_predict_reset(tmp_path):
     actions = (
         COLLECT
@@ -57,17 +62,25 @@ def shown_with_the_popup(x, y):
     return tuple(round(value) for value in canvas.to_view(x, y))
 
 
-def test_training_history_and_screen(tmp_path):
-    # P shows the popup again beside the canvas: the samples are drawn smaller, left of it, and clicks land there.
+@pytest.fixture(scope="module")
+def trained_at_once(tmp_path_factory):
+    """One run read by three tests: the samples placed and T pressed in the very first frames (long before torch
+    could have loaded anywhere), T again a frame later, then P, V, and P again: the popup shows beside the canvas,
+    the samples are drawn smaller, left of it, and two clicks land there."""
     actions = (
-        COLLECT
-        + TRAIN
+        at_once(COLLECT + key("t"))
+        + key("t", after=1)
+        + TRAIN[1:]
         + key("v")
         + key("p", after=2)
         + click(*shown_with_the_popup(157, 152))
         + click(*shown_with_the_popup(457, 452), after=2)
     )
-    run = run_sketch("classification", actions, tmp_path, "--seed", "2")
+    return run_sketch("classification", actions, tmp_path_factory.mktemp("at_once"), "--seed", "2")
+
+
+def test_training_history_and_screen(trained_at_once):
+    run = trained_at_once
     assert run.returncode == 0, run.output
     training = run.state["training"]
     assert training["status"] == "done" and training["epochs_done"] == 200
@@ -93,11 +106,8 @@ def test_t_with_one_note_only_says_why(tmp_path):
     assert "add samples of at least two different notes before training" in run.state["messages"]
 
 
-def test_t_while_training_is_ignored_with_a_message(tmp_path):
-    actions = (
-        COLLECT + key("t") + key("t", after=1) + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
-    )
-    run = run_sketch("classification", actions, tmp_path)
+def test_t_while_training_is_ignored_with_a_message(trained_at_once):
+    run = trained_at_once  # T pressed again a frame after the first
     assert run.returncode == 0, run.output
     assert "already training: wait for it to finish (R stops it)" in run.state["messages"]
     assert run.state["training"]["epochs_done"] == 200
@@ -195,20 +205,20 @@ def test_scaled_window_keeps_canvas_coordinates(tmp_path):
 def test_hundreds_of_random_events_do_not_crash_or_freeze(tmp_path):
     rng = np.random.default_rng(5)
     keys = list("abcdefgtrpvusxz") + ["backspace", "space", "return", "left", "1"]
-    actions = []
+    actions = []  # each event in the same frame as the one before or in the next: a storm of them
     for _ in range(400):
         kind = rng.choice(["key", "click", "move", "drag"])
         if kind == "key":
             name = str(rng.choice(keys))
-            actions.append({"type": "key_down", "key": name, "after": int(rng.integers(0, 3))})
+            actions.append({"type": "key_down", "key": name, "after": int(rng.integers(0, 2))})
             if rng.random() < 0.8:
-                actions.append({"type": "key_up", "key": name, "after": int(rng.integers(0, 3))})
+                actions.append({"type": "key_up", "key": name, "after": int(rng.integers(0, 2))})
         else:
             x, y = int(rng.integers(-50, 1010)), int(rng.integers(-50, 650))
             if kind == "move":
                 actions.append({"type": "mouse_move", "x": x, "y": y, "after": 0})
             else:
-                actions += click(x, y, after=int(rng.integers(0, 3)), button=int(rng.choice([1, 1, 1, 3])))
+                actions += click(x, y, after=int(rng.integers(0, 2)), button=int(rng.choice([1, 1, 1, 3])))
     actions.append({"type": "key_down", "key": "space", "after": 30})
     storm = sum(a.get("after", 1) for a in actions)
     # Then a student's hand again: every key let go, R, and a C placed on the drawing area.
@@ -272,17 +282,25 @@ def test_a_terminal_kill_still_autosaves(tmp_path):
     assert [entry["ys"]["label"] for entry in json.loads(autosave.read_text())["data"]] == ["D", "D"]
 
 
-def test_runs_table_compares_trainings_and_marks_the_current_network(tmp_path):
+@pytest.fixture(scope="module")
+def trained_twice(tmp_path_factory):
+    """One run read by two tests: trained, a click and the map (V), R, one more sample, trained again, then H."""
     actions = (
         COLLECT
         + TRAIN
+        + click(157, 152)
+        + key("v")
         + key("r")
         + cluster("c", [(200, 400)])
         + TRAIN
         + key("h")
         + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 5}]
     )
-    run = run_sketch("classification", actions, tmp_path, "--seed", "3")
+    return run_sketch("classification", actions, tmp_path_factory.mktemp("twice"), "--seed", "3")
+
+
+def test_runs_table_compares_trainings_and_marks_the_current_network(trained_twice):
+    run = trained_twice
     assert run.returncode == 0, run.output
     first, second = run.state["runs"]
     assert (first["samples"], second["samples"]) == (24, 25) and first["notes"] == second["notes"] == 3
@@ -320,9 +338,8 @@ def test_the_popup_sums_the_model_up(tmp_path):
     assert how == "Adam, learning rate 0.05, batch 16, 5 epochs, 7 training / 3 validation"
 
 
-def test_torch_never_enters_the_window_process(tmp_path):
-    actions = COLLECT + TRAIN + click(157, 152) + key("v") + key("r") + COLLECT[:3] + TRAIN
-    run = run_sketch("classification", actions, tmp_path, "--seed", "4")
+def test_torch_never_enters_the_window_process(trained_twice):
+    run = trained_twice  # two trainings, a click and the map
     assert run.returncode == 0, run.output
     assert [p["label"] for p in run.state["predictions"]] == ["C"]  # the numpy copy of the weights answers
     assert run.state["map"]["ms"] is not None  # and draws the map
@@ -330,20 +347,9 @@ def test_torch_never_enters_the_window_process(tmp_path):
     assert run.state["process"]["peak_memory_mb"] < 250
 
 
-def test_t_pressed_while_the_network_library_loads_is_kept(tmp_path):
-    # From the very first frames: two notes, then T at once, long before torch could have loaded anywhere.
-    actions = (
-        [{"type": "key_down", "key": "c", "after": 0}]
-        + click(150, 150, after=0)
-        + click(170, 160, after=0)
-        + [{"type": "key_up", "key": "c", "after": 0}, {"type": "key_down", "key": "g", "after": 0}]
-        + click(450, 450, after=0)
-        + click(470, 460, after=0)
-        + [{"type": "key_up", "key": "g", "after": 0}]
-        + key("t", after=0)
-        + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 120}]
-    )
-    run = run_sketch("classification", actions, tmp_path, "--seed", "0")
+def test_t_pressed_while_the_network_library_loads_is_kept(trained_at_once):
+    # From the very first frames: three notes, then T at once, long before torch could have loaded anywhere.
+    run = trained_at_once
     assert run.returncode == 0, run.output
     assert run.state["training"]["status"] == "done" and run.state["training"]["epochs_done"] == 200
-    assert len(run.state["runs"]) == 1
+    assert len(run.state["runs"]) == 1  # the T pressed again while it waited started no second training

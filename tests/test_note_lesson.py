@@ -20,6 +20,11 @@ E_POINTS = [(x + 630, y + 60) for x, y in C_POINTS]
 G_POINTS = [(x + 300, y + 300) for x, y in C_POINTS]
 COLLECT = cluster("c", C_POINTS) + cluster("e", E_POINTS) + cluster("g", G_POINTS)
 TRAINED = key("t") + [{"type": "wait", "until": {"mode": "predicting"}, "timeout_s": 180}]
+EDGES = [(1, 49), (958, 49), (1, 551), (958, 551), (480, 49), (480, 551), (1, 300), (958, 300)]
+CORNERS = [(40, 90), (920, 90), (40, 510), (920, 510), (480, 90)]  # no sample near: the pitch map shows there
+BESIDE = [(157, 200), (200, 152), (787, 250), (457, 420)]  # clicks just off the clusters
+TAUGHT = {"classification": "e", "regression": "b"}  # the note each sketch is taught after training
+BARE_CLICK = (640, 400)  # a click with no key held, after the taught note: far from every sample
 PAPER = np.array((246, 246, 242))
 
 
@@ -30,6 +35,61 @@ def shown_beside_the_popup(x, y):
     canvas = NoteCanvas("classification", 960, 600)
     canvas.show_popup = True
     return tuple(round(value) for value in canvas.to_view(x, y))
+
+
+def clicks(points):
+    return [action for x, y in points for action in click(x, y)]
+
+
+# -- the lessons: each is played once per module (seed 1), and each test that reads it checks its own part --------
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    """`lesson(sketch, actions, *args)`: the run of that replay, played once for the whole module; tests that replay
+    the same actions read the same run (training a network takes seconds: the training process loads torch)."""
+    runs = {}
+
+    def play(sketch, actions, *args):
+        key = json.dumps([sketch, actions, [str(arg) for arg in args]])
+        if key not in runs:
+            runs[key] = run_sketch(sketch, actions, tmp_path_factory.mktemp(sketch), "--seed", "1", *args)
+        return runs[key]
+
+    return play
+
+
+def beside_the_popup(lesson, sketch):
+    """On a projector: trained, the popup's curves drawn to their end and left two seconds, then clicks near every
+    edge and corner of the canvas, shown smaller beside the popup."""
+    actions = (
+        COLLECT
+        + TRAINED
+        + [{"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60}]
+        + [{"type": "mouse_move", "x": 480, "y": 300, "after": 120}]  # two seconds later
+        + clicks([shown_beside_the_popup(x, y) for x, y in EDGES + CORNERS])
+    )
+    return lesson(sketch, actions, "--projector")
+
+
+def on_the_canvas(lesson, sketch):
+    """On a projector: trained, P (the popup goes, the canvas fills the window), then clicks near every edge and
+    corner of the canvas."""
+    return lesson(sketch, COLLECT + TRAINED + key("p") + clicks(EDGES + CORNERS), "--projector")
+
+
+def taught_after_training(lesson, sketch):
+    """Trained, P, V (the map), clicks just off the clusters, a note taught with its key held, a bare click away from
+    the samples, and then G held down while the class watches the bars."""
+    actions = (
+        COLLECT
+        + TRAINED
+        + key("p")
+        + key("v")
+        + clicks(BESIDE)
+        + cluster(TAUGHT[sketch], [(300, 420)])
+        + click(*BARE_CLICK)
+        + [{"type": "key_down", "key": "g"}]
+    )
+    return lesson(sketch, actions)
 
 
 def inside(box, rect):
@@ -78,47 +138,38 @@ def test_the_network_answers_while_the_popup_still_draws_its_curves(tmp_path):
     assert f"epoch {shown} / 200" in [text for text, _ in state["display"]["texts"]]
 
 
-def test_the_popup_keeps_the_final_curves_until_p(tmp_path):
-    actions = (
-        COLLECT
-        + TRAINED
-        + [{"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60}]
-        + [{"type": "key_down", "key": "a", "after": 120}]
-    )  # two seconds later
-    run = run_sketch("classification", actions, tmp_path, "--seed", "1")
+def test_the_popup_keeps_the_final_curves_until_p(lesson):
+    run = beside_the_popup(lesson, "classification")  # two seconds after its curves were whole, and clicks
     assert run.returncode == 0, run.output
     assert run.state["popup"] == {"visible": True, "epochs_shown": 200}
     texts = [text for text, _ in run.state["display"]["texts"]]
     assert "epoch 200 / 200" in texts and any(text.startswith("accuracy ") for text in texts)
-    closed = run_sketch("classification", COLLECT + TRAINED + key("p"), tmp_path / "p", "--seed", "1")
+    closed = on_the_canvas(lesson, "classification")
+    assert closed.returncode == 0, closed.output
     assert closed.state["popup"]["visible"] is False and closed.state["layout"]["zoom"] == 1.0
 
 
 # -- 2. teaching while predicting -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("sketch, note, target", [("classification", "e", {}), ("regression", "b", {"target": 493.88})])
-def test_a_held_note_key_teaches_after_training_and_a_bare_click_predicts(tmp_path, sketch, note, target):
-    actions = (
-        COLLECT
-        + TRAINED
-        + key("p")
-        + cluster(note, [(300, 420)])
-        + click(157, 152)
-        + [{"type": "key_down", "key": "g"}]
-    )  # the class watches the bar with G held
-    run = run_sketch(sketch, actions, tmp_path, "--seed", "1")
+@pytest.mark.parametrize("sketch, target", [("classification", {}), ("regression", {"target": 493.88})])
+def test_a_held_note_key_teaches_after_training_and_a_bare_click_predicts(lesson, sketch, target):
+    run = taught_after_training(lesson, sketch)  # the class watches the bar with G held
     assert run.returncode == 0, run.output
     state = run.state
+    note = TAUGHT[sketch]
     assert len(state["samples"]) == 25
     assert state["samples"][-1] == {"x": 300, "y": 420, "label": note.upper(), **target}
-    assert len(state["predictions"]) == 1 and state["mode"] == "predicting"
+    # The bare click after the taught sample is one more prediction (the clicks beside the clusters came before).
+    assert len(state["predictions"]) == len(BESIDE) + 1 and state["mode"] == "predicting"
+    assert (state["predictions"][-1]["x"], state["predictions"][-1]["y"]) == BARE_CLICK
     assert f"added a sample of {note.upper()}: T trains again with it" in state["messages"]
     # The hint bar says what a click does now: with G held, it adds a G.
     assert state["click"] == "click: add a G (T trains again with it)"
     assert state["click"] in [text for text, _ in state["display"]["texts"]]
 
 
-def test_the_hint_bar_says_a_bare_click_predicts(tmp_path):
-    run = run_sketch("classification", COLLECT + TRAINED + key("p"), tmp_path, "--seed", "1")
+def test_the_hint_bar_says_a_bare_click_predicts(lesson):
+    run = on_the_canvas(lesson, "classification")
+    assert run.returncode == 0, run.output
     assert run.state["click"].startswith("click: predict")
     assert run.state["click"] in [text for text, _ in run.state["display"]["texts"]]
 
@@ -181,18 +232,13 @@ def test_messages_wait_their_turn_and_news_of_another_mode_goes():
 
 
 # -- 3. a canvas nothing covers ----------------------------------------------------------------------------------------
-EDGES = [(1, 49), (958, 49), (1, 551), (958, 551), (480, 49), (480, 551), (1, 300), (958, 300)]
-
-
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
 @pytest.mark.parametrize("popup", [False, True], ids=["canvas", "beside the popup"])
-def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(tmp_path, sketch, popup):
-    clicks = [shown_beside_the_popup(x, y) if popup else (x, y) for x, y in EDGES]
-    actions = COLLECT + TRAINED + ([] if popup else key("p")) + [a for x, y in clicks for a in click(x, y)]
-    run = run_sketch(sketch, actions, tmp_path, "--seed", "1", "--projector")
+def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(lesson, sketch, popup):
+    run = beside_the_popup(lesson, sketch) if popup else on_the_canvas(lesson, sketch)
     assert run.returncode == 0, run.output
     state = run.state
-    assert len(state["predictions"]) == len(EDGES)
+    assert len(state["predictions"]) == len(EDGES + CORNERS)
     layout = state["layout"]
     view = layout["view"]
     room_bottom = layout["bottom_bar"][1]
@@ -206,8 +252,8 @@ def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(tmp_path
         and not (layout["popup"] and overlaps(entry["box"], layout["popup"]))
     ]
     per_prediction = 1 if sketch == "classification" else 2
-    letters = len(EDGES) if sketch == "classification" else 0  # the predicted note in its circle
-    assert len(readouts) == len(EDGES) * per_prediction + letters, readouts
+    letters = len(EDGES + CORNERS) if sketch == "classification" else 0  # the predicted note in its circle
+    assert len(readouts) == len(EDGES + CORNERS) * per_prediction + letters, readouts
     for text, box in readouts:
         assert inside(box, visible), (text, box, visible)
         assert not overlaps(box, layout["top_bar"]) and not overlaps(box, layout["bottom_bar"])
@@ -281,12 +327,10 @@ def test_two_notes_at_one_place_are_both_seen_with_their_counts(tmp_path):
 
 
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
-def test_no_readout_box_hides_a_sample(tmp_path, sketch):
-    beside = [(157, 200), (200, 152), (787, 250), (457, 420)]  # clicks just off the clusters
-    run = run_sketch(
-        sketch, COLLECT + TRAINED + key("p") + [a for x, y in beside for a in click(x, y)], tmp_path, "--seed", "1"
-    )
+def test_no_readout_box_hides_a_sample(lesson, sketch):
+    run = taught_after_training(lesson, sketch)  # predictions just off the clusters
     assert run.returncode == 0, run.output
+    assert len(run.state["predictions"]) == len(BESIDE) + 1
     for sample in run.state["samples"]:  # the left side of every circle still shows its note's colour
         x, y = sample["x"], sample["y"]
         visible = [run.pixel(x - dx, y) for dx in range(9, 14)]
@@ -305,18 +349,13 @@ def test_the_pitch_scale_is_the_notes_own_colours():
     assert np.allclose(pitch_colours([c * 2], COLOURS, c)[0], COLOURS["C"])  # C5 is a C too
 
 
-def test_the_pitch_map_shows_the_colour_of_the_pitch_predicted_there(tmp_path):
-    corners = [(40, 90), (920, 90), (40, 510), (920, 510), (480, 90)]  # no sample near: the map shows there
-    seen = run_sketch("regression", COLLECT + TRAINED + key("p") + key("v"), tmp_path / "map", "--seed", "1")
-    heard = run_sketch(
-        "regression",
-        COLLECT + TRAINED + key("p") + [a for x, y in corners for a in click(x, y)],
-        tmp_path / "clicks",
-        "--seed",
-        "1",
-    )  # the same network (same seed), asked at those places
+def test_the_pitch_map_shows_the_colour_of_the_pitch_predicted_there(lesson):
+    seen = taught_after_training(lesson, "regression")  # the map shown, nothing clicked near the corners
+    heard = on_the_canvas(lesson, "regression")  # the same network (same seed), asked at the corners
     assert seen.returncode == 0 and heard.returncode == 0, seen.output + heard.output
-    for (x, y), prediction in zip(corners, heard.state["predictions"]):
+    asked = {(p["x"], p["y"]): p for p in heard.state["predictions"]}
+    for x, y in CORNERS:
+        prediction = asked[(x, y)]
         wanted = (pitch_colours([prediction["frequency"]], COLOURS, frequency("C"))[0] + PAPER) / 2
         assert np.abs(np.array(seen.pixel(x, y)) - wanted).max() <= 14, (x, y, prediction, seen.pixel(x, y))
     # The legend names the notes its scale passes, each letter on its own colour.

@@ -2,7 +2,8 @@
 
 There is no webcam here: `--camera PATH` plays generated videos (a red disc, a blue square) through the same code
 as a webcam, and dropping a video on the window switches the camera to it, as a teacher would. Every run is a
-separate process with its own cache (ML_SKETCHES_CACHE in a temporary folder).
+separate process with its own cache (ML_SKETCHES_CACHE in a temporary folder), which holds the built-in dataset
+already, as after a first start (test_image_classifier.env_for).
 """
 
 import json
@@ -24,13 +25,10 @@ from mlcore.data.collection import Collection
 from mlcore.data.datasets import load_dataset
 from sketches.image_classifier import RECORD_RATE
 from sketches.image_classifier import app as LAYOUT  # only its geometry is used here: it never runs in-process
+from test_image_classifier import env_for
 
 DATA, DEPLOYMENT = LAYOUT.pages[0], LAYOUT.pages[4]
 VIEW = LAYOUT.collector
-
-
-def env_for(folder):
-    return {"ML_SKETCHES_CACHE": str(Path(folder) / "cache")}
 
 
 def wait(until, timeout_s=120, after=1):
