@@ -176,7 +176,13 @@ def test_the_html_becomes_a_word_document_with_every_picture_and_question(tmp_pa
     if office is None:
         pytest.skip("no LibreOffice (soffice) here to read the HTML as a word processor does")
     folder, _ = a_report().write("lesson", [tmp_path])
-    command = [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/office", "--convert-to", "docx:MS Word 2007 XML"]
+    command = [
+        office,
+        "--headless",
+        f"-env:UserInstallation=file://{tmp_path}/office",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+    ]
     subprocess.run([*command, "--outdir", str(tmp_path), str(folder / "report.html")], check=True, timeout=180)
     with zipfile.ZipFile(tmp_path / "report.docx") as document:
         pictures = [name for name in document.namelist() if name.startswith("word/media/")]
