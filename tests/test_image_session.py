@@ -14,8 +14,6 @@ from driver import key, run_sketch
 from mlcore.data.datasets import load_dataset
 from mlcore.image_engine.session_file import SessionError, read_session, session_path, write_session
 from mlcore.image_engine.session_state import SessionWriter, describe
-from mlcore.ml import numpy_mlp
-from mlcore.ml.models import MLPClassifier
 from mlcore.ml.numpy_mlp import NumpyMLP
 from test_image_classifier import TAB, at, env_for, run_batch, wait, write_png
 from test_image_data_edits import DATA, DELETE, MOVE, edit, edit_and_save_own_classes, recorded_classes
@@ -55,7 +53,8 @@ def same_session(state, first):
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
     """A session worth continuing: builtin, colour histograms, one image deleted and one moved to the test set, a
-    training of 3 epochs, a new image classified, and the Training page last."""
+    training of 3 epochs, a new image classified, and the Training page last. (folder, image, state, the models its
+    session file kept, read before any other run wrote it again)"""
     folder = tmp_path_factory.mktemp("session")
     png = write_png(folder / "banana.png")
     actions = (
@@ -83,11 +82,11 @@ def first(tmp_path_factory):
         env=env_for(folder),
     )
     assert run.returncode == 0, run.output
-    return folder, png, run.state
+    return folder, png, run.state, read_session(session_path(folder / "cache"))[1]
 
 
 def test_the_session_is_written_in_the_cache_folder_only(first):
-    folder, _, state = first
+    folder, _, state, _ = first
     path = session_path(folder / "cache")
     assert state["session"]["path"] == str(path) and path.is_file()
     assert state["problem_messages"] == []
@@ -102,7 +101,7 @@ def test_the_session_is_written_in_the_cache_folder_only(first):
 
 
 def test_restore_brings_back_the_data_edits_model_runs_and_page(first):
-    folder, _, state = first
+    folder, _, state, _ = first
     counts = {split: dict(per_class) for split, per_class in BUILTIN_COUNTS.items()}
     assert state["counts"] != counts and len(state["edits"]) == 2 and state["train_accuracy"] is not None
     again = run_sketch("image_classifier", wait(RESTORED), folder / "restored", "--restore", env=env_for(folder))
@@ -116,7 +115,7 @@ def test_restore_brings_back_the_data_edits_model_runs_and_page(first):
 
 
 def test_the_restored_model_predicts_the_same(first):
-    folder, png, state = first
+    folder, png, state, _ = first
     [answer] = [a for a in state["predictions"] if a["source"] == str(png)]
     run = run_batch(folder / "predict", "--restore", "--predict", png, env=env_for(folder))
     assert run.returncode == 0, run.output
@@ -128,7 +127,7 @@ def test_the_restored_model_predicts_the_same(first):
 
 
 def test_the_offer_line_accepted_with_enter_then_an_edit_undone(first):
-    folder, _, state = first
+    folder, _, state, _ = first
     offer = "builtin, 2 edits, color_histogram features, a trained model, 1 run, Training page"
     actions = (
         wait({"session.offer": offer, "idle": True})
@@ -154,7 +153,7 @@ def test_the_offer_line_accepted_with_enter_then_an_edit_undone(first):
 
 
 def test_any_other_key_dismisses_the_offer_and_starts_afresh(first):
-    folder, _, _ = first
+    folder, _, _, _ = first
     offer = describe(read_session(session_path(folder / "cache"))[0])
     actions = wait({"session.offer": offer, "idle": True}) + key("2") + wait({"idle": True, "session.up_to_date": True})
     run = run_sketch("image_classifier", actions, folder / "dismissed", env=env_for(folder))
@@ -238,13 +237,11 @@ def small_session(model_name="net"):
 
 
 @pytest.fixture(scope="module")
-def trained():
-    """A small trained network as the window holds it (a NumpyMLP), and points to ask it about."""
-    rng = np.random.default_rng(0)
-    inputs = rng.normal(size=(40, 6))
-    labels = ["left" if row[0] < 0 else "right" for row in inputs]
-    network = MLPClassifier(hidden_layers=[8], epochs=5, seed=0).fit(inputs, labels)
-    return NumpyMLP(numpy_mlp.export(network)), rng.normal(size=(10, 6))
+def trained(first):
+    """A trained network as the window holds it (a NumpyMLP): the one the first run's session kept, trained on colour
+    histograms; and points to ask it about."""
+    [model] = first[3].values()
+    return model, np.random.default_rng(0).uniform(0, 1, size=(10, model.weights[0].shape[1]))
 
 
 def test_a_model_comes_back_from_plain_arrays_and_predicts_the_same(tmp_path, trained):

@@ -25,6 +25,7 @@ CORNERS = [(40, 90), (920, 90), (40, 510), (920, 510), (480, 90)]  # no sample n
 BESIDE = [(157, 200), (200, 152), (787, 250), (457, 420)]  # clicks just off the clusters
 TAUGHT = {"classification": "e", "regression": "b"}  # the note each sketch is taught after training
 BARE_CLICK = (640, 400)  # a click with no key held, after the taught note: far from every sample
+LESSON_CLICKS = BESIDE + [BARE_CLICK] + EDGES + CORNERS  # every click of the_lesson, in order
 PAPER = np.array((246, 246, 242))
 
 
@@ -58,27 +59,27 @@ def lesson(tmp_path_factory):
 
 
 def beside_the_popup(lesson, sketch):
-    """On a projector: trained, the popup's curves drawn to their end and left two seconds, then clicks near every
-    edge and corner of the canvas, shown smaller beside the popup."""
+    """On a projector: trained, then clicks near every edge and corner of the canvas, shown smaller beside the popup.
+    In the classification sketch, the popup's curves are first drawn to their end and left two seconds (which
+    test_the_popup_keeps_the_final_curves_until_p reads)."""
+    kept = [
+        {"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60},
+        {"type": "mouse_move", "x": 480, "y": 300, "after": 120},  # two seconds later
+    ]
     actions = (
         COLLECT
         + TRAINED
-        + [{"type": "wait", "until": {"popup.epochs_shown": 200}, "timeout_s": 60}]
-        + [{"type": "mouse_move", "x": 480, "y": 300, "after": 120}]  # two seconds later
+        + (kept if sketch == "classification" else [])
         + clicks([shown_beside_the_popup(x, y) for x, y in EDGES + CORNERS])
     )
     return lesson(sketch, actions, "--projector")
 
 
-def on_the_canvas(lesson, sketch):
-    """On a projector: trained, P (the popup goes, the canvas fills the window), then clicks near every edge and
-    corner of the canvas."""
-    return lesson(sketch, COLLECT + TRAINED + key("p") + clicks(EDGES + CORNERS), "--projector")
-
-
-def taught_after_training(lesson, sketch):
-    """Trained, P, V (the map), clicks just off the clusters, a note taught with its key held, a bare click away from
-    the samples, and then G held down while the class watches the bars."""
+def the_lesson(lesson, sketch):
+    """The lesson after training, as a teacher gives it: P (the popup goes, the canvas fills the window), V (the map),
+    clicks just off the clusters, a note taught with its key held and a bare click away from the samples, and F12 (a
+    screenshot); then F2 (the projector theme), clicks near every edge and corner of the canvas, and G held down
+    while the class watches the bars."""
     actions = (
         COLLECT
         + TRAINED
@@ -87,9 +88,21 @@ def taught_after_training(lesson, sketch):
         + clicks(BESIDE)
         + cluster(TAUGHT[sketch], [(300, 420)])
         + click(*BARE_CLICK)
+        + key("f12", after=2)
+        + key("f2", after=2)
+        + clicks(EDGES + CORNERS)
         + [{"type": "key_down", "key": "g"}]
     )
     return lesson(sketch, actions)
+
+
+def f12_screenshot(run):
+    """`pixel(x, y)` of the screenshot F12 saved during the run, in the default theme."""
+    import pygame
+
+    [path] = run.folder.glob("*-screenshot-*.png")
+    picture = pygame.image.load(str(path))
+    return lambda x, y: tuple(picture.get_at((int(x), int(y))))[:3]
 
 
 def inside(box, rect):
@@ -144,7 +157,7 @@ def test_the_popup_keeps_the_final_curves_until_p(lesson):
     assert run.state["popup"] == {"visible": True, "epochs_shown": 200}
     texts = [text for text, _ in run.state["display"]["texts"]]
     assert "epoch 200 / 200" in texts and any(text.startswith("accuracy ") for text in texts)
-    closed = on_the_canvas(lesson, "classification")
+    closed = the_lesson(lesson, "classification")
     assert closed.returncode == 0, closed.output
     assert closed.state["popup"]["visible"] is False and closed.state["layout"]["zoom"] == 1.0
 
@@ -152,15 +165,14 @@ def test_the_popup_keeps_the_final_curves_until_p(lesson):
 # -- 2. teaching while predicting -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("sketch, target", [("classification", {}), ("regression", {"target": 493.88})])
 def test_a_held_note_key_teaches_after_training_and_a_bare_click_predicts(lesson, sketch, target):
-    run = taught_after_training(lesson, sketch)  # the class watches the bar with G held
+    run = the_lesson(lesson, sketch)  # the class watches the bar with G held
     assert run.returncode == 0, run.output
     state = run.state
     note = TAUGHT[sketch]
     assert len(state["samples"]) == 25
     assert state["samples"][-1] == {"x": 300, "y": 420, "label": note.upper(), **target}
-    # The bare click after the taught sample is one more prediction (the clicks beside the clusters came before).
-    assert len(state["predictions"]) == len(BESIDE) + 1 and state["mode"] == "predicting"
-    assert (state["predictions"][-1]["x"], state["predictions"][-1]["y"]) == BARE_CLICK
+    # The bare click after the taught sample predicted, as every click without a key did.
+    assert [(p["x"], p["y"]) for p in state["predictions"]] == LESSON_CLICKS and state["mode"] == "predicting"
     assert f"added a sample of {note.upper()}: T trains again with it" in state["messages"]
     # The hint bar says what a click does now: with G held, it adds a G.
     assert state["click"] == "click: add a G (T trains again with it)"
@@ -168,7 +180,7 @@ def test_a_held_note_key_teaches_after_training_and_a_bare_click_predicts(lesson
 
 
 def test_the_hint_bar_says_a_bare_click_predicts(lesson):
-    run = on_the_canvas(lesson, "classification")
+    run = beside_the_popup(lesson, "classification")  # trained, no key held
     assert run.returncode == 0, run.output
     assert run.state["click"].startswith("click: predict")
     assert run.state["click"] in [text for text, _ in run.state["display"]["texts"]]
@@ -235,10 +247,11 @@ def test_messages_wait_their_turn_and_news_of_another_mode_goes():
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
 @pytest.mark.parametrize("popup", [False, True], ids=["canvas", "beside the popup"])
 def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(lesson, sketch, popup):
-    run = beside_the_popup(lesson, sketch) if popup else on_the_canvas(lesson, sketch)
+    run = beside_the_popup(lesson, sketch) if popup else the_lesson(lesson, sketch)  # both end on a projector
     assert run.returncode == 0, run.output
     state = run.state
-    assert len(state["predictions"]) == len(EDGES + CORNERS)
+    clicked = EDGES + CORNERS if popup else LESSON_CLICKS
+    assert len(state["predictions"]) == len(clicked)
     layout = state["layout"]
     view = layout["view"]
     room_bottom = layout["bottom_bar"][1]
@@ -252,8 +265,8 @@ def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(lesson, 
         and not (layout["popup"] and overlaps(entry["box"], layout["popup"]))
     ]
     per_prediction = 1 if sketch == "classification" else 2
-    letters = len(EDGES + CORNERS) if sketch == "classification" else 0  # the predicted note in its circle
-    assert len(readouts) == len(EDGES + CORNERS) * per_prediction + letters, readouts
+    letters = len(clicked) if sketch == "classification" else 0  # the predicted note in its circle
+    assert len(readouts) == len(clicked) * per_prediction + letters, readouts
     for text, box in readouts:
         assert inside(box, visible), (text, box, visible)
         assert not overlaps(box, layout["top_bar"]) and not overlaps(box, layout["bottom_bar"])
@@ -328,14 +341,14 @@ def test_two_notes_at_one_place_are_both_seen_with_their_counts(tmp_path):
 
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
 def test_no_readout_box_hides_a_sample(lesson, sketch):
-    run = taught_after_training(lesson, sketch)  # predictions just off the clusters
+    run = the_lesson(lesson, sketch)
     assert run.returncode == 0, run.output
-    assert len(run.state["predictions"]) == len(BESIDE) + 1
+    pixel = f12_screenshot(run)  # predictions just off the clusters, in the default theme
     for sample in run.state["samples"]:  # the left side of every circle still shows its note's colour
         x, y = sample["x"], sample["y"]
-        visible = [run.pixel(x - dx, y) for dx in range(9, 14)]
+        visible = [pixel(x - dx, y) for dx in range(9, 14)]
         assert COLOURS[sample["label"]] in visible or any(
-            run.pixel(x + dx, y + dy) == COLOURS[sample["label"]] for dx, dy in ((0, 12), (0, -12), (12, 0))
+            pixel(x + dx, y + dy) == COLOURS[sample["label"]] for dx, dy in ((0, 12), (0, -12), (12, 0))
         ), sample
 
 
@@ -350,24 +363,24 @@ def test_the_pitch_scale_is_the_notes_own_colours():
 
 
 def test_the_pitch_map_shows_the_colour_of_the_pitch_predicted_there(lesson):
-    seen = taught_after_training(lesson, "regression")  # the map shown, nothing clicked near the corners
-    heard = on_the_canvas(lesson, "regression")  # the same network (same seed), asked at the corners
-    assert seen.returncode == 0 and heard.returncode == 0, seen.output + heard.output
-    asked = {(p["x"], p["y"]): p for p in heard.state["predictions"]}
+    run = the_lesson(lesson, "regression")
+    assert run.returncode == 0, run.output
+    seen = f12_screenshot(run)  # the map, before anything was clicked near the corners
+    asked = {(p["x"], p["y"]): p for p in run.state["predictions"]}  # then the network asked there
     for x, y in CORNERS:
         prediction = asked[(x, y)]
         wanted = (pitch_colours([prediction["frequency"]], COLOURS, frequency("C"))[0] + PAPER) / 2
-        assert np.abs(np.array(seen.pixel(x, y)) - wanted).max() <= 14, (x, y, prediction, seen.pixel(x, y))
+        assert np.abs(np.array(seen(x, y)) - wanted).max() <= 14, (x, y, prediction, seen(x, y))
     # The legend names the notes its scale passes, each letter on its own colour.
-    notes = [(text, box) for text, box in seen.state["display"]["texts"] if text in "CDEFGAB" and len(text) == 1]
+    notes = [(text, box) for text, box in run.state["display"]["texts"] if text in "CDEFGAB" and len(text) == 1]
     audit = [
         e
-        for e in seen.state["display"]["text_audit"]
+        for e in run.state["display"]["text_audit"]
         if e["box"] and e["box"][1] < 48 and e["text"] in ("C", "D", "E", "F", "G")
     ]
     assert {e["text"] for e in audit} >= {"D", "E", "F"}, notes
     for entry in audit:
         x, y, w, h = entry["box"]
         if x > 60 and entry["text"] in "DEF":  # the legend's inner letters (the bar's left holds the chosen note)
-            above = np.array(seen.pixel(x + w // 2, y + h // 2 - 11))  # the scale just above the letter
+            above = np.array(run.pixel(x + w // 2, y + h // 2 - 11))  # the scale just above the letter
             assert np.abs(above - COLOURS[entry["text"]]).max() <= 12, (entry, above)
