@@ -14,8 +14,8 @@ from test_image_classifier import env_for, wait, write_png
 from test_webcam import clips, hold, key, new_class  # noqa: F401 (clips is a fixture: F811 where a test names it)
 
 
-def drop(path):
-    return [{"type": "drop_file", "path": str(path), "after": 2}]
+def drop(path, after=2):
+    return [{"type": "drop_file", "path": str(path), "after": after}]
 
 
 def test_an_image_that_does_not_decode_is_one_message_and_the_earlier_answer_stays(tmp_path):
@@ -127,14 +127,15 @@ def test_a_saved_dataset_that_cannot_be_written_is_one_message_and_the_recording
 
 def test_a_broken_dataset_file_dropped_during_an_extraction_leaves_the_dataset_and_its_extraction(tmp_path):
     folder, rng = tmp_path / "shapes", np.random.default_rng(3)
-    for number in range(300):  # enough images for the extraction to be running when the file is dropped
+    for number in range(60):  # a few dozen: each image costs the run frames, and the drop needs only the job running
         label, split = "abc"[number % 3], "test" if number % 5 == 0 else "train"
         (folder / split / label).mkdir(parents=True, exist_ok=True)
         picture = np.full((64, 64, 3), 80 * (number % 3), np.uint8) + rng.integers(0, 60, (64, 64, 3), np.uint8)
         cv2.imwrite(str(folder / split / label / f"{number}.png"), picture)
     broken = tmp_path / "broken.json"
     broken.write_text('{"this is": "not a dataset", ')
-    actions = wait({"job.name": "extract", "job.status": "running"}) + drop(broken) + wait({"idle": True})
+    # Dropped in the frame that sees the extraction running (waiting for torch, or extracting).
+    actions = wait({"job.name": "extract", "job.status": "running"}) + drop(broken, after=0) + wait({"idle": True})
     run = run_sketch(
         "image_classifier",
         actions,

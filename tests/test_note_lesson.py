@@ -247,9 +247,10 @@ def test_messages_wait_their_turn_and_news_of_another_mode_goes():
 @pytest.mark.parametrize("sketch", ["classification", "regression"])
 @pytest.mark.parametrize("popup", [False, True], ids=["canvas", "beside the popup"])
 def test_a_predictions_readouts_lie_whole_on_the_canvas_near_every_edge(lesson, sketch, popup):
-    run = beside_the_popup(lesson, sketch) if popup else the_lesson(lesson, sketch)  # both end on a projector
+    run = beside_the_popup(lesson, sketch) if popup else the_lesson(lesson, sketch)
     assert run.returncode == 0, run.output
     state = run.state
+    assert state["display"]["theme"] == "projector"  # the largest readouts
     clicked = EDGES + CORNERS if popup else LESSON_CLICKS
     assert len(state["predictions"]) == len(clicked)
     layout = state["layout"]
