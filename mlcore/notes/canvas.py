@@ -45,8 +45,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.notes = NoteSet(pitches.scale(octave=self.octave) if notes is None else notes, colours, self.octave)
         self.colours = self.notes.colours  # every note's (A–G's always: the maps blend between them)
         self.paper = np.array(theme.current().paper, dtype=np.float64)
-        self.samples = []  # Sample(x, y, note, frequency)
-        self.sample_records = SampleRecords()  # the samples as the state shows them
+        self.samples, self.sample_records = [], SampleRecords()  # Sample(x, y, note, frequency); as the state has them
         self.predictions = []  # what clicks in predicting mode gave, all session long
         self.shown_from = 0  # the canvas shows the predictions of the current network only
         self.sounds = []  # every tone started, in order
@@ -63,8 +62,7 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
         self.messages = Messages()  # one at a time on the bottom bar; everything said is in its log
         self.mode_seen = "collecting"
         self.scene = Scene()
-        self.unsaved = False
-        self.loading = None  # the job reading a large --load file while the window runs
+        self.unsaved, self.loading = False, None  # samples not saved yet; the job reading a large --load file
         self.worker = None  # the training process that every network of the sketch trains in
         self.training_shown = None  # the training job whose start opened the popup
         self.model_file = self.speaker = self.seed = None  # --load-model's file, the sound, --seed (set by start)
