@@ -35,11 +35,7 @@ def test_bad_knobs_are_named_t_refuses_and_the_data_stays_browsable(tmp_path):
     assert epochs in state["problem_messages"] and state["training"]["status"] == "idle"  # T refused in its words
 
 
-@pytest.fixture(scope="module")
-def reloaded(tmp_path_factory):
-    """A student's file saved three times while the sketch runs (EPOCHS = 3, HIDDEN_LAYERS = [16], the title): a
-    training before the edits and one after, the session written at the end. (run, editor, sketch, cache home)."""
-    tmp_path = tmp_path_factory.mktemp("reloaded")
+def test_a_reload_keeps_the_work_the_edited_knobs_win_and_one_training_process_runs(tmp_path):
     folder = tmp_path / "student"
     sketch, _ = student_copy(tmp_path, [], name="image_classifier")
     edits = [
@@ -51,7 +47,7 @@ def reloaded(tmp_path_factory):
     actions = IDLE + key("t") + trained + key("4")  # trained once, then the Testing page
     for count in (1, 2, 3):  # M writes the model file: the editor then saves the sketch once
         actions += key("m") + wait({"reloads.done": count, "idle": True})
-    actions += key("t") + trained + wait({"session.up_to_date": True})
+    actions += key("t") + trained
     editor = Editor(folder, sketch, edits, pattern="*.model.pt")
     editor.start()
     try:
@@ -60,11 +56,6 @@ def reloaded(tmp_path_factory):
     finally:
         editor.finished.set()
         editor.join(timeout=10)
-    return run, editor, sketch, tmp_path
-
-
-def test_a_reload_keeps_the_work_the_edited_knobs_win_and_one_training_process_runs(reloaded):
-    run, editor, _, _ = reloaded
     assert run.returncode == 0, run.output
     state = run.state
     assert state["reloads"] == {"done": 3, "failed": 0} and len(editor.done) == 3
@@ -126,17 +117,20 @@ def test_a_failed_batch_step_is_one_line_on_stderr_and_exit_status_4(tmp_path):
     ]
 
 
-def test_a_knob_edited_since_the_last_session_wins_over_its_setting(reloaded):
-    first, _, sketch, home = reloaded  # the last session: EPOCHS = 3 and HIDDEN_LAYERS = [16], two runs
-    assert first.returncode == 0 and first.state["params"]["epochs"] == 3, first.output
-    sketch.write_text(sketch.read_text().replace("EPOCHS = 3\n", "EPOCHS = 4\n"))
+def test_a_knob_edited_since_the_last_session_wins_over_its_setting(tmp_path):
+    env = env_for(tmp_path)
+    sketch, _ = student_copy(tmp_path, [("EPOCHS = 15\n", "EPOCHS = 2\n")], name="image_classifier")
+    trained = wait({"training.status": "done", "idle": True}) + wait({"session.up_to_date": True})
+    first = run_sketch(sketch, IDLE + key("t") + trained, sketch.parent, "--features", "color_histogram", env=env)
+    assert first.returncode == 0 and first.state["params"]["epochs"] == 2, first.output
+    sketch.write_text(sketch.read_text().replace("EPOCHS = 2\n", "EPOCHS = 3\n"))
     restored = wait({"session.restoring": False, "training.status": "done", "idle": True})
-    again = run_sketch(sketch, restored, home / "restored", "--restore", env=env_for(home))
+    again = run_sketch(sketch, restored, sketch.parent, "--restore", env=env)
     assert again.returncode == 0, again.output
     state = again.state
-    assert len(state["runs"]) == 2 and state["training"]["epochs"] == 3  # the session's runs and model came back
-    assert state["params"]["epochs"] == 4 and state["params"]["hidden_layers"] == [16]
-    assert "the file changed EPOCHS = 4 since the last session: used instead of the session's" in state["messages"]
+    assert len(state["runs"]) == 1 and state["training"]["epochs"] == 2  # the session's run and model came back
+    assert state["params"]["epochs"] == 3 and state["params"]["hidden_layers"] == [64, 32]
+    assert "the file changed EPOCHS = 3 since the last session: used instead of the session's" in state["messages"]
 
 
 def record_into_a_folder_that_cannot_be_written(tmp_path, data_home, actions_after):
@@ -191,30 +185,13 @@ def test_recordings_that_cannot_be_written_anywhere_ask_before_closing_and_exit_
     assert any(message.startswith(said) for message in run.state["problem_messages"])
 
 
-@pytest.fixture(scope="module")
-def saved_in_a_batch_run(tmp_path_factory):
-    """Recorded classes, trained on in a batch run that saves the model, exports and saves the dataset: (run, folder
-    of the recordings, the cache's folder)."""
-    tmp_path = tmp_path_factory.mktemp("batch")
-    folder, _ = recorded_classes(tmp_path)
-    options = ["--collection", folder, "--features", "color_histogram", "--train", "--epochs", "2"]
-    saves = ["--save-model", "fruit.pt", "--export", "fruit.json", "--save-dataset", "mine-dataset"]
-    return run_batch(tmp_path / "saved", *options, *saves, env=env_for(tmp_path)), folder, tmp_path
-
-
-def test_save_model_and_export_are_steps_of_a_batch_run_and_their_failure_is_one_line(saved_in_a_batch_run, tmp_path):
-    run, _, home = saved_in_a_batch_run
-    assert run.returncode == 0, run.output
-    assert run.state["saved"] == {
-        "model": "fruit.pt",
-        "export": "fruit.json",
-        "dataset": "mine-dataset",  # and the dataset, which test_save_dataset_is_a_step… reads
-        "marcelle": ["mine-dataset/mine_train.json", "mine-dataset/mine_test.json"],
-        "images": "mine-dataset/images",
-    }
-    assert (home / "saved" / "fruit.pt").is_file() and (home / "saved" / "fruit.json").is_file()
+def test_save_model_and_export_are_steps_of_a_batch_run_and_their_failure_is_one_line(tmp_path):
     env = env_for(tmp_path)
     options = ["--features", "color_histogram", "--train", "--epochs", "2"]
+    run = run_batch(tmp_path / "saved", *options, "--save-model", "fruit.pt", "--export", "fruit.json", env=env)
+    assert run.returncode == 0, run.output
+    assert run.state["saved"] == {"model": "fruit.pt", "export": "fruit.json"}
+    assert (tmp_path / "saved" / "fruit.pt").is_file() and (tmp_path / "saved" / "fruit.json").is_file()
     (tmp_path / "blocked").mkdir()
     (tmp_path / "blocked" / "a_file").write_text("not a folder")
     run = run_batch(
@@ -241,13 +218,14 @@ def test_a_folder_that_cannot_be_written_is_said_in_words(number, reason):
     assert cannot_write("/media/usb/fruit", error) == f"cannot write to /media/usb/fruit ({reason})"
 
 
-def test_save_dataset_is_a_step_of_a_batch_run_and_its_failure_is_one_line(saved_in_a_batch_run, tmp_path):
-    run, folder, home = saved_in_a_batch_run
-    assert run.returncode == 0, run.output
-    assert run.state["saved"]["dataset"] == "mine-dataset"
-    assert (home / "saved" / "mine-dataset" / "mine_train.json").is_file()
+def test_save_dataset_is_a_step_of_a_batch_run_and_its_failure_is_one_line(tmp_path):
+    folder, _ = recorded_classes(tmp_path)
     env = env_for(tmp_path)
     options = ["--collection", folder, "--features", "color_histogram"]
+    run = run_batch(tmp_path / "saved", *options, "--save-dataset", "mine-dataset", env=env)
+    assert run.returncode == 0, run.output
+    assert run.state["saved"]["dataset"] == "mine-dataset"
+    assert (tmp_path / "saved" / "mine-dataset" / "mine_train.json").is_file()
     (tmp_path / "blocked").mkdir()
     (tmp_path / "blocked" / "a_file").write_text("not a folder")
     run = run_batch(tmp_path / "blocked", *options, "--save-dataset", "a_file/out", env=env)
