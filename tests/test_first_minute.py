@@ -49,3 +49,16 @@ def test_t_pressed_before_the_network_library_is_loaded_says_how_long_it_will_wa
     waiting = re.fullmatch(r"T: training starts when the network library is ready… (\d+) s", training["message"])
     assert waiting, training["message"]
     assert 50 <= int(waiting.group(1)) <= 60  # counted down from the last load's minute, a second or so in
+
+
+def test_the_countdowns_estimate_follows_faster_loads_and_moves_halfway_to_a_slower_one(tmp_path, monkeypatch):
+    from mlcore.ml import trainer_process
+
+    monkeypatch.setenv("ML_SKETCHES_CACHE", str(tmp_path))
+    assert trainer_process._expected_load_seconds() == 4.0  # nothing stored yet: a laptop's guess
+    trainer_process._remember_load_seconds(12.0)  # the first load is taken as it is
+    assert trainer_process._expected_load_seconds() == 12.0
+    trainer_process._remember_load_seconds(60.0)  # one load on a busy computer counts half
+    assert trainer_process._expected_load_seconds() == 36.0
+    trainer_process._remember_load_seconds(5.0)  # a faster load replaces it
+    assert trainer_process._expected_load_seconds() == 5.0

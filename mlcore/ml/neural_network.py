@@ -118,16 +118,21 @@ class NeuralNetwork:
         Classification: the output is a label (`network.add_data([x, y], "C")`). Regression: a number
         (`add_data([x, y], 261.63)`), or a list of numbers for several outputs (`add_data([x, y], [261.63, 0.8])`,
         then `predict` returns two numbers); every example gives as many."""
-        if not (type(inputs) in (list, tuple) and _PLAIN_NUMBERS.issuperset(map(type, inputs))):
-            _check_inputs(inputs)  # the quick test above passes floats and ints; this one every kind of number
-        if self.inputs and len(inputs) != len(self.inputs[0]):
+        if type(inputs) is not list and type(inputs) is not tuple:
+            _check_inputs(inputs)  # raises: not a list
+        example = tuple(inputs)  # a copy: the caller's list may change afterwards
+        for value in example:  # written out, not a helper: a sketch adds 100,000 examples in one frame
+            if type(value) not in _PLAIN_NUMBERS:
+                _check_inputs(inputs)  # the quick test passes floats and ints; this one every kind of number
+                break
+        if self.inputs and len(example) != len(self.inputs[0]):
             raise ValueError(
                 f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), not {len(inputs)}"
             )
         if self.task == "regression":
             _check_target(output, self.outputs[0] if self.outputs else None)
             output = [float(value) for value in output] if isinstance(output, (list, tuple)) else output
-        self.inputs.append(tuple(inputs))  # a copy: the caller's list may change afterwards
+        self.inputs.append(example)
         self.outputs.append(output)
 
     def train(self, epochs, epoch_done=None, done=None):
@@ -146,9 +151,11 @@ class NeuralNetwork:
         self.history = history = {}
         self._epoch_hook, self._done_hook = epoch_done, done
         model, worker = TASKS[self.task](epochs=epochs, **self.options), self.worker
-        inputs, outputs, progress = np.array(self.inputs, dtype=float), list(self.outputs), self._progress
+        examples, outputs, progress = list(self.inputs), list(self.outputs), self._progress
 
         def work(job):
+            inputs = _as_array(examples)
+
             def epoch_ended(epoch, logs):
                 for key, value in logs.items():
                     history.setdefault(key, []).append(value)
@@ -358,6 +365,14 @@ class NeuralNetwork:
 
 
 _PLAIN_NUMBERS = frozenset({int, float, np.float64, np.float32})  # the kinds of number nearly every example holds
+
+
+def _as_array(examples, chunk=5_000):
+    """The examples as one array of floats, converted a chunk at a time: while a training thread converts 100,000
+    examples, the window's thread draws its frames between the chunks."""
+    return np.concatenate(
+        [np.array(examples[start : start + chunk], dtype=float) for start in range(0, len(examples), chunk)]
+    )
 
 
 def _check_inputs(inputs):

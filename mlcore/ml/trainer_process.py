@@ -252,17 +252,28 @@ class TrainerProcess:
         return pinged
 
 
-_LOAD_SECONDS = "torch-load-seconds.txt"  # in the cache folder: how long torch took to load last time
+_LOAD_SECONDS = "torch-load-seconds.txt"  # in the cache folder: about how long torch takes to load here
+_FIRST_GUESS = 4.0  # before any load: a laptop of the course's kind
 
 
-def _expected_load_seconds():
+def _stored_load_seconds():
     try:
         return float((cache_dir() / _LOAD_SECONDS).read_text())
     except (OSError, ValueError):
-        return 4.0  # a first run on a laptop of the course's kind
+        return None
+
+
+def _expected_load_seconds():
+    known = _stored_load_seconds()
+    return _FIRST_GUESS if known is None else known
 
 
 def _remember_load_seconds(seconds):
+    """A faster load replaces the estimate; a slower one moves it halfway, so that one load on a busy computer does
+    not start every later countdown at its minute."""
+    known = _stored_load_seconds()
+    if known is not None and seconds > known:
+        seconds = (seconds + known) / 2
     try:
         write_atomically(cache_dir() / _LOAD_SECONDS, f"{seconds:.1f}")
     except OSError:
