@@ -1,6 +1,7 @@
 """The canvas's files: samples saved and loaded in ml5's layout, the autosave on quit, and the trained network
 saved with M and loaded with --load-model (ml5's `save` and `load`)."""
 
+import gc
 import os
 import sys
 import time
@@ -66,7 +67,7 @@ class CanvasFiles:
                 return self._loaded(path, *self._read(path))
             except SampleFileError as error:  # its sentence names the file
                 return self._load_failed(error)
-        self.loading = Job("loading", lambda job: self._read(path, lambda done, total: job.report(done, total)))
+        self.loading = Job("loading", lambda job: self._read_paused(path, job))
         self.loading.path = path
         self.loading.start()
         self.say(f"loading {path}…", seconds=LOADING_SAYS_S, key="loading")
@@ -83,6 +84,17 @@ class CanvasFiles:
             notes=self.notes.frequencies,
             progress=progress,
         )
+
+    def _read_paused(self, path, job):
+        """`_read` on the loading job, the garbage collector paused meanwhile: its full passes over the samples read
+        so far, more of them each time, would stop the window's frames (up to 100 ms each). The samples stay, so
+        they are left out of its passes from then on."""
+        gc.disable()
+        try:
+            return self._read(path, lambda done, total: job.report(done, total))
+        finally:
+            gc.freeze()
+            gc.enable()
 
     def update_loading(self):
         """Once a frame while a large file loads: its progress on the bar; its samples, once read, go before those

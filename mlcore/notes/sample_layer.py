@@ -7,6 +7,7 @@ other: they are drawn as a stack, one circle per note fanned around the place, w
 more than once.
 """
 
+import gc
 import math
 import time
 
@@ -19,7 +20,7 @@ from mlcore.widgets import theme, ui
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
 SAME_PLACE = 4  # window pixels: samples closer than this hide each other, so they are one stack
 BULK = 2000  # more new samples than this at once (a file's) are drawn over a few frames…
-BUILD_S = 0.008  # …taking this much of each frame
+BUILD_S = 0.005  # …taking this much of each frame
 
 
 class SampleLayer:
@@ -114,6 +115,7 @@ class SampleLayer:
         if placed == len(todo) and first == len(self.stacks):
             self.building = self._obstacles = self._audited = None
             self._drawn(samples, self.count + len(todo))
+            gc.freeze()  # the stacks of a file's samples stay: out of the collector's full passes, as the samples are
 
     def blit(self, screen):
         screen.blit(self.surface, (0, 0))
