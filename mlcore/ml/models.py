@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from mlcore.ml.adam import Adam
 from mlcore.ml.scaling import MinMaxScaler
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
@@ -181,7 +182,7 @@ class _MLP:
         inputs = self._inputs(X)
         self.network_ = self._build(X.shape[1])
         # Fused Adam updates every weight in one call: for networks this small, the calls are the cost.
-        optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate, fused=True)
+        optimizer = Adam(self.network_.parameters(), lr=self.learning_rate)
         rows = torch.as_tensor(train, device=self.device)
         train_inputs, train_targets = inputs[rows], targets[rows]
         self.history_ = {}
@@ -205,12 +206,10 @@ class _MLP:
         self.network_.train()
         order = torch.as_tensor(rng.permutation(len(inputs)), device=self.device)
         inputs, targets = inputs[order], targets[order]  # shuffled once: the batches are then plain slices
-        parameters = [parameter for group in optimizer.param_groups for parameter in group["params"]]
         for start in range(0, len(inputs), self.batch_size):
             end = start + self.batch_size
             with self._lock:
-                for parameter in parameters:  # what optimizer.zero_grad() does, without its bookkeeping
-                    parameter.grad = None
+                optimizer.zero_grad()
                 self._loss(self.network_(inputs[start:end]), targets[start:end]).backward()
                 optimizer.step()
 
