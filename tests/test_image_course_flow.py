@@ -1,18 +1,17 @@
 """The course's flow on every dataset, driven as a person would: a course file trains on EfficientNet-Lite0 by
-default so that a dropped image is classified; "stored" stays a choice with one click out of its dead end; the
-Training page's activation and dropout; the small things a class trips on (MobileNet's weights, a confusion
-cell's image, "Use this dataset" with one class)."""
+default so that a dropped image is classified; "stored" stays a choice with one click out of its dead end; the small
+things a class trips on (MobileNet's weights, a confusion cell's image). The Training page's choices and its runs
+table: test_image_training_page.py."""
 
 import base64
 import json
 import shutil
 
-import numpy as np
 import pytest
 
-from driver import key, run_sketch, shared_datasets
+from driver import run_sketch, shared_datasets
 from mlcore.image_engine.pipeline import RETRAIN_CAPTION
-from mlcore.ml import features, settings
+from mlcore.ml import features
 from mlcore.ml.features import GET_MOBILENET, MOBILENET_WEIGHTS_FILE
 from test_image_classifier import (
     DATA,
@@ -187,120 +186,3 @@ def test_an_image_enlarged_from_a_confusion_cell_shows_true_and_predicted_labels
 
 
 # ------------------------------------------------------------------------------------------------ 13.6
-
-
-def test_activation_and_dropout_from_the_training_page_reach_the_model_and_its_file(tmp_path):
-    model_file = tmp_path / "tanh.pt"
-    actions = (
-        wait({"dataset": "builtin", "idle": True})
-        + at(TAB["Features"])
-        + at(FEATURES.button_center("color_histogram"))
-        + at(TAB["Training"])
-        + at(TRAINING.field("activation").plus.rect.center)
-        + at(TRAINING.field("dropout").box.center)
-        + [*key("0"), *key("."), *key("3"), *key("return")]
-        + at(TRAINING.field("epochs").minus.rect.center)
-        + at(TRAINING.button_center("Train"))
-        + wait({"training.status": "done", "idle": True})
-        + key("m")
-        + wait({"saved.model": str(model_file)})
-    )
-    run = run_sketch("image_classifier", actions, tmp_path / "run", "--save-model", model_file, env=env_for(tmp_path))
-    assert run.returncode == 0, run.output
-    state = run.state
-    assert state["params"]["activation"] == "tanh" and state["params"]["dropout"] == pytest.approx(0.3)
-    assert state["model"] == {"hidden_layers": [64, 32], "activation": "tanh", "dropout": pytest.approx(0.3)}
-    assert_consistent(state, epochs=10)
-
-    from mlcore.ml.model_io import load_model
-
-    model, info = load_model(model_file)
-    assert info["params"]["activation"] == "tanh" and info["params"]["dropout"] == pytest.approx(0.3)
-    assert [type(layer).__name__ for layer in model.network_] == [
-        "Linear",
-        "Tanh",
-        "Dropout",
-        "Linear",
-        "Tanh",
-        "Dropout",
-        "Linear",
-    ]
-
-
-def test_activation_and_dropout_settings_are_checked():
-    assert settings.parse("activation", " Sigmoid ") == "sigmoid"
-    assert settings.parse("dropout", "0,25") == 0.25
-    for setting, text in (("activation", "softmax"), ("dropout", "1"), ("dropout", "-0.1")):
-        with pytest.raises(ValueError):
-            settings.parse(setting, text)
-    assert [settings.step("activation", "relu", up=True), settings.step("activation", "relu", up=False)] == [
-        "tanh",
-        "sigmoid",
-    ]
-    assert settings.step("dropout", 0.0, up=True) == 0.1 and settings.step("dropout", 0.0, up=False) == 0.0
-    assert settings.step("dropout", 0.9, up=True) == 0.9
-    assert settings.checked({"dropout": 0.5})["activation"] == "relu"
-
-
-def test_activation_and_dropout_from_the_command_line(tmp_path):
-    from test_image_classifier import run_batch
-
-    run = run_batch(
-        tmp_path, "--features", "pixels", "--train", "--epochs", "3", "--activation", "sigmoid", "--dropout", "0.2"
-    )
-    assert run.returncode == 0, run.output
-    assert run.state["model"]["activation"] == "sigmoid" and run.state["model"]["dropout"] == pytest.approx(0.2)
-    bad = run_batch(tmp_path / "bad", "--activation", "softplus")
-    assert bad.returncode == 2 and "one of relu, tanh, sigmoid" in bad.output
-    assert np.isfinite(run.state["test_accuracy"])
-
-
-# ------------------------------------------------------------------------------------------------ 13.5
-
-
-def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_path):
-    from mlcore.image_app.pages.runs_table import HEADER, ROW, RunsTable
-
-    top = TRAINING.charts.bottom - RunsTable.height(2) + 8  # the table under the curves, two rows long
-    first_row = (TRAINING.charts.x + 120, top + HEADER + ROW // 2)
-    actions = (
-        wait({"training.status": "done", "idle": True})
-        + at(TAB["Training"])
-        + at(TRAINING.field("epochs").plus.rect.center)
-        + at(TRAINING.field("hidden_layers").minus.rect.center)
-        + at(TRAINING.field("activation").plus.rect.center)
-        + at(TRAINING.button_center("Train"))
-        + wait({"training.epochs_done": 4, "idle": True})
-        + at(first_row)
-    )
-    run = run_sketch(
-        "image_classifier",
-        actions,
-        tmp_path,
-        "--features",
-        "color_histogram",
-        "--train",
-        "--epochs",
-        "3",
-        env=env_for(tmp_path),
-    )
-    assert run.returncode == 0, run.output
-    state = run.state
-    first, second = state["runs"]
-    assert [first["number"], second["number"]] == [1, 2]
-    assert first["features"] == second["features"] == "color_histogram" and first["dataset"] == "builtin"
-    assert (first["hidden_layers"], first["activation"], first["epochs"]) == ([64, 32], "relu", 3)
-    assert (second["hidden_layers"], second["activation"], second["epochs"]) == ([64], "tanh", 4)
-    for row in (first, second):
-        assert row["batch_size"] == 8 and row["learning_rate"] == 0.001 and row["dropout"] == 0.0
-        assert 0 <= row["train_accuracy"] <= 1 and 0 <= row["validation_accuracy"] <= 1 and row["seconds"] > 0
-    # The click on the first row brought back its model, curves and matrices; the settings stay as typed.
-    assert state["run_shown"] == 0 and state["params"]["hidden_layers"] == [64]
-    assert state["model"]["hidden_layers"] == [64, 32] and state["model"]["activation"] == "relu"
-    assert len(state["training"]["loss"]) == 3 and state["training"]["val_accuracy"][-1] == first["validation_accuracy"]
-    matrix = np.array(state["confusion_test"])
-    assert state["test_accuracy"] == first["test_accuracy"] == pytest.approx(np.trace(matrix) / matrix.sum())
-    assert state["train_accuracy"] == first["train_accuracy"]
-    assert any(m.startswith("run 1: color_histogram") for m in state["messages"])
-    # The row shown is highlighted.
-    assert run.pixel(TRAINING.charts.right - 4, first_row[1]) == (255, 236, 179)  # right of the last column

@@ -1,9 +1,11 @@
 """What the image classifier says when a step fails or a folder cannot be written: a batch run whose step fails
 says so on one line and exits non-zero, saving steps included; a folder that cannot be written is said in words;
-recordings that cannot be written are saved in the user's data folder, or the window asks before closing."""
+recordings that cannot be written are saved in the user's data folder, or the window asks before closing; a
+tampered or foreign model file is refused and never run."""
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,38 @@ def test_save_dataset_is_a_step_of_a_batch_run_and_its_failure_is_one_line(tmp_p
         "image_classifier: saving the dataset failed: cannot write to a_file/out (a file is in the way): the dataset "
         "was not saved"
     ]
+
+
+def test_a_tampered_or_foreign_model_file_is_refused_and_never_run(tmp_path):
+    import torch
+
+    marker = tmp_path / "ran"
+    evil = tmp_path / "evil.pt"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    torch.save({"format": "ml-sketches-model", "version": 1, "state_dict": Payload()}, evil)
+    foreign = tmp_path / "notes.pt"
+    foreign.write_text("not a model")
+    actions = (
+        wait({"idle": True})
+        + [{"type": "drop_file", "path": str(evil), "after": 2}]
+        + wait({"idle": True})
+        + [{"type": "drop_file", "path": str(foreign), "after": 2}]
+        + wait({"idle": True})
+    )
+    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    problems = run.state["problem_messages"]
+    assert not marker.exists()
+    assert any(p.startswith("evil.pt: refused: it holds Python objects") for p in problems), problems
+    assert any(p.startswith("notes.pt: not a model file") for p in problems), problems
+    assert run.state["training"]["status"] == "idle" and "loaded_model" not in run.state["saved"]
+    # A model file that is not there is the command line's one-line error, before any window opens.
+    absent = run_sketch(
+        "image_classifier", [], tmp_path / "absent", "--load-model", tmp_path / "absent.pt", env=env_for(tmp_path)
+    )
+    assert absent.returncode == 2
+    assert f"argument --load-model: no such file: {tmp_path / 'absent.pt'}" in absent.output

@@ -418,38 +418,3 @@ def test_a_crash_while_recording_loses_at_most_the_last_second(tmp_path, clips):
     newest = max(id_time(sample.id) for sample in kept.samples)
     assert killed_at - newest < 1.0
     assert kept.problems == []  # no half-written picture
-
-
-def test_a_tampered_or_foreign_model_file_is_refused_and_never_run(tmp_path):
-    import torch
-
-    marker = tmp_path / "ran"
-    evil = tmp_path / "evil.pt"
-
-    class Payload:
-        def __reduce__(self):
-            return (Path.touch, (marker,))
-
-    torch.save({"format": "ml-sketches-model", "version": 1, "state_dict": Payload()}, evil)
-    foreign = tmp_path / "notes.pt"
-    foreign.write_text("not a model")
-    actions = (
-        wait({"idle": True})
-        + [{"type": "drop_file", "path": str(evil), "after": 2}]
-        + wait({"idle": True})
-        + [{"type": "drop_file", "path": str(foreign), "after": 2}]
-        + wait({"idle": True})
-    )
-    run = run_sketch("image_classifier", actions, tmp_path, env=env_for(tmp_path))
-    assert run.returncode == 0, run.output
-    problems = run.state["problem_messages"]
-    assert not marker.exists()
-    assert any(p.startswith("evil.pt: refused: it holds Python objects") for p in problems), problems
-    assert any(p.startswith("notes.pt: not a model file") for p in problems), problems
-    assert run.state["training"]["status"] == "idle" and "loaded_model" not in run.state["saved"]
-    # A model file that is not there is the command line's one-line error, before any window opens.
-    absent = run_sketch(
-        "image_classifier", [], tmp_path / "absent", "--load-model", tmp_path / "absent.pt", env=env_for(tmp_path)
-    )
-    assert absent.returncode == 2
-    assert f"argument --load-model: no such file: {tmp_path / 'absent.pt'}" in absent.output
