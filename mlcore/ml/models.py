@@ -17,6 +17,7 @@ from mlcore.ml.adam import Adam
 from mlcore.ml.scaling import MinMaxScaler
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
+_SAME_IN_BOTH_MODES = {"Sequential", "Linear", "ReLU", "Tanh", "Sigmoid"}  # layers that train as they predict
 
 
 def split_validation(labels, fraction, rng, stratify=True, groups=None):
@@ -181,6 +182,9 @@ class _MLP:
         self.split_counts_ = (len(train), len(held))
         inputs = self._inputs(X)
         self.network_ = self._build(X.shape[1])
+        # Dropout (or any layer but these) acts differently while training: only then is the mode switched each
+        # epoch, which costs a walk over every layer, a few percent of a small network's training.
+        self._modes = any(type(layer).__name__ not in _SAME_IN_BOTH_MODES for layer in self.network_.modules())
         # Fused Adam updates every weight in one call: for networks this small, the calls are the cost.
         optimizer = Adam(self.network_.parameters(), lr=self.learning_rate)
         rows = torch.as_tensor(train, device=self.device)
@@ -203,7 +207,8 @@ class _MLP:
         """One pass over the training samples in a new random order, a batch at a time."""
         import torch
 
-        self.network_.train()
+        if self._modes:
+            self.network_.train()
         order = torch.as_tensor(rng.permutation(len(inputs)), device=self.device)
         inputs, targets = inputs[order], targets[order]  # shuffled once: the batches are then plain slices
         for start in range(0, len(inputs), self.batch_size):
@@ -219,7 +224,8 @@ class _MLP:
         import torch
 
         with torch.no_grad(), self._lock:
-            self.network_.eval()
+            if self._modes:
+                self.network_.eval()
             values = self._per_sample(self.network_(inputs), targets).cpu().numpy()
         logs = {}
         for prefix, rows in (("", train), ("val_", held)):
