@@ -24,6 +24,7 @@ The hooks run on the thread that calls `update()` (a sketch's frame loop), never
 student's `print` or a change to a global happens where the student expects, between two frames.
 """
 
+import itertools
 import queue
 import time
 
@@ -102,6 +103,7 @@ class NeuralNetwork:
         self.problem = _options_problem(self.options)  # `train` refuses with it; the data is collected all the same
         self.worker = worker if worker is not None else InProcess()
         self.inputs, self.outputs = [], []
+        self._width, self._regression = None, task == "regression"  # for add_data, called 100,000 times in a frame
         self.epochs = None
         self.seconds = None  # wall time from `train` to the trained network
         self.model = None  # the trained model, once a training has finished
@@ -118,22 +120,28 @@ class NeuralNetwork:
         Classification: the output is a label (`network.add_data([x, y], "C")`). Regression: a number
         (`add_data([x, y], 261.63)`), or a list of numbers for several outputs (`add_data([x, y], [261.63, 0.8])`,
         then `predict` returns two numbers); every example gives as many."""
-        if type(inputs) is not list and type(inputs) is not tuple:
+        if type(inputs) not in _SEQUENCES:
             _check_inputs(inputs)  # raises: not a list
         example = tuple(inputs)  # a copy: the caller's list may change afterwards
         for value in example:  # written out, not a helper: a sketch adds 100,000 examples in one frame
             if type(value) not in _PLAIN_NUMBERS:
                 _check_inputs(inputs)  # the quick test passes floats and ints; this one every kind of number
                 break
-        if self.inputs and len(example) != len(self.inputs[0]):
-            raise ValueError(
-                f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), not {len(inputs)}"
-            )
-        if self.task == "regression":
+        if len(example) != self._width:
+            self._width = self._checked_width(example)
+        if self._regression:
             _check_target(output, self.outputs[0] if self.outputs else None)
             output = [float(value) for value in output] if isinstance(output, (list, tuple)) else output
         self.inputs.append(example)
         self.outputs.append(output)
+
+    def _checked_width(self, example):
+        """The number of inputs every example has: the first one's."""
+        if self.inputs and len(example) != len(self.inputs[0]):
+            raise ValueError(
+                f"add_data: every example has as many inputs as the first ({len(self.inputs[0])}), not {len(example)}"
+            )
+        return len(example)
 
     def train(self, epochs, epoch_done=None, done=None):
         """Train a fresh network on a copy of the data, in the background; returns self.
@@ -364,15 +372,20 @@ class NeuralNetwork:
             raise NotTrained(f"{verb}: train the network first (train, then wait until network.trained is True)")
 
 
+_SEQUENCES = frozenset({list, tuple})
 _PLAIN_NUMBERS = frozenset({int, float, np.float64, np.float32})  # the kinds of number nearly every example holds
 
 
 def _as_array(examples, chunk=5_000):
     """The examples as one array of floats, converted a chunk at a time: while a training thread converts 100,000
     examples, the window's thread draws its frames between the chunks."""
-    return np.concatenate(
-        [np.array(examples[start : start + chunk], dtype=float) for start in range(0, len(examples), chunk)]
-    )
+    array = np.empty((len(examples), len(examples[0])))
+    for start in range(0, len(examples), chunk):
+        part = examples[start : start + chunk]
+        array[start : start + len(part)] = np.fromiter(
+            itertools.chain.from_iterable(part), dtype=float, count=array.shape[1] * len(part)
+        ).reshape(len(part), -1)
+    return array
 
 
 def _check_inputs(inputs):

@@ -33,7 +33,7 @@ class SampleFileError(ValueError):
     """A samples file that cannot be read: the message says why, in a student's words."""
 
 
-@dataclass
+@dataclass(slots=True)  # no dict per sample: a canvas holds 100,000 of them
 class Sample:
     """One place on the canvas and the note it teaches (with its frequency in Hz)."""
 

@@ -15,12 +15,14 @@ import pygame
 
 from mlcore.notes.tasks import SAMPLE_RADIUS, draw_note_circle
 from mlcore.notes.text_sizes import sizes
+from mlcore.runtime.inputs import frames
 from mlcore.widgets import theme, ui
 
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
 SAME_PLACE = 4  # window pixels: samples closer than this hide each other, so they are one stack
 BULK = 2000  # more new samples than this at once (a file's) are drawn over a few frames…
-BUILD_S = 0.005  # …taking this much of each frame
+BUILD_S = 0.003  # …taking this much of each frame…
+LATE_S = 0.030  # …that is not already this long
 
 
 class SampleLayer:
@@ -35,9 +37,12 @@ class SampleLayer:
         self.sprites = {}
         self.places = {}  # (cell x, cell y) -> the stacks whose place is in that cell
         self.stacks = []  # [place (x, y) on the window, [samples]]
-        self.texts = []  # (text, box) drawn onto the layer, audited with each frame
+        self.rects = []  # the rectangle each drawn stack takes (its whole fan), for labels to keep off
+        self.texts = []  # (text, box) of the counts drawn onto the layer, audited with each frame…
+        self.entries = theme.Entries([])  # …as `theme.audit_entry`s, made as they are drawn, at this scale:
+        self.entries_scale = None
+        self.letters = {}  # note -> the place of its first stack (where its letter is read)
         self.building = None  # [samples to place, how many are placed, the first stack not drawn] during a build
-        self._obstacles = self._audited = None
 
     def _sprite(self, colour, note):
         key = (tuple(colour), note, theme.current().name)
@@ -57,35 +62,43 @@ class SampleLayer:
         self.blit(screen)
 
     def update(self, samples, colours, transform):
-        """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved)."""
+        """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved).
+        Laying out many samples waits for a frame of its own: a frame the sketch's own work already made long (a
+        loop of 100,000 `add_data` on T) keeps the picture it has one frame more."""
         key = (transform, theme.current().name, tuple(sorted(colours.items())))
-        shorter = len(samples) < self.count
-        ends = (samples[0], samples[self.count - 1]) if self.count and not shorter else None
-        if (
-            self.surface is None
-            or key != self.key
-            or shorter
-            or ends != self.ends
-            or (ends and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1]))
-        ):
-            self._clear(key)
-        building = self.building
-        if building is not None and (
-            len(samples) < self.count + len(building[0]) or samples[self.count] is not building[0][0]
-        ):
-            self._clear(key)  # the samples changed under a build: start again
         new = samples[self.count :]
-        if self.building is None and len(new) > BULK and self.count:
+        if self._stale(samples, key) or (self.building is None and len(new) > BULK and self.count):
+            if self.surface is not None and len(samples) > BULK and frames.elapsed() > LATE_S:
+                return
             self._clear(key)  # many more at once: all drawn again, over a few frames
             new = samples
         if self.building is not None or len(new) > BULK:
-            self._build(samples, colours, transform)
+            if frames.elapsed() <= LATE_S:
+                self._build(samples, colours, transform)
         elif new:
             if not self._add(new, colours, transform):  # a sample joined a stack already drawn: draw all again
                 self._clear(key)
                 self._build(samples, colours, transform)
                 return
             self._drawn(samples, len(samples))
+
+    def _stale(self, samples, key):
+        """True when the layer no longer shows the first of `samples`: some went, the list is another, or the view
+        moved (or a build's samples changed under it)."""
+        shorter = len(samples) < self.count
+        ends = (samples[0], samples[self.count - 1]) if self.count and not shorter else None
+        building = self.building
+        return (
+            self.surface is None
+            or key != self.key
+            or shorter
+            or ends != self.ends
+            or (ends is not None and (ends[0] is not self.ends[0] or ends[1] is not self.ends[1]))
+            or (
+                building is not None
+                and (len(samples) < self.count + len(building[0]) or samples[self.count] is not building[0][0])
+            )
+        )
 
     def _drawn(self, samples, count):
         """The first `count` of `samples` are on the layer."""
@@ -110,31 +123,33 @@ class SampleLayer:
                     stack[1].append(sample)
             placed = self.building[1] = min(len(todo), placed + 200)
         while placed == len(todo) and first < len(self.stacks) and time.perf_counter() < deadline:
-            self._stamp(self.stacks[first : first + 50], colours)
-            first = self.building[2] = min(len(self.stacks), first + 50)
+            self._stamp(self.stacks[first : first + 20], colours)
+            first = self.building[2] = min(len(self.stacks), first + 20)
+        # The stacks stay as long as the samples: left out of the collector's full passes, as a file's samples are.
+        # Each pass goes over every object not left out; tens of thousands of new stacks made them 50 ms long.
+        gc.freeze()
         if placed == len(todo) and first == len(self.stacks):
-            self.building = self._obstacles = self._audited = None
+            self.building = None
             self._drawn(samples, self.count + len(todo))
-            gc.freeze()  # the stacks of a file's samples stay: out of the collector's full passes, as the samples are
 
     def blit(self, screen):
         screen.blit(self.surface, (0, 0))
         self._audit()
 
     def _clear(self, key):
-        self.surface = pygame.Surface(self.size)
+        if self.surface is None:
+            self.surface = pygame.Surface(self.size)
+            self.surface.set_colorkey(CLEAR)
         self.surface.fill(CLEAR)
-        self.surface.set_colorkey(CLEAR)
-        self.key, self.count, self.places, self.stacks, self.texts = key, 0, {}, [], []
+        self.key, self.count, self.ends, self.places, self.stacks, self.rects, self.texts = key, 0, None, {}, [], [], []
+        self.entries, self.entries_scale, self.letters = theme.Entries([]), theme.scale(), {}
         self.building = None
-        self._obstacles = self._audited = None
 
     def _add(self, new, colours, transform):
         """Stamp the new samples (stacks fanned out); False, having drawn nothing, when one of them lands on a stack
         or a sample already drawn."""
         factor, dx, dy = transform
         made, mine = [], set()
-        self._obstacles = self._audited = None
         for sample in new:
             place = (round(sample.x * factor + dx), round(sample.y * factor + dy))
             stack = self._stack_at(place)
@@ -149,16 +164,26 @@ class SampleLayer:
         return True
 
     def _stamp(self, stacks, colours):
-        """Draw `stacks` onto the layer: a lone sample's circle stamped, a stack fanned out."""
+        """Draw `stacks` onto the layer: a lone sample's circle stamped, a stack fanned out; note the rectangle each
+        takes (stacks are whole when they are drawn: a sample that lands on a drawn one draws all again)."""
         half = SAMPLE_RADIUS + 2
+        for (x, y), members in stacks:
+            notes = 1 if len(members) == 1 else len({sample.note for sample in members})
+            reach = half + (0 if notes == 1 else round(_spread(notes)))
+            self.rects.append(pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach))
+            self.letters.setdefault(members[0].note, (x, y))
         sprites = {note: self._sprite(colour, note) for note, colour in colours.items()}
+        small = sizes().small
+        height, cap = ui.line_height(small), ui.cap_height(small, True)
         self.surface.blits(
             [(sprites[members[0].note], (x - half, y - half)) for (x, y), members in stacks if len(members) == 1],
             doreturn=False,
         )
         for stack in stacks:
             if len(stack[1]) > 1:
-                self._draw_stack(stack, colours, sprites)
+                for text, box in self._draw_stack(stack, colours, sprites):
+                    self.texts.append((text, box))
+                    self.entries.add(theme.audit_entry(text, height, cap, box))
 
     def _stack_at(self, place):
         cx, cy = place[0] // SAME_PLACE, place[1] // SAME_PLACE
@@ -176,16 +201,11 @@ class SampleLayer:
 
     def obstacles(self):
         """The rectangles the samples take on the window (a stack: its whole fan), for labels to keep off."""
-        if self._obstacles is None:
-            self._obstacles = []
-            for (x, y), members in self.stacks:
-                notes = len({sample.note for sample in members})
-                reach = SAMPLE_RADIUS + 2 + (0 if notes == 1 else round(_spread(notes)))
-                self._obstacles.append(pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach))
-        return self._obstacles
+        return self.rects
 
     def _draw_stack(self, stack, colours, sprites):
-        """One circle per note, fanned around the place (a dot marks it), each with its count when over one."""
+        """One circle per note, fanned around the place (a dot marks it), each with its count when over one; yields
+        each count's text and box."""
         (x, y), members = stack
         counts = {}
         for sample in members:
@@ -210,34 +230,31 @@ class SampleLayer:
                     background=(255, 255, 255),
                     padding=1,
                 )
-                self.texts.append((f"×{count}", box))
+                yield f"×{count}", box
 
     def _audit(self):
         """The layer's texts go to the frame's record with the frame's other texts: each note's letter once (as its
-        first circle shows it) and every count. They are worked out again only when the samples or the scale
-        change: a canvas of thousands of samples has thousands of counts."""
-        scale = theme.scale()
+        first circle shows it) and every count. A count's entry is made as it is drawn: a canvas of thousands of
+        samples has thousands of counts, too many to note in one frame."""
         if self.building is not None:
             return  # noted once the layer is whole
-        if self._audited is None or self._audited[0] != scale:
-            self._audited = (scale, theme.Entries(self._audit_entries()))
-        theme.record_entries(self._audited[1])
+        if self.entries_scale != theme.scale():  # the window was resized under the layer: noted again at its scale
+            small = sizes().small
+            height, cap = ui.line_height(small), ui.cap_height(small, True)
+            self.entries = theme.Entries([theme.audit_entry(text, height, cap, box) for text, box in self.texts])
+            self.entries_scale = theme.scale()
+        theme.record_entries(self._letter_entries())
+        theme.record_entries(self.entries)
 
-    def _audit_entries(self):
-        size, small, entries, letters = sizes().letter, sizes().small, [], {}
-        for (x, y), members in self.stacks:  # where each note's first circle is
-            letters.setdefault(members[0].note, (x, y))
-        typeface = ui.font(size, True)
-        for note, (x, y) in letters.items():
+    def _letter_entries(self):
+        size = sizes().letter
+        typeface, cap = ui.font(size, True), ui.cap_height(size, True)
+        entries = []
+        for note, (x, y) in self.letters.items():
             box = typeface.size(note)
             entries.append(
-                theme.audit_entry(
-                    note, typeface.get_height(), ui.cap_height(size, True), (x - box[0] // 2, y + 1 - box[1] // 2, *box)
-                )
+                theme.audit_entry(note, typeface.get_height(), cap, (x - box[0] // 2, y + 1 - box[1] // 2, *box))
             )
-        entries += [
-            theme.audit_entry(text, ui.line_height(small), ui.cap_height(small, True), box) for text, box in self.texts
-        ]
         return entries
 
     def state(self):

@@ -56,7 +56,8 @@ class Classification:
         return {}
 
     def why_not_ready(self, samples):
-        if len({sample.note for sample in samples}) < 2:
+        first = samples[0].note if samples else None
+        if all(sample.note == first for sample in samples):  # stops at the first other note
             return "add samples of at least two different notes before training"
         return None
 

@@ -22,7 +22,7 @@ class FrameTimes:
 
     def frame_started(self):
         """Note the start of a frame; returns the seconds since the previous one (0 for the first)."""
-        start = time.perf_counter()
+        start = frames.started = time.perf_counter()
         if self.last_start is not None:
             interval = (start - self.last_start) * 1000
             self.max_ms = max(self.max_ms, interval)

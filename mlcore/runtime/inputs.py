@@ -1,5 +1,7 @@
 """Live values a sketch reads at any moment: the mouse, the keys held down, the frame count."""
 
+import time
+
 
 class Mouse:
     """Where the mouse is on the canvas, and which buttons are down."""
@@ -25,6 +27,11 @@ class Frames:
     def __init__(self):
         self.count = 0
         self.seconds = 0.0
+        self.started = None  # time.perf_counter() when the frame being drawn began
+
+    def elapsed(self):
+        """Seconds since the frame being drawn began (0 outside the runtime's loop)."""
+        return 0.0 if self.started is None else time.perf_counter() - self.started
 
 
 mouse, keyboard, frames = Mouse(), Keyboard(), Frames()

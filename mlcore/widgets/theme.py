@@ -164,6 +164,10 @@ class Entries(list):
         super().__init__(entries)
         self.texts = [(entry["text"], entry["px"]) for entry in self]
 
+    def add(self, entry):
+        self.append(entry)
+        self.texts.append((entry["text"], entry["px"]))
+
 
 def record_cut(text):
     """Note a text that was shortened with an ellipsis to fit."""
