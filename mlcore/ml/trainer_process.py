@@ -195,13 +195,14 @@ class TrainerProcess:
         """While torch loads in the child: `on_wait(seconds)` counts down (nothing at all once it has loaded);
         `should_stop()` ends the wait. Requests go only to a ready child: a large one (a dataset's images) would
         otherwise fill the pipe and wait unseen."""
-        while not self.ready.wait(0.1):
+        while not self.ready.is_set():  # the countdown shows at once, then every tenth of a second
             if should_stop():
                 raise Cancelled()
             if self.process.poll() is not None:
                 return  # it died while loading: the request fails with that message
             if on_wait is not None:
                 on_wait(self.seconds_to_ready())
+            self.ready.wait(0.1)
 
     def _follow(self, training, messages, on_epoch, should_stop, progress):
         asked_to_stop = started = False
