@@ -1,9 +1,13 @@
 """Drive sketches headless through replay files, as a person's events would, and read what they left."""
 
+import contextlib
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,48 @@ def shared_datasets():
     if not folder.is_dir():
         pytest.skip("no ../shared/datasets (the course's dataset files are not in this checkout)")
     return folder
+
+
+@contextlib.contextmanager
+def virtual_screen(width=1280, height=720):
+    """A virtual X server (Xvfb) of that size; yields its display (":N") once it takes clients, or skips the test
+    where there is no Xvfb. A server that dies or does not answer at its start is started again."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("no Xvfb (Debian package xvfb): no virtual screen for a real window")
+    for _ in range(3):
+        read, write = os.pipe()
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()  # Xvfb writes its display number once it listens
+        if number and _takes_clients(server, f"/tmp/.X11-unix/X{number}"):
+            break
+        server.kill()
+        server.wait()
+    else:
+        raise RuntimeError("Xvfb started three times and never took a client")
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _takes_clients(server, path, seconds=10):
+    deadline = time.monotonic() + seconds
+    while server.poll() is None and time.monotonic() < deadline:
+        with socket.socket(socket.AF_UNIX) as client:
+            try:
+                client.connect(path)
+                return True
+            except OSError:
+                time.sleep(0.05)
+    return False
 
 
 def click(x, y, after=1, button=1):

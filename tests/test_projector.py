@@ -13,7 +13,7 @@ import numpy as np
 import pygame
 import pytest
 
-from driver import ROOT, click, cluster, key
+from driver import ROOT, click, cluster, key, virtual_screen
 from mlcore.widgets import theme, ui
 from mlcore.widgets.class_colours import NAMED, class_colours, colour_word
 
@@ -101,22 +101,11 @@ BARS = {"classification": (48, 34), "regression": (48, 34), "image_classifier": 
 
 @pytest.fixture
 def display(request):
-    if shutil.which("Xvfb") is None or shutil.which("import") is None:
-        pytest.skip("no Xvfb (Debian package xvfb) or no ImageMagick's import: no virtual screen to look at")
+    if shutil.which("import") is None:
+        pytest.skip("no ImageMagick's import (Debian package imagemagick): no way to look at the virtual screen")
     width, height = request.param
-    number = 100 + os.getpid() % 50
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    socket = f"/tmp/.X11-unix/X{number}"
-    deadline = time.monotonic() + 20
-    while not os.path.exists(socket) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f":{number}", (width, height)
-    server.terminate()
-    server.wait(timeout=10)
+    with virtual_screen(width, height) as name:
+        yield name, (width, height)
 
 
 def notes_lesson():

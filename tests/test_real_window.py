@@ -2,33 +2,18 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 
-from driver import ROOT, click, cluster, key
+from driver import ROOT, click, cluster, key, virtual_screen
 
 
 @pytest.fixture
 def display():
-    if shutil.which("Xvfb") is None:
-        pytest.skip("no Xvfb (Debian package xvfb): no virtual screen for a real window")
-    number = 90 + os.getpid() % 9
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    socket = f"/tmp/.X11-unix/X{number}"
-    deadline = time.monotonic() + 20
-    while not os.path.exists(socket) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    with virtual_screen(1280, 720) as name:
+        yield name
 
 
 def test_training_in_a_real_window(tmp_path, display):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from driver import ROOT
+from driver import ROOT, virtual_screen
 
 SKETCH = """
 import os
@@ -46,19 +46,8 @@ def screen(request):
     if not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "xwininfo")):
         pytest.skip("no Xvfb or xdotool (Debian packages xvfb, xdotool, x11-utils): no virtual screen to click on")
     width, height = request.param
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()  # Xvfb writes its display number once it accepts clients
-    yield f":{number}", (width, height)
-    server.terminate()
-    server.wait(timeout=10)
+    with virtual_screen(width, height) as display:
+        yield display, (width, height)
 
 
 @pytest.mark.parametrize(
