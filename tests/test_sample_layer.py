@@ -1,12 +1,15 @@
 """The layer the note canvas draws its samples on: thousands laid out over a few frames, laid out again whole when
-the view moves, never in a frame the sketch's own work already made long, and its texts audited as drawn."""
+the view moves, and its texts audited as drawn; and the canvas's picture kept one frame more where the sketch's own
+work already made the frame long."""
 
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pygame
 import pytest
 
+from mlcore.notes.canvas import NoteCanvas
 from mlcore.notes.sample_files import Sample
 from mlcore.notes.sample_layer import BULK, SampleLayer
 from mlcore.runtime import frames
@@ -66,18 +69,23 @@ def test_a_view_that_moves_under_thousands_of_samples_lays_them_all_out_again(sc
     assert colour_at(layer, 850, 300) != COLOURS["E"]  # not where it was
 
 
-def test_a_frame_the_sketchs_own_work_made_long_keeps_the_picture_it_has_until_the_next(screen):
-    samples = many_samples()
-    layer = SampleLayer(SIZE)
-    lay_out(layer, screen, samples, WHOLE)
-    picture = pygame.image.tobytes(layer.surface, "RGB")
+def test_a_frame_the_sketchs_own_work_made_long_keeps_the_picture_it_has_one_frame_more_never_two(screen):
+    canvas = NoteCanvas("classification", *SIZE)
+    canvas.speaker = SimpleNamespace(available=True, notice="", play=lambda hz: None)
+    for sample in many_samples(count=BULK // 2):
+        canvas.add_sample(sample.x, sample.y, sample.note)
+    picture = pygame.Surface(SIZE)
 
-    frame(layer, screen, samples, BESIDE_A_POPUP, started_ago=0.08)  # a T whose add_data loop took 80 ms
-    assert layer.key[0] == WHOLE and layer.count == len(samples)
-    assert pygame.image.tobytes(layer.surface, "RGB") == picture
+    def drawn(started_ago):
+        frames.started = time.perf_counter() - started_ago
+        canvas.draw(picture)
+        return pygame.image.tobytes(picture, "RGB")
 
-    frame(layer, screen, samples, BESIDE_A_POPUP)  # the next frame starts laying out the moved view
-    assert layer.key[0] == BESIDE_A_POPUP and layer.building is not None
+    before = drawn(0.0)
+    canvas.add_sample(850, 80, "C")  # a change the next frame should show…
+    assert drawn(0.08) == before  # …but T's loop of add_data took 80 ms of it: the picture stays
+    assert drawn(0.08) != before  # the next frame draws, however long it is
+    assert drawn(0.0) == drawn(0.0)
 
 
 def test_every_count_drawn_is_in_the_frames_text_audit_and_every_stack_is_kept_clear_of_labels(screen):

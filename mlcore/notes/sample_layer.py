@@ -15,14 +15,12 @@ import pygame
 
 from mlcore.notes.tasks import SAMPLE_RADIUS, draw_note_circle
 from mlcore.notes.text_sizes import sizes
-from mlcore.runtime.inputs import frames
 from mlcore.widgets import theme, ui
 
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
 SAME_PLACE = 4  # window pixels: samples closer than this hide each other, so they are one stack
 BULK = 2000  # more new samples than this at once (a file's) are drawn over a few frames…
-BUILD_S = 0.003  # …taking this much of each frame…
-LATE_S = 0.030  # …that is not already this long
+BUILD_S = 0.003  # …taking this much of each frame
 
 
 class SampleLayer:
@@ -62,19 +60,14 @@ class SampleLayer:
         self.blit(screen)
 
     def update(self, samples, colours, transform):
-        """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved).
-        Laying out many samples waits for a frame of its own: a frame the sketch's own work already made long (a
-        loop of 100,000 `add_data` on T) keeps the picture it has one frame more."""
+        """Bring the layer up to `samples` (stamping new ones, redrawing all when some went or the view moved)."""
         key = (transform, theme.current().name, tuple(sorted(colours.items())))
         new = samples[self.count :]
         if self._stale(samples, key) or (self.building is None and len(new) > BULK and self.count):
-            if self.surface is not None and len(samples) > BULK and frames.elapsed() > LATE_S:
-                return
             self._clear(key)  # many more at once: all drawn again, over a few frames
             new = samples
         if self.building is not None or len(new) > BULK:
-            if frames.elapsed() <= LATE_S:
-                self._build(samples, colours, transform)
+            self._build(samples, colours, transform)
         elif new:
             if not self._add(new, colours, transform):  # a sample joined a stack already drawn: draw all again
                 self._clear(key)

@@ -12,6 +12,7 @@ from mlcore.notes.bars import draw_bars
 from mlcore.notes.popup import draw_popup
 from mlcore.notes.tasks import prediction_radius
 from mlcore.notes.text_sizes import sizes
+from mlcore.runtime.inputs import frames
 from mlcore.widgets import theme, ui
 
 
@@ -20,8 +21,13 @@ class Scene:
 
     def __init__(self):
         self.placed = (None, [])  # (what the places depend on, one box per prediction)
+        self.held_back = False  # the last frame kept the picture before it
 
     def draw(self, screen, canvas):
+        if frames.late() and not self.held_back:  # the sketch's own work made this frame long (T's loop over
+            self.held_back = True  # 100,000 samples): the picture it has stays one frame more, never two
+            return
+        self.held_back = False
         theme.begin_frame(screen)
         look = theme.current()
         screen.fill(look.paper)

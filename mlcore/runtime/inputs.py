@@ -2,6 +2,8 @@
 
 import time
 
+LATE_S = 0.030  # a frame that has run this long is late: 60 frames a second leave 17 ms each
+
 
 class Mouse:
     """Where the mouse is on the canvas, and which buttons are down."""
@@ -32,6 +34,11 @@ class Frames:
     def elapsed(self):
         """Seconds since the frame being drawn began (0 outside the runtime's loop)."""
         return 0.0 if self.started is None else time.perf_counter() - self.started
+
+    def late(self):
+        """True when the frame being drawn is already long (the sketch's own work, such as a loop of 100,000
+        `add_data` on T): drawing that can wait had better wait for the next frame."""
+        return self.elapsed() > LATE_S
 
 
 mouse, keyboard, frames = Mouse(), Keyboard(), Frames()
