@@ -143,3 +143,8 @@ def run_sketch(name, actions, folder, *args, env=None, timeout=180, umask=None):
         preexec_fn=None if umask is None else (lambda: os.umask(umask)),
     )
     return SketchRun(process, folder)
+
+
+def run_image_classifier(actions, folder, *args, **options):
+    """`run_sketch` of the image classifier on colour-histogram features, which take no network to compute."""
+    return run_sketch("image_classifier", actions, folder, "--features", "color_histogram", *args, **options)

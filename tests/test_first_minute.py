@@ -2,7 +2,7 @@
 
 import re
 
-from driver import click, key, run_sketch
+from driver import click, key, run_image_classifier, run_sketch
 
 
 def test_t_pressed_while_the_dataset_loads_trains_once_it_is_loaded(tmp_path):
@@ -11,16 +11,7 @@ def test_t_pressed_while_the_dataset_loads_trains_once_it_is_loaded(tmp_path):
         {"type": "key_up", "key": "t"},
         {"type": "wait", "until": {"training.status": "done"}, "timeout_s": 90},
     ]
-    run = run_sketch(
-        "image_classifier",
-        actions,
-        tmp_path,
-        "--features",
-        "color_histogram",
-        "--epochs",
-        "3",
-        env={"ML_SKETCHES_CACHE": str(tmp_path / "cache")},
-    )
+    run = run_image_classifier(actions, tmp_path, "--epochs", "3", env={"ML_SKETCHES_CACHE": str(tmp_path / "cache")})
     assert run.returncode == 0, run.output
     assert run.state["training"]["status"] == "done" and len(run.state["training"]["loss"]) == 3
     assert "load a dataset first (page 1)" not in str(run.state)

@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from driver import run_sketch
+from driver import run_image_classifier, run_sketch
 from mlcore.data.collection import Collection
 from test_image_classifier import env_for, wait, write_png
 from test_webcam import clips, hold, key, new_class  # noqa: F401 (clips is a fixture: F811 where a test names it)
@@ -29,17 +29,7 @@ def test_an_image_that_does_not_decode_is_one_message_and_the_earlier_answer_sta
         + drop(broken)
         + wait({"idle": True})
     )
-    run = run_sketch(
-        "image_classifier",
-        actions,
-        tmp_path,
-        "--features",
-        "color_histogram",
-        "--train",
-        "--epochs",
-        "3",
-        env=env_for(tmp_path),
-    )
+    run = run_image_classifier(actions, tmp_path, "--train", "--epochs", "3", env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
     assert [m for m in state["problem_messages"] if "photo.jpg" in m] == [

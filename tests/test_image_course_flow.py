@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from driver import run_sketch, shared_datasets
+from driver import run_image_classifier, run_sketch, shared_datasets
 from mlcore.image_engine.pipeline import RETRAIN_CAPTION
 from mlcore.ml import features
 from mlcore.ml.features import GET_MOBILENET, MOBILENET_WEIGHTS_FILE
@@ -160,17 +160,7 @@ def test_an_image_enlarged_from_a_confusion_cell_shows_true_and_predicted_labels
         + at(cell)
         + at(TESTING.members.item_center(0))
     )
-    run = run_sketch(
-        "image_classifier",
-        actions,
-        tmp_path,
-        "--features",
-        "color_histogram",
-        "--train",
-        "--epochs",
-        "6",
-        env=env_for(tmp_path),
-    )
+    run = run_image_classifier(actions, tmp_path, "--train", "--epochs", "6", env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
     selected = state["selected_cell"]

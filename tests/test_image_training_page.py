@@ -5,7 +5,7 @@ its model back."""
 import numpy as np
 import pytest
 
-from driver import key, run_sketch
+from driver import key, run_image_classifier, run_sketch
 from mlcore.ml import settings
 from test_image_classifier import FEATURES, TAB, TRAINING, assert_consistent, at, env_for, wait
 
@@ -37,15 +37,7 @@ def test_activation_and_dropout_from_the_training_page_reach_the_model_and_its_f
 
     model, info = load_model(model_file)
     assert info["params"]["activation"] == "tanh" and info["params"]["dropout"] == pytest.approx(0.3)
-    assert [type(layer).__name__ for layer in model.network_] == [
-        "Linear",
-        "Tanh",
-        "Dropout",
-        "Linear",
-        "Tanh",
-        "Dropout",
-        "Linear",
-    ]
+    assert [type(layer).__name__ for layer in model.network_] == ["Linear", "Tanh", "Dropout"] * 2 + ["Linear"]
 
 
 def test_activation_and_dropout_settings_are_checked():
@@ -91,17 +83,7 @@ def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_pat
         + wait({"training.epochs_done": 4, "idle": True})
         + at(first_row)
     )
-    run = run_sketch(
-        "image_classifier",
-        actions,
-        tmp_path,
-        "--features",
-        "color_histogram",
-        "--train",
-        "--epochs",
-        "3",
-        env=env_for(tmp_path),
-    )
+    run = run_image_classifier(actions, tmp_path, "--train", "--epochs", "3", env=env_for(tmp_path))
     assert run.returncode == 0, run.output
     state = run.state
     first, second = state["runs"]
