@@ -75,7 +75,7 @@ def main():
         sys.exit("needs Debian's xvfb (apt install xvfb)")
     spec, what = dataset_spec()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {what}, {NAME}, {rounds} rounds")
-    server = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x720x24"], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x720x24", "-noreset"], stderr=subprocess.DEVNULL)
     rates = {"no window": [], "window": []}
     with tempfile.TemporaryDirectory() as folder:
         cache = Path(folder, "cache")

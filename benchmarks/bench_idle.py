@@ -61,7 +61,7 @@ def idle_share(sketch, seconds, env):
 def main(seconds=20.0):
     if shutil.which("Xvfb") is None:
         sys.exit("needs Debian's xvfb (apt install xvfb)")
-    server = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x720x24"], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x720x24", "-noreset"], stderr=subprocess.DEVNULL)
     try:
         time.sleep(1.0)
         env = dict(os.environ, DISPLAY=DISPLAY, PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy")

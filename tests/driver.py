@@ -31,13 +31,15 @@ def shared_datasets():
 @contextlib.contextmanager
 def virtual_screen(width=1280, height=720):
     """A virtual X server (Xvfb) of that size; yields its display (":N") once it takes clients, or skips the test
-    where there is no Xvfb. A server that dies or does not answer at its start is started again."""
+    where there is no Xvfb. A server that dies or does not answer at its start is started again. It never resets:
+    an X server resets when its last client leaves, and a window opening during that reset finds no display (a
+    test polling with xwininfo while its sketch starts would make that happen)."""
     if shutil.which("Xvfb") is None:
         pytest.skip("no Xvfb (Debian package xvfb): no virtual screen for a real window")
     for _ in range(3):
         read, write = os.pipe()
         server = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
             pass_fds=(write,),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
