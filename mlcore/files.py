@@ -221,8 +221,8 @@ _DECODER = json.JSONDecoder(parse_int=_whole_number)
 
 def json_list(text, key, name, error=ValueError, missing=None):
     """The list under `key` in the JSON object `text`, as `parse_json(text)[key]` holds it. A file that is only
-    `{"key": [...]}` is decoded an item at a time, each a short step, so that a window's thread runs meanwhile
-    instead of waiting for the whole file; any other layout is parsed whole. `missing`: the sentence when there is
+    `{"key": [...]}` is decoded an item at a time, each a short step (a thread reading it leaves the others their
+    turns between the steps); any other layout is parsed whole. `missing`: the sentence when there is
     no such list."""
     text = text.removeprefix("\ufeff")
     start = _LIST_START.match(text)

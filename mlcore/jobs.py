@@ -7,12 +7,16 @@ raised in the function is kept as `job.error` (a one-line message) for the scree
 """
 
 import math
+import subprocess
+import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 
 IDLE, RUNNING, DONE, FAILED, CANCELLED = "idle", "running", "done", "failed", "cancelled"
 
+ROOT = str(Path(__file__).resolve().parents[1])  # the folder that holds mlcore: a child process imports it from here
 _running_jobs = set()
 _running_lock = threading.Lock()
 _helper_threads = []  # background threads that are not jobs (see `track`)
@@ -164,3 +168,12 @@ def shutdown(timeout=15.0):
     threads = [job._thread for job in jobs if job._thread is not None] + _helper_threads
     for thread in threads:
         thread.join(timeout)
+
+
+def start_child(module, *args, **popen):
+    """A new Python process running `module.main()` from this checkout (whatever the current folder), with `args`
+    as its `sys.argv[1:]`; `popen`: `subprocess.Popen`'s keywords (its pipes). Work that holds Python's lock for
+    long (loading torch, training, reading a large file) goes there: on a thread of the window's process, the
+    window's frames would wait for it."""
+    code = f"import sys; sys.path.insert(0, {ROOT!r}); from {module} import main; main()"
+    return subprocess.Popen([sys.executable, "-c", code, *args], **popen)

@@ -18,14 +18,12 @@ import queue
 import sys
 import threading
 import time
-from pathlib import Path
 
 from mlcore.files import cache_dir, write_atomically
-from mlcore.jobs import Cancelled
+from mlcore.jobs import Cancelled, start_child
 from mlcore.ml.models import MLPClassifier, MLPRegressor
 from mlcore.ml.numpy_mlp import NumpyMLP
 
-ROOT = str(Path(__file__).resolve().parents[2])
 _CORES = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -65,8 +63,7 @@ class TrainerProcess:
             return self
         self.ready.clear()
         self._started_at = time.monotonic()
-        code = f"import sys; sys.path.insert(0, {ROOT!r}); from mlcore.ml.trainer_process import main; main()"
-        self.process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = start_child(__name__, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         threading.Thread(target=self._read, args=(self.process,), name="trainer messages", daemon=True).start()
         atexit.register(self.close)
         return self

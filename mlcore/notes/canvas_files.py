@@ -8,7 +8,7 @@ import time
 
 from mlcore.files import unwritable
 from mlcore.jobs import Job
-from mlcore.notes import lesson_report, sample_files
+from mlcore.notes import lesson_report, sample_files, sample_loading
 from mlcore.notes.sample_files import SampleFileError
 from mlcore.report import WRITING, ended
 
@@ -67,13 +67,14 @@ class CanvasFiles:
                 return self._loaded(path, *self._read(path))
             except SampleFileError as error:  # its sentence names the file
                 return self._load_failed(error)
-        self.loading = Job("loading", lambda job: self._read_paused(path, job))
+        wants_number, notes = self.task.name == "regression", self.notes.frequencies
+        self.loading = Job("loading", sample_loading.read_in_child, path, wants_number, notes)
         self.loading.path = path
         self.loading.start()
         self.say(f"loading {path}…", seconds=LOADING_SAYS_S, key="loading")
         return True
 
-    def _read(self, path, progress=None):
+    def _read(self, path):
         """(samples, skipped, reasons) of the file: every place with two finite numbers is kept (the view grows to
         those beyond the canvas)."""
         return sample_files.read_samples(
@@ -82,23 +83,11 @@ class CanvasFiles:
             wants_number=self.task.name == "regression",
             octave=self.octave,
             notes=self.notes.frequencies,
-            progress=progress,
         )
 
-    def _read_paused(self, path, job):
-        """`_read` on the loading job, the garbage collector paused meanwhile: its full passes over the samples read
-        so far, more of them each time, would stop the window's frames (up to 100 ms each). The samples stay, so
-        they are left out of its passes from then on."""
-        gc.disable()
-        try:
-            return self._read(path, lambda done, total: job.report(done, total))
-        finally:
-            gc.freeze()
-            gc.enable()
-
     def update_loading(self):
-        """Once a frame while a large file loads: its progress on the bar; its samples, once read, go before those
-        placed meanwhile."""
+        """Once a frame while a large file loads: its progress on the bar; once read, a slice of its samples made
+        (`sample_loading`); once all are made, they go before those placed meanwhile."""
         job = self.loading
         if job is None:
             return
@@ -109,11 +98,17 @@ class CanvasFiles:
                 text = f"loading {job.path}: {job.done:,} of {job.total:,} entries read"
                 self.say(text, seconds=LOADING_SAYS_S, key="loading")
             return
-        self.loading = None
-        if job.status == "done":
-            self._loaded(job.path, *job.result)
-        else:
+        if job.status != "done":
+            self.loading = None
             self._load_failed(job.error)
+            return
+        columns, skipped, reasons = job.result
+        if not columns.finished:
+            columns.make()
+            gc.freeze()  # the samples stay: the collector's full passes, slower with each slice, leave them out
+            return
+        self.loading = None  # all made in the frames before: placing them (`_loaded`) has a frame of its own
+        self._loaded(job.path, columns.made, skipped, reasons)
 
     def _loaded(self, path, samples, skipped, reasons):
         self.samples[:0] = samples
