@@ -90,12 +90,12 @@ def test_the_rate_asked_for_follows_what_moves():
     assert frame_rate(counting=False, moving=False, working=False) == IDLE_FPS
 
 
-def run_until_signalled(sketch, actions, folder, seconds):
+def run_until_signalled(sketch, actions, folder, seconds, arguments=()):
     """Run a sketch headless with a replay that does not end the run; SIGTERM after `seconds`; its state."""
     replay, state = folder / "replay.jsonl", folder / "state.json"
     replay.write_text("".join(json.dumps(a) + "\n" for a in actions))
     command = [sys.executable, "-m", f"sketches.{sketch}", "--headless", "--replay", str(replay)]
-    command += ["--state-json", str(state)]
+    command += ["--state-json", str(state), *arguments]
     process = subprocess.Popen(command, cwd=folder, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     time.sleep(seconds)
     process.send_signal(signal.SIGTERM)
@@ -110,3 +110,12 @@ def test_a_note_sketch_left_alone_after_a_replay_slows_down(tmp_path):
     assert state["pace"]["idle"] and state["pace"]["idle_frames"] >= 2
     # Frames at the idle pace are at least a quarter of a second apart; 60 a second would have made hundreds more.
     assert state["timing"]["frames"] < 60 * 12 * 0.75
+
+
+def test_a_large_file_comes_in_at_full_speed_with_no_one_at_the_keys(tmp_path):
+    # Its samples are made and drawn a few a frame: at the idle pace, a class would watch an empty canvas for long.
+    entries = [{"xs": {"x": 20 + i % 900, "y": 60 + i % 490}, "ys": {"label": "CDE"[i % 3]}} for i in range(30_000)]
+    (tmp_path / "large.json").write_text(json.dumps({"data": entries}))
+    state = run_until_signalled("classification", [], tmp_path, seconds=6, arguments=["--load", "large.json"])
+    assert len(state["samples"]) == 30_000
+    assert state["samples_drawn"] == 30_000, "the samples are not all drawn 6 s after the start"

@@ -253,8 +253,11 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.show_popup = True
 
     def animating(self):
-        """Whether the picture moves on its own (a training, its curves drawing in): the runtime keeps drawing at
-        full speed; otherwise, with no one at the keys or the mouse, a few frames a second do."""
+        """Whether the picture moves on its own (a file's samples coming in and drawn a few a frame, a training, its
+        curves drawing in): the runtime keeps drawing at full speed; otherwise, with no one at the keys or the
+        mouse, a few frames a second do."""
+        if self.loading is not None or self.sample_layer.building is not None:
+            return True
         network = self.network
         if network is None or network.job is None:
             return False

@@ -63,6 +63,7 @@ def canvas_state(canvas):
         "popup": {"visible": canvas.show_popup, "epochs_shown": canvas.epochs_shown()},
         "layout": canvas.layout.state(canvas.show_popup),
         "stacks": canvas.sample_layer.state(),
+        "samples_drawn": canvas.sample_layer.count,  # on the layer: fewer while a file's samples are drawn in
         "click": click_words(canvas)[0],
         "drag": canvas.listening.state(),
     }

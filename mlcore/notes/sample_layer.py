@@ -15,12 +15,14 @@ import pygame
 
 from mlcore.notes.tasks import SAMPLE_RADIUS, draw_note_circle
 from mlcore.notes.text_sizes import sizes
+from mlcore.runtime.inputs import frames
 from mlcore.widgets import theme, ui
 
 CLEAR = (255, 0, 255)  # the layer's see-through colour (a colour key blits far faster than per-pixel alpha)
 SAME_PLACE = 4  # window pixels: samples closer than this hide each other, so they are one stack
 BULK = 2000  # more new samples than this at once (a file's) are drawn over a few frames…
-BUILD_S = 0.003  # …taking this much of each frame
+BUILD_S = 0.003  # …taking this much of each frame at least…
+BUILD_UNTIL_S = 0.008  # …and more while the frame is lighter: up to this long from its start (60 a second: 17 ms)
 
 
 class SampleLayer:
@@ -99,9 +101,10 @@ class SampleLayer:
         self.ends = (samples[0], samples[count - 1])
 
     def _build(self, samples, colours, transform):
-        """Many samples at once (a file's): grouped into stacks, then drawn, for at most BUILD_S of each frame, so
-        that frames stay short however many there are; the layer fills in over a few frames."""
-        deadline = time.perf_counter() + BUILD_S
+        """Many samples at once (a file's): grouped into stacks, then drawn, for BUILD_S of each frame or until
+        BUILD_UNTIL_S from its start, so that frames stay short however many there are; the layer fills in over a
+        few frames."""
+        deadline = time.perf_counter() + max(BUILD_S, BUILD_UNTIL_S - frames.elapsed())
         if self.building is None:
             self.building = [samples[self.count :], 0, len(self.stacks)]  # to place, placed, first stack to draw
         todo, placed, first = self.building
