@@ -253,15 +253,11 @@ class NoteCanvas(CanvasFiles, knobs.CanvasKnobs):
             self.show_popup = True
 
     def animating(self):
-        """Whether the picture moves on its own (a file's samples coming in and drawn a few a frame, a training, its
-        curves drawing in): the runtime keeps drawing at full speed; otherwise, with no one at the keys or the
-        mouse, a few frames a second do."""
-        if self.loading is not None or self.sample_layer.building is not None:
-            return True
-        network = self.network
-        if network is None or network.job is None:
-            return False
-        return network.training or self.epochs_shown() < (network.job.total or network.job.done)
+        """Whether the picture moves on its own (a file's samples coming in, a training, its curves drawing in): the
+        runtime keeps drawing at full speed; otherwise, with no one at the keys or the mouse, a few frames a second do."""
+        job = self.network and self.network.job
+        training = job is not None and (self.network.training or self.epochs_shown() < (job.total or job.done))
+        return training or self.samples_coming_in()
 
     def notice(self, text, seconds, error):
         """The runtime's news (a window made smaller to fit, a reload): on the canvas's own message bar."""

@@ -110,6 +110,10 @@ class CanvasFiles:
         self.loading = None  # all made in the frames before: placing them (`_loaded`) has a frame of its own
         self._loaded(job.path, columns.made, skipped, reasons)
 
+    def samples_coming_in(self):
+        """Whether a file's samples are still being read, made or drawn, a few a frame (frames come at full speed)."""
+        return self.loading is not None or self.sample_layer.building is not None
+
     def _loaded(self, path, samples, skipped, reasons):
         self.samples[:0] = samples
         self.layout.fit(self.samples)
