@@ -6,14 +6,16 @@ pointed at a folder that does not exist, it shows which tests skip in a fresh cl
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from driver import scratch_folder
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
 # The sketches' cache (datasets, features, the built-in images) in a folder of the test run, not the user's.
-os.environ.setdefault("ML_SKETCHES_CACHE", tempfile.mkdtemp(prefix="ml-sketches-tests-"))
+os.environ.setdefault("ML_SKETCHES_CACHE", str(scratch_folder("ml-sketches-tests-")))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_OVERRIDE = os.environ.get("ML_SKETCHES_TEST_SHARED")

@@ -1,5 +1,6 @@
 """Drive sketches headless through replay files, as a person's events would, and read what they left."""
 
+import atexit
 import contextlib
 import json
 import os
@@ -7,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +20,13 @@ SHARED = ROOT.parent / "shared"
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def scratch_folder(prefix):
+    """A new folder in the system's temporary folder, removed when the test run ends."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)
 
 
 def shared_datasets():

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -19,7 +18,7 @@ import cv2
 import numpy as np
 import pytest
 
-from driver import ROOT, SketchRun, click, key, run_sketch, shared_datasets
+from driver import ROOT, SketchRun, click, key, run_sketch, scratch_folder, shared_datasets
 from mlcore.data.builtin import render
 from mlcore.data.datasets import Sample, load_dataset, save_marcelle
 from mlcore.image_app.pages.testing import CORRECT, MISTAKE
@@ -36,7 +35,7 @@ DATA, FEATURES, TRAINING, TESTING, DEPLOYMENT = LAYOUT.pages
 @functools.cache
 def builtin_cache():
     """A cache folder holding only the built-in dataset, generated once for the whole test run."""
-    folder = Path(tempfile.mkdtemp(prefix="ml-sketches-builtin-"))
+    folder = scratch_folder("ml-sketches-builtin-")
     with mock.patch.dict(os.environ, {"ML_SKETCHES_CACHE": str(folder)}):
         load_dataset("builtin")
     return folder
