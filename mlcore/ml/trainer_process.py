@@ -326,8 +326,8 @@ def main():
 
 
 def _answer(kind, number, arguments, send, cancelled):
-    """Do one request in the child; the message that answers it."""
-    from mlcore.ml.model_io import load_model, save_model
+    """Do one request in the child; the message that answers it. Each kind imports only what it uses: a training
+    answers at once, where loading the model files' module first would add 15-30 ms to a student's first T."""
     from mlcore.ml.numpy_mlp import export, restore
 
     models = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
@@ -341,6 +341,8 @@ def _answer(kind, number, arguments, send, cancelled):
         return ("done", number, export(model))
     if kind == "extract":
         return _extract(number, arguments, send, cancelled)
+    from mlcore.ml.model_io import load_model, save_model
+
     if kind == "save":
         path, settings, exported, extractor, classes = arguments
         model = restore(exported, (MLPClassifier if exported["classes"] else MLPRegressor)(**settings))
