@@ -8,11 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from driver import scratch_folder
-
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+from driver import scratch_folder  # importing the driver also makes every sketch headless (SDL's dummy drivers)
 
 # The sketches' cache (datasets, features, the built-in images) in a folder of the test run, not the user's.
 os.environ.setdefault("ML_SKETCHES_CACHE", str(scratch_folder("ml-sketches-tests-")))
