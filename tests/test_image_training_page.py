@@ -104,3 +104,34 @@ def test_the_runs_table_keeps_every_training_and_a_click_brings_one_back(tmp_pat
     assert any(m.startswith("run 1: color_histogram") for m in state["messages"])
     # The row shown is highlighted.
     assert run.pixel(TRAINING.charts.right - 4, first_row[1]) == (255, 236, 179)  # right of the last column
+
+
+def test_a_training_over_in_a_blink_draws_its_curves_in_while_its_model_answers_at_once(tmp_path):
+    """15 epochs on colour histograms take a tenth of a second: the Training page draws the curves in over
+    CURVE_SECONDS, so a class sees them grow; the results are there at once, and the curves end whole."""
+    trained = (
+        wait({"dataset": "builtin", "idle": True})
+        + at(TAB["Training"])
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+    )
+    run = run_image_classifier(trained, tmp_path / "at_once", env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    state = run.state
+    assert len(state["training"]["loss"]) == 15 and state["test_accuracy"] is not None
+    assert state["curves_shown"] < 15
+    run = run_image_classifier(
+        trained + wait({"curves_shown": 15}, timeout_s=10), tmp_path / "whole", env=env_for(tmp_path)
+    )
+    assert run.returncode == 0, run.output
+    assert run.state["curves_shown"] == 15
+
+
+def test_the_pace_of_the_curves_is_shared_by_every_sketch():
+    from mlcore.widgets.curve_pace import CurvePace
+
+    run = object()  # any training: a job, a run
+    pace = CurvePace(2.0)
+    assert [pace.shown(run, 15, 15, now=t) for t in (5.0, 5.5, 6.0, 7.0, 9.0)] == [0, 3, 7, 15, 15]
+    assert pace.shown(object(), 15, 15, now=9.0) == 0  # another training starts from its own first look
+    assert CurvePace(0).shown(run, 15, 15, now=0.0) == 15

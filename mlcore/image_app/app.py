@@ -138,7 +138,7 @@ class ImageApp:
 
     def animating(self):
         """Whether the picture moves on its own (the start, steps queued, a camera open, thumbnails still to make, a
-        report's pictures being drawn): the runtime draws at full speed. Otherwise, with no one at the keys or the
+        report's pictures being drawn, a page's curves drawing in): the runtime draws at full speed. Otherwise, with no one at the keys or the
         mouse, fewer frames a second come (a progress bar still moves on while work runs) and the cores go to the
         work."""
         return (
@@ -147,6 +147,7 @@ class ImageApp:
             or self.camera.camera is not None
             or self.thumbnails.owed
             or self.reports.drawing
+            or self.pages[self.page].animating
         )
 
     # -- starting ---------------------------------------------------------------------------------------------

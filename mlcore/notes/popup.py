@@ -13,41 +13,28 @@ import time
 from mlcore.ml.neural_network import WAITING
 from mlcore.notes.text_sizes import sizes
 from mlcore.runtime.inputs import frames
-from mlcore.widgets import charts, theme, ui
+from mlcore.widgets import charts, curve_pace, theme, ui
 
 READOUT_NAMES = {"loss": "loss", "accuracy": "accuracy", "mean_error": "mean error"}
 
 
-class CurvePace:
-    """How many epochs of a training the popup shows: they arrive as fast as the training goes, but the whole run
-    takes at least `seconds` to draw, from its first epoch."""
+class CurvePace(curve_pace.CurvePace):
+    """`curve_pace.CurvePace` for the popup, which asks of a job: the same answer all through one frame, so that the
+    state written after the last frame says what it drew."""
 
     def __init__(self, seconds=2.0):
-        self.seconds = seconds
-        self.job = None
-        self.started = None  # when the first epoch of `job` was seen
+        super().__init__(seconds)
         self.frame, self.frame_shown = None, 0  # (job, frame number) of the last answer, and the answer
 
     def shown(self, job, now=None):
-        """The epochs of `job` drawn by now (without `now`: the same all through one frame, so that the state
-        written after the last frame says what it drew)."""
+        """The epochs of `job` drawn by `now` (by this frame's first look, without it)."""
         if job is None:
             return 0
-        if now is None:
-            if self.frame == (job, frames.count):
-                return self.frame_shown
+        if now is not None:
+            return super().shown(job, job.done, job.total, now)
+        if self.frame != (job, frames.count):
             self.frame, self.frame_shown = (job, frames.count), self.shown(job, time.monotonic())
-            return self.frame_shown
-        if job is not self.job:
-            self.job, self.started = job, None
-        if job.done and self.started is None:
-            self.started = now
-        if self.started is None:
-            return 0
-        total = job.total or job.done
-        if self.seconds <= 0:
-            return job.done
-        return min(job.done, int(total * (now - self.started) / self.seconds))
+        return self.frame_shown
 
 
 def draw_popup(screen, rect, network, task, epochs, shown):

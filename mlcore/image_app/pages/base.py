@@ -103,6 +103,11 @@ class Page:
         return job_running(self.pipeline)
 
     @property
+    def animating(self):
+        """True while the page moves on its own (the window then draws at full speed)."""
+        return False
+
+    @property
     def classes(self):
         dataset = self.pipeline.dataset
         return dataset.classes if dataset is not None else []

@@ -2,8 +2,11 @@
 
 The values typed here are checked by `mlcore.ml.settings`, the same rules the command line and the pipeline use;
 the sketch's `build_model(settings)` receives them when a training starts. When it ends, the boxes show the network
-that `build_model` made: a setting it did not take from them shows as the network has it.
+that `build_model` made: a setting it did not take from them shows as the network has it. A training of a few
+images is over in a blink: its curves draw in over CURVE_SECONDS (`CurvePace`), so a class sees them grow.
 """
+
+import time
 
 import pygame
 
@@ -11,7 +14,10 @@ from mlcore.image_app.pages.base import Page, accent_button, draw_job_progress, 
 from mlcore.image_app.pages.runs_table import RunsTable
 from mlcore.ml import settings
 from mlcore.widgets import charts, ui
+from mlcore.widgets.curve_pace import CurvePace
 from mlcore.widgets.text_edit import TextEdit
+
+CURVE_SECONDS = 2.0  # a training's curves draw in over at least this long, however fast it trained
 
 MODEL_SETTINGS = (
     "hidden_layers",
@@ -68,6 +74,7 @@ class TrainingPage(Page):
         self.charts = pygame.Rect(x + 556, self.rect.y, self.rect.right - x - 556, self.rect.height)
         self.runs = RunsTable(self.charts)  # moved under the curves once there are runs (`_layout`)
         self.editing = None
+        self.pace, self.curves_shown = CurvePace(CURVE_SECONDS), 0  # the epochs drawn at the last frame
 
     def field(self, key):
         return next(field for field in self.fields if field.key == key)
@@ -197,7 +204,7 @@ class TrainingPage(Page):
         if rows:
             self.runs.draw(screen, rows, self.pipeline.run_shown)
         panel = ui.panel(screen, curves)
-        history = self.pipeline.history
+        history = self._history_drawn()
         epochs = self.pipeline.epochs_planned or self.pipeline.params["epochs"]
         inner = panel.inflate(-32, -24)
         half = (inner.height - 16) // 2
@@ -228,5 +235,17 @@ class TrainingPage(Page):
                 anchor="center",
             )
 
+    def _history_drawn(self):
+        """The curves of the training shown, up to the epoch its pace has reached."""
+        history, run = self.pipeline.history, self.pipeline.shown
+        done = len(history["loss"])
+        self.curves_shown = self.pace.shown(run, done, run.epochs_planned, time.monotonic())
+        return {key: values[: self.curves_shown] for key, values in history.items()}
+
+    @property
+    def animating(self):
+        """True while the curves draw in."""
+        return self.curves_shown < len(self.pipeline.history["loss"])
+
     def state(self):
-        return {"editing": self.editing.key if self.editing else None}
+        return {"editing": self.editing.key if self.editing else None, "curves_shown": self.curves_shown}
