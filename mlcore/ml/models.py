@@ -1,11 +1,13 @@
-"""Small neural networks (multi-layer perceptrons) trained with torch, in scikit-learn's vocabulary.
+"""Small neural networks (multi-layer perceptrons), in scikit-learn's vocabulary.
 
     model = MLPClassifier(hidden_layers=[16], epochs=200).fit(X, y)
     model.predict(X_new), model.predict_proba(X_new), model.history_["loss"]
 
-The training loop is the whole story in a few lines: forward, loss, backward, step, record. `fit` takes an
-`on_epoch(epoch, logs)` callback (the sketches draw their live curves from it) and a `should_stop()` check (the
-Stop button). torch is imported inside the methods, so importing this module is instant.
+The network is a torch.nn.Sequential (it predicts, is saved and loaded as torch's); its training arithmetic is
+numpy's, on the same weights (mlcore.ml.backprop says why). The training loop is the whole story in a few lines:
+forward and backward, step, record. `fit` takes an `on_epoch(epoch, logs)` callback (the sketches draw their live
+curves from it) and a `should_stop()` check (the Stop button). torch is imported inside the methods, so importing
+this module is instant.
 """
 
 import math
@@ -14,10 +16,10 @@ import threading
 import numpy as np
 
 from mlcore.ml.adam import Adam
+from mlcore.ml.backprop import ArrayNetwork
 from mlcore.ml.scaling import MinMaxScaler
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
-_SAME_IN_BOTH_MODES = {"Sequential", "Linear", "ReLU", "Tanh", "Sigmoid"}  # layers that train as they predict
 
 
 def split_validation(labels, fraction, rng, stratify=True, groups=None):
@@ -107,11 +109,16 @@ class _MLP:
     def _prepare_targets(self, y):
         raise NotImplementedError
 
-    def _loss(self, output, target):
+    def _training_targets(self, targets):
+        """The targets as the last layer's gradient compares them with the prediction."""
+        return targets
+
+    def _last_delta(self, prediction, target):
+        """∂loss/∂z of the last Linear layer's output z, for one batch (see mlcore.ml.backprop)."""
         raise NotImplementedError
 
     def _per_sample(self, output, target):
-        """The loss and the metric of each sample, as a (2, N) tensor in `LOGS` order."""
+        """The loss and the metric of each sample, as a (2, N) numpy array in `LOGS` order."""
         raise NotImplementedError
 
     def _output_activation(self, torch):
@@ -152,7 +159,7 @@ class _MLP:
             width = units
         layers.append(torch.nn.Linear(width, self._outputs()))
         layers += self._output_activation(torch)
-        network = torch.nn.Sequential(*layers)
+        network = torch.nn.Sequential(*layers).eval()  # it predicts: ArrayNetwork does the training's dropout
         for layer in network:
             if isinstance(layer, torch.nn.Linear):  # torch's default initialisation, drawn from our generator
                 bound = 1 / math.sqrt(layer.in_features)
@@ -160,18 +167,20 @@ class _MLP:
                 torch.nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
         return network.to(self.device)
 
-    def _inputs(self, X):
-        import torch
-
+    def _scaled(self, X):
+        """The inputs as the network takes them: float32, scaled as the training data was."""
         X = np.asarray(X, dtype=np.float64)
         if self.normalize_inputs:
             X = self.input_scaler_.transform(X)
-        return torch.as_tensor(X, dtype=torch.float32, device=self.device)
+        return X.astype(np.float32)
+
+    def _inputs(self, X):
+        import torch
+
+        return torch.as_tensor(self._scaled(X), device=self.device)
 
     def fit(self, X, y, on_epoch=None, should_stop=None, groups=None):
         """Train a fresh network on X (n_samples × n_features) and y; returns self. `groups`: see split_validation."""
-        import torch
-
         X = np.asarray(X, dtype=np.float64)
         self._seed = self.seed if self.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
         rng = np.random.default_rng(self._seed)
@@ -180,19 +189,15 @@ class _MLP:
         targets = self._prepare_targets(y)
         train, held = split_validation(np.asarray(y), self.validation_split, rng, self._stratify, groups)
         self.split_counts_ = (len(train), len(held))
-        inputs = self._inputs(X)
-        self.network_ = self._build(X.shape[1])
-        # Dropout (or any layer but these) acts differently while training: only then is the mode switched each
-        # epoch, which costs a walk over every layer, a few percent of a small network's training.
-        self._modes = any(type(layer).__name__ not in _SAME_IN_BOTH_MODES for layer in self.network_.modules())
-        # Fused Adam updates every weight in one call: for networks this small, the calls are the cost.
-        optimizer = Adam(self.network_.parameters(), lr=self.learning_rate)
-        rows = torch.as_tensor(train, device=self.device)
-        train_inputs, train_targets = inputs[rows], targets[rows]
+        inputs = self._scaled(X)
+        self.network_ = self._build(X.shape[1]).cpu()  # trained on the CPU, where a network this small is fastest
+        network = ArrayNetwork(self.network_)  # the same weights, seen by numpy
+        optimizer = Adam(network.values, network.grads, lr=self.learning_rate)
+        train_inputs, train_targets = inputs[train], self._training_targets(targets)[train]
         self.history_ = {}
         for epoch in range(1, self.epochs + 1):
-            self._train_epoch(optimizer, train_inputs, train_targets, rng)
-            logs = self._epoch_logs(inputs, targets, train, held)
+            self._train_epoch(network, optimizer, train_inputs, train_targets, rng)
+            logs = self._epoch_logs(network, inputs, targets, train, held)
             for key, value in logs.items():
                 self.history_.setdefault(key, []).append(value)
             self.epochs_done_ = epoch
@@ -200,33 +205,24 @@ class _MLP:
                 on_epoch(epoch, logs)
             if should_stop is not None and should_stop():
                 break
-        self.network_.eval()
+        self.network_.to(self.device)
         return self
 
-    def _train_epoch(self, optimizer, inputs, targets, rng):
+    def _train_epoch(self, network, optimizer, inputs, targets, rng):
         """One pass over the training samples in a new random order, a batch at a time."""
-        import torch
-
-        if self._modes:
-            self.network_.train()
-        order = torch.as_tensor(rng.permutation(len(inputs)), device=self.device)
+        order = rng.permutation(len(inputs))
         inputs, targets = inputs[order], targets[order]  # shuffled once: the batches are then plain slices
         for start in range(0, len(inputs), self.batch_size):
             end = start + self.batch_size
-            with self._lock:
-                optimizer.zero_grad()
-                self._loss(self.network_(inputs[start:end]), targets[start:end]).backward()
+            with self._lock:  # predictions from another thread never see half a step
+                network.fill_gradients(inputs[start:end], targets[start:end], self._last_delta, rng)
                 optimizer.step()
 
-    def _epoch_logs(self, inputs, targets, train, held):
+    def _epoch_logs(self, network, inputs, targets, train, held):
         """Loss and metric of the training and the validation parts (index arrays), from one forward pass over
-        every sample: each sample's numbers come back to numpy at once, and are averaged there."""
-        import torch
-
-        with torch.no_grad(), self._lock:
-            if self._modes:
-                self.network_.eval()
-            values = self._per_sample(self.network_(inputs), targets).cpu().numpy()
+        every sample."""
+        with self._lock:
+            values = self._per_sample(network.predict(inputs), targets)
         logs = {}
         for prefix, rows in (("", train), ("val_", held)):
             if len(rows):
@@ -251,24 +247,25 @@ class MLPClassifier(_MLP):
         return len(self.classes_)
 
     def _prepare_targets(self, y):
-        import torch
-
         self.classes_ = sorted(set(y))
         index = {label: i for i, label in enumerate(self.classes_)}
-        return torch.as_tensor([index[label] for label in y], device=self.device)
+        return np.array([index[label] for label in y], dtype=np.int64)
 
-    def _loss(self, output, target):
-        import torch
+    def _training_targets(self, targets):
+        return np.eye(len(self.classes_), dtype=np.float32)[targets]  # one-hot rows
 
-        return torch.nn.functional.cross_entropy(output, target)
+    def _last_delta(self, prediction, target):
+        # Cross-entropy of the softmax, averaged over the batch: (softmax(z) − one-hot target) / samples.
+        shifted = np.exp(prediction - prediction.max(axis=1, keepdims=True))
+        return (shifted / shifted.sum(axis=1, keepdims=True) - target) / len(prediction)
 
     LOGS = ("loss", "accuracy")
 
     def _per_sample(self, output, target):
-        import torch
-
-        losses = torch.nn.functional.cross_entropy(output, target, reduction="none")
-        return torch.stack([losses, (output.argmax(1) == target).float()])
+        shifted = output - output.max(axis=1, keepdims=True)
+        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        losses = -log_probabilities[np.arange(len(target)), target]
+        return np.stack([losses, output.argmax(axis=1) == target])
 
     def predict_proba(self, X):
         """Probability of each class in `classes_` order, one row per sample."""
@@ -302,33 +299,27 @@ class MLPRegressor(_MLP):
         return [torch.nn.Sigmoid()]
 
     def _prepare_targets(self, y):
-        import torch
-
         y = np.asarray(y, dtype=np.float64)
         if y.ndim not in (1, 2) or y.shape[-1] == 0:
             raise ValueError("regression targets are one number per sample, or one list of numbers per sample")
         self.target_scaler_ = MinMaxScaler().fit(y)
         scaled = self.target_scaler_.transform(y)
-        return torch.as_tensor(scaled[:, None] if y.ndim == 1 else scaled, dtype=torch.float32, device=self.device)
+        return (scaled[:, None] if y.ndim == 1 else scaled).astype(np.float32)
 
-    def _loss(self, output, target):
-        import torch
-
-        return torch.nn.functional.binary_cross_entropy(output, target)
+    def _last_delta(self, prediction, target):
+        # Binary cross-entropy of the sigmoid, averaged over every output of the batch: (sigmoid(z) − target) / count.
+        return (prediction - target) / prediction.size
 
     LOGS = ("loss", "mean_error")
 
     def _per_sample(self, output, target):
-        import torch
-
         # Mean error in the targets' own units (Hz for the notes) says more than the MSE of scaled values.
-        ranges = np.atleast_1d(self.target_scaler_.range_)
-        scale = (
-            float(ranges[0]) if len(ranges) == 1 else torch.as_tensor(ranges, dtype=output.dtype, device=output.device)
-        )
-        losses = torch.nn.functional.binary_cross_entropy(output, target, reduction="none").mean(dim=1)
-        errors = ((output - target).abs() * scale).mean(dim=1)
-        return torch.stack([losses, errors])
+        ranges = np.atleast_1d(self.target_scaler_.range_).astype(np.float32)
+        with np.errstate(divide="ignore"):  # a sigmoid at exactly 0 or 1: its log is clipped, as torch clips it
+            logs = np.maximum(np.log(output), -100), np.maximum(np.log(1 - output), -100)
+        losses = -(target * logs[0] + (1 - target) * logs[1]).mean(axis=1)
+        errors = (np.abs(output - target) * ranges).mean(axis=1)
+        return np.stack([losses, errors])
 
     def predict(self, X):
         """The predicted targets, in the units of the y given to `fit`: one number per sample for one output,

@@ -7,7 +7,7 @@ the predictions and the maps never has to load torch.
 
 import numpy as np
 
-_ACTIVATIONS = {
+ACTIVATION_FUNCTIONS = {  # by name, as the layers summary() lists them
     "relu": lambda z: np.maximum(z, 0.0),
     "tanh": np.tanh,
     "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # the logistic function, without overflow warnings
@@ -113,7 +113,7 @@ class NumpyMLP:
         for (W, b), layer in zip(zip(self.weights, self.biases), self.layers):
             z = z @ W.T + b
             if layer["activation"] != "softmax":  # softmax is taken in predict_proba
-                z = _ACTIVATIONS[layer["activation"]](z)
+                z = ACTIVATION_FUNCTIONS[layer["activation"]](z)
         return z
 
     def predict_proba(self, X):
