@@ -17,6 +17,7 @@ import numpy as np
 
 from mlcore.ml.adam import Adam
 from mlcore.ml.backprop import ArrayNetwork
+from mlcore.ml.numpy_mlp import softmax
 from mlcore.ml.scaling import MinMaxScaler
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")  # the hidden layers' choices ml5 offers
@@ -256,8 +257,7 @@ class MLPClassifier(_MLP):
 
     def _last_delta(self, prediction, target):
         # Cross-entropy of the softmax, averaged over the batch: (softmax(z) − one-hot target) / samples.
-        shifted = np.exp(prediction - prediction.max(axis=1, keepdims=True))
-        return (shifted / shifted.sum(axis=1, keepdims=True) - target) / len(prediction)
+        return (softmax(prediction) - target) / len(prediction)
 
     LOGS = ("loss", "accuracy")
 

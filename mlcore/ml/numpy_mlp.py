@@ -15,6 +15,12 @@ ACTIVATION_FUNCTIONS = {  # by name, as the layers summary() lists them
 }
 
 
+def softmax(z):
+    """Each row of scores as probabilities that sum to 1 (the largest score taken off first: no overflow)."""
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
 def export(model):
     """The weights, activations, scalers and classes of a trained torch MLP, as numpy arrays."""
     weights, biases = [], []
@@ -118,9 +124,7 @@ class NumpyMLP:
 
     def predict_proba(self, X):
         """Probability of each class in `classes_` order, one row per sample (classification)."""
-        z = self._forward(X)
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
+        return softmax(self._forward(X))
 
     def predict(self, X):
         """Classes (classification) or numbers in the targets' units (regression): one per sample, or an n × k
