@@ -92,7 +92,7 @@ def key_pressed(key, unicode):
     elif key == "e":
         app.extract()                        # Step 2: features, computed in the background
     elif key == "t":
-        app.train()                          # Step 3: train (the window stays alive: watch the curves)
+        app.train(page=True)                 # Step 3: train, on page 3 (the window stays alive: watch the curves)
     elif key == "s":
         app.stop()
     elif key in ("page up", "page down"):

@@ -39,7 +39,8 @@ def test_a_reload_keeps_the_work_the_edited_knobs_win_and_one_training_process_r
     actions = IDLE + key("t") + trained + key("4")  # trained once, then the Testing page
     for count in (1, 2, 3):  # M writes the model file: the editor then saves the sketch once
         actions += key("m") + wait({"reloads.done": count, "idle": True})
-    actions += key("t") + trained
+    actions += wait({"page": "Testing"}, timeout_s=5)  # the reloads kept the page
+    actions += key("t") + trained  # T shows the Training page
     editor = Editor(folder, sketch, edits, pattern="*.model.pt")
     editor.start()
     try:
@@ -52,7 +53,7 @@ def test_a_reload_keeps_the_work_the_edited_knobs_win_and_one_training_process_r
     state = run.state
     assert state["reloads"] == {"done": 3, "failed": 0} and len(editor.done) == 3
     assert state["dataset"] == "builtin" and state["features"]["name"] == "color_histogram"
-    assert len(state["runs"]) == 2 and state["page"] == "Testing"  # the first run kept, the page too
+    assert len(state["runs"]) == 2 and state["page"] == "Training"  # the first run kept
     assert state["params"]["epochs"] == 3 and state["params"]["hidden_layers"] == [16]
     assert len(state["training"]["loss"]) == 3  # the second training used the edited knobs
     assert (

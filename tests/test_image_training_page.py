@@ -3,10 +3,12 @@ line, reach the model and its file, and are checked; the runs table keeps every 
 its model back."""
 
 import numpy as np
+import pygame
 import pytest
 
 from driver import key, run_image_classifier, run_sketch
 from mlcore.ml import settings
+from mlcore.widgets import theme
 from test_image_classifier import FEATURES, TAB, TRAINING, assert_consistent, at, env_for, wait
 
 
@@ -125,6 +127,23 @@ def test_a_training_over_in_a_blink_draws_its_curves_in_while_its_model_answers_
     )
     assert run.returncode == 0, run.output
     assert run.state["curves_shown"] == 15
+
+
+def test_t_on_another_page_trains_on_the_training_page_where_the_class_sees_the_curves(tmp_path):
+    """T pressed on the Data page shows the Training page: the class watches the curves grow there."""
+    actions = (
+        wait({"dataset": "builtin", "idle": True})
+        + key("t")
+        + wait({"training.status": "done", "idle": True})
+        + wait({"curves_shown": 15}, timeout_s=10)
+    )
+    run = run_image_classifier(actions, tmp_path, env=env_for(tmp_path))
+    assert run.returncode == 0, run.output
+    assert run.state["page"] == "Training"
+    picture = pygame.surfarray.array3d(pygame.image.load(str(run.screenshot))).transpose(1, 0, 2)
+    charts = picture[TRAINING.charts.top : TRAINING.charts.bottom, TRAINING.charts.left : TRAINING.charts.right]
+    for colour in theme.DEFAULT.series[:2]:  # training and validation, in both charts
+        assert (charts == colour).all(axis=2).sum() > 100, colour
 
 
 def test_the_pace_of_the_curves_is_shared_by_every_sketch():

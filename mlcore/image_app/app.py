@@ -191,7 +191,9 @@ class ImageApp:
     def extract(self, name=None):
         ask_with_data(self, "extract", name or self.pipeline.features_name)
 
-    def train(self):
+    def train(self, page=False):
+        """Queue a training. `page`: go to the Training page too, where the class watches its curves (T does; the
+        Training page's button is there already, and Retrain on page 5 waits there for the image it classifies)."""
         if self.knob_problems:
             self.say(self.knob_problems[0], problem=True)
             return
@@ -202,8 +204,10 @@ class ImageApp:
                 if doing.startswith("epoch")
                 else f"training is already waiting its turn ({doing or 'starting'})"
             )
-            return
-        ask_with_data(self, "train")
+        else:
+            ask_with_data(self, "train")
+        if page and self.steps.pending("train"):
+            self.show_page("Training")
 
     def stop(self):
         """Stop the running step and forget the queued ones."""
