@@ -8,13 +8,23 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from driver import scratch_folder  # importing the driver also makes every sketch headless (SDL's dummy drivers)
+from mlcore.widgets import theme
 
 # The sketches' cache (datasets, features, the built-in images) in a folder of the test run, not the user's.
 os.environ.setdefault("ML_SKETCHES_CACHE", str(scratch_folder("ml-sketches-tests-")))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_OVERRIDE = os.environ.get("ML_SKETCHES_TEST_SHARED")
+
+
+@pytest.fixture(autouse=True)
+def nothing_drawn_yet():
+    """Each test starts with the default theme at scale 1: a window an earlier test opened at half the canvas's
+    size must not change where this test's pages lay out their buttons."""
+    theme.reset()
 
 
 def pytest_report_header(config):

@@ -102,6 +102,12 @@ def toggle():
     return use(DEFAULT if _frame.theme.name == PROJECTOR.name else PROJECTOR)
 
 
+def reset():
+    """Start again as if nothing had been drawn: the default theme, at scale 1, no texts noted (for a test that
+    must not see what an earlier one drew)."""
+    _frame.__init__()
+
+
 def begin_frame(screen):
     """Call before drawing a frame on `screen` (the canvas): measures the window's scale, starts a new text list."""
     window = pygame.display.get_surface() if pygame.display.get_init() else None
