@@ -192,8 +192,7 @@ class ImageApp:
         ask_with_data(self, "extract", name or self.pipeline.features_name)
 
     def train(self, page=False):
-        """Queue a training. `page`: go to the Training page too, where the class watches its curves (T does; the
-        Training page's button is there already, and Retrain on page 5 waits there for the image it classifies)."""
+        """Queue a training; `page`: show the Training page too, where the class watches its curves (T does)."""
         if self.knob_problems:
             self.say(self.knob_problems[0], problem=True)
             return
