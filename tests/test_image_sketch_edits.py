@@ -14,7 +14,8 @@ IDLE = wait({"idle": True, "dataset": "builtin"})
 def test_bad_knobs_are_named_t_refuses_and_the_data_stays_browsable(tmp_path):
     edits = [("EPOCHS = 15\n", "EPOCHS = 0\n"), ("FEATURES = None ", 'FEATURES = "resnet" ')]
     sketch, source = student_copy(tmp_path, edits, name="image_classifier")
-    run = run_sketch(sketch, IDLE + key("t") + key("2", after=5), sketch.parent, env=env_for(tmp_path))
+    refused_t = key("t") + wait({"page": "Data"}, timeout_s=5)  # a T that is refused stays on its page
+    run = run_sketch(sketch, IDLE + refused_t + key("2", after=5), sketch.parent, env=env_for(tmp_path))
     epochs = "EPOCHS must be a whole number from 1 to 10000 (it is 0)"
     features = 'FEATURES must be None or one of "stored", "efficientnet_lite0", "mobilenet_v3_small"'
     features_line = next(n for n, text in enumerate(source.splitlines(), 1) if text.startswith('FEATURES = "resnet"'))
